@@ -1,0 +1,79 @@
+//! Which compute backend this browser gives us: WebGPU when `navigator.gpu` yields an adapter
+//! and a device, otherwise the CPU (wasm SIMD) path, with the reason in plain words.
+
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Compute {
+    /// Still asking the browser.
+    Probing,
+    /// WebGPU works; the adapter's name as the browser reports it (it may hide it).
+    WebGpu { adapter: String },
+    /// The CPU path, and why WebGPU is not used.
+    Cpu { reason: String },
+}
+
+impl Compute {
+    /// The short label the header shows.
+    pub fn label(&self) -> String {
+        match self {
+            Compute::Probing => "Checking for WebGPU…".into(),
+            Compute::WebGpu { adapter } => format!("WebGPU · {adapter}"),
+            Compute::Cpu { .. } => "CPU (SIMD)".into(),
+        }
+    }
+
+    /// The machine-readable name, used by the tests and by CSS.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Compute::Probing => "probing",
+            Compute::WebGpu { .. } => "webgpu",
+            Compute::Cpu { .. } => "cpu",
+        }
+    }
+
+    /// A sentence for the tooltip and the Lab page.
+    pub fn explanation(&self) -> String {
+        match self {
+            Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
+            Compute::WebGpu { adapter } => format!(
+                "Training runs on your GPU through WebGPU (adapter: {adapter})."
+            ),
+            Compute::Cpu { reason } => format!(
+                "Training runs on your CPU with WebAssembly SIMD, because {reason}."
+            ),
+        }
+    }
+}
+
+/// Starts the probe and returns a signal that settles on the answer.
+pub fn probe() -> ReadSignal<Compute> {
+    let (compute, set_compute) = signal(Compute::Probing);
+    wasm_bindgen_futures::spawn_local(async move {
+        set_compute.set(detect().await);
+    });
+    compute
+}
+
+async fn detect() -> Compute {
+    if !wgpu::util::is_browser_webgpu_supported().await {
+        return Compute::Cpu {
+            reason: "this browser does not offer WebGPU (navigator.gpu is missing or gives no adapter)".into(),
+        };
+    }
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+    descriptor.backends = wgpu::Backends::BROWSER_WEBGPU;
+    let instance = wgpu::Instance::new(descriptor);
+    let adapter = match instance.request_adapter(&wgpu::RequestAdapterOptions::default()).await {
+        Ok(adapter) => adapter,
+        Err(error) => {
+            return Compute::Cpu { reason: format!("the browser found no WebGPU adapter ({error})") }
+        }
+    };
+    if let Err(error) = adapter.request_device(&wgpu::DeviceDescriptor::default()).await {
+        return Compute::Cpu { reason: format!("the WebGPU device could not be opened ({error})") };
+    }
+    let name = adapter.get_info().name;
+    let adapter = if name.trim().is_empty() { "adapter name hidden by the browser".to_string() } else { name };
+    Compute::WebGpu { adapter }
+}

@@ -1,0 +1,66 @@
+//! The Leptos front end (wasm32 only): the shell, the router and one folder per lesson.
+
+mod compute;
+mod home;
+mod lessons;
+mod placeholder;
+mod shell;
+mod theme;
+mod thumbnails;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use compute::Compute;
+use lessons::LESSONS;
+
+/// The path the site is served under: `/` locally, `/stepwise/` on a static host's sub-path.
+/// Trunk writes it into `<base href>` (from `--public-url`), so the router and every asset
+/// request follow it without a rebuild of the Rust code.
+fn base_path() -> &'static str {
+    let href = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("base").ok().flatten())
+        .and_then(|base| base.get_attribute("href"))
+        .unwrap_or_default();
+    let trimmed = href.trim_end_matches('/').to_string();
+    // The router wants a `&'static str`; the base is read once per page load.
+    Box::leak(trimmed.into_boxed_str())
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let compute = compute::probe();
+    let (dark, set_dark) = theme::use_theme();
+    provide_context::<ReadSignal<Compute>>(compute);
+    view! {
+        <Router base=base_path()>
+            <shell::Header compute dark set_dark/>
+            <main id="main">
+                <Routes fallback=|| view! { <placeholder::NotFound/> }>
+                    <Route path=path!("/") view=move || view! { <home::Home compute/> }/>
+                    <Route path=path!("/:lesson") view=LessonPage/>
+                </Routes>
+            </main>
+            <shell::Footer/>
+        </Router>
+    }
+}
+
+/// Looks the lesson up in the table; a lesson that is not built shows its placeholder.
+#[component]
+fn LessonPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        let slug = params.read().get("lesson").unwrap_or_default();
+        match LESSONS.iter().find(|lesson| lesson.slug == slug) {
+            Some(lesson) => view! { <placeholder::Placeholder lesson/> }.into_any(),
+            None => view! { <placeholder::NotFound/> }.into_any(),
+        }
+    }
+}
+
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,43 @@
+//! The page of a lesson that is not built yet. It says so plainly, and says what is coming.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::lessons::Lesson;
+use super::thumbnails::thumbnail;
+
+#[component]
+pub fn Placeholder(lesson: &'static Lesson) -> impl IntoView {
+    view! {
+        <article class="placeholder" data-testid="placeholder">
+            <div class="placeholder-picture">{thumbnail(lesson.slug)}</div>
+            <div>
+                <p class="kicker">"Lesson"</p>
+                <h1>{lesson.title}</h1>
+                <p class="notice" role="status">
+                    <strong>"Not built yet. "</strong>
+                    "This page is a placeholder: the lesson below is planned, and nothing on this page trains yet."
+                </p>
+                <p class="lede">{lesson.promise}</p>
+                <h2>"What you will be able to do"</h2>
+                <ul class="plan">
+                    {lesson.plan.iter().map(|line| view! { <li>{*line}</li> }).collect_view()}
+                </ul>
+                <p><A href="/">"← All lessons"</A></p>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <article class="placeholder" data-testid="not-found">
+            <div>
+                <h1>"There is no page here"</h1>
+                <p class="lede">"The link may be mistyped, or the lesson may have moved."</p>
+                <p><A href="/">"← All lessons"</A></p>
+            </div>
+        </article>
+    }
+}

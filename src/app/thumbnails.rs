@@ -1,0 +1,151 @@
+//! Small pictures for the lesson cards: inline SVG, so they stay sharp on a projector and
+//! cost nothing to download. The moving parts are CSS animations (see `www/style.css`),
+//! paused for learners who ask for reduced motion.
+
+use leptos::prelude::*;
+
+pub fn thumbnail(slug: &'static str) -> AnyView {
+    match slug {
+        "gradient-descent" => gradient_descent().into_any(),
+        "information" => information().into_any(),
+        "functions" => functions().into_any(),
+        "mnist" => mnist().into_any(),
+        "gan" => gan().into_any(),
+        "text" => text().into_any(),
+        _ => lab().into_any(),
+    }
+}
+
+fn gradient_descent() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            <ellipse cx="100" cy="55" rx="70" ry="40" class="contour c1"/>
+            <ellipse cx="100" cy="55" rx="48" ry="27" class="contour c2"/>
+            <ellipse cx="100" cy="55" rx="26" ry="14" class="contour c3"/>
+            <ellipse cx="100" cy="55" rx="8" ry="4" class="contour c4"/>
+            <polyline points="36,22 62,78 74,34 86,68 93,46 97,58 100,55" class="path"/>
+            <circle cx="100" cy="55" r="3.5" class="dot moving-dot"/>
+        </svg>
+    }
+}
+
+fn information() -> impl IntoView {
+    let p = [0.42, 0.26, 0.18, 0.09, 0.05];
+    let q = [0.2, 0.2, 0.2, 0.2, 0.2];
+    let bars = move |values: [f64; 5], offset: f64, class: &'static str| {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let height = v * 170.0;
+                view! {
+                    <rect x=(14.0 + i as f64 * 28.0 + offset) y=(90.0 - height) width="11" height=height class=class/>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            {bars(p, 0.0, "bar-p")}
+            {bars(q, 12.0, "bar-q")}
+            <line x1="8" y1="90" x2="152" y2="90" class="axis"/>
+        </svg>
+    }
+}
+
+fn functions() -> impl IntoView {
+    // Sigmoid and ReLU sampled on x in [-6, 6].
+    let sigmoid: String = (0..=48)
+        .map(|i| {
+            let x = -6.0 + i as f64 * 0.25;
+            format!("{:.1},{:.1} ", 20.0 + i as f64 * 2.5, 85.0 - 70.0 / (1.0 + (-x as f64).exp()))
+        })
+        .collect();
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            <line x1="20" y1="85" x2="140" y2="85" class="axis"/>
+            <line x1="80" y1="10" x2="80" y2="90" class="axis"/>
+            <polyline points=sigmoid class="curve-a"/>
+            <polyline points="20,85 80,85 135,15" class="curve-b"/>
+        </svg>
+    }
+}
+
+fn mnist() -> impl IntoView {
+    // A hand-drawn 7 on a 10×10 grid of pixels.
+    const SEVEN: [&str; 10] = [
+        "..........", ".#######..", ".########.", "......##..", ".....##...",
+        ".....##...", "....##....", "...##.....", "...##.....", "..........",
+    ];
+    let pixels = SEVEN
+        .iter()
+        .enumerate()
+        .flat_map(|(row, line)| {
+            line.chars().enumerate().filter(|(_, c)| *c == '#').map(move |(col, _)| {
+                view! { <rect x=(10 + col * 8) y=(10 + row * 8) width="7" height="7" class="pixel"/> }
+            })
+        })
+        .collect_view();
+    let bars = (0..10)
+        .map(|digit| {
+            let height = if digit == 7 { 62.0 } else { 3.0 + (digit * 7 % 5) as f64 };
+            let class = if digit == 7 { "bar-p" } else { "bar-q" };
+            view! { <rect x=(100 + digit * 5) y=(88.0 - height) width="4" height=height class=class/> }
+        })
+        .collect_view();
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            {pixels}
+            {bars}
+            <text x="130" y="22" class="thumb-label">"7"</text>
+        </svg>
+    }
+}
+
+fn gan() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            <rect x="8" y="30" width="40" height="40" rx="6" class="box-g"/>
+            <text x="28" y="55" class="thumb-label centred">"G"</text>
+            <rect x="112" y="30" width="40" height="40" rx="6" class="box-d"/>
+            <text x="132" y="55" class="thumb-label centred">"D"</text>
+            <line x1="50" y1="50" x2="108" y2="50" class="arrow"/>
+            <circle cx="79" cy="50" r="7" class="dot moving-dot-x"/>
+        </svg>
+    }
+}
+
+fn text() -> impl IntoView {
+    let words = [("a", "word-n"), ("truly", "word-p"), ("wonderful", "word-pp"), ("film,", "word-n"), ("but", "word-m"), ("too", "word-m"), ("long", "word-mm")];
+    let mut x = 8.0;
+    let mut y = 38.0;
+    let spans = words
+        .iter()
+        .map(|(word, class)| {
+            let width = word.len() as f64 * 7.0 + 6.0;
+            if x + width > 155.0 {
+                x = 8.0;
+                y += 30.0;
+            }
+            let (rx, ry) = (x, y);
+            x += width + 4.0;
+            view! {
+                <rect x=rx y=(ry - 15.0) width=width height="21" rx="4" class=*class/>
+                <text x=(rx + 3.0) y=ry class="thumb-word">{*word}</text>
+            }
+        })
+        .collect_view();
+    view! { <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">{spans}</svg> }
+}
+
+fn lab() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            <rect x="20" y="20" width="110" height="16" rx="3" class="bar-p grow"/>
+            <text x="8" y="32" class="thumb-label small">"G"</text>
+            <rect x="20" y="50" width="70" height="16" rx="3" class="bar-q grow"/>
+            <text x="8" y="62" class="thumb-label small">"C"</text>
+            <line x1="20" y1="80" x2="150" y2="80" class="axis"/>
+        </svg>
+    }
+}

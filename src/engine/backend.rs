@@ -1,0 +1,225 @@
+//! What a device must offer the engine: storage for `f32` numbers and the kernels the ops need.
+//!
+//! A backend knows nothing about gradients; autodiff (`tensor.rs`, `ops/`) sits on top and calls
+//! these kernels for both directions. Every kernel receives its shapes explicitly, so a WGSL
+//! version only has to copy them into its `info` buffer. One kernel family per method: the enum
+//! argument (`Unary`, `Loss`, ...) picks the formula, just as a WGSL `switch` would.
+//!
+//! Rules every backend follows (the conformance suite checks them):
+//! - An output buffer never aliases an input of the same call (WebGPU forbids binding one buffer
+//!   as both read and read-write).
+//! - `accumulate: true` means `out += result`; `false` means `out = result`. Backward kernels
+//!   always accumulate, because a tensor used twice receives the sum of both gradients.
+//! - Reads are async, because WebGPU can only map a buffer asynchronously; the CPU backend
+//!   returns futures that are already complete.
+
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// `C (+)= op(A) · op(B)`, where `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`.
+/// With `transpose_a`, A is stored as `k × m` (row-major) and read transposed; likewise B.
+/// That is how the weight gradient `Xᵀ · G` is computed without copying a transposed X.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Matmul {
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+    pub transpose_a: bool,
+    pub transpose_b: bool,
+    pub accumulate: bool,
+}
+
+impl Matmul {
+    /// A plain `C = A · B` of the given sizes.
+    pub fn new(m: usize, k: usize, n: usize) -> Self {
+        Matmul { m, k, n, transpose_a: false, transpose_b: false, accumulate: false }
+    }
+    pub fn transpose_a(self) -> Self {
+        Matmul { transpose_a: true, ..self }
+    }
+    pub fn transpose_b(self) -> Self {
+        Matmul { transpose_b: true, ..self }
+    }
+    pub fn accumulate(self) -> Self {
+        Matmul { accumulate: true, ..self }
+    }
+}
+
+/// Elementwise functions of one input; their derivatives are in `Unary::derivative`'s docs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Unary {
+    Relu,
+    /// `x` for positive inputs, `slope · x` otherwise.
+    LeakyRelu { slope: f32 },
+    Sigmoid,
+    Tanh,
+}
+
+/// Elementwise functions of two inputs of the same length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Binary {
+    Add,
+    Sub,
+    Mul,
+}
+
+/// Reductions of a whole buffer to one number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reduce {
+    Sum,
+    Mean,
+}
+
+/// Row-wise normalisations of a `rows × cols` matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Softmax {
+    Softmax,
+    LogSoftmax,
+}
+
+/// Losses from a `rows × cols` prediction and a target of the same shape, to one number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// `−Σⱼ tⱼ · log softmax(x)ⱼ` averaged over rows; the targets are one-hot (or soft) rows.
+    SoftmaxCrossEntropy,
+    /// `max(x,0) − x·t + log(1+e^{−|x|})` averaged over elements; targets in [0, 1].
+    BinaryCrossEntropyWithLogits,
+    /// `(x − t)²` averaged over elements.
+    MeanSquaredError,
+    /// `max(0, 1 − t·x)` averaged over elements; targets are −1 or +1.
+    Hinge,
+}
+
+/// One optimiser step for one parameter, fused into a single kernel.
+/// `state` holds the per-parameter buffers the rule needs, in the order named by
+/// `Update::state_names` (each has the parameter's length and starts at zero).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Update {
+    /// `θ −= lr · g`
+    Sgd { learning_rate: f32 },
+    /// `v = μ·v + g;  θ −= lr · v`
+    Momentum { learning_rate: f32, momentum: f32 },
+    /// `v = μ·v + g;  θ −= lr · (g + μ·v)`
+    Nesterov { learning_rate: f32, momentum: f32 },
+    /// `s = ρ·s + (1−ρ)·g²;  θ −= lr · g / (√s + ε)`
+    RmsProp { learning_rate: f32, decay: f32, epsilon: f32 },
+    /// `m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  θ −= lr · m̂ / (√v̂ + ε)` with
+    /// `m̂ = m / (1−β₁ᵗ)`, `v̂ = v / (1−β₂ᵗ)`; `step` is t, counted from 1.
+    Adam { learning_rate: f32, beta1: f32, beta2: f32, epsilon: f32, step: u32 },
+}
+
+impl Update {
+    /// Names of the state buffers, in the order the kernel expects them.
+    pub fn state_names(&self) -> &'static [&'static str] {
+        match self {
+            Update::Sgd { .. } => &[],
+            Update::Momentum { .. } | Update::Nesterov { .. } => &["velocity"],
+            Update::RmsProp { .. } => &["mean square"],
+            Update::Adam { .. } => &["first moment", "second moment"],
+        }
+    }
+}
+
+/// Storage and kernels of one device. Cloning a backend is cheap and shares the device.
+pub trait Backend: Clone + 'static {
+    /// A device buffer of `f32`. Cloning shares the same storage (it is a handle).
+    type Buffer: Clone;
+    /// A device buffer of `u32` (token ids and offsets).
+    type Indices: Clone;
+
+    fn name(&self) -> &'static str;
+
+    /// A new buffer of `len` zeros.
+    fn zeros(&self, len: usize) -> Self::Buffer;
+    fn upload(&self, values: &[f32]) -> Self::Buffer;
+    fn upload_indices(&self, values: &[u32]) -> Self::Indices;
+    /// Overwrites the first `values.len()` numbers of `buffer`.
+    fn write(&self, buffer: &Self::Buffer, values: &[f32]);
+    /// Copies the first `len` numbers of the buffer back to the host.
+    fn read(&self, buffer: &Self::Buffer, len: usize) -> impl Future<Output = Vec<f32>> + 'static;
+    fn fill(&self, buffer: &Self::Buffer, len: usize, value: f32);
+
+    /// See [`Matmul`].
+    fn matmul(&self, a: &Self::Buffer, b: &Self::Buffer, c: &Self::Buffer, shape: Matmul);
+    /// `out[i][j] = x[i][j] + bias[j]` for a `rows × cols` matrix x.
+    fn add_bias(&self, x: &Self::Buffer, bias: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize);
+    /// Column sums: `out[j] (+)= Σᵢ x[i][j]`, the bias gradient.
+    fn sum_rows(&self, x: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize, accumulate: bool);
+
+    /// `out = f(x)` elementwise.
+    fn unary(&self, op: Unary, x: &Self::Buffer, out: &Self::Buffer, len: usize);
+    /// `grad_x += f'(x) · grad_y`, given the input x and the output y = f(x)
+    /// (sigmoid and tanh use y, the rectifiers use x).
+    fn unary_backward(
+        &self,
+        op: Unary,
+        x: &Self::Buffer,
+        y: &Self::Buffer,
+        grad_y: &Self::Buffer,
+        grad_x: &Self::Buffer,
+        len: usize,
+    );
+    /// `out (+)= a ∘ b` elementwise.
+    fn binary(&self, op: Binary, a: &Self::Buffer, b: &Self::Buffer, out: &Self::Buffer, len: usize, accumulate: bool);
+    /// `out (+)= factor · x`.
+    fn scale(&self, x: &Self::Buffer, factor: f32, out: &Self::Buffer, len: usize, accumulate: bool);
+
+    /// `out[0] = Σ x` (or the mean).
+    fn reduce(&self, op: Reduce, x: &Self::Buffer, out: &Self::Buffer, len: usize);
+    /// `grad_x[i] += grad_out[0]` (divided by `len` for the mean).
+    fn reduce_backward(&self, op: Reduce, grad_out: &Self::Buffer, grad_x: &Self::Buffer, len: usize);
+
+    /// Row-wise softmax or log-softmax of a `rows × cols` matrix.
+    fn softmax(&self, op: Softmax, x: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize);
+    /// `grad_x += J(y)ᵀ · grad_y`, row by row, from the forward output y.
+    fn softmax_backward(
+        &self,
+        op: Softmax,
+        y: &Self::Buffer,
+        grad_y: &Self::Buffer,
+        grad_x: &Self::Buffer,
+        rows: usize,
+        cols: usize,
+    );
+
+    /// `out[0] = loss(prediction, target)`; see [`Loss`] for the formulas and averaging.
+    fn loss(&self, op: Loss, prediction: &Self::Buffer, target: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize);
+    /// `grad_prediction += grad_loss[0] · ∂loss/∂prediction`; e.g. for softmax cross-entropy
+    /// `(softmax(x) − t) / rows`.
+    #[allow(clippy::too_many_arguments)]
+    fn loss_backward(
+        &self,
+        op: Loss,
+        prediction: &Self::Buffer,
+        target: &Self::Buffer,
+        grad_loss: &Self::Buffer,
+        grad_prediction: &Self::Buffer,
+        rows: usize,
+        cols: usize,
+    );
+
+    /// `out[b] = mean of table rows ids[offsets[b] .. offsets[b+1]]` for each of `bags` examples;
+    /// an empty bag gives a row of zeros. `table` is `vocabulary × dim`, `out` is `bags × dim`.
+    fn embedding_bag(
+        &self,
+        table: &Self::Buffer,
+        ids: &Self::Indices,
+        offsets: &Self::Indices,
+        out: &Self::Buffer,
+        bags: usize,
+        dim: usize,
+    );
+    /// Scatters `grad_out[b] / |bag b|` into `grad_table[id]` for every id in bag b (accumulating).
+    fn embedding_bag_backward(
+        &self,
+        grad_out: &Self::Buffer,
+        ids: &Self::Indices,
+        offsets: &Self::Indices,
+        grad_table: &Self::Buffer,
+        bags: usize,
+        dim: usize,
+    );
+
+    /// Applies one optimiser step to `param` in place; see [`Update`].
+    fn update(&self, rule: Update, param: &Self::Buffer, grad: &Self::Buffer, state: &[Self::Buffer], len: usize);
+}

@@ -1,0 +1,77 @@
+//! Reference arithmetic in f64, written as directly from the definitions as possible and
+//! sharing no code with any backend: the oracle the conformance checks compare against.
+
+/// `op(A)·op(B)` by the textbook triple loop; A is `m×k` (stored `k×m` if transposed), B `k×n`.
+pub fn matmul(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, transpose_a: bool, transpose_b: bool) -> Vec<f64> {
+    let mut c = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            for p in 0..k {
+                let a_ip = if transpose_a { a[p * m + i] } else { a[i * k + p] };
+                let b_pj = if transpose_b { b[j * k + p] } else { b[p * n + j] };
+                c[i * n + j] += a_ip * b_pj;
+            }
+        }
+    }
+    c
+}
+
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Softmax of each row of a `rows × cols` matrix, straight from `e^x / Σ e^x`.
+pub fn softmax(x: &[f64], cols: usize) -> Vec<f64> {
+    x.chunks(cols)
+        .flat_map(|row| {
+            let total: f64 = row.iter().map(|v| v.exp()).sum();
+            row.iter().map(move |v| v.exp() / total).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+pub fn softmax_cross_entropy(x: &[f64], t: &[f64], cols: usize) -> f64 {
+    let p = softmax(x, cols);
+    let rows = x.len() / cols;
+    -p.iter().zip(t).map(|(p, t)| t * p.ln()).sum::<f64>() / rows as f64
+}
+
+/// Binary cross-entropy of `sigmoid(x)`, from its definition `−t log p − (1−t) log(1−p)`.
+pub fn binary_cross_entropy(x: &[f64], t: &[f64]) -> f64 {
+    let total: f64 = x.iter().zip(t).map(|(&x, &t)| -t * sigmoid(x).ln() - (1.0 - t) * (1.0 - sigmoid(x)).ln()).sum();
+    total / x.len() as f64
+}
+
+pub fn mse(x: &[f64], t: &[f64]) -> f64 {
+    x.iter().zip(t).map(|(x, t)| (x - t).powi(2)).sum::<f64>() / x.len() as f64
+}
+
+pub fn hinge(x: &[f64], t: &[f64]) -> f64 {
+    x.iter().zip(t).map(|(x, t)| f64::max(0.0, 1.0 - t * x)).sum::<f64>() / x.len() as f64
+}
+
+/// Mean of the selected table rows for each bag (zeros for an empty bag).
+pub fn embedding_bag(table: &[f64], dim: usize, bags: &[Vec<u32>]) -> Vec<f64> {
+    let mut out = vec![0.0; bags.len() * dim];
+    for (b, bag) in bags.iter().enumerate() {
+        for &id in bag {
+            for j in 0..dim {
+                out[b * dim + j] += table[id as usize * dim + j] / bag.len() as f64;
+            }
+        }
+    }
+    out
+}
+
+/// Central finite differences of `f` at `x`: `(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h` for every i.
+pub fn numerical_gradient(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    let h = 1e-6;
+    (0..x.len())
+        .map(|i| {
+            let (mut up, mut down) = (x.to_vec(), x.to_vec());
+            up[i] += h;
+            down[i] -= h;
+            (f(&up) - f(&down)) / (2.0 * h)
+        })
+        .collect()
+}

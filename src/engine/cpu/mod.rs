@@ -1,0 +1,236 @@
+//! The CPU backend: plain Rust loops over `Vec<f32>`, plus a packed SIMD matmul.
+//!
+//! Buffers are handles (`Rc`) to pooled vectors: when the last handle of a buffer is dropped
+//! (say, when last step's graph goes away), its vector returns to the pool and the next step
+//! reuses it instead of asking the allocator again.
+
+mod elementwise;
+mod embedding;
+mod losses;
+mod matmul;
+mod pool;
+mod rows;
+mod update;
+
+pub use matmul::{matmul_reference, matmul_fast};
+
+use crate::engine::backend::*;
+use pool::Pool;
+use std::cell::{Ref, RefCell, RefMut};
+use std::future::{ready, Future};
+use std::rc::Rc;
+
+/// The CPU device. Cheap to clone; clones share one buffer pool.
+#[derive(Clone, Default)]
+pub struct CpuBackend {
+    pool: Rc<Pool>,
+}
+
+impl CpuBackend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads a buffer synchronously: on the CPU nothing needs to wait.
+    pub fn read_now(&self, buffer: &CpuBuffer) -> Vec<f32> {
+        buffer.values().clone()
+    }
+
+    /// How many vectors are waiting in the pool for reuse (for tests and the UI's memory view).
+    pub fn pooled_buffers(&self) -> usize {
+        self.pool.len()
+    }
+}
+
+/// A handle to a vector of `f32` on the CPU.
+#[derive(Clone)]
+pub struct CpuBuffer(Rc<Storage>);
+
+struct Storage {
+    values: RefCell<Vec<f32>>,
+    pool: Rc<Pool>,
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        self.pool.give_back(std::mem::take(self.values.get_mut()));
+    }
+}
+
+impl CpuBuffer {
+    /// Borrows the numbers. Panics if a kernel is writing them, which would mean an output
+    /// aliases an input.
+    pub fn values(&self) -> Ref<'_, Vec<f32>> {
+        self.0.values.borrow()
+    }
+    fn values_mut(&self) -> RefMut<'_, Vec<f32>> {
+        self.0.values.try_borrow_mut().expect("a kernel's output buffer must not also be one of its inputs")
+    }
+}
+
+impl Backend for CpuBackend {
+    type Buffer = CpuBuffer;
+    type Indices = Rc<Vec<u32>>;
+
+    fn name(&self) -> &'static str {
+        "cpu"
+    }
+
+    fn zeros(&self, len: usize) -> CpuBuffer {
+        let mut values = self.pool.take(len);
+        values.fill(0.0);
+        CpuBuffer(Rc::new(Storage { values: RefCell::new(values), pool: self.pool.clone() }))
+    }
+
+    fn upload(&self, values: &[f32]) -> CpuBuffer {
+        let buffer = self.zeros(values.len());
+        buffer.values_mut().copy_from_slice(values);
+        buffer
+    }
+
+    fn upload_indices(&self, values: &[u32]) -> Rc<Vec<u32>> {
+        Rc::new(values.to_vec())
+    }
+
+    fn write(&self, buffer: &CpuBuffer, values: &[f32]) {
+        buffer.values_mut()[..values.len()].copy_from_slice(values);
+    }
+
+    fn read(&self, buffer: &CpuBuffer, len: usize) -> impl Future<Output = Vec<f32>> + 'static {
+        ready(buffer.values()[..len].to_vec())
+    }
+
+    fn fill(&self, buffer: &CpuBuffer, len: usize, value: f32) {
+        buffer.values_mut()[..len].fill(value);
+    }
+
+    fn matmul(&self, a: &CpuBuffer, b: &CpuBuffer, c: &CpuBuffer, shape: Matmul) {
+        matmul::matmul(&a.values(), &b.values(), &mut c.values_mut(), shape);
+    }
+
+    fn add_bias(&self, x: &CpuBuffer, bias: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize) {
+        elementwise::add_bias(&x.values(), &bias.values(), &mut out.values_mut(), rows, cols);
+    }
+
+    fn sum_rows(&self, x: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize, accumulate: bool) {
+        rows::sum_rows(&x.values(), &mut out.values_mut(), rows, cols, accumulate);
+    }
+
+    fn unary(&self, op: Unary, x: &CpuBuffer, out: &CpuBuffer, len: usize) {
+        elementwise::unary(op, &x.values()[..len], &mut out.values_mut()[..len]);
+    }
+
+    fn unary_backward(&self, op: Unary, x: &CpuBuffer, y: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, len: usize) {
+        elementwise::unary_backward(
+            op,
+            &x.values()[..len],
+            &y.values()[..len],
+            &grad_y.values()[..len],
+            &mut grad_x.values_mut()[..len],
+        );
+    }
+
+    fn binary(&self, op: Binary, a: &CpuBuffer, b: &CpuBuffer, out: &CpuBuffer, len: usize, accumulate: bool) {
+        elementwise::binary(op, &a.values()[..len], &b.values()[..len], &mut out.values_mut()[..len], accumulate);
+    }
+
+    fn scale(&self, x: &CpuBuffer, factor: f32, out: &CpuBuffer, len: usize, accumulate: bool) {
+        elementwise::scale(&x.values()[..len], factor, &mut out.values_mut()[..len], accumulate);
+    }
+
+    fn reduce(&self, op: Reduce, x: &CpuBuffer, out: &CpuBuffer, len: usize) {
+        out.values_mut()[0] = rows::reduce(op, &x.values()[..len]);
+    }
+
+    fn reduce_backward(&self, op: Reduce, grad_out: &CpuBuffer, grad_x: &CpuBuffer, len: usize) {
+        let g = grad_out.values()[0];
+        let g = match op {
+            Reduce::Sum => g,
+            Reduce::Mean => g / len as f32,
+        };
+        grad_x.values_mut()[..len].iter_mut().for_each(|v| *v += g);
+    }
+
+    fn softmax(&self, op: Softmax, x: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize) {
+        rows::softmax(op, &x.values(), &mut out.values_mut(), rows, cols);
+    }
+
+    fn softmax_backward(&self, op: Softmax, y: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, rows: usize, cols: usize) {
+        rows::softmax_backward(op, &y.values(), &grad_y.values(), &mut grad_x.values_mut(), rows, cols);
+    }
+
+    fn loss(&self, op: Loss, prediction: &CpuBuffer, target: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize) {
+        let n = rows * cols;
+        out.values_mut()[0] = losses::loss(op, &prediction.values()[..n], &target.values()[..n], rows, cols);
+    }
+
+    fn loss_backward(
+        &self,
+        op: Loss,
+        prediction: &CpuBuffer,
+        target: &CpuBuffer,
+        grad_loss: &CpuBuffer,
+        grad_prediction: &CpuBuffer,
+        rows: usize,
+        cols: usize,
+    ) {
+        let n = rows * cols;
+        losses::loss_backward(
+            op,
+            &prediction.values()[..n],
+            &target.values()[..n],
+            grad_loss.values()[0],
+            &mut grad_prediction.values_mut()[..n],
+            rows,
+            cols,
+        );
+    }
+
+    fn embedding_bag(&self, table: &CpuBuffer, ids: &Rc<Vec<u32>>, offsets: &Rc<Vec<u32>>, out: &CpuBuffer, bags: usize, dim: usize) {
+        embedding::embedding_bag(&table.values(), ids, offsets, &mut out.values_mut(), bags, dim);
+    }
+
+    fn embedding_bag_backward(
+        &self,
+        grad_out: &CpuBuffer,
+        ids: &Rc<Vec<u32>>,
+        offsets: &Rc<Vec<u32>>,
+        grad_table: &CpuBuffer,
+        bags: usize,
+        dim: usize,
+    ) {
+        embedding::embedding_bag_backward(&grad_out.values(), ids, offsets, &mut grad_table.values_mut(), bags, dim);
+    }
+
+    fn update(&self, rule: Update, param: &CpuBuffer, grad: &CpuBuffer, state: &[CpuBuffer], len: usize) {
+        let mut state: Vec<RefMut<'_, Vec<f32>>> = state.iter().map(|s| s.values_mut()).collect();
+        let mut state: Vec<&mut [f32]> = state.iter_mut().map(|s| &mut s[..len]).collect();
+        update::update(rule, &mut param.values_mut()[..len], &grad.values()[..len], &mut state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_buffers_return_to_the_pool_and_come_back_zeroed() {
+        let cpu = CpuBackend::new();
+        let first = cpu.upload(&[1.0, 2.0, 3.0]);
+        let address = first.values().as_ptr();
+        drop(first);
+        assert_eq!(cpu.pooled_buffers(), 1);
+        let second = cpu.zeros(3);
+        assert_eq!(second.values().as_ptr(), address, "the pooled vector is reused");
+        assert_eq!(*second.values(), vec![0.0; 3]);
+        assert_eq!(cpu.pooled_buffers(), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "must not also be one of its inputs")]
+    fn an_output_that_aliases_an_input_is_refused() {
+        let cpu = CpuBackend::new();
+        let x = cpu.upload(&[1.0, -1.0]);
+        cpu.unary(Unary::Relu, &x, &x, 2);
+    }
+}

@@ -1,0 +1,69 @@
+//! Reductions: whole-buffer sums, column sums, and the row-wise softmax family.
+//! Sums accumulate in f64 so a long buffer loses no precision to rounding.
+
+use crate::engine::backend::{Reduce, Softmax};
+
+pub(super) fn reduce(op: Reduce, x: &[f32]) -> f32 {
+    let sum: f64 = x.iter().map(|&v| v as f64).sum();
+    match op {
+        Reduce::Sum => sum as f32,
+        Reduce::Mean => (sum / x.len().max(1) as f64) as f32,
+    }
+}
+
+pub(super) fn sum_rows(x: &[f32], out: &mut [f32], rows: usize, cols: usize, accumulate: bool) {
+    let out = &mut out[..cols];
+    if !accumulate {
+        out.fill(0.0);
+    }
+    // Row by row keeps both slices contiguous, which vectorises; f32 is enough for a batch.
+    for row in x[..rows * cols].chunks_exact(cols) {
+        out.iter_mut().zip(row).for_each(|(o, &v)| *o += v);
+    }
+}
+
+/// `ln Σ e^{xⱼ}` of one row, shifted by the maximum so that no exponential overflows.
+pub(super) fn log_sum_exp(row: &[f32]) -> f32 {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if max == f32::NEG_INFINITY {
+        return max;
+    }
+    let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+    max + sum.ln()
+}
+
+pub(super) fn softmax(op: Softmax, x: &[f32], out: &mut [f32], rows: usize, cols: usize) {
+    for (x_row, out_row) in x[..rows * cols].chunks_exact(cols).zip(out.chunks_exact_mut(cols)) {
+        let lse = log_sum_exp(x_row);
+        for (o, &v) in out_row.iter_mut().zip(x_row) {
+            *o = match op {
+                Softmax::Softmax => (v - lse).exp(),
+                Softmax::LogSoftmax => v - lse,
+            };
+        }
+    }
+}
+
+pub(super) fn softmax_backward(op: Softmax, y: &[f32], grad_y: &[f32], grad_x: &mut [f32], rows: usize, cols: usize) {
+    let rows_of = |s: &[f32]| s[..rows * cols].chunks_exact(cols).collect::<Vec<_>>();
+    let (y, grad_y) = (rows_of(y), rows_of(grad_y));
+    for (r, grad_x_row) in grad_x[..rows * cols].chunks_exact_mut(cols).enumerate() {
+        let (y, g) = (y[r], grad_y[r]);
+        match op {
+            // ∂yⱼ/∂xᵢ = yⱼ(δᵢⱼ − yᵢ), so grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+            Softmax::Softmax => {
+                let dot: f32 = g.iter().zip(y).map(|(g, y)| g * y).sum();
+                for i in 0..cols {
+                    grad_x_row[i] += y[i] * (g[i] - dot);
+                }
+            }
+            // yⱼ = xⱼ − lse, so grad_xᵢ = gᵢ − softmaxᵢ Σⱼ gⱼ with softmax = e^y.
+            Softmax::LogSoftmax => {
+                let total: f32 = g.iter().sum();
+                for i in 0..cols {
+                    grad_x_row[i] += g[i] - y[i].exp() * total;
+                }
+            }
+        }
+    }
+}

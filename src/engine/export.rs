@@ -1,0 +1,1 @@
+//! Export (filled in below).

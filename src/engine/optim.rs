@@ -1,0 +1,122 @@
+//! Optimisers: how a parameter moves given its gradient. The arithmetic is one fused backend
+//! kernel per step (`Backend::update`); this file keeps the per-parameter state (velocities,
+//! moments) and the step count, and lets the UI read them.
+
+use crate::engine::backend::{Backend, Update};
+use crate::engine::tensor::Tensor;
+use serde::{Deserialize, Serialize};
+
+/// Which update rule, with its hyperparameters other than the learning rate.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Method {
+    Sgd,
+    Momentum { momentum: f32 },
+    Nesterov { momentum: f32 },
+    RmsProp { decay: f32, epsilon: f32 },
+    Adam { beta1: f32, beta2: f32, epsilon: f32 },
+}
+
+impl Method {
+    /// Momentum 0.9, as most courses use.
+    pub fn momentum() -> Self {
+        Method::Momentum { momentum: 0.9 }
+    }
+    pub fn nesterov() -> Self {
+        Method::Nesterov { momentum: 0.9 }
+    }
+    /// PyTorch's defaults, so an exported model trains the same way there.
+    pub fn rms_prop() -> Self {
+        Method::RmsProp { decay: 0.99, epsilon: 1e-8 }
+    }
+    /// The defaults of Kingma & Ba (2015).
+    pub fn adam() -> Self {
+        Method::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
+    }
+}
+
+/// An optimiser's settings: what the UI stores and the URL carries.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OptimiserConfig {
+    pub method: Method,
+    pub learning_rate: f32,
+}
+
+/// An optimiser with its state for each parameter it has updated.
+pub struct Optimiser<B: Backend> {
+    pub config: OptimiserConfig,
+    steps: u32,
+    /// One entry per parameter: the parameter and its state buffers (see `state_names`).
+    state: Vec<(Tensor<B>, Vec<B::Buffer>)>,
+}
+
+impl<B: Backend> Optimiser<B> {
+    pub fn new(method: Method, learning_rate: f32) -> Self {
+        Self::from_config(OptimiserConfig { method, learning_rate })
+    }
+
+    pub fn from_config(config: OptimiserConfig) -> Self {
+        Optimiser { config, steps: 0, state: Vec::new() }
+    }
+
+    /// How many steps have been taken (Adam's t).
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// The update for step number `step` (counted from 1).
+    fn rule(&self, step: u32) -> Update {
+        let learning_rate = self.config.learning_rate;
+        match self.config.method {
+            Method::Sgd => Update::Sgd { learning_rate },
+            Method::Momentum { momentum } => Update::Momentum { learning_rate, momentum },
+            Method::Nesterov { momentum } => Update::Nesterov { learning_rate, momentum },
+            Method::RmsProp { decay, epsilon } => Update::RmsProp { learning_rate, decay, epsilon },
+            Method::Adam { beta1, beta2, epsilon } => Update::Adam { learning_rate, beta1, beta2, epsilon, step },
+        }
+    }
+
+    /// Names of the state each parameter carries: `["velocity"]`, `["first moment", "second moment"]`, ...
+    pub fn state_names(&self) -> &'static [&'static str] {
+        self.rule(1).state_names()
+    }
+
+    /// Moves every parameter that has a gradient one step. Does not clear the gradients.
+    pub fn step(&mut self, parameters: &[Tensor<B>]) {
+        self.steps += 1;
+        let rule = self.rule(self.steps);
+        for parameter in parameters {
+            let Some(grad) = parameter.grad() else { continue };
+            let state = self.state_for(parameter);
+            parameter.backend().update(rule, parameter.value(), &grad, &state, parameter.len());
+        }
+    }
+
+    /// Clears the gradients of all the parameters, ready for the next `backward()`.
+    pub fn zero_grad(&self, parameters: &[Tensor<B>]) {
+        parameters.iter().for_each(Tensor::zero_grad);
+    }
+
+    fn state_for(&mut self, parameter: &Tensor<B>) -> Vec<B::Buffer> {
+        if let Some((_, state)) = self.state.iter().find(|(p, _)| p.same_as(parameter)) {
+            return state.clone();
+        }
+        let backend = parameter.backend();
+        let state: Vec<B::Buffer> = self.state_names().iter().map(|_| backend.zeros(parameter.len())).collect();
+        self.state.push((parameter.clone(), state.clone()));
+        state
+    }
+
+    /// A copy of one named state buffer of a parameter, e.g. `"velocity"`; `None` before the
+    /// parameter's first step or for a name this method does not keep.
+    pub async fn read_state(&self, parameter: &Tensor<B>, name: &str) -> Option<Vec<f32>> {
+        let slot = self.state_names().iter().position(|&n| n == name)?;
+        let (_, state) = self.state.iter().find(|(p, _)| p.same_as(parameter))?;
+        Some(parameter.backend().read(&state[slot], parameter.len()).await)
+    }
+
+    /// Forgets all state and the step count (for example when the learner presses reset).
+    pub fn reset(&mut self) {
+        self.steps = 0;
+        self.state.clear();
+    }
+}

@@ -1,0 +1,34 @@
+// Launches Debian's Chromium through playwright-core (never a downloaded browser), with or
+// without WebGPU, and collects console errors per page.
+import { chromium } from "playwright-core";
+
+const COMMON = [
+  "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync",
+];
+// WebGPU on SwiftShader (a CPU implementation of a GPU): see shared/TOOLCHAIN.md.
+const WEBGPU = [
+  "--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader",
+  "--use-webgpu-adapter=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+];
+const NO_WEBGPU = ["--disable-features=WebGPU"];
+
+export async function launch({ webgpu }) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [...COMMON, ...(webgpu ? WEBGPU : NO_WEBGPU)],
+  });
+}
+
+/// A new page that records console errors and uncaught exceptions into `page.errors`.
+export async function newPage(browser, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") page.errors.push(message.text());
+  });
+  page.on("pageerror", (error) => page.errors.push(String(error)));
+  return page;
+}

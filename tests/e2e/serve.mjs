@@ -1,0 +1,50 @@
+// A static file server for the built site (dist/), mounted under a sub-path the way a static
+// host such as GitHub Pages serves a project site. Unknown paths get 404.html (the app), so
+// deep links work. Only ever listens on 127.0.0.1.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".bin": "application/octet-stream",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+export async function serve({ root, base = "/", port = 0 }) {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url, "http://127.0.0.1");
+    let path = decodeURIComponent(url.pathname);
+    if (!path.startsWith(base)) {
+      response.writeHead(404).end("outside the site");
+      return;
+    }
+    path = normalize("/" + path.slice(base.length));
+    let file = join(root, path);
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      const body = await readFile(file);
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      const body = await readFile(join(root, "404.html"));
+      response.writeHead(404, { "content-type": TYPES[".html"] });
+      response.end(body);
+    }
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: actual } = server.address();
+  return { server, url: `http://127.0.0.1:${actual}${base}` };
+}
+
+// `node tests/e2e/serve.mjs [port] [base]` serves dist/ by hand, for looking at a build.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = new URL("../../dist/", import.meta.url).pathname;
+  const { url } = await serve({ root, port: Number(process.argv[2] ?? 8080), base: process.argv[3] ?? "/" });
+  console.log(`serving ${root} at ${url}`);
+}
