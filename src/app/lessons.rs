@@ -95,7 +95,7 @@ pub const LESSONS: &[Lesson] = &[
             "Time matrix multiplication and a full training step on the GPU and on the CPU.",
             "See when the GPU wins, and when its overhead makes it lose.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
 ];
 

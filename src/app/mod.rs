@@ -2,11 +2,13 @@
 
 mod compute;
 mod home;
+mod lab;
 mod lessons;
 mod placeholder;
 mod shell;
 mod theme;
 mod thumbnails;
+pub mod widgets;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -34,6 +36,7 @@ fn App() -> impl IntoView {
     let compute = compute::probe();
     let (dark, set_dark) = theme::use_theme();
     provide_context::<ReadSignal<Compute>>(compute);
+    provide_context(widgets::chart::DarkTheme(dark));
     view! {
         <Router base=base_path()>
             <shell::Header compute dark set_dark/>
@@ -55,6 +58,13 @@ fn LessonPage() -> impl IntoView {
     move || {
         let slug = params.read().get("lesson").unwrap_or_default();
         match LESSONS.iter().find(|lesson| lesson.slug == slug) {
+            Some(lesson) if lesson.slug == "lab" => view! { <lab::LabPage/> }.into_any(),
+            Some(lesson) if lesson.slug == "information" => {
+                view! { <crate::lessons::information::page::InformationPage/> }.into_any()
+            }
+            Some(lesson) if lesson.slug == "functions" => {
+                view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
+            }
             Some(lesson) => view! { <placeholder::Placeholder lesson/> }.into_any(),
             None => view! { <placeholder::NotFound/> }.into_any(),
         }

@@ -39,7 +39,7 @@ fn information() -> impl IntoView {
             .map(|(i, v)| {
                 let height = v * 170.0;
                 view! {
-                    <rect x=(14.0 + i as f64 * 28.0 + offset) y=(90.0 - height) width="11" height=height class=class/>
+                    <rect x={14.0 + i as f64 * 28.0 + offset} y={90.0 - height} width="11" height=height class=class/>
                 }
             })
             .collect_view()
@@ -58,7 +58,7 @@ fn functions() -> impl IntoView {
     let sigmoid: String = (0..=48)
         .map(|i| {
             let x = -6.0 + i as f64 * 0.25;
-            format!("{:.1},{:.1} ", 20.0 + i as f64 * 2.5, 85.0 - 70.0 / (1.0 + (-x as f64).exp()))
+            format!("{:.1},{:.1} ", 20.0 + i as f64 * 2.5, 85.0 - 70.0 / (1.0 + (-x).exp()))
         })
         .collect();
     view! {
@@ -82,7 +82,7 @@ fn mnist() -> impl IntoView {
         .enumerate()
         .flat_map(|(row, line)| {
             line.chars().enumerate().filter(|(_, c)| *c == '#').map(move |(col, _)| {
-                view! { <rect x=(10 + col * 8) y=(10 + row * 8) width="7" height="7" class="pixel"/> }
+                view! { <rect x={10 + col * 8} y={10 + row * 8} width="7" height="7" class="pixel"/> }
             })
         })
         .collect_view();
@@ -90,7 +90,7 @@ fn mnist() -> impl IntoView {
         .map(|digit| {
             let height = if digit == 7 { 62.0 } else { 3.0 + (digit * 7 % 5) as f64 };
             let class = if digit == 7 { "bar-p" } else { "bar-q" };
-            view! { <rect x=(100 + digit * 5) y=(88.0 - height) width="4" height=height class=class/> }
+            view! { <rect x={100 + digit * 5} y={88.0 - height} width="4" height=height class=class/> }
         })
         .collect_view();
     view! {
@@ -130,8 +130,8 @@ fn text() -> impl IntoView {
             let (rx, ry) = (x, y);
             x += width + 4.0;
             view! {
-                <rect x=rx y=(ry - 15.0) width=width height="21" rx="4" class=*class/>
-                <text x=(rx + 3.0) y=ry class="thumb-word">{*word}</text>
+                <rect x=rx y={ry - 15.0} width=width height="21" rx="4" class=*class/>
+                <text x={rx + 3.0} y=ry class="thumb-word">{*word}</text>
             }
         })
         .collect_view();

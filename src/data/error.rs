@@ -15,11 +15,19 @@ pub struct DataError {
 pub enum Problem {
     /// The bytes do not start with the asset magic: often an HTML error page instead of the file.
     NotAnAsset,
-    UnsupportedVersion { found: u16, supported: u16 },
+    UnsupportedVersion {
+        found: u16,
+        supported: u16,
+    },
     UnknownKind(u16),
-    WrongKind { expected: &'static str },
+    WrongKind {
+        expected: &'static str,
+    },
     /// Fewer bytes arrived than the header announces.
-    Truncated { expected_bytes: u64, actual_bytes: u64 },
+    Truncated {
+        expected_bytes: u64,
+        actual_bytes: u64,
+    },
     /// The bytes arrived but do not unpack to what the header promises.
     Corrupt(Corruption),
     /// The payload unpacked and passed its checksum but its structure is inconsistent:

@@ -85,7 +85,10 @@ impl ImdbSet {
 
     /// The readable text of a review, if it is one of the stored samples.
     pub fn sample_text(&self, review: usize) -> Option<&str> {
-        let at = self.samples.binary_search_by_key(&review, |s| s.review).ok()?;
+        let at = self
+            .samples
+            .binary_search_by_key(&review, |s| s.review)
+            .ok()?;
         Some(&self.samples[at].text)
     }
 
@@ -127,15 +130,33 @@ impl ImdbSet {
             self.token_cap.unwrap_or(0) as u32,
             0,
         ];
-        Asset { kind: AssetKind::Imdb, dims, payload: out }
+        Asset {
+            kind: AssetKind::Imdb,
+            dims,
+            payload: out,
+        }
     }
 
     pub fn from_asset(asset: Asset) -> Result<ImdbSet, DataError> {
         if asset.kind != AssetKind::Imdb {
-            return Err(DataError::malformed("IMDB", format!("{} asset", asset.kind.name())));
+            return Err(DataError::malformed(
+                "IMDB",
+                format!("{} asset", asset.kind.name()),
+            ));
         }
-        let [train_count, test_count, vocab_size, sample_count, cap, _] = asset.dims.map(|d| d as usize);
-        let mut r = Reader { bytes: &asset.payload, at: 0 };
+        let [train_count, test_count, vocab_size, sample_count, cap, _] =
+            asset.dims.map(|d| d as usize);
+        let mut r = Reader {
+            bytes: &asset.payload,
+            at: 0,
+        };
+        // Each word takes at least 1 byte, each review and sample at least 2: refuse counts
+        // the payload cannot hold before allocating for them (the dims are not checksummed).
+        let minimum =
+            vocab_size as u64 + 2 * (train_count as u64 + test_count as u64 + sample_count as u64);
+        if minimum > asset.payload.len() as u64 {
+            return Err(r.error("the dimensions do not fit the payload"));
+        }
         let mut words = Vec::with_capacity(vocab_size);
         for _ in 0..vocab_size {
             words.push(r.text()?);
@@ -176,13 +197,25 @@ impl ImdbSet {
             if (i > 0 && gap == 0) || review < train_count || review >= count {
                 return Err(r.error("a sample text is not for a distinct test review"));
             }
-            samples.push(SampleText { review, text: r.text()? });
+            samples.push(SampleText {
+                review,
+                text: r.text()?,
+            });
         }
         if r.at != asset.payload.len() {
             return Err(r.error("unexpected bytes after the samples"));
         }
         let token_cap = (cap > 0).then_some(cap);
-        Ok(ImdbSet { vocabulary, train_count, test_count, labels, offsets, tokens, samples, token_cap })
+        Ok(ImdbSet {
+            vocabulary,
+            train_count,
+            test_count,
+            labels,
+            offsets,
+            tokens,
+            samples,
+            token_cap,
+        })
     }
 }
 
@@ -222,7 +255,8 @@ mod tests {
     use crate::data::{Corruption, Problem};
 
     fn tiny() -> ImdbSet {
-        let vocabulary = Vocabulary::from_counts([("good", 3), ("bad", 2), ("film", 1), ("!", 1)], 6);
+        let vocabulary =
+            Vocabulary::from_counts([("good", 3), ("bad", 2), ("film", 1), ("!", 1)], 6);
         let reviews = ["good film !", "bad film", "good", "bad bad !"];
         let mut offsets = vec![0];
         let mut tokens = Vec::new();
@@ -237,7 +271,10 @@ mod tests {
             labels: vec![1, 0, 1, 0],
             offsets,
             tokens,
-            samples: vec![SampleText { review: 3, text: "Bad, bad!\nÇa va.".into() }],
+            samples: vec![SampleText {
+                review: 3,
+                text: "Bad, bad!\nÇa va.".into(),
+            }],
             token_cap: Some(3),
         }
     }
@@ -247,7 +284,10 @@ mod tests {
         let set = tiny();
         let back = ImdbSet::decode(&set.to_asset().encode()).unwrap();
         assert_eq!(back, set);
-        assert_eq!(back.review_tokens(1), [back.vocabulary.id("bad"), back.vocabulary.id("film")]);
+        assert_eq!(
+            back.review_tokens(1),
+            [back.vocabulary.id("bad"), back.vocabulary.id("film")]
+        );
         assert_eq!((back.split(1), back.split(2)), (Split::Train, Split::Test));
         assert_eq!(back.sample_text(3), Some("Bad, bad!\nÇa va."));
         assert_eq!(back.sample_text(2), None);
@@ -270,13 +310,21 @@ mod tests {
             let err = ImdbSet::from_asset(short).unwrap_err();
             assert!(matches!(err.problem, Problem::Malformed(_)), "{err}");
         }
-        let mut bad_vocab = asset.clone();
-        bad_vocab.dims[2] = 99;
-        assert!(ImdbSet::from_asset(bad_vocab).is_err());
+        for (dim, value) in [(2, 99), (0, u32::MAX), (3, u32::MAX), (2, u32::MAX)] {
+            let mut bad_dims = asset.clone();
+            bad_dims.dims[dim] = value;
+            assert!(
+                ImdbSet::from_asset(bad_dims).is_err(),
+                "dims[{dim}] = {value}"
+            );
+        }
         let mut flipped = asset.encode_with_level(0);
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         let err = ImdbSet::decode(&flipped).unwrap_err();
-        assert!(matches!(err.problem, Problem::Corrupt(Corruption::ChecksumMismatch { .. })));
+        assert!(matches!(
+            err.problem,
+            Problem::Corrupt(Corruption::ChecksumMismatch { .. })
+        ));
     }
 }

@@ -23,20 +23,42 @@ fn be_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
 
-fn idx_body<'a>(bytes: &'a [u8], what: &str, magic: u32, dims: usize) -> Result<(Vec<usize>, &'a [u8]), DataError> {
+fn idx_body<'a>(
+    bytes: &'a [u8],
+    what: &str,
+    magic: u32,
+    dims: usize,
+) -> Result<(Vec<usize>, &'a [u8]), DataError> {
     let header = 4 + 4 * dims;
     if bytes.len() < header {
-        return Err(DataError::bad_input("MNIST", format!("{what}: {} bytes is too short for an IDX header", bytes.len())));
+        return Err(DataError::bad_input(
+            "MNIST",
+            format!(
+                "{what}: {} bytes is too short for an IDX header",
+                bytes.len()
+            ),
+        ));
     }
     let found = be_u32(bytes, 0);
     if found != magic {
-        return Err(DataError::bad_input("MNIST", format!("{what}: IDX magic {found:#010x}, expected {magic:#010x}")));
+        return Err(DataError::bad_input(
+            "MNIST",
+            format!("{what}: IDX magic {found:#010x}, expected {magic:#010x}"),
+        ));
     }
-    let shape: Vec<usize> = (0..dims).map(|i| be_u32(bytes, 4 + 4 * i) as usize).collect();
+    let shape: Vec<usize> = (0..dims)
+        .map(|i| be_u32(bytes, 4 + 4 * i) as usize)
+        .collect();
     let expected = shape.iter().product::<usize>();
     let body = &bytes[header..];
     if body.len() != expected {
-        return Err(DataError::bad_input("MNIST", format!("{what}: shape {shape:?} needs {expected} bytes, file has {}", body.len())));
+        return Err(DataError::bad_input(
+            "MNIST",
+            format!(
+                "{what}: shape {shape:?} needs {expected} bytes, file has {}",
+                body.len()
+            ),
+        ));
     }
     Ok((shape, body))
 }
@@ -45,7 +67,10 @@ fn idx_body<'a>(bytes: &'a [u8], what: &str, magic: u32, dims: usize) -> Result<
 pub fn parse_idx_images(bytes: &[u8]) -> Result<(usize, &[u8]), DataError> {
     let (shape, body) = idx_body(bytes, "image file", IDX_IMAGES_MAGIC, 3)?;
     if shape[1..] != [IMAGE_ROWS, IMAGE_COLS] {
-        return Err(DataError::bad_input("MNIST", format!("images are {}×{}, expected 28×28", shape[1], shape[2])));
+        return Err(DataError::bad_input(
+            "MNIST",
+            format!("images are {}×{}, expected 28×28", shape[1], shape[2]),
+        ));
     }
     Ok((shape[0], body))
 }
@@ -71,12 +96,22 @@ impl MnistSet {
         let (count, pixels) = parse_idx_images(image_file)?;
         let labels = parse_idx_labels(label_file)?;
         if labels.len() != count {
-            return Err(DataError::bad_input("MNIST", format!("{count} images but {} labels", labels.len())));
+            return Err(DataError::bad_input(
+                "MNIST",
+                format!("{count} images but {} labels", labels.len()),
+            ));
         }
         if let Some(bad) = labels.iter().find(|&&l| l as usize >= CLASSES) {
-            return Err(DataError::bad_input("MNIST", format!("label {bad} is not a digit")));
+            return Err(DataError::bad_input(
+                "MNIST",
+                format!("label {bad} is not a digit"),
+            ));
         }
-        Ok(MnistSet { images: pixels.to_vec(), labels: labels.to_vec(), count })
+        Ok(MnistSet {
+            images: pixels.to_vec(),
+            labels: labels.to_vec(),
+            count,
+        })
     }
 
     /// Verifies and unpacks an `mnist-*.bin` asset.
@@ -93,7 +128,7 @@ impl MnistSet {
         if (rows, cols) != (IMAGE_ROWS, IMAGE_COLS) || layout != PIXEL_LAYOUT_IMAGE_MAJOR as usize {
             return bad(format!("{rows}×{cols} images in layout {layout}"));
         }
-        if asset.payload.len() != count * (1 + IMAGE_PIXELS) {
+        if count.checked_mul(1 + IMAGE_PIXELS) != Some(asset.payload.len()) {
             return bad(format!("{} bytes for {count} images", asset.payload.len()));
         }
         let mut labels = asset.payload;
@@ -101,15 +136,30 @@ impl MnistSet {
         if labels.iter().any(|&l| l as usize >= CLASSES) {
             return bad("a label is not a digit".into());
         }
-        Ok(MnistSet { images, labels, count })
+        Ok(MnistSet {
+            images,
+            labels,
+            count,
+        })
     }
 
     pub fn to_asset(&self) -> Asset {
         let mut payload = Vec::with_capacity(self.labels.len() + self.images.len());
         payload.extend_from_slice(&self.labels);
         payload.extend_from_slice(&self.images);
-        let dims = [self.count as u32, IMAGE_ROWS as u32, IMAGE_COLS as u32, PIXEL_LAYOUT_IMAGE_MAJOR, 0, 0];
-        Asset { kind: AssetKind::Mnist, dims, payload }
+        let dims = [
+            self.count as u32,
+            IMAGE_ROWS as u32,
+            IMAGE_COLS as u32,
+            PIXEL_LAYOUT_IMAGE_MAJOR,
+            0,
+            0,
+        ];
+        Asset {
+            kind: AssetKind::Mnist,
+            dims,
+            payload,
+        }
     }
 
     /// The 784 pixels of image `i`, row by row.
@@ -169,7 +219,10 @@ mod tests {
 
     fn tiny_set() -> (Vec<u8>, Vec<u8>) {
         let pixels: Vec<u8> = (0..3 * IMAGE_PIXELS).map(|i| (i % 256) as u8).collect();
-        (idx(0x803, &[3, 28, 28], &pixels), idx(0x801, &[3], &[7, 0, 9]))
+        (
+            idx(0x803, &[3, 28, 28], &pixels),
+            idx(0x801, &[3], &[7, 0, 9]),
+        )
     }
 
     #[test]
@@ -178,7 +231,10 @@ mod tests {
         let set = MnistSet::from_idx(&images, &labels).unwrap();
         assert_eq!(set.count, 3);
         assert_eq!(set.labels, [7, 0, 9]);
-        assert_eq!(set.image(1), &images[16 + IMAGE_PIXELS..16 + 2 * IMAGE_PIXELS]);
+        assert_eq!(
+            set.image(1),
+            &images[16 + IMAGE_PIXELS..16 + 2 * IMAGE_PIXELS]
+        );
         assert_eq!(MnistSet::decode(&set.to_asset().encode()).unwrap(), set);
     }
 
@@ -199,13 +255,26 @@ mod tests {
     fn bad_idx_files_are_refused_with_the_reason() {
         let (images, labels) = tiny_set();
         let swapped = MnistSet::from_idx(&labels, &images).unwrap_err();
-        assert!(swapped.to_string().contains("IDX magic"), "{swapped}");
+        assert!(
+            swapped.to_string().contains("too short for an IDX header"),
+            "{swapped}"
+        );
+        let wrong_magic = idx(0x801, &[3, 28, 28], &images[16..]);
+        let err = parse_idx_images(&wrong_magic).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("IDX magic 0x00000801, expected 0x00000803"),
+            "{err}"
+        );
         let short = MnistSet::from_idx(&images[..images.len() - 1], &labels).unwrap_err();
         assert!(short.to_string().contains("needs 2352 bytes"), "{short}");
         let wide = idx(0x803, &[1, 28, 29], &[0; 28 * 29]);
         assert!(parse_idx_images(&wide).is_err());
         let mismatch = MnistSet::from_idx(&images, &idx(0x801, &[2], &[1, 2])).unwrap_err();
-        assert!(mismatch.to_string().contains("3 images but 2 labels"), "{mismatch}");
+        assert!(
+            mismatch.to_string().contains("3 images but 2 labels"),
+            "{mismatch}"
+        );
         let not_digit = MnistSet::from_idx(&images, &idx(0x801, &[3], &[1, 2, 10])).unwrap_err();
         assert!(not_digit.to_string().contains("not a digit"));
     }
@@ -216,6 +285,9 @@ mod tests {
         let mut asset = MnistSet::from_idx(&images, &labels).unwrap().to_asset();
         asset.dims[0] = 4;
         let err = MnistSet::decode(&asset.encode()).unwrap_err();
-        assert!(matches!(err.problem, crate::data::Problem::Malformed(_)), "{err}");
+        assert!(
+            matches!(err.problem, crate::data::Problem::Malformed(_)),
+            "{err}"
+        );
     }
 }

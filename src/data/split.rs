@@ -1,7 +1,9 @@
 //! A deterministic, label-balanced train/test split in which identical texts stay together.
 //!
-//! 1. Reviews with exactly the same text form a group.
-//! 2. Each group gets a key: a seeded 64-bit FNV-1a hash of its text, finished with the
+//! 1. Reviews with the same grouping text form a group. For IMDB that text is the review's
+//!    stored tokens (`convert::grouping_key`), so exact duplicates stay together, and so do
+//!    copies that differ only in case, spacing, HTML breaks or after the token cap.
+//! 2. Each group gets a key: a seeded 64-bit FNV-1a hash of its grouping text, finished with the
 //!    SplitMix64 mixer. Groups are visited in key order (ties by text), which acts as a shuffle
 //!    that is the same on every machine and in every run.
 //! 3. Groups of two or more reviews go first: to train when the key's top bit is 0, to test
@@ -35,8 +37,13 @@ pub fn review_key(text: &str) -> u64 {
     h ^ (h >> 31)
 }
 
-/// Assigns each review to a side. `labels` are class indices below `classes`.
-pub fn split_balanced(texts: &[&str], labels: &[u8], classes: usize) -> Result<Vec<Split>, DataError> {
+/// Assigns each review to a side; `texts` are the grouping texts, `labels` class indices
+/// below `classes`.
+pub fn split_balanced(
+    texts: &[&str],
+    labels: &[u8],
+    classes: usize,
+) -> Result<Vec<Split>, DataError> {
     assert_eq!(texts.len(), labels.len());
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut totals = vec![0usize; classes];
@@ -44,8 +51,10 @@ pub fn split_balanced(texts: &[&str], labels: &[u8], classes: usize) -> Result<V
         groups.entry(text).or_default().push(i);
         totals[label as usize] += 1;
     }
-    let mut ordered: Vec<(u64, &str, Vec<usize>)> =
-        groups.into_iter().map(|(text, members)| (review_key(text), text, members)).collect();
+    let mut ordered: Vec<(u64, &str, Vec<usize>)> = groups
+        .into_iter()
+        .map(|(text, members)| (review_key(text), text, members))
+        .collect();
     ordered.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
 
     let train_room: Vec<usize> = totals.iter().map(|t| t / 2).collect();
@@ -58,7 +67,11 @@ pub fn split_balanced(texts: &[&str], labels: &[u8], classes: usize) -> Result<V
         for &i in members {
             need[labels[i] as usize] += 1;
         }
-        let other = if preferred == Split::Train { Split::Test } else { Split::Train };
+        let other = if preferred == Split::Train {
+            Split::Test
+        } else {
+            Split::Train
+        };
         for side in [preferred, other] {
             let free = &mut room[side as usize];
             if need.iter().zip(free.iter()).all(|(n, f)| n <= f) {
@@ -71,9 +84,16 @@ pub fn split_balanced(texts: &[&str], labels: &[u8], classes: usize) -> Result<V
     };
     let (duplicates, singles): (Vec<_>, Vec<_>) = ordered.iter().partition(|g| g.2.len() > 1);
     for (key, _, members) in duplicates {
-        let preferred = if key >> 63 == 0 { Split::Train } else { Split::Test };
+        let preferred = if key >> 63 == 0 {
+            Split::Train
+        } else {
+            Split::Test
+        };
         if !place(members, preferred) {
-            return Err(DataError::bad_input("IMDB", "duplicate reviews alone overflow one side of the split"));
+            return Err(DataError::bad_input(
+                "IMDB",
+                "duplicate reviews alone overflow one side of the split",
+            ));
         }
     }
     for (_, _, members) in singles {
@@ -99,7 +119,11 @@ mod tests {
         let labels: Vec<u8> = (0..1000).map(|i| (i % 3 == 0) as u8).collect();
         let sides = split_of(&texts, &labels);
         for label in [0, 1] {
-            let of_label = |side| (0..1000).filter(|&i| labels[i] == label && sides[i] == side).count();
+            let of_label = |side| {
+                (0..1000)
+                    .filter(|&i| labels[i] == label && sides[i] == side)
+                    .count()
+            };
             let total = labels.iter().filter(|&&l| l == label).count();
             assert_eq!(of_label(Split::Train), total / 2);
             assert_eq!(of_label(Split::Test), total - total / 2);
@@ -114,7 +138,11 @@ mod tests {
         let sides = split_of(&texts, &labels);
         let mut side_of: HashMap<&str, Split> = HashMap::new();
         for (text, side) in texts.iter().zip(&sides) {
-            assert_eq!(*side_of.entry(text).or_insert(*side), *side, "{text} spans both sides");
+            assert_eq!(
+                *side_of.entry(text).or_insert(*side),
+                *side,
+                "{text} spans both sides"
+            );
         }
     }
 
@@ -123,8 +151,12 @@ mod tests {
         let texts: Vec<String> = (0..300).map(|i| format!("r{i}")).collect();
         let labels: Vec<u8> = (0..300).map(|i| (i % 2) as u8).collect();
         let sides = split_of(&texts, &labels);
-        let (rev_texts, rev_labels): (Vec<String>, Vec<u8>) =
-            texts.iter().cloned().zip(labels.iter().copied()).rev().unzip();
+        let (rev_texts, rev_labels): (Vec<String>, Vec<u8>) = texts
+            .iter()
+            .cloned()
+            .zip(labels.iter().copied())
+            .rev()
+            .unzip();
         let mut rev_sides = split_of(&rev_texts, &rev_labels);
         rev_sides.reverse();
         assert_eq!(sides, rev_sides);

@@ -62,8 +62,9 @@ fn repair_cp1252(c: char) -> char {
         return c;
     }
     const TABLE: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     TABLE[c as usize - 0x80]
 }
@@ -74,7 +75,10 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Characters with no visible width that may sit inside a word or an emoji sequence.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}')
+    matches!(
+        c,
+        '\u{ad}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'
+    )
 }
 
 fn first_char(s: &str) -> Option<char> {
@@ -109,7 +113,10 @@ pub fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
         if is_invisible(c) {
             continue;
         }
-        if is_apostrophe(c) && !word.is_empty() && first_char(&text[at..]).is_some_and(char::is_alphanumeric) {
+        if is_apostrophe(c)
+            && !word.is_empty()
+            && first_char(&text[at..]).is_some_and(char::is_alphanumeric)
+        {
             word.push('\'');
             continue;
         }
@@ -135,17 +142,29 @@ pub fn tokenize(text: &str) -> Vec<String> {
     tokens
 }
 
+/// True if `text` ends inside something that could still become a tag (`<`, `<b`, `</ `…).
+fn ends_in_open_tag(text: &str) -> bool {
+    text.rfind('<').is_some_and(|at| {
+        text[at + 1..]
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'/' || b == b' ')
+    })
+}
+
 /// The review as a learner should read it: line-break tags become newlines, formatting tags
-/// and stray control characters disappear, Windows-1252 punctuation is repaired; case and
-/// wording are untouched. Tokenizing the cleaned text gives the same tokens as the raw text.
+/// disappear, Windows-1252 punctuation is repaired, stray control characters become newlines;
+/// case and wording are untouched. Tokenizing the cleaned text gives the same tokens as the
+/// raw text (so no removal may glue the pieces of a new tag together).
 pub fn clean_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut at = 0;
     while let Some(c) = raw[at..].chars().next() {
         if c == '<' {
             if let Some((kind, len)) = html_tag(&raw[at..]) {
-                if matches!(kind, Tag::LineBreak) {
-                    out.push('\n');
+                match kind {
+                    Tag::LineBreak => out.push('\n'),
+                    Tag::Formatting if ends_in_open_tag(&out) => out.push_str(&raw[at..at + len]),
+                    Tag::Formatting => {}
                 }
                 at += len;
                 continue;
@@ -153,7 +172,11 @@ pub fn clean_text(raw: &str) -> String {
         }
         at += c.len_utf8();
         let c = repair_cp1252(c);
-        out.push(if c.is_control() && c != '\n' { ' ' } else { c });
+        out.push(if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            '\n'
+        } else {
+            c
+        });
     }
     out
 }
@@ -169,7 +192,10 @@ mod tests {
     #[test]
     fn html_line_breaks_separate_words_and_vanish() {
         assert_eq!(toks("end.<br /><br />Next"), ["end", ".", "next"]);
-        assert_eq!(toks("a<br/>b<BR>c<br >d<p>e</p>f<hr>g"), ["a", "b", "c", "d", "e", "f", "g"]);
+        assert_eq!(
+            toks("a<br/>b<BR>c<br >d<p>e</p>f<hr>g"),
+            ["a", "b", "c", "d", "e", "f", "g"]
+        );
         assert_eq!(toks("a <i>Titanic</i> b"), ["a", "titanic", "b"]);
     }
 
@@ -183,10 +209,14 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_and_punctuation_is_one_token_per_character() {
-        assert_eq!(toks("Wow!! A 10/10, SO good..."), [
-            "wow", "!", "!", "a", "10", "/", "10", ",", "so", "good", ".", ".", "."
-        ]);
-        assert_eq!(toks("well-made (really)"), ["well", "-", "made", "(", "really", ")"]);
+        assert_eq!(
+            toks("Wow!! A 10/10, SO good..."),
+            ["wow", "!", "!", "a", "10", "/", "10", ",", "so", "good", ".", ".", "."]
+        );
+        assert_eq!(
+            toks("well-made (really)"),
+            ["well", "-", "made", "(", "really", ")"]
+        );
     }
 
     #[test]
@@ -194,7 +224,10 @@ mod tests {
         assert_eq!(toks("Don't"), ["don't"]);
         assert_eq!(toks("DON´T can’t it`s"), ["don't", "can't", "it's"]);
         assert_eq!(toks("the 80's"), ["the", "80's"]);
-        assert_eq!(toks("'cause dogs' ''"), ["'", "cause", "dogs", "'", "'", "'"]);
+        assert_eq!(
+            toks("'cause dogs' ''"),
+            ["'", "cause", "dogs", "'", "'", "'"]
+        );
     }
 
     #[test]
@@ -214,7 +247,13 @@ mod tests {
         assert_eq!(toks("beau\u{ad}tiful"), ["beautiful"]);
         // 'İ' lowercases to two characters.
         assert_eq!(toks("İstanbul"), ["i\u{307}stanbul"]);
-        for text in ["\u{0}\u{1}\u{7f}", "\u{301}", "<<<<<br />", "'''", "\u{fffd}"] {
+        for text in [
+            "\u{0}\u{1}\u{7f}",
+            "\u{301}",
+            "<<<<<br />",
+            "'''",
+            "\u{fffd}",
+        ] {
             let _ = toks(text);
         }
     }
@@ -230,5 +269,12 @@ mod tests {
         let raw = "Great <i>film</i>.<br /><br />Don\u{92}t miss it\u{85}";
         assert_eq!(clean_text(raw), "Great film.\n\nDon’t miss it…");
         assert_eq!(tokenize(&clean_text(raw)), tokenize(raw));
+    }
+
+    #[test]
+    fn cleaning_never_glues_a_new_tag_together() {
+        for raw in ["<<b>br>", "<b<i>r>", "</<i>p>", "<br\u{1}>", "a<\u{1}b"] {
+            assert_eq!(tokenize(&clean_text(raw)), tokenize(raw), "{raw:?}");
+        }
     }
 }

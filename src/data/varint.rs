@@ -34,7 +34,14 @@ mod tests {
 
     #[test]
     fn values_round_trip_in_the_expected_number_of_bytes() {
-        for (value, len) in [(0, 1), (127, 1), (128, 2), (16_383, 2), (16_384, 3), (u32::MAX, 5)] {
+        for (value, len) in [
+            (0, 1),
+            (127, 1),
+            (128, 2),
+            (16_383, 2),
+            (16_384, 3),
+            (u32::MAX, 5),
+        ] {
             let mut out = Vec::new();
             write(&mut out, value);
             assert_eq!(out.len(), len, "{value}");

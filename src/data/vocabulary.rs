@@ -29,13 +29,29 @@ pub struct EncodedText {
 
 impl Vocabulary {
     /// The `size` most frequent tokens (including the two reserved ids) from `(token, count)`
-    /// pairs. Equal counts are ordered by the token's UTF-8 bytes, so the result never depends
-    /// on the order of `counts`.
-    pub fn from_counts<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>, size: usize) -> Vocabulary {
+    /// pairs; pairs for the same token add up. Equal counts are ordered by the token's UTF-8
+    /// bytes, so the result never depends on the order of `counts`.
+    pub fn from_counts<'a>(
+        counts: impl IntoIterator<Item = (&'a str, u64)>,
+        size: usize,
+    ) -> Vocabulary {
         let mut ranked: Vec<(&str, u64)> = counts.into_iter().collect();
+        ranked.sort_unstable_by_key(|&(token, _)| token);
+        ranked.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
         ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let mut words = vec![PAD_WORD.to_owned(), UNKNOWN_WORD.to_owned()];
-        words.extend(ranked.iter().take(size.saturating_sub(RESERVED)).map(|(w, _)| w.to_string()));
+        words.extend(
+            ranked
+                .iter()
+                .take(size.saturating_sub(RESERVED))
+                .map(|(w, _)| w.to_string()),
+        );
         Vocabulary::from_words(words).expect("ranked tokens are distinct")
     }
 
@@ -48,7 +64,9 @@ impl Vocabulary {
         let mut ids = HashMap::with_capacity(words.len());
         for (id, word) in words.iter().enumerate() {
             if word.is_empty() || ids.insert(word.clone(), id as u32).is_some() {
-                return bad(format!("vocabulary word {id} {word:?} is empty or repeated"));
+                return bad(format!(
+                    "vocabulary word {id} {word:?} is empty or repeated"
+                ));
             }
         }
         Ok(Vocabulary { words, ids })
@@ -75,7 +93,9 @@ impl Vocabulary {
 
     /// The word of an id; out-of-range ids read as `<unk>`.
     pub fn word(&self, id: u32) -> &str {
-        self.words.get(id as usize).map_or(UNKNOWN_WORD, String::as_str)
+        self.words
+            .get(id as usize)
+            .map_or(UNKNOWN_WORD, String::as_str)
     }
 
     /// Tokenizes `text` and appends its ids to `out`; returns how many were unknown.
@@ -120,6 +140,12 @@ mod tests {
         let backward = Vocabulary::from_counts([("c", 2), ("a", 2), ("b", 2)], 4);
         assert_eq!(forward.words(), ["<pad>", "<unk>", "a", "b"]);
         assert_eq!(forward, backward);
+    }
+
+    #[test]
+    fn repeated_pairs_for_a_token_add_up() {
+        let v = Vocabulary::from_counts([("a", 2), ("b", 3), ("a", 2)], 4);
+        assert_eq!(v.words(), ["<pad>", "<unk>", "a", "b"]);
     }
 
     #[test]

@@ -12,17 +12,26 @@ use std::rc::Rc;
 
 impl<B: Backend> Tensor<B> {
     /// Computes the gradient of this single-number tensor with respect to every tensor it was
-    /// computed from, adding it to what their gradients already hold.
+    /// computed from. Parameters (leaves) add it to what their gradients already hold, so call
+    /// `zero_grad` between steps; intermediate results start from zero on every call.
     pub fn backward(&self) {
         assert_eq!(self.len(), 1, "backward() starts from a single number, not shape {:?}", self.shape());
         if !self.requires_grad() {
             return;
         }
-        // d(self)/d(self) = 1, added so that calling backward twice accumulates like any gradient.
+        let order = self.topological_order();
+        // Only leaves (parameters) keep accumulating across calls, as in PyTorch: gradients of
+        // intermediate results are recomputed from zero, or a second call would count twice.
+        for tensor in &order {
+            if tensor.node.backward.is_some() {
+                tensor.zero_grad();
+            }
+        }
+        // d(self)/d(self) = 1
         let one = self.backend().upload(&[1.0]);
         self.backend().scale(&one, 1.0, &self.grad_buffer(), 1, true);
 
-        for tensor in self.topological_order().iter().rev() {
+        for tensor in order.iter().rev() {
             let Some(backward) = &tensor.node.backward else { continue };
             let Some(grad) = tensor.grad() else { continue };
             backward(&grad, &tensor.node.parents);
@@ -52,5 +61,37 @@ impl<B: Backend> Tensor<B> {
             }
         }
         order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::poll::now_or_never;
+    use crate::engine::{CpuBackend, Tensor};
+
+    #[test]
+    fn a_chain_of_100_000_ops_runs_backward_and_drops_without_recursion() {
+        // Recursion one frame per op would overflow the 2 MiB stack of a test thread.
+        let cpu = CpuBackend::new();
+        let x = Tensor::parameter(&cpu, &[1.0], &[1]);
+        let mut y = x.clone();
+        for _ in 0..100_000 {
+            y = y.scale(1.0);
+        }
+        y.sum().backward();
+        assert_eq!(now_or_never(x.grad_to_vec()).unwrap(), Some(vec![1.0]));
+        drop(y);
+    }
+
+    #[test]
+    fn backward_twice_accumulates_and_zero_grad_clears() {
+        let cpu = CpuBackend::new();
+        let x = Tensor::parameter(&cpu, &[3.0], &[1]);
+        let y = x.mul(&x).sum(); // dy/dx = 2x = 6
+        y.backward();
+        y.backward();
+        assert_eq!(now_or_never(x.grad_to_vec()).unwrap(), Some(vec![12.0]));
+        x.zero_grad();
+        assert_eq!(now_or_never(x.grad_to_vec()).unwrap(), Some(vec![0.0]));
     }
 }

@@ -1,1 +1,227 @@
-//! Layers (filled in below).
+//! Layers: `Dense` (weights, bias and an activation) and `Sequential`, a stack of them.
+//!
+//! A model's architecture is plain data (`LayerSpec`), separate from its weights, so the UI can
+//! store, edit and share it, and `SavedModel` (architecture + weights) serialises with serde.
+
+use crate::engine::backend::{Backend, Unary};
+use crate::engine::init::Init;
+use crate::engine::rng::Pcg32;
+use crate::engine::tensor::Tensor;
+use serde::{Deserialize, Serialize};
+
+/// The function applied after a layer's affine map.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Activation {
+    /// None: the layer stays linear (an output layer whose loss takes logits).
+    Identity,
+    Relu,
+    LeakyRelu { slope: f32 },
+    Sigmoid,
+    Tanh,
+}
+
+impl Activation {
+    pub fn apply<B: Backend>(self, x: &Tensor<B>) -> Tensor<B> {
+        match self {
+            Activation::Identity => x.clone(),
+            Activation::Relu => x.relu(),
+            Activation::LeakyRelu { slope } => x.leaky_relu(slope),
+            Activation::Sigmoid => x.sigmoid(),
+            Activation::Tanh => x.tanh(),
+        }
+    }
+
+    /// The initialiser that keeps activations' variance steady through this function:
+    /// He for the rectifiers, Xavier for the rest.
+    pub fn suggested_init(self) -> Init {
+        match self {
+            Activation::Relu | Activation::LeakyRelu { .. } => Init::HeUniform,
+            _ => Init::XavierUniform,
+        }
+    }
+
+    /// The backend kernel, if any (for code that calls kernels directly).
+    pub fn unary(self) -> Option<Unary> {
+        match self {
+            Activation::Identity => None,
+            Activation::Relu => Some(Unary::Relu),
+            Activation::LeakyRelu { slope } => Some(Unary::LeakyRelu { slope }),
+            Activation::Sigmoid => Some(Unary::Sigmoid),
+            Activation::Tanh => Some(Unary::Tanh),
+        }
+    }
+}
+
+/// The architecture of one layer.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LayerSpec {
+    Dense { inputs: usize, outputs: usize, activation: Activation },
+}
+
+/// A fully connected layer: `activation(x · W + b)` with W of shape `[inputs, outputs]`.
+pub struct Dense<B: Backend> {
+    pub weights: Tensor<B>,
+    pub bias: Tensor<B>,
+    pub activation: Activation,
+}
+
+impl<B: Backend> Dense<B> {
+    /// Weights from the activation's suggested initialiser, bias zero.
+    pub fn new(backend: &B, inputs: usize, outputs: usize, activation: Activation, rng: &mut Pcg32) -> Self {
+        Self::with_init(backend, inputs, outputs, activation, activation.suggested_init(), rng)
+    }
+
+    pub fn with_init(backend: &B, inputs: usize, outputs: usize, activation: Activation, init: Init, rng: &mut Pcg32) -> Self {
+        let weights = init.sample(inputs * outputs, inputs, outputs, rng);
+        Dense {
+            weights: Tensor::parameter(backend, &weights, &[inputs, outputs]),
+            bias: Tensor::parameter(backend, &vec![0.0; outputs], &[outputs]),
+            activation,
+        }
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.weights.shape()[0]
+    }
+    pub fn outputs(&self) -> usize {
+        self.weights.shape()[1]
+    }
+
+    /// `[batch, inputs] → [batch, outputs]`, recording the graph for `backward()`.
+    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+        self.activation.apply(&x.matmul(&self.weights).add(&self.bias))
+    }
+
+    pub fn parameters(&self) -> Vec<Tensor<B>> {
+        vec![self.weights.clone(), self.bias.clone()]
+    }
+
+    pub fn spec(&self) -> LayerSpec {
+        LayerSpec::Dense { inputs: self.inputs(), outputs: self.outputs(), activation: self.activation }
+    }
+}
+
+/// One layer of a `Sequential` model.
+pub enum Layer<B: Backend> {
+    Dense(Dense<B>),
+}
+
+impl<B: Backend> Layer<B> {
+    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+        match self {
+            Layer::Dense(dense) => dense.forward(x),
+        }
+    }
+    pub fn parameters(&self) -> Vec<Tensor<B>> {
+        match self {
+            Layer::Dense(dense) => dense.parameters(),
+        }
+    }
+    pub fn spec(&self) -> LayerSpec {
+        match self {
+            Layer::Dense(dense) => dense.spec(),
+        }
+    }
+}
+
+/// Layers applied one after another.
+pub struct Sequential<B: Backend> {
+    pub layers: Vec<Layer<B>>,
+}
+
+impl<B: Backend> Sequential<B> {
+    /// Builds and initialises the layers that `specs` describe.
+    pub fn new(backend: &B, specs: &[LayerSpec], rng: &mut Pcg32) -> Self {
+        let layers = specs
+            .iter()
+            .map(|spec| match *spec {
+                LayerSpec::Dense { inputs, outputs, activation } => Layer::Dense(Dense::new(backend, inputs, outputs, activation, rng)),
+            })
+            .collect();
+        Sequential { layers }
+    }
+
+    /// A multilayer perceptron: `sizes = [784, 500, 10]` gives 784 → 500 → 10, with `hidden`
+    /// after every layer but the last, which stays linear (its loss takes logits).
+    pub fn mlp(backend: &B, sizes: &[usize], hidden: Activation, rng: &mut Pcg32) -> Self {
+        Self::new(backend, &mlp_specs(sizes, hidden), rng)
+    }
+
+    /// Runs the layers, recording the graph for `backward()`.
+    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+        self.layers.iter().fold(x.clone(), |x, layer| layer.forward(&x))
+    }
+
+    /// Runs the layers without recording a graph: for evaluation, where no gradient is wanted.
+    pub fn predict(&self, x: &Tensor<B>) -> Tensor<B> {
+        let mut x = x.clone();
+        for layer in &self.layers {
+            x = match layer {
+                Layer::Dense(dense) => {
+                    let z = x.matmul(&dense.weights.detach()).add(&dense.bias.detach());
+                    dense.activation.apply(&z)
+                }
+            };
+        }
+        x
+    }
+
+    pub fn parameters(&self) -> Vec<Tensor<B>> {
+        self.layers.iter().flat_map(Layer::parameters).collect()
+    }
+
+    pub fn specs(&self) -> Vec<LayerSpec> {
+        self.layers.iter().map(Layer::spec).collect()
+    }
+
+    /// How many numbers the model learns.
+    pub fn parameter_count(&self) -> usize {
+        self.parameters().iter().map(Tensor::len).sum()
+    }
+}
+
+/// The specs of [`Sequential::mlp`].
+pub fn mlp_specs(sizes: &[usize], hidden: Activation) -> Vec<LayerSpec> {
+    let last = sizes.len().saturating_sub(2);
+    sizes
+        .windows(2)
+        .enumerate()
+        .map(|(i, pair)| LayerSpec::Dense {
+            inputs: pair[0],
+            outputs: pair[1],
+            activation: if i == last { Activation::Identity } else { hidden },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::poll::now_or_never;
+    use crate::engine::CpuBackend;
+
+    #[test]
+    fn an_mlp_has_linear_output_and_the_right_parameter_count() {
+        let cpu = CpuBackend::new();
+        let model = Sequential::mlp(&cpu, &[784, 500, 10], Activation::Relu, &mut Pcg32::from_seed(0));
+        assert_eq!(model.parameter_count(), 784 * 500 + 500 + 500 * 10 + 10);
+        assert_eq!(
+            model.specs(),
+            [
+                LayerSpec::Dense { inputs: 784, outputs: 500, activation: Activation::Relu },
+                LayerSpec::Dense { inputs: 500, outputs: 10, activation: Activation::Identity },
+            ]
+        );
+    }
+
+    #[test]
+    fn predict_gives_the_same_numbers_as_forward_without_recording_a_graph() {
+        let cpu = CpuBackend::new();
+        let model = Sequential::mlp(&cpu, &[3, 4, 2], Activation::Tanh, &mut Pcg32::from_seed(1));
+        let x = Tensor::from_values(&cpu, &[0.5, -1.0, 2.0, 1.0, 0.0, -0.5], &[2, 3]);
+        let (trained, evaluated) = (model.forward(&x), model.predict(&x));
+        assert!(trained.requires_grad() && !evaluated.requires_grad());
+        assert!(evaluated.parents().is_empty());
+        assert_eq!(now_or_never(trained.to_vec()), now_or_never(evaluated.to_vec()));
+    }
+}

@@ -7,6 +7,7 @@
 //! - [`tensor`], [`autodiff`] and `ops`: tensors that record the ops that made them, and
 //!   `backward()`.
 //! - [`init`], [`rng`], [`optim`], [`layers`], [`export`]: what a training loop is built from.
+//! - [`webgpu`]: the same kernels in WGSL, through `wgpu`.
 //! - [`conformance`]: the one test suite every backend must pass.
 
 pub mod autodiff;
@@ -21,6 +22,7 @@ pub mod optim;
 pub mod poll;
 pub mod rng;
 pub mod tensor;
+pub mod webgpu;
 
 pub use backend::Backend;
 pub use cpu::CpuBackend;

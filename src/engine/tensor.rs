@@ -30,6 +30,19 @@ pub(crate) struct Node<B: Backend> {
     pub op: &'static str,
 }
 
+/// Dropping a graph frees it node by node from an explicit stack: the default drop would recurse
+/// once per op along the chain, and a long chain (an unrolled RNN) would overflow a wasm stack.
+impl<B: Backend> Drop for Node<B> {
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.parents);
+        while let Some(tensor) = stack.pop() {
+            if let Ok(mut node) = Rc::try_unwrap(tensor.node) {
+                stack.append(&mut node.parents);
+            }
+        }
+    }
+}
+
 impl<B: Backend> Clone for Tensor<B> {
     fn clone(&self) -> Self {
         Tensor { node: self.node.clone() }

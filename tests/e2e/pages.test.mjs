@@ -4,9 +4,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { launch, newPage } from "./browser.mjs";
-import { serve } from "./serve.mjs";
+import { DIST, serve } from "./serve.mjs";
 
-const DIST = new URL("../../dist/", import.meta.url).pathname;
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/"; // built with --public-url /stepwise/ by scripts/test.sh
 const LESSONS = ["gradient-descent", "information", "functions", "mnist", "gan", "text", "lab"];

@@ -16,6 +16,9 @@ const TYPES = {
   ".png": "image/png",
 };
 
+/// The built site: dist/, or $STEPWISE_DIST (see scripts/build-site.sh).
+export const DIST = process.env.STEPWISE_DIST ?? new URL("../../dist/", import.meta.url).pathname;
+
 export async function serve({ root, base = "/", port = 0 }) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
@@ -44,7 +47,6 @@ export async function serve({ root, base = "/", port = 0 }) {
 
 // `node tests/e2e/serve.mjs [port] [base]` serves dist/ by hand, for looking at a build.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const root = new URL("../../dist/", import.meta.url).pathname;
-  const { url } = await serve({ root, port: Number(process.argv[2] ?? 8080), base: process.argv[3] ?? "/" });
-  console.log(`serving ${root} at ${url}`);
+  const { url } = await serve({ root: DIST, port: Number(process.argv[2] ?? 8080), base: process.argv[3] ?? "/" });
+  console.log(`serving ${DIST} at ${url}`);
 }

@@ -1,7 +1,7 @@
 //! Embedding bags: each example is the mean of the table rows its tokens select.
 //! Bags are given as one flat list of ids plus offsets, `bag b = ids[offsets[b]..offsets[b+1]]`.
 
-fn bag(ids: &[u32], offsets: &[u32], b: usize) -> &[u32] {
+fn bag<'a>(ids: &'a [u32], offsets: &[u32], b: usize) -> &'a [u32] {
     &ids[offsets[b] as usize..offsets[b + 1] as usize]
 }
 

@@ -45,10 +45,8 @@ pub(super) fn softmax(op: Softmax, x: &[f32], out: &mut [f32], rows: usize, cols
 }
 
 pub(super) fn softmax_backward(op: Softmax, y: &[f32], grad_y: &[f32], grad_x: &mut [f32], rows: usize, cols: usize) {
-    let rows_of = |s: &[f32]| s[..rows * cols].chunks_exact(cols).collect::<Vec<_>>();
-    let (y, grad_y) = (rows_of(y), rows_of(grad_y));
     for (r, grad_x_row) in grad_x[..rows * cols].chunks_exact_mut(cols).enumerate() {
-        let (y, g) = (y[r], grad_y[r]);
+        let (y, g) = (&y[r * cols..][..cols], &grad_y[r * cols..][..cols]);
         match op {
             // ∂yⱼ/∂xᵢ = yⱼ(δᵢⱼ − yᵢ), so grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
             Softmax::Softmax => {

@@ -31,16 +31,18 @@ pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut 
         }
         Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
             let [first, second] = state else { panic!("Adam needs two state buffers") };
+            // m̂ / (√v̂ + ε) with m̂ = m/c₁, v̂ = v/c₂ is rewritten as (lr/c₁)·m / (√v/√c₂ + ε):
+            // the same number, with the divisions by c₁ and c₂ hoisted out of the loop.
             let correction1 = 1.0 - (beta1 as f64).powi(step as i32);
             let correction2 = 1.0 - (beta2 as f64).powi(step as i32);
-            let (correction1, correction2) = (correction1 as f32, correction2 as f32);
-            for i in 0..param.len() {
-                let g = grad[i];
-                first[i] = beta1 * first[i] + (1.0 - beta1) * g;
-                second[i] = beta2 * second[i] + (1.0 - beta2) * g * g;
-                let m_hat = first[i] / correction1;
-                let v_hat = second[i] / correction2;
-                param[i] -= learning_rate * m_hat / (v_hat.sqrt() + epsilon);
+            let step_size = (learning_rate as f64 / correction1) as f32;
+            let inverse_root_correction2 = (1.0 / correction2.sqrt()) as f32;
+            // Zipped iterators (no indexing) so the loop has no bounds checks and vectorises.
+            let rows = param.iter_mut().zip(grad.iter()).zip(first.iter_mut().zip(second.iter_mut()));
+            for ((p, &g), (m, v)) in rows {
+                *m = beta1 * *m + (1.0 - beta1) * g;
+                *v = beta2 * *v + (1.0 - beta2) * g * g;
+                *p -= step_size * *m / (v.sqrt() * inverse_root_correction2 + epsilon);
             }
         }
     }

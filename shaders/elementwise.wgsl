@@ -1,0 +1,106 @@
+// Elementwise kernels, one thread per element.
+// info: [len, op, parameter (f32 bits), accumulate, cols]
+// op codes: unary relu 0, leaky relu 1, sigmoid 2, tanh 3; binary add 0, sub 1, mul 2.
+
+@group(0) @binding(1) var<storage, read> in0: array<f32>;
+@group(0) @binding(2) var<storage, read> in1: array<f32>;
+@group(0) @binding(3) var<storage, read> in2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+fn store(i: u32, value: f32) {
+    if (word(3u) != 0u) {
+        out[i] += value;
+    } else {
+        out[i] = value;
+    }
+}
+
+// out = f(in0)
+@compute @workgroup_size(64)
+fn unary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    let x = in0[i];
+    switch word(1u) {
+        case 0u: { out[i] = max(x, 0.0); }
+        case 1u: { out[i] = select(number(2u) * x, x, x > 0.0); }
+        case 2u: { out[i] = sigmoid(x); }
+        default: { out[i] = tanh(x); }
+    }
+}
+
+// out += f'(x) · grad_y, with in0 = x, in1 = y = f(x), in2 = grad_y
+@compute @workgroup_size(64)
+fn unary_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    let x = in0[i];
+    let y = in1[i];
+    let g = in2[i];
+    switch word(1u) {
+        case 0u: { out[i] += select(0.0, g, x > 0.0); }
+        case 1u: { out[i] += select(number(2u) * g, g, x > 0.0); }
+        case 2u: { out[i] += y * (1.0 - y) * g; }
+        default: { out[i] += (1.0 - y * y) * g; }
+    }
+}
+
+// out (+)= in0 ∘ in1
+@compute @workgroup_size(64)
+fn binary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    let a = in0[i];
+    let b = in1[i];
+    switch word(1u) {
+        case 0u: { store(i, a + b); }
+        case 1u: { store(i, a - b); }
+        default: { store(i, a * b); }
+    }
+}
+
+// out (+)= factor · in0
+@compute @workgroup_size(64)
+fn scale(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    store(i, number(2u) * in0[i]);
+}
+
+// out[i][j] = in0[i][j] + in1[j]
+@compute @workgroup_size(64)
+fn add_bias(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    out[i] = in0[i] + in1[i % word(4u)];
+}
+
+// out[i] = value
+@compute @workgroup_size(64)
+fn fill(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    out[i] = number(2u);
+}
+
+// out[i] += in0[0] · parameter  (the backward of sum, parameter 1, and of mean, parameter 1/len)
+@compute @workgroup_size(64)
+fn broadcast_add(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    out[i] += in0[0] * number(2u);
+}

@@ -1,0 +1,107 @@
+// Losses. in0 = prediction (logits), in1 = target, in2 = grad_loss (one number).
+// info: [rows, cols, op]; op: softmax cross-entropy 0, binary cross-entropy with logits 1,
+// mean squared error 2, hinge 3.
+
+@group(0) @binding(1) var<storage, read> in0: array<f32>;
+@group(0) @binding(2) var<storage, read> in1: array<f32>;
+@group(0) @binding(3) var<storage, read> in2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+var<workgroup> partial: array<f32, 256>;
+
+fn log_sum_exp(r: u32, cols: u32) -> f32 {
+    var top = in0[r * cols];
+    for (var j = 1u; j < cols; j++) {
+        top = max(top, in0[r * cols + j]);
+    }
+    var sum = 0.0;
+    for (var j = 0u; j < cols; j++) {
+        sum += exp(in0[r * cols + j] - top);
+    }
+    return top + log(sum);
+}
+
+// The loss of one row, before averaging.
+fn row_loss(r: u32, cols: u32, op: u32) -> f32 {
+    var total = 0.0;
+    var lse = 0.0;
+    if (op == 0u) {
+        lse = log_sum_exp(r, cols);
+    }
+    for (var j = 0u; j < cols; j++) {
+        let x = in0[r * cols + j];
+        let t = in1[r * cols + j];
+        switch op {
+            case 0u: { total += t * (lse - x); }
+            case 1u: { total += max(x, 0.0) - x * t + log(1.0 + exp(-abs(x))); }
+            case 2u: { total += (x - t) * (x - t); }
+            default: { total += max(0.0, 1.0 - t * x); }
+        }
+    }
+    return total;
+}
+
+// One workgroup: rows are shared out among 256 threads, then the partial sums are added.
+@compute @workgroup_size(256)
+fn loss(@builtin(local_invocation_index) lane: u32) {
+    let rows = word(0u);
+    let cols = word(1u);
+    let op = word(2u);
+    var sum = 0.0;
+    for (var r = lane; r < rows; r += 256u) {
+        sum += row_loss(r, cols, op);
+    }
+    partial[lane] = sum;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride /= 2u) {
+        if (lane < stride) {
+            partial[lane] += partial[lane + stride];
+        }
+        workgroupBarrier();
+    }
+    if (lane == 0u) {
+        // Cross-entropy averages over rows; the others over every element.
+        let count = select(f32(rows * cols), f32(rows), op == 0u);
+        out[0] = partial[0] / max(count, 1.0);
+    }
+}
+
+// grad += grad_loss · ∂loss/∂x, one thread per row.
+@compute @workgroup_size(64)
+fn loss_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let rows = word(0u);
+    let cols = word(1u);
+    let op = word(2u);
+    let r = flat_index(id, groups);
+    if (r >= rows) {
+        return;
+    }
+    let start = r * cols;
+    let per_element = in2[0] / f32(rows * cols);
+    if (op == 0u) {
+        // (softmax · Σt − t) / rows
+        let lse = log_sum_exp(r, cols);
+        var mass = 0.0;
+        for (var j = 0u; j < cols; j++) {
+            mass += in1[start + j];
+        }
+        let per_row = in2[0] / f32(rows);
+        for (var j = 0u; j < cols; j++) {
+            out[start + j] += per_row * (exp(in0[start + j] - lse) * mass - in1[start + j]);
+        }
+        return;
+    }
+    for (var j = 0u; j < cols; j++) {
+        let x = in0[start + j];
+        let t = in1[start + j];
+        switch op {
+            case 1u: { out[start + j] += per_element * (sigmoid(x) - t); }
+            case 2u: { out[start + j] += per_element * 2.0 * (x - t); }
+            default: {
+                if (1.0 - t * x > 0.0) {
+                    out[start + j] -= per_element * t;
+                }
+            }
+        }
+    }
+}

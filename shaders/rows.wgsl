@@ -1,0 +1,116 @@
+// Reductions and row-wise kernels.
+// reduce: info [len, op (sum 0, mean 1)]
+// sum_rows: info [rows, cols, accumulate]
+// softmax, softmax_backward: info [rows, cols, op (softmax 0, log-softmax 1)]
+
+@group(0) @binding(1) var<storage, read> in0: array<f32>;
+@group(0) @binding(2) var<storage, read> in1: array<f32>;
+@group(0) @binding(3) var<storage, read> in2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+var<workgroup> partial: array<f32, 256>;
+
+// One workgroup: each thread sums a strided share, then the shares are added pairwise.
+@compute @workgroup_size(256)
+fn reduce(@builtin(local_invocation_index) lane: u32) {
+    let len = word(0u);
+    var sum = 0.0;
+    for (var i = lane; i < len; i += 256u) {
+        sum += in0[i];
+    }
+    partial[lane] = sum;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride /= 2u) {
+        if (lane < stride) {
+            partial[lane] += partial[lane + stride];
+        }
+        workgroupBarrier();
+    }
+    if (lane == 0u) {
+        var total = partial[0];
+        if (word(1u) == 1u) {
+            total /= f32(len);
+        }
+        out[0] = total;
+    }
+}
+
+// One thread per column.
+@compute @workgroup_size(64)
+fn sum_rows(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let rows = word(0u);
+    let cols = word(1u);
+    let j = flat_index(id, groups);
+    if (j >= cols) {
+        return;
+    }
+    var sum = 0.0;
+    for (var i = 0u; i < rows; i++) {
+        sum += in0[i * cols + j];
+    }
+    if (word(2u) != 0u) {
+        out[j] += sum;
+    } else {
+        out[j] = sum;
+    }
+}
+
+// ln Σ e^x of row r of in0, shifted by the row maximum so no exponential overflows.
+fn log_sum_exp(r: u32, cols: u32) -> f32 {
+    var top = in0[r * cols];
+    for (var j = 1u; j < cols; j++) {
+        top = max(top, in0[r * cols + j]);
+    }
+    var sum = 0.0;
+    for (var j = 0u; j < cols; j++) {
+        sum += exp(in0[r * cols + j] - top);
+    }
+    return top + log(sum);
+}
+
+// One thread per row.
+@compute @workgroup_size(64)
+fn softmax(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let rows = word(0u);
+    let cols = word(1u);
+    let r = flat_index(id, groups);
+    if (r >= rows) {
+        return;
+    }
+    let lse = log_sum_exp(r, cols);
+    for (var j = 0u; j < cols; j++) {
+        let shifted = in0[r * cols + j] - lse;
+        out[r * cols + j] = select(exp(shifted), shifted, word(2u) == 1u);
+    }
+}
+
+// grad_x += Jᵀ grad_y, one thread per row; in0 = y (the forward output), in1 = grad_y.
+@compute @workgroup_size(64)
+fn softmax_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let rows = word(0u);
+    let cols = word(1u);
+    let r = flat_index(id, groups);
+    if (r >= rows) {
+        return;
+    }
+    let start = r * cols;
+    if (word(2u) == 0u) {
+        // grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ)
+        var dot = 0.0;
+        for (var j = 0u; j < cols; j++) {
+            dot += in1[start + j] * in0[start + j];
+        }
+        for (var j = 0u; j < cols; j++) {
+            out[start + j] += in0[start + j] * (in1[start + j] - dot);
+        }
+    } else {
+        // grad_xᵢ = gᵢ − e^{yᵢ} Σⱼ gⱼ
+        var total = 0.0;
+        for (var j = 0u; j < cols; j++) {
+            total += in1[start + j];
+        }
+        for (var j = 0u; j < cols; j++) {
+            out[start + j] += in1[start + j] - exp(in0[start + j]) * total;
+        }
+    }
+}

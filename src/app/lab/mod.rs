@@ -1,0 +1,50 @@
+//! `/lab`: our two engines on the learner's own machine. First, do they agree? The engine's
+//! conformance suite (every kernel and gradient against f64 reference arithmetic) runs here, in
+//! this browser, on the CPU and on WebGPU. Then, how fast is each? Matrix multiplication timed
+//! on both.
+
+mod agreement;
+mod speed;
+
+use leptos::prelude::*;
+
+use super::compute::Compute;
+
+#[component]
+pub fn LabPage() -> impl IntoView {
+    let compute = expect_context::<ReadSignal<Compute>>();
+    view! {
+        <article class="lesson lab">
+            <p class="kicker">"Lab"</p>
+            <h1>"Our two engines, on your machine"</h1>
+            <p class="lede">
+                "Stepwise trains with its own engine, written twice: once as WebGPU compute shaders "
+                "that run on your graphics card, once as WebAssembly SIMD code that runs on your CPU. "
+                "Here you can check that both compute the same numbers, and see which one is faster."
+            </p>
+            <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
+            <agreement::Agreement compute/>
+            <speed::Speed compute/>
+            <section class="panel">
+                <h2>"When does the GPU win?"</h2>
+                <p>
+                    "A GPU runs thousands of multiply-adds at once, but every kernel launch and every "
+                    "read back to the page costs a fixed delay. For tiny matrices that delay is most of "
+                    "the time, and the CPU wins. For large ones, such as a 1024 × 1024 product, the "
+                    "parallel work dominates and a real GPU wins by far."
+                </p>
+                <p>
+                    "If the badge at the top says the adapter is "
+                    <em>"SwiftShader"</em>
+                    ", your browser is emulating a GPU on the CPU, so the WebGPU column is slow: "
+                    "that is a software fallback, not your graphics card."
+                </p>
+                <p class="notice">
+                    <strong>"Not built yet: "</strong>
+                    "timing of a full training step (forward, backward and Adam update) on each engine, "
+                    "and a comparison with TensorFlow.js, are planned for this page."
+                </p>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,136 @@
+//! Times square matrix products on each backend: milliseconds per product and GFLOP/s
+//! (2·n³ floating-point operations per n × n product).
+
+use leptos::prelude::*;
+
+use super::agreement::yield_to_browser;
+use crate::app::compute::Compute;
+use crate::engine::backend::Matmul;
+use crate::engine::rng::Pcg32;
+use crate::engine::webgpu::WebGpuBackend;
+use crate::engine::{Backend, CpuBackend};
+
+const SIZES: [usize; 4] = [64, 256, 512, 1024];
+/// Each size repeats until this much time has passed, so small sizes are not lost in timer noise.
+const MIN_MILLISECONDS: f64 = 300.0;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Timing {
+    size: usize,
+    milliseconds: f64,
+}
+
+impl Timing {
+    fn gflops(&self) -> f64 {
+        2.0 * (self.size as f64).powi(3) / (self.milliseconds * 1e6)
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn random_values(len: usize, rng: &mut Pcg32) -> Vec<f32> {
+    (0..len).map(|_| rng.uniform_between(-1.0, 1.0)).collect()
+}
+
+/// Milliseconds per `n × n` product on `backend`. Reading one number back waits until the
+/// device has really finished (WebGPU runs asynchronously).
+async fn time_matmul<B: Backend>(backend: &B, n: usize) -> f64 {
+    let mut rng = Pcg32::new(7, 0);
+    let a = backend.upload(&random_values(n * n, &mut rng));
+    let b = backend.upload(&random_values(n * n, &mut rng));
+    let c = backend.zeros(n * n);
+    backend.matmul(&a, &b, &c, Matmul::new(n, n, n));
+    backend.read(&c, 1).await; // warm-up: pipelines compiled, buffers allocated
+    let mut repetitions = 0;
+    let start = now();
+    loop {
+        backend.matmul(&a, &b, &c, Matmul::new(n, n, n));
+        repetitions += 1;
+        if repetitions % 4 == 0 || n >= 512 {
+            backend.read(&c, 1).await;
+            if now() - start >= MIN_MILLISECONDS {
+                break;
+            }
+        }
+    }
+    (now() - start) / repetitions as f64
+}
+
+#[component]
+pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
+    let cpu = RwSignal::new(Vec::<Timing>::new());
+    let gpu = RwSignal::new(Vec::<Timing>::new());
+    let running = RwSignal::new(false);
+    let note = RwSignal::new(None::<String>);
+
+    let measure = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        cpu.set(Vec::new());
+        gpu.set(Vec::new());
+        note.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let backend = CpuBackend::new();
+            for size in SIZES {
+                yield_to_browser().await;
+                let milliseconds = time_matmul(&backend, size).await;
+                cpu.update(|t| t.push(Timing { size, milliseconds }));
+            }
+            if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
+                match WebGpuBackend::new().await {
+                    Ok(backend) => {
+                        for size in SIZES {
+                            let milliseconds = time_matmul(&backend, size).await;
+                            gpu.update(|t| t.push(Timing { size, milliseconds }));
+                        }
+                    }
+                    Err(error) => note.set(Some(error)),
+                }
+            }
+            running.set(false);
+        });
+    };
+
+    let cell = move |timings: Vec<Timing>, size: usize| match timings.iter().find(|t| t.size == size) {
+        Some(t) => view! { <td class="number">{format!("{:.2} ms", t.milliseconds)}</td><td class="number">{format!("{:.1}", t.gflops())}</td> }.into_any(),
+        None => view! { <td class="muted">"—"</td><td class="muted">"—"</td> }.into_any(),
+    };
+
+    view! {
+        <section class="panel" data-testid="speed">
+            <h2>"How fast is each engine?"</h2>
+            <p>
+                "Multiplying two n × n matrices takes 2n³ floating-point operations; this is most of the "
+                "work of training a neural network. GFLOP/s is billions of those operations per second."
+            </p>
+            <button class="primary" on:click=measure disabled=move || running.get() data-testid="measure">
+                {move || if running.get() { "Measuring…" } else { "Measure matrix multiplication" }}
+            </button>
+            {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
+            <div class="table-scroll">
+                <table class="timings">
+                    <thead>
+                        <tr><th rowspan="2">"n"</th><th colspan="2">"CPU (WebAssembly SIMD)"</th><th colspan="2">"WebGPU"</th></tr>
+                        <tr><th>"time"</th><th>"GFLOP/s"</th><th>"time"</th><th>"GFLOP/s"</th></tr>
+                    </thead>
+                    <tbody>
+                        {SIZES
+                            .iter()
+                            .map(|&size| view! {
+                                <tr data-testid=format!("speed-{size}")>
+                                    <td class="number">{size}</td>
+                                    {move || cell(cpu.get(), size)}
+                                    {move || cell(gpu.get(), size)}
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

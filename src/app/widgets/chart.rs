@@ -1,0 +1,82 @@
+//! `<Chart draw=…/>`: a canvas that plotters draws on. The draw closure re-runs whenever a
+//! signal it reads changes, when the window is resized, and when the theme changes; it gets
+//! the drawing area in device pixels and the device-pixel ratio, to scale fonts and strokes
+//! so text stays sharp on a phone or a projector.
+
+use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+
+/// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.
+#[derive(Clone, Copy)]
+pub struct DarkTheme(pub ReadSignal<bool>);
+
+/// A colour from the stylesheet (`--accent`, `--text`, …) so charts follow the theme.
+/// Falls back to grey if the variable is missing or not a `#rrggbb` value.
+pub fn css_colour(variable: &str) -> RGBColor {
+    let value = web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            w.get_computed_style(&root).ok().flatten()
+        })
+        .and_then(|style| style.get_property_value(variable).ok())
+        .unwrap_or_default();
+    parse_hex(value.trim()).unwrap_or(RGBColor(128, 128, 128))
+}
+
+fn parse_hex(text: &str) -> Option<RGBColor> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
+}
+
+/// A chart. `aspect` is height ÷ width; `label` is read by screen readers (the canvas itself
+/// says nothing to them), so make it describe what the chart shows.
+#[component]
+pub fn Chart<F>(
+    draw: F,
+    #[prop(into)] label: Signal<String>,
+    #[prop(default = 0.6)] aspect: f64,
+    #[prop(optional, into)] testid: String,
+) -> impl IntoView
+where
+    F: Fn(DrawingArea<CanvasBackend, Shift>, f64) + 'static,
+{
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let dark = use_context::<DarkTheme>();
+    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || handle.remove());
+
+    Effect::new(move |_| {
+        resized.track();
+        if let Some(DarkTheme(dark)) = dark {
+            dark.track();
+        }
+        let Some(element) = canvas.get() else { return };
+        let element: web_sys::HtmlCanvasElement = element.unchecked_into();
+        let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+        let width = f64::from(element.client_width().max(1));
+        element.set_width((width * ratio).round() as u32);
+        element.set_height((width * aspect * ratio).round() as u32);
+        if let Some(backend) = CanvasBackend::with_canvas_object(element) {
+            draw(backend.into_drawing_area(), ratio);
+        }
+    });
+
+    view! {
+        <canvas
+            class="chart"
+            node_ref=canvas
+            role="img"
+            aria-label=move || label.get()
+            data-testid=testid
+            style=format!("aspect-ratio: {} / {}", 1000, (1000.0 * aspect).round())
+        ></canvas>
+    }
+}

@@ -1,1 +1,0 @@
-//! Export (filled in below).

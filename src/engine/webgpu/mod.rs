@@ -1,0 +1,263 @@
+//! The WebGPU backend, through `wgpu`: the same kernels as the CPU backend, written in WGSL
+//! (`shaders/*.wgsl`, one file per kernel family). In the browser it drives the page's GPU;
+//! natively it runs on Vulkan (in CI, on the lavapipe software rasteriser), which is how the
+//! conformance suite tests it.
+
+mod context;
+mod kernels;
+mod read;
+
+pub use read::ReadFuture;
+
+use crate::engine::backend::*;
+use context::{bytes_for, workgroups_for, Context};
+use std::future::Future;
+use std::rc::Rc;
+
+/// A GPU device. Cheap to clone; clones share the device, its pipelines and its buffer pool.
+#[derive(Clone)]
+pub struct WebGpuBackend {
+    context: Rc<Context>,
+}
+
+/// A handle to a GPU storage buffer, returned to the pool when the last handle is dropped.
+/// Also used for `u32` index buffers.
+#[derive(Clone)]
+pub struct GpuBuffer(Rc<GpuStorage>);
+
+struct GpuStorage {
+    buffer: wgpu::Buffer,
+    context: Rc<Context>,
+}
+
+impl Drop for GpuStorage {
+    fn drop(&mut self) {
+        self.context.give_back(self.buffer.clone());
+    }
+}
+
+impl GpuBuffer {
+    fn raw(&self) -> &wgpu::Buffer {
+        &self.0.buffer
+    }
+}
+
+fn bits(value: f32) -> u32 {
+    value.to_bits()
+}
+
+impl WebGpuBackend {
+    /// Asks the platform for a GPU (in the browser, `navigator.gpu`; natively, Vulkan).
+    pub async fn new() -> Result<Self, String> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|e| format!("no WebGPU adapter: {e}"))?;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor { label: Some("stepwise"), ..Default::default() })
+            .await
+            .map_err(|e| format!("no WebGPU device: {e}"))?;
+        Ok(Self::from_device(device, queue))
+    }
+
+    /// Builds the backend on a device the caller already has (tests make their own).
+    pub fn from_device(device: wgpu::Device, queue: wgpu::Queue) -> Self {
+        WebGpuBackend { context: Rc::new(Context::new(device, queue)) }
+    }
+
+    /// Submits all recorded kernels now (they are otherwise submitted in batches).
+    pub fn flush(&self) {
+        self.context.flush();
+    }
+
+    fn buffer(&self, len: usize) -> GpuBuffer {
+        GpuBuffer(Rc::new(GpuStorage { buffer: self.context.take(len), context: self.context.clone() }))
+    }
+
+    fn upload_bytes(&self, bytes: &[u8], len: usize) -> GpuBuffer {
+        let buffer = self.buffer(len);
+        if !bytes.is_empty() {
+            self.context.write(buffer.raw(), bytes);
+        }
+        buffer
+    }
+
+    fn elementwise(&self, entry_point: &str, info: &[u32], reads: &[&GpuBuffer], out: &GpuBuffer, threads: usize) {
+        let reads: Vec<&wgpu::Buffer> = reads.iter().map(|b| b.raw()).collect();
+        self.context.dispatch(entry_point, info, &reads, &[out.raw()], workgroups_for(threads));
+    }
+}
+
+fn unary_code(op: Unary) -> (u32, f32) {
+    match op {
+        Unary::Relu => (0, 0.0),
+        Unary::LeakyRelu { slope } => (1, slope),
+        Unary::Sigmoid => (2, 0.0),
+        Unary::Tanh => (3, 0.0),
+    }
+}
+
+fn loss_code(op: Loss) -> u32 {
+    match op {
+        Loss::SoftmaxCrossEntropy => 0,
+        Loss::BinaryCrossEntropyWithLogits => 1,
+        Loss::MeanSquaredError => 2,
+        Loss::Hinge => 3,
+    }
+}
+
+impl Backend for WebGpuBackend {
+    type Buffer = GpuBuffer;
+    type Indices = GpuBuffer;
+
+    fn name(&self) -> &'static str {
+        "webgpu"
+    }
+
+    fn zeros(&self, len: usize) -> GpuBuffer {
+        let buffer = self.buffer(len);
+        self.context.record(|encoder| encoder.clear_buffer(buffer.raw(), 0, None));
+        buffer
+    }
+
+    fn upload(&self, values: &[f32]) -> GpuBuffer {
+        self.upload_bytes(bytemuck::cast_slice(values), values.len())
+    }
+
+    fn upload_indices(&self, values: &[u32]) -> GpuBuffer {
+        self.upload_bytes(bytemuck::cast_slice(values), values.len())
+    }
+
+    fn write(&self, buffer: &GpuBuffer, values: &[f32]) {
+        if !values.is_empty() {
+            self.context.write(buffer.raw(), bytemuck::cast_slice(values));
+        }
+    }
+
+    fn read(&self, buffer: &GpuBuffer, len: usize) -> impl Future<Output = Vec<f32>> + 'static {
+        if len == 0 {
+            return ReadFuture::ready_empty();
+        }
+        let staging = self.context.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("staging"),
+            size: bytes_for(len),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        self.context.record(|encoder| encoder.copy_buffer_to_buffer(buffer.raw(), 0, &staging, 0, Some(4 * len as u64)));
+        self.context.flush();
+        ReadFuture::start(&self.context.device, staging, len)
+    }
+
+    fn fill(&self, buffer: &GpuBuffer, len: usize, value: f32) {
+        self.elementwise("fill", &[len as u32, 0, bits(value)], &[], buffer, len);
+    }
+
+    fn matmul(&self, a: &GpuBuffer, b: &GpuBuffer, c: &GpuBuffer, shape: Matmul) {
+        let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
+        let info = [m as u32, k as u32, n as u32, transpose_a as u32, transpose_b as u32, accumulate as u32];
+        let groups = (n.div_ceil(16).max(1) as u32, m.div_ceil(16).max(1) as u32, 1);
+        self.context.dispatch("matmul", &info, &[a.raw(), b.raw()], &[c.raw()], groups);
+    }
+
+    fn add_bias(&self, x: &GpuBuffer, bias: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize) {
+        self.elementwise("add_bias", &[(rows * cols) as u32, 0, 0, 0, cols as u32], &[x, bias], out, rows * cols);
+    }
+
+    fn sum_rows(&self, x: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize, accumulate: bool) {
+        self.elementwise("sum_rows", &[rows as u32, cols as u32, accumulate as u32], &[x], out, cols);
+    }
+
+    fn unary(&self, op: Unary, x: &GpuBuffer, out: &GpuBuffer, len: usize) {
+        let (code, parameter) = unary_code(op);
+        self.elementwise("unary", &[len as u32, code, bits(parameter)], &[x], out, len);
+    }
+
+    fn unary_backward(&self, op: Unary, x: &GpuBuffer, y: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, len: usize) {
+        let (code, parameter) = unary_code(op);
+        self.elementwise("unary_backward", &[len as u32, code, bits(parameter)], &[x, y, grad_y], grad_x, len);
+    }
+
+    fn binary(&self, op: Binary, a: &GpuBuffer, b: &GpuBuffer, out: &GpuBuffer, len: usize, accumulate: bool) {
+        let code = match op {
+            Binary::Add => 0,
+            Binary::Sub => 1,
+            Binary::Mul => 2,
+        };
+        self.elementwise("binary", &[len as u32, code, 0, accumulate as u32], &[a, b], out, len);
+    }
+
+    fn scale(&self, x: &GpuBuffer, factor: f32, out: &GpuBuffer, len: usize, accumulate: bool) {
+        self.elementwise("scale", &[len as u32, 0, bits(factor), accumulate as u32], &[x], out, len);
+    }
+
+    fn reduce(&self, op: Reduce, x: &GpuBuffer, out: &GpuBuffer, len: usize) {
+        let info = [len as u32, (op == Reduce::Mean) as u32];
+        self.context.dispatch("reduce", &info, &[x.raw()], &[out.raw()], (1, 1, 1));
+    }
+
+    fn reduce_backward(&self, op: Reduce, grad_out: &GpuBuffer, grad_x: &GpuBuffer, len: usize) {
+        let factor = match op {
+            Reduce::Sum => 1.0,
+            Reduce::Mean => 1.0 / len as f32,
+        };
+        self.elementwise("broadcast_add", &[len as u32, 0, bits(factor)], &[grad_out], grad_x, len);
+    }
+
+    fn softmax(&self, op: Softmax, x: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize) {
+        let info = [rows as u32, cols as u32, (op == Softmax::LogSoftmax) as u32];
+        self.elementwise("softmax", &info, &[x], out, rows);
+    }
+
+    fn softmax_backward(&self, op: Softmax, y: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, rows: usize, cols: usize) {
+        let info = [rows as u32, cols as u32, (op == Softmax::LogSoftmax) as u32];
+        self.elementwise("softmax_backward", &info, &[y, grad_y], grad_x, rows);
+    }
+
+    fn loss(&self, op: Loss, prediction: &GpuBuffer, target: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize) {
+        let info = [rows as u32, cols as u32, loss_code(op)];
+        self.context.dispatch("loss", &info, &[prediction.raw(), target.raw()], &[out.raw()], (1, 1, 1));
+    }
+
+    fn loss_backward(
+        &self,
+        op: Loss,
+        prediction: &GpuBuffer,
+        target: &GpuBuffer,
+        grad_loss: &GpuBuffer,
+        grad_prediction: &GpuBuffer,
+        rows: usize,
+        cols: usize,
+    ) {
+        let info = [rows as u32, cols as u32, loss_code(op)];
+        self.elementwise("loss_backward", &info, &[prediction, target, grad_loss], grad_prediction, rows);
+    }
+
+    fn embedding_bag(&self, table: &GpuBuffer, ids: &GpuBuffer, offsets: &GpuBuffer, out: &GpuBuffer, bags: usize, dim: usize) {
+        self.elementwise("embedding_bag", &[bags as u32, dim as u32], &[table, ids, offsets], out, bags * dim);
+    }
+
+    fn embedding_bag_backward(&self, grad_out: &GpuBuffer, ids: &GpuBuffer, offsets: &GpuBuffer, grad_table: &GpuBuffer, bags: usize, dim: usize) {
+        self.elementwise("embedding_bag_backward", &[bags as u32, dim as u32], &[grad_out, ids, offsets], grad_table, dim);
+    }
+
+    fn update(&self, rule: Update, param: &GpuBuffer, grad: &GpuBuffer, state: &[GpuBuffer], len: usize) {
+        let info: [u32; 8] = match rule {
+            Update::Sgd { learning_rate } => [len as u32, 0, bits(learning_rate), 0, 0, 0, 0, 0],
+            Update::Momentum { learning_rate, momentum } => [len as u32, 1, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
+            Update::Nesterov { learning_rate, momentum } => [len as u32, 2, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
+            Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, 3, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0],
+            Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
+                let correction1 = (1.0 - (beta1 as f64).powi(step as i32)) as f32;
+                let correction2 = (1.0 - (beta2 as f64).powi(step as i32)) as f32;
+                let (b1, b2) = (bits(beta1), bits(beta2));
+                [len as u32, 4, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2)]
+            }
+        };
+        assert_eq!(state.len(), rule.state_names().len(), "{rule:?} needs {} state buffers", rule.state_names().len());
+        let mut writes = vec![param.raw()];
+        writes.extend(state.iter().map(GpuBuffer::raw));
+        self.context.dispatch("update", &info, &[grad.raw()], &writes, workgroups_for(len));
+    }
+}

@@ -1,0 +1,101 @@
+//! Speed measurements, ignored by default (they assert nothing and the machine may be busy):
+//! `cargo test --release --test engine_bench -- --ignored --nocapture`
+
+use std::time::Instant;
+use stepwise::engine::backend::{Backend, Matmul};
+use stepwise::engine::rng::Pcg32;
+use stepwise::engine::CpuBackend;
+
+fn gflops(shape: Matmul, seconds: f64) -> f64 {
+    2.0 * (shape.m * shape.k * shape.n) as f64 / seconds / 1e9
+}
+
+/// Best of several runs, in seconds.
+fn time(mut f: impl FnMut()) -> f64 {
+    f();
+    (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[test]
+#[ignore]
+fn matmul_gflops_for_every_transpose() {
+    let cpu = CpuBackend::new();
+    let mut rng = Pcg32::from_seed(1);
+    let cases = [
+        ("512×512 · 512×512", Matmul::new(512, 512, 512)),
+        ("MNIST forward X·W (64×784 · 784×500)", Matmul::new(64, 784, 500)),
+        ("MNIST weight gradient Xᵀ·G (784×64 · 64×500)", Matmul::new(784, 64, 500).transpose_a().accumulate()),
+        ("MNIST input gradient G·Wᵀ (64×500 · 500×784)", Matmul::new(64, 500, 784).transpose_b()),
+    ];
+    for (name, base) in cases {
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let shape = Matmul { transpose_a: ta, transpose_b: tb, ..base };
+            let a = cpu.upload(&(0..shape.m * shape.k).map(|_| rng.normal()).collect::<Vec<_>>());
+            let b = cpu.upload(&(0..shape.k * shape.n).map(|_| rng.normal()).collect::<Vec<_>>());
+            let c = cpu.zeros(shape.m * shape.n);
+            let seconds = time(|| cpu.matmul(&a, &b, &c, shape));
+            eprintln!("{name:48} transpose_a {ta:5} transpose_b {tb:5}: {:6.1} GFLOP/s", gflops(shape, seconds));
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn mnist_shaped_adam_step_time() {
+    use stepwise::engine::layers::{Activation, Sequential};
+    use stepwise::engine::optim::{Method, Optimiser};
+    use stepwise::engine::poll::now_or_never;
+    use stepwise::engine::{one_hot, Tensor};
+    let cpu = CpuBackend::new();
+    let mut rng = Pcg32::from_seed(3);
+    let model = Sequential::mlp(&cpu, &[784, 500, 10], Activation::Relu, &mut rng);
+    let parameters = model.parameters();
+    let mut adam = Optimiser::new(Method::adam(), 0.001);
+    let x: Vec<f32> = (0..64 * 784).map(|_| rng.uniform()).collect();
+    let labels: Vec<usize> = (0..64).map(|_| rng.below(10) as usize).collect();
+    let targets = one_hot(&labels, 10);
+    let mut phases = [0.0f64; 5];
+    let mut step = || {
+        let mut clock = Instant::now();
+        let mut lap = |i: usize| {
+            phases[i] += clock.elapsed().as_secs_f64();
+            clock = Instant::now();
+        };
+        let x = Tensor::from_values(&cpu, &x, &[64, 784]);
+        let t = Tensor::from_values(&cpu, &targets, &[64, 10]);
+        lap(0);
+        adam.zero_grad(&parameters);
+        let loss = model.forward(&x).softmax_cross_entropy(&t);
+        lap(1);
+        loss.backward();
+        lap(2);
+        adam.step(&parameters);
+        lap(3);
+        now_or_never(loss.to_vec()).unwrap();
+        drop(loss);
+        lap(4);
+    };
+    let seconds = time(&mut step);
+    eprintln!("784-500-10 Adam step, batch 64: {:.2} ms", seconds * 1000.0);
+    drop(step);
+    eprintln!("  inside the step (summed over 8 runs, ms): upload, forward, backward, update, read+drop = {:.2?}", phases.map(|p| p * 1e3));
+    let x = Tensor::from_values(&cpu, &x, &[64, 784]);
+    let t = Tensor::from_values(&cpu, &targets, &[64, 10]);
+    let forward = time(|| drop(model.forward(&x).softmax_cross_entropy(&t)));
+    let backward = time(|| model.forward(&x).softmax_cross_entropy(&t).backward()) - forward;
+    let update = time(|| adam.step(&parameters));
+    let zero = time(|| adam.zero_grad(&parameters));
+    eprintln!(
+        "  forward {:.2} ms, backward {:.2} ms, Adam update {:.2} ms, zero_grad {:.2} ms",
+        forward * 1e3,
+        backward * 1e3,
+        update * 1e3,
+        zero * 1e3
+    );
+}

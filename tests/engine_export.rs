@@ -1,0 +1,88 @@
+//! Saving, loading and exporting models: every route gives back a model that predicts the same.
+
+use stepwise::engine::export::{pytorch_script, SavedModel};
+use stepwise::engine::layers::{Activation, LayerSpec, Sequential};
+use stepwise::engine::poll::now_or_never;
+use stepwise::engine::rng::Pcg32;
+use stepwise::engine::{CpuBackend, Tensor};
+
+fn trained_looking_model(cpu: &CpuBackend) -> Sequential<CpuBackend> {
+    let specs = [
+        LayerSpec::Dense { inputs: 5, outputs: 4, activation: Activation::LeakyRelu { slope: 0.2 } },
+        LayerSpec::Dense { inputs: 4, outputs: 3, activation: Activation::Tanh },
+        LayerSpec::Dense { inputs: 3, outputs: 2, activation: Activation::Identity },
+    ];
+    let model = Sequential::new(cpu, &specs, &mut Pcg32::from_seed(5));
+    // Non-zero biases, so a bias lost on the way would show.
+    for (i, p) in model.parameters().iter().enumerate() {
+        if p.shape().len() == 1 {
+            p.set_values(&(0..p.len()).map(|j| 0.1 * (i + j) as f32).collect::<Vec<_>>());
+        }
+    }
+    model
+}
+
+fn predictions(model: &Sequential<CpuBackend>, cpu: &CpuBackend) -> Vec<f32> {
+    let x: Vec<f32> = (0..15).map(|i| (i as f32 * 0.37).sin()).collect();
+    now_or_never(model.predict(&Tensor::from_values(cpu, &x, &[3, 5])).to_vec()).unwrap()
+}
+
+#[test]
+fn a_model_saved_as_json_loads_back_with_identical_predictions() {
+    let cpu = CpuBackend::new();
+    let model = trained_looking_model(&cpu);
+    let json = serde_json::to_string(&now_or_never(model.save()).unwrap()).unwrap();
+    let saved: SavedModel = serde_json::from_str(&json).unwrap();
+    let loaded = Sequential::load(&cpu, &saved).unwrap();
+    assert_eq!(loaded.specs(), model.specs());
+    assert_eq!(predictions(&loaded, &cpu), predictions(&model, &cpu));
+}
+
+#[test]
+fn a_model_exported_as_safetensors_loads_back_with_identical_predictions() {
+    let cpu = CpuBackend::new();
+    let model = trained_looking_model(&cpu);
+    let bytes = now_or_never(model.to_safetensors()).unwrap();
+    let loaded = Sequential::from_safetensors(&cpu, &bytes).unwrap();
+    assert_eq!(loaded.specs(), model.specs());
+    assert_eq!(predictions(&loaded, &cpu), predictions(&model, &cpu));
+}
+
+#[test]
+fn safetensors_use_pytorch_names_and_linear_weight_layout() {
+    let cpu = CpuBackend::new();
+    let model = trained_looking_model(&cpu);
+    let bytes = now_or_never(model.to_safetensors()).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    // nn.Sequential(Linear, LeakyReLU, Linear, Tanh, Linear): parameters at modules 0, 2 and 4.
+    let mut names = file.names();
+    names.sort();
+    assert_eq!(names, ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"]);
+    // nn.Linear(5, 4).weight is [out, in] = [4, 5]; ours is [in, out], so it is transposed.
+    let weight = file.tensor("0.weight").unwrap();
+    assert_eq!(weight.shape(), [4, 5]);
+    let ours = now_or_never(model.parameters()[0].to_vec()).unwrap();
+    let theirs: Vec<f32> = weight.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+    for input in 0..5 {
+        for output in 0..4 {
+            assert_eq!(theirs[output * 5 + input], ours[input * 4 + output]);
+        }
+    }
+}
+
+#[test]
+fn the_pytorch_script_rebuilds_the_same_module_list() {
+    let cpu = CpuBackend::new();
+    let script = pytorch_script(&trained_looking_model(&cpu).specs(), "model.safetensors");
+    let expected = "nn.Sequential(\n    nn.Linear(5, 4),\n    nn.LeakyReLU(negative_slope=0.2),\n    nn.Linear(4, 3),\n    nn.Tanh(),\n    nn.Linear(3, 2),\n)";
+    assert!(script.contains(expected), "{script}");
+}
+
+#[test]
+fn a_file_with_missing_weights_is_refused_with_a_reason() {
+    let cpu = CpuBackend::new();
+    let mut saved = now_or_never(trained_looking_model(&cpu).save()).unwrap();
+    saved.weights.pop();
+    let error = Sequential::load(&cpu, &saved).err().unwrap();
+    assert!(error.contains("6 parameters but 5 were saved"), "{error}");
+}
