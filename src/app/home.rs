@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::link;
 use super::compute::Compute;
 use super::lessons::{Status, LESSONS};
 use super::thumbnails::thumbnail;
@@ -22,7 +23,7 @@ pub fn Home(compute: ReadSignal<Compute>) -> impl IntoView {
             {LESSONS
                 .iter()
                 .map(|lesson| {
-                    let href = format!("/{}", lesson.slug);
+                    let href = link(&format!("/{}", lesson.slug));
                     view! {
                         <A href=href attr:class="lesson-card" attr:data-testid=format!("card-{}", lesson.slug)>
                             <div class="card-picture">{thumbnail(lesson.slug)}</div>

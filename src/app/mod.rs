@@ -17,18 +17,25 @@ use leptos_router::path;
 use compute::Compute;
 use lessons::LESSONS;
 
-/// The path the site is served under: `/` locally, `/stepwise/` on a static host's sub-path.
+/// The path the site is served under: `` locally, `/stepwise` on a static host's sub-path.
 /// Trunk writes it into `<base href>` (from `--public-url`), so the router and every asset
-/// request follow it without a rebuild of the Rust code.
+/// request follow it without a rebuild of the Rust code. Read once per page load.
 fn base_path() -> &'static str {
-    let href = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("base").ok().flatten())
-        .and_then(|base| base.get_attribute("href"))
-        .unwrap_or_default();
-    let trimmed = href.trim_end_matches('/').to_string();
-    // The router wants a `&'static str`; the base is read once per page load.
-    Box::leak(trimmed.into_boxed_str())
+    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let href = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("base").ok().flatten())
+            .and_then(|base| base.get_attribute("href"))
+            .unwrap_or_default();
+        href.trim_end_matches('/').to_string()
+    })
+}
+
+/// An in-app link: `link("/lab")` is `/stepwise/lab` under a sub-path. The router's `<A>`
+/// does not prefix absolute paths with the router's base, so every link goes through here.
+pub fn link(path: &str) -> String {
+    format!("{}{}", base_path(), path)
 }
 
 #[component]

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::link;
 use super::lessons::Lesson;
 use super::thumbnails::thumbnail;
 
@@ -23,7 +24,7 @@ pub fn Placeholder(lesson: &'static Lesson) -> impl IntoView {
                 <ul class="plan">
                     {lesson.plan.iter().map(|line| view! { <li>{*line}</li> }).collect_view()}
                 </ul>
-                <p><A href="/">"← All lessons"</A></p>
+                <p><A href=link("/")>"← All lessons"</A></p>
             </div>
         </article>
     }
@@ -36,7 +37,7 @@ pub fn NotFound() -> impl IntoView {
             <div>
                 <h1>"There is no page here"</h1>
                 <p class="lede">"The link may be mistyped, or the lesson may have moved."</p>
-                <p><A href="/">"← All lessons"</A></p>
+                <p><A href=link("/")>"← All lessons"</A></p>
             </div>
         </article>
     }

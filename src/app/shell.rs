@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::link;
 use super::compute::Compute;
 use super::lessons::LESSONS;
 
@@ -11,7 +12,7 @@ pub fn Header(compute: ReadSignal<Compute>, dark: ReadSignal<bool>, set_dark: Wr
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand" attr:aria-label="Stepwise home">
+            <A href=link("/") attr:class="brand" attr:aria-label="Stepwise home">
                 <svg viewBox="0 0 24 24" class="brand-mark" aria-hidden="true">
                     <path d="M3 19 L9 19 L9 13 L15 13 L15 7 L21 7" />
                 </svg>
@@ -29,7 +30,7 @@ pub fn Header(compute: ReadSignal<Compute>, dark: ReadSignal<bool>, set_dark: Wr
                 {LESSONS
                     .iter()
                     .map(|lesson| {
-                        let href = format!("/{}", lesson.slug);
+                        let href = link(&format!("/{}", lesson.slug));
                         view! {
                             <A href=href on:click=move |_| set_menu_open.set(false)>{lesson.title}</A>
                         }

@@ -27,7 +27,12 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
   const page = await context.newPage();
   page.errors = [];
   page.on("console", (message) => {
-    if (message.type() === "error") page.errors.push(message.text());
+    if (message.type() !== "error") return;
+    // A deep link is answered by the static host's 404.html (the app itself), as GitHub Pages
+    // does: the browser logs that 404 for the page's own address. Any other 404 is an error.
+    const { url } = message.location();
+    if (/Failed to load resource.*404/.test(message.text()) && url && !/\.[a-z0-9]+$/i.test(new URL(url).pathname)) return;
+    page.errors.push(`${message.text()} ${url ?? ""}`.trim());
   });
   page.on("pageerror", (error) => page.errors.push(String(error)));
   return page;

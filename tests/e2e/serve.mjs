@@ -19,10 +19,22 @@ const TYPES = {
 /// The built site: dist/, or $STEPWISE_DIST (see scripts/build-site.sh).
 export const DIST = process.env.STEPWISE_DIST ?? new URL("../../dist/", import.meta.url).pathname;
 
-export async function serve({ root, base = "/", port = 0 }) {
+/// `mounts` serves more folders beside the site, e.g. { "/tfjs/": dir } for the benchmarks.
+export async function serve({ root, base = "/", port = 0, mounts = {} }) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
     let path = decodeURIComponent(url.pathname);
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
+    if (mount) {
+      try {
+        const file = join(mounts[mount], normalize("/" + path.slice(mount.length)));
+        response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+        response.end(await readFile(file));
+      } catch {
+        response.writeHead(404).end("not found");
+      }
+      return;
+    }
     if (!path.startsWith(base)) {
       response.writeHead(404).end("outside the site");
       return;

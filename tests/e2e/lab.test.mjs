@@ -1,0 +1,68 @@
+// /lab in a real browser: the engine's conformance suite (every kernel, gradient and optimiser
+// step against an f64 reference) must pass on the CPU backend in both modes and on the WebGPU
+// backend when WebGPU is on; the speed table fills in when asked. No timing is asserted.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { launch, newPage } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+
+for (const mode of ["webgpu", "cpu"]) {
+  describe(`/lab with ${mode === "webgpu" ? "WebGPU" : "WebGPU disabled"}`, () => {
+    let browser, site;
+    before(async () => {
+      site = await serve({ root: DIST, base: "/stepwise/" });
+      browser = await launch({ webgpu: mode === "webgpu" });
+      await mkdir(`${SHOTS}${mode}`, { recursive: true });
+    });
+    after(async () => {
+      await browser?.close();
+      site?.server.close();
+    });
+
+    test("both engines agree with the reference arithmetic, in this browser", async () => {
+      const page = await newPage(browser);
+      await page.goto(site.url + "lab");
+      const cpu = page.locator('[data-testid="agreement-cpu"]');
+      const gpu = page.locator('[data-testid="agreement-webgpu"]');
+      await page.waitForFunction(() => /checks pass|not available/.test(document.querySelector('[data-testid="agreement-cpu"]')?.textContent ?? ""), null, { timeout: 120000 });
+      const cpuText = await cpu.innerText();
+      const [, passedCpu, totalCpu] = cpuText.match(/(\d+) of (\d+) checks pass/);
+      assert.equal(passedCpu, totalCpu, cpuText);
+      assert.ok(Number(totalCpu) >= 25, cpuText);
+      if (mode === "webgpu") {
+        await page.waitForFunction(() => /checks pass|not available/.test(document.querySelector('[data-testid="agreement-webgpu"]')?.textContent ?? ""), null, { timeout: 300000 });
+        const gpuText = await gpu.innerText();
+        const match = gpuText.match(/(\d+) of (\d+) checks pass/);
+        assert.ok(match, `WebGPU did not run: ${gpuText}`);
+        assert.equal(match[1], match[2], gpuText);
+      } else {
+        assert.match(await gpu.innerText(), /not available here/);
+      }
+      await page.screenshot({ path: `${SHOTS}${mode}/lab-agreement.png`, fullPage: true });
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+
+    test("the speed table fills in for each available engine", async () => {
+      const page = await newPage(browser);
+      await page.goto(site.url + "lab");
+      await page.waitForSelector('[data-testid="backend"]:not([data-backend="probing"])', { timeout: 30000 });
+      await page.locator('[data-testid="measure"]').click();
+      const filled = mode === "webgpu" ? 2 : 1; // time cells per row: CPU, and WebGPU if on
+      await page.waitForFunction((filled) => [64, 256, 512, 1024].every((n) =>
+        [...(document.querySelector(`[data-testid="speed-${n}"]`)?.querySelectorAll("td") ?? [])]
+          .filter((td) => / ms$/.test(td.textContent)).length === filled), filled, { timeout: 300000 });
+      for (const n of [64, 256, 512, 1024]) {
+        const cells = await page.locator(`[data-testid="speed-${n}"] td`).allInnerTexts();
+        const ms = parseFloat(cells[1]);
+        assert.ok(ms > 0 && Number.isFinite(ms), `n=${n}: ${cells}`);
+      }
+      await page.screenshot({ path: `${SHOTS}${mode}/lab-speed.png`, fullPage: true });
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+  });
+}
