@@ -74,6 +74,32 @@ async fn detect() -> Compute {
         return Compute::Cpu { reason: format!("the WebGPU device could not be opened ({error})") };
     }
     let name = adapter.get_info().name;
-    let adapter = if name.trim().is_empty() { "adapter name hidden by the browser".to_string() } else { name };
+    let adapter = if !name.trim().is_empty() {
+        name
+    } else {
+        adapter_info_words().await.unwrap_or_else(|| "adapter not named by the browser".to_string())
+    };
     Compute::WebGpu { adapter }
+}
+
+/// wgpu leaves the name empty in browsers; `GPUAdapter.info` still gives a description, or a
+/// vendor and architecture ("google swiftshader" for Chromium's software adapter), which is
+/// enough for a learner to tell a real GPU from an emulated one.
+async fn adapter_info_words() -> Option<String> {
+    use js_sys::Reflect;
+    use wasm_bindgen::JsCast;
+    let navigator = web_sys::window()?.navigator();
+    let gpu = Reflect::get(&navigator, &"gpu".into()).ok()?;
+    let request: js_sys::Function = Reflect::get(&gpu, &"requestAdapter".into()).ok()?.dyn_into().ok()?;
+    let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = Reflect::get(&adapter, &"info".into()).ok()?;
+    let field = |key: &str| Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let description = field("description");
+    let words = if description.trim().is_empty() {
+        format!("{} {}", field("vendor"), field("architecture")).trim().to_string()
+    } else {
+        description.trim().to_string()
+    };
+    (!words.is_empty()).then_some(words)
 }

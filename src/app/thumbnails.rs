@@ -19,12 +19,12 @@ pub fn thumbnail(slug: &'static str) -> AnyView {
 fn gradient_descent() -> impl IntoView {
     view! {
         <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
-            <ellipse cx="100" cy="55" rx="70" ry="40" class="contour c1"/>
-            <ellipse cx="100" cy="55" rx="48" ry="27" class="contour c2"/>
-            <ellipse cx="100" cy="55" rx="26" ry="14" class="contour c3"/>
-            <ellipse cx="100" cy="55" rx="8" ry="4" class="contour c4"/>
-            <polyline points="36,22 62,78 74,34 86,68 93,46 97,58 100,55" class="path"/>
-            <circle cx="100" cy="55" r="3.5" class="dot moving-dot"/>
+            <ellipse cx="92" cy="52" rx="64" ry="40" class="contour c1"/>
+            <ellipse cx="92" cy="52" rx="44" ry="27" class="contour c2"/>
+            <ellipse cx="92" cy="52" rx="24" ry="14" class="contour c3"/>
+            <ellipse cx="92" cy="52" rx="8" ry="4" class="contour c4"/>
+            <polyline points="34,20 56,80 68,30 80,70 87,42 90,58 92,52" class="path"/>
+            <circle cx="92" cy="52" r="3.5" class="dot moving-dot"/>
         </svg>
     }
 }

@@ -23,6 +23,7 @@ pub mod poll;
 pub mod rng;
 pub mod tensor;
 pub mod webgpu;
+pub mod workload;
 
 pub use backend::Backend;
 pub use cpu::CpuBackend;

@@ -37,3 +37,10 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
   page.on("pageerror", (error) => page.errors.push(String(error)));
   return page;
 }
+
+/// A full-page screenshot, scrolled to the top first: after a click further down, the sticky
+/// header would otherwise be drawn half-way down the picture.
+export async function shot(page, path) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: true });
+}

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
-import { launch, newPage } from "./browser.mjs";
+import { launch, newPage, shot } from "./browser.mjs";
 import { DIST, serve } from "./serve.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
@@ -41,12 +41,12 @@ for (const mode of ["webgpu", "cpu"]) {
       } else {
         assert.match(await gpu.innerText(), /not available here/);
       }
-      await page.screenshot({ path: `${SHOTS}${mode}/lab-agreement.png`, fullPage: true });
+      await shot(page, `${SHOTS}${mode}/lab-agreement.png`);
       assert.deepEqual(page.errors, []);
       await page.context().close();
     });
 
-    test("the speed table fills in for each available engine", async () => {
+    test("the speed tables fill in for each available engine", async () => {
       const page = await newPage(browser);
       await page.goto(site.url + "lab");
       await page.waitForSelector('[data-testid="backend"]:not([data-backend="probing"])', { timeout: 30000 });
@@ -60,7 +60,16 @@ for (const mode of ["webgpu", "cpu"]) {
         const ms = parseFloat(cells[1]);
         assert.ok(ms > 0 && Number.isFinite(ms), `n=${n}: ${cells}`);
       }
-      await page.screenshot({ path: `${SHOTS}${mode}/lab-speed.png`, fullPage: true });
+      // And a whole training step (784-500-10 MLP, Adam) at batch 64 and 256.
+      await page.locator('[data-testid="measure-training"]').click();
+      await page.waitForFunction((filled) => [64, 256].every((b) =>
+        [...(document.querySelector(`[data-testid="training-${b}"]`)?.querySelectorAll("td") ?? [])]
+          .filter((td) => / \/s$/.test(td.textContent)).length === filled), filled, { timeout: 300000 });
+      for (const batch of [64, 256]) {
+        const cells = await page.locator(`[data-testid="training-${batch}"] td`).allInnerTexts();
+        assert.ok(parseFloat(cells[1]) > 0, `batch ${batch}: ${cells}`);
+      }
+      await shot(page, `${SHOTS}${mode}/lab-speed.png`);
       assert.deepEqual(page.errors, []);
       await page.context().close();
     });

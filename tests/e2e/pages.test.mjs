@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
-import { launch, newPage } from "./browser.mjs";
+import { launch, newPage, shot } from "./browser.mjs";
 import { DIST, serve } from "./serve.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
@@ -54,7 +54,7 @@ for (const mode of ["webgpu", "cpu"]) {
         // Nothing may stick out sideways, on a phone least of all.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `${name}: page is ${overflow}px wider than the screen`);
-        await page.screenshot({ path: `${SHOTS}${mode}/home-${name}.png`, fullPage: true });
+        await shot(page, `${SHOTS}${mode}/home-${name}.png`);
         assert.deepEqual(page.errors, []);
         await page.context().close();
       }
@@ -79,7 +79,7 @@ for (const mode of ["webgpu", "cpu"]) {
         // Directly, as a shared link would (deep link through the static host's 404 page).
         const page = await open(slug);
         assert.ok(await page.locator("main h1").count() > 0, "the page has a heading");
-        await page.screenshot({ path: `${SHOTS}${mode}/${slug}.png`, fullPage: true });
+        await shot(page, `${SHOTS}${mode}/${slug}.png`);
         // And by clicking its card on the home page (client-side routing under the sub-path).
         await page.goto(site.url);
         await page.locator(`[data-testid="card-${slug}"]`).click();

@@ -1,10 +1,11 @@
 //! `/lab`: our two engines on the learner's own machine. First, do they agree? The engine's
 //! conformance suite (every kernel and gradient against f64 reference arithmetic) runs here, in
 //! this browser, on the CPU and on WebGPU. Then, how fast is each? Matrix multiplication timed
-//! on both.
+//! on both, and a whole training step.
 
 mod agreement;
 mod speed;
+mod training;
 
 use leptos::prelude::*;
 
@@ -25,6 +26,7 @@ pub fn LabPage() -> impl IntoView {
             <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
             <agreement::Agreement compute/>
             <speed::Speed compute/>
+            <training::Training compute/>
             <section class="panel">
                 <h2>"When does the GPU win?"</h2>
                 <p>
@@ -39,10 +41,9 @@ pub fn LabPage() -> impl IntoView {
                     ", your browser is emulating a GPU on the CPU, so the WebGPU column is slow: "
                     "that is a software fallback, not your graphics card."
                 </p>
-                <p class="notice">
-                    <strong>"Not built yet: "</strong>
-                    "timing of a full training step (forward, backward and Adam update) on each engine, "
-                    "and a comparison with TensorFlow.js, are planned for this page."
+                <p class="muted">
+                    "A comparison with TensorFlow.js on the same machine is in the project's benchmarks "
+                    "(bench/ in the source), not on this page: it would download TensorFlow.js."
                 </p>
             </section>
         </article>

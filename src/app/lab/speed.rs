@@ -26,7 +26,7 @@ impl Timing {
     }
 }
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
