@@ -63,7 +63,7 @@ pub const LESSONS: &[Lesson] = &[
             "See the first layer's weights, the confusion matrix and the digits it gets wrong.",
             "Draw a digit and watch the prediction change stroke by stroke.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "gan",

@@ -1,6 +1,7 @@
 //! The Leptos front end (wasm32 only): the shell, the router and one folder per lesson.
 
 mod compute;
+pub mod download;
 mod home;
 mod lab;
 mod lessons;
@@ -69,6 +70,7 @@ fn LessonPage() -> impl IntoView {
             Some(lesson) if lesson.slug == "information" => {
                 view! { <crate::lessons::information::page::InformationPage/> }.into_any()
             }
+            Some(lesson) if lesson.slug == "mnist" => view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
             Some(lesson) if lesson.slug == "functions" => {
                 view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
             }

@@ -4,4 +4,5 @@
 
 pub mod functions;
 pub mod information;
+pub mod mnist;
 pub mod shared;

@@ -25,6 +25,19 @@ pub fn fixed_ascii(x: f64, decimals: usize) -> String {
     fixed(x, decimals).replace('−', "-")
 }
 
+/// A count with thousands separators: 397510 → "397,510", as a reader expects large counts.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +51,14 @@ mod tests {
         assert_eq!(fixed(f64::NEG_INFINITY, 3), "−∞");
         assert_eq!(fixed(f64::NAN, 3), "not a number");
         assert_eq!(fixed_ascii(-1.274, 3), "-1.274");
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(397_510), "397,510");
+        assert_eq!(grouped(60_000_000), "60,000,000");
     }
 }

@@ -1,0 +1,85 @@
+//! `/mnist`: a digit classifier trained live on the 60,000 MNIST training images. The
+//! settings (the lesson's state, also its future URL state) and the training loop are plain
+//! Rust, tested natively on the real data; the page (`page.rs`) drives the loop in the browser.
+
+pub mod trainer;
+
+#[cfg(target_arch = "wasm32")]
+pub mod page;
+
+use serde::{Deserialize, Serialize};
+
+/// What the learner chooses. Defaults are the issue's: 784-500-10, ReLU, Adam 0.001, batch 64.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Widths of the hidden layers (0 to 3 of them).
+    pub hidden: Vec<usize>,
+    pub learning_rate: f32,
+    pub batch_size: usize,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { hidden: vec![500], learning_rate: 0.001, batch_size: 64, seed: 1 }
+    }
+}
+
+impl Settings {
+    /// Layer widths from input to output: `[784, 500, 10]` by default.
+    pub fn layer_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![crate::data::mnist::IMAGE_PIXELS];
+        sizes.extend(&self.hidden);
+        sizes.push(crate::data::mnist::CLASSES);
+        sizes
+    }
+
+    /// Weights and biases: Σ (inputs × outputs + outputs) over the layers.
+    pub fn parameter_count(&self) -> usize {
+        self.layer_sizes().windows(2).map(|w| w[0] * w[1] + w[1]).sum()
+    }
+
+    /// Multiply-adds of one training step, counted as 2 FLOPs each: the forward product, and
+    /// the two backward products (gradient of the weights and of the layer's input; the first
+    /// layer needs no input gradient). Elementwise work is small beside these and left out.
+    pub fn flops_per_step(&self) -> u64 {
+        let batch = self.batch_size as u64;
+        self.layer_sizes()
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let products = if i == 0 { 2 } else { 3 };
+                products * 2 * batch * w[0] as u64 * w[1] as u64
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_network_has_397_510_parameters() {
+        // 784·500 + 500 + 500·10 + 10, worked out by hand.
+        assert_eq!(Settings::default().parameter_count(), 392_000 + 500 + 5_000 + 10);
+    }
+
+    #[test]
+    fn flops_per_step_count_forward_and_backward_products() {
+        let s = Settings::default();
+        // Layer 1: forward and weight gradient; layer 2: forward, weight and input gradients.
+        let expected = 2 * 2 * 64 * 784 * 500 + 3 * 2 * 64 * 500 * 10;
+        assert_eq!(s.flops_per_step(), expected);
+    }
+
+    #[test]
+    fn settings_survive_json_and_fill_in_missing_fields() {
+        let s = Settings { hidden: vec![128, 64], ..Settings::default() };
+        let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        let partial: Settings = serde_json::from_str(r#"{"batch_size": 128}"#).unwrap();
+        assert_eq!(partial, Settings { batch_size: 128, ..Settings::default() });
+    }
+}

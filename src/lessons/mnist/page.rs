@@ -1,0 +1,389 @@
+//! The `/mnist` page: download the real MNIST (with progress, checksum and retry), then train
+//! the network live, a few steps per frame so the page stays responsive, with the loss and
+//! the test accuracy drawn as it learns.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use super::trainer::Trainer;
+use super::Settings;
+use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::widgets::{css_colour, Chart};
+use crate::data::mnist::MnistSet;
+use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
+use crate::engine::CpuBackend;
+use crate::lessons::shared::numbers::{fixed, grouped};
+
+/// Each slice of training runs this long before the page gets the thread back to paint.
+const SLICE_MILLISECONDS: f64 = 12.0;
+/// Test accuracy on the first 1,000 test images every this many steps.
+const CHECK_EVERY: u32 = 200;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Data {
+    Loading { received: u64, expected: Option<u64> },
+    Failed(String),
+    Ready,
+}
+
+struct Sets {
+    train: MnistSet,
+    test: MnistSet,
+}
+
+/// One point of the curves: the step, the mean loss over the steps since the last point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LossPoint {
+    step: u32,
+    loss: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct AccuracyPoint {
+    step: u32,
+    accuracy: f64,
+    /// 1,000 images (quick check) or all 10,000 (end of an epoch).
+    images: usize,
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+async fn next_frame() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+async fn load(state: RwSignal<Data>) -> Option<Sets> {
+    state.set(Data::Loading { received: 0, expected: None });
+    let manifest = manifest_sizes().await;
+    let train_size = expected_size(&manifest, MNIST_TRAIN_FILE);
+    let test_size = expected_size(&manifest, MNIST_TEST_FILE);
+    let total = train_size.zip(test_size).map(|(a, b)| a + b);
+    let fail = |message: String| {
+        state.set(Data::Failed(message));
+        None
+    };
+    let test_bytes = match download(&format!("data/{MNIST_TEST_FILE}"), test_size, |got, _| {
+        state.set(Data::Loading { received: got, expected: total })
+    })
+    .await
+    {
+        Ok(bytes) => bytes,
+        Err(message) => return fail(message),
+    };
+    let offset = test_bytes.len() as u64;
+    let train_bytes = match download(&format!("data/{MNIST_TRAIN_FILE}"), train_size, |got, _| {
+        state.set(Data::Loading { received: offset + got, expected: total })
+    })
+    .await
+    {
+        Ok(bytes) => bytes,
+        Err(message) => return fail(message),
+    };
+    // Decoding checks the format header and the CRC-32 of the contents.
+    let decoded = MnistSet::decode(&test_bytes).and_then(|test| Ok((MnistSet::decode(&train_bytes)?, test)));
+    match decoded {
+        Ok((train, test)) => {
+            state.set(Data::Ready);
+            Some(Sets { train, test })
+        }
+        Err(error) => fail(error.to_string()),
+    }
+}
+
+#[component]
+pub fn MnistPage() -> impl IntoView {
+    let data = RwSignal::new(Data::Loading { received: 0, expected: None });
+    let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
+    let settings = RwSignal::new(Settings::default());
+    let trainer: StoredValue<Rc<RefCell<Option<Trainer<CpuBackend>>>>, LocalStorage> =
+        StoredValue::new_local(Rc::new(RefCell::new(None)));
+    let running = RwSignal::new(false);
+    let losses = RwSignal::new(Vec::<LossPoint>::new());
+    let accuracies = RwSignal::new(Vec::<AccuracyPoint>::new());
+    // Progress, refreshed once per slice.
+    let steps = RwSignal::new(0u32);
+    let epoch = RwSignal::new(0usize);
+    let position = RwSignal::new(0usize);
+    let samples_per_second = RwSignal::new(0.0f64);
+    let problem = RwSignal::new(None::<String>);
+
+    let start_loading = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(loaded) = load(data).await {
+                sets.set_value(Some(Rc::new(loaded)));
+            }
+        });
+    };
+    start_loading();
+
+    let reset = move || {
+        running.set(false);
+        trainer.get_value().borrow_mut().take();
+        losses.set(Vec::new());
+        accuracies.set(Vec::new());
+        steps.set(0);
+        epoch.set(0);
+        position.set(0);
+        samples_per_second.set(0.0);
+        problem.set(None);
+    };
+
+    let train_loop = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(sets) = sets.get_value() else { return };
+            let cell = trainer.get_value();
+            if cell.borrow().is_none() {
+                *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), settings.get_untracked(), sets.train.count));
+            }
+            let mut loss_sum = 0.0f64;
+            let mut loss_count = 0u32;
+            while running.get_untracked() {
+                let slice_start = now();
+                let mut images = 0usize;
+                {
+                    let mut guard = cell.borrow_mut();
+                    let Some(t) = guard.as_mut() else { break };
+                    while now() - slice_start < SLICE_MILLISECONDS {
+                        let before = t.position();
+                        let epoch_before = t.epoch;
+                        // The CPU backend is synchronous: the loss is ready at once.
+                        let loss = crate::engine::poll::now_or_never(t.step(&sets.train).to_vec())
+                            .map(|v| v[0] as f64)
+                            .unwrap_or(f64::NAN);
+                        images += if t.epoch > epoch_before { sets.train.count - before } else { t.position() - before };
+                        if !loss.is_finite() {
+                            running.set(false);
+                            problem.set(Some(format!(
+                                "The loss became {} at step {}: the learning rate is too large for this network. \
+                                 Training has stopped; the curves so far are kept. Lower the learning rate and reset.",
+                                fixed(loss, 3),
+                                t.steps()
+                            )));
+                            break;
+                        }
+                        loss_sum += loss;
+                        loss_count += 1;
+                        if loss_count == 20 {
+                            let step = t.steps();
+                            losses.update(|l| l.push(LossPoint { step, loss: loss_sum / 20.0 }));
+                            loss_sum = 0.0;
+                            loss_count = 0;
+                        }
+                        if t.epoch > epoch_before || t.steps() % CHECK_EVERY == 0 {
+                            break; // evaluate below, outside the timed slice
+                        }
+                    }
+                    let seconds = (now() - slice_start) / 1000.0;
+                    if seconds > 0.0 && images > 0 {
+                        let rate = images as f64 / seconds;
+                        samples_per_second.update(|s| *s = if *s == 0.0 { rate } else { 0.9 * *s + 0.1 * rate });
+                    }
+                    steps.set(t.steps());
+                    epoch.set(t.epoch);
+                    position.set(t.position());
+                }
+                let (step_now, epoch_ended) = {
+                    let guard = cell.borrow();
+                    let t = guard.as_ref().unwrap();
+                    (t.steps(), t.position() == 0 && t.steps() > 0)
+                };
+                if epoch_ended || step_now % CHECK_EVERY == 0 {
+                    let images = if epoch_ended { sets.test.count } else { 1000 };
+                    let accuracy = {
+                        let guard = cell.borrow();
+                        let t = guard.as_ref().unwrap();
+                        crate::engine::poll::now_or_never(t.accuracy(&sets.test, 0, images)).unwrap_or(0.0)
+                    };
+                    accuracies.update(|a| a.push(AccuracyPoint { step: step_now, accuracy, images }));
+                }
+                next_frame().await;
+            }
+        });
+    };
+
+    let toggle = move |_| {
+        if running.get_untracked() {
+            running.set(false);
+        } else {
+            running.set(true);
+            train_loop();
+        }
+    };
+
+    let steps_per_epoch = move || settings.with(|s| 60_000usize.div_ceil(s.batch_size));
+    let latest_accuracy = move || accuracies.with(|a| a.last().copied());
+
+    view! {
+        <article class="lesson mnist" data-testid="lesson-mnist">
+            <p class="kicker">"Lesson"</p>
+            <h1>"Teach a network to read digits"</h1>
+            <p class="lede">
+                "Below are the 60,000 handwritten digits of MNIST, the classic training set. Press "
+                <strong>"Train"</strong>
+                " and a neural network learns to read them, right here in your browser: watch the "
+                "loss fall and the accuracy on 10,000 digits it has never seen climb."
+            </p>
+            {move || match data.get() {
+                Data::Loading { received, expected } => view! {
+                    <section class="panel" data-testid="mnist-loading">
+                        <h2>"Downloading the digits"</h2>
+                        <progress
+                            max=move || expected.unwrap_or(0).max(1) as f64
+                            value=received as f64
+                        ></progress>
+                        <p class="muted">
+                            {format!("{:.1} MB", received as f64 / 1e6)}
+                            {expected.map(|e| format!(" of {:.1} MB", e as f64 / 1e6))}
+                        </p>
+                    </section>
+                }
+                .into_any(),
+                Data::Failed(message) => view! {
+                    <section class="panel notice" role="alert" data-testid="mnist-error">
+                        <h2>"The digits could not be loaded"</h2>
+                        <p>{message}</p>
+                        <button class="primary" data-testid="mnist-retry" on:click=move |_| start_loading()>"Retry"</button>
+                    </section>
+                }
+                .into_any(),
+                Data::Ready => ().into_any(),
+            }}
+            <section class="panel mnist-controls">
+                <h2>"The network"</h2>
+                <p>
+                    {move || {
+                        let s = settings.get();
+                        let sizes = s.layer_sizes().iter().map(usize::to_string).collect::<Vec<_>>().join(" → ");
+                        format!(
+                            "{sizes} units, ReLU, softmax cross-entropy; Adam, learning rate {}, batches of {}. \
+                             {} weights and biases to learn; {:.0} million floating-point operations per step.",
+                            s.learning_rate, s.batch_size, grouped(s.parameter_count() as u64), s.flops_per_step() as f64 / 1e6
+                        )
+                    }}
+                </p>
+                <div class="button-row">
+                    <button
+                        class="primary"
+                        data-testid="mnist-train"
+                        disabled=move || data.get() != Data::Ready
+                        on:click=toggle
+                    >
+                        {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
+                    </button>
+                    <button data-testid="mnist-reset" on:click=move |_| reset() disabled=move || steps.get() == 0>"Reset"</button>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
+            </section>
+            <section class="panel">
+                <h2>"Progress"</h2>
+                <div class="stat-row">
+                    <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="mnist-epoch">{move || epoch.get() + 1}</span></div>
+                    <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="mnist-steps">{move || steps.get()}</span></div>
+                    <div class="stat"><span class="stat-label">"images per second"</span><span class="stat-value" data-testid="mnist-speed">{move || grouped(samples_per_second.get().round() as u64)}</span></div>
+                    <div class="stat">
+                        <span class="stat-label">"test accuracy"</span>
+                        <span class="stat-value" data-testid="mnist-accuracy">
+                            {move || latest_accuracy().map(|a| format!("{}%", fixed(100.0 * a.accuracy, 1))).unwrap_or_else(|| "—".into())}
+                        </span>
+                        <span class="stat-note">
+                            {move || latest_accuracy().map(|a| format!("on {} test images", grouped(a.images as u64))).unwrap_or_default()}
+                        </span>
+                    </div>
+                </div>
+                <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
+                <p class="muted">
+                    {move || {
+                        let rate = samples_per_second.get();
+                        let left = 60_000 - position.get();
+                        if rate > 0.0 && running.get() { format!("About {:.0} s to the end of this epoch.", left as f64 / rate) } else { String::new() }
+                    }}
+                </p>
+            </section>
+            <section class="panel">
+                <h2>"Learning curves"</h2>
+                <p class="muted">
+                    "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of "
+                    "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch."
+                </p>
+                <Chart
+                    label=Signal::derive(move || format!("Loss and test accuracy over {} steps", steps.get()))
+                    testid="mnist-curves"
+                    aspect=0.45
+                    draw=move |area, ratio| draw_curves(area, ratio, &losses.get(), &accuracies.get())
+                />
+            </section>
+            <section class="panel">
+                <h2>"Coming to this page"</h2>
+                <p class="notice">
+                    <strong>"Not built yet: "</strong>
+                    "choosing the layers, activation, optimiser, learning rate, batch size and seed; the first layer's "
+                    "weights as pictures; the confusion matrix and the digits it gets wrong; stepping through one batch; "
+                    "drawing your own digit; saving the model; training on WebGPU and in a background thread. "
+                    "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
+                </p>
+            </section>
+        </article>
+    }
+}
+
+fn draw_curves(
+    area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+    ratio: f64,
+    losses: &[LossPoint],
+    accuracies: &[AccuracyPoint],
+) {
+    let text = css_colour("--text");
+    let muted = css_colour("--muted");
+    let blue = css_colour("--accent");
+    let orange = css_colour("--second");
+    let _ = area.fill(&css_colour("--surface"));
+    let last_step = losses.last().map(|p| p.step).max(accuracies.last().map(|a| a.step)).unwrap_or(0).max(100) as f64;
+    let max_loss = losses.iter().map(|p| p.loss).fold(0.5f64, f64::max).min(3.0);
+    let font = (13.0 * ratio) as i32;
+    let Ok(chart) = ChartBuilder::on(&area)
+        .margin((10.0 * ratio) as i32)
+        .x_label_area_size((32.0 * ratio) as i32)
+        .y_label_area_size((48.0 * ratio) as i32)
+        .right_y_label_area_size((64.0 * ratio) as i32)
+        .build_cartesian_2d(0.0..last_step, 0.0..max_loss)
+    else {
+        return;
+    };
+    let mut chart = chart.set_secondary_coord(0.0..last_step, 0.0..100.0f64);
+    let _ = chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("loss")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(("sans-serif", font).into_font().color(&muted))
+        .axis_desc_style(("sans-serif", font).into_font().color(&text))
+        .light_line_style(css_colour("--border").mix(0.4))
+        .bold_line_style(css_colour("--border"))
+        .axis_style(muted)
+        .draw();
+    let _ = chart
+        .configure_secondary_axes()
+        .y_desc("test accuracy (%)")
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .label_style(("sans-serif", font).into_font().color(&muted))
+        .axis_desc_style(("sans-serif", font).into_font().color(&text))
+        .axis_style(muted)
+        .draw();
+    let stroke = (2.0 * ratio) as u32;
+    let _ = chart.draw_series(LineSeries::new(
+        losses.iter().map(|p| (p.step as f64, p.loss.min(max_loss))),
+        blue.stroke_width(stroke),
+    ));
+    let _ = chart.draw_secondary_series(LineSeries::new(
+        accuracies.iter().map(|a| (a.step as f64, 100.0 * a.accuracy)),
+        orange.stroke_width(stroke),
+    ));
+    let _ = chart.draw_secondary_series(
+        accuracies.iter().map(|a| Circle::new((a.step as f64, 100.0 * a.accuracy), (3.0 * ratio) as i32, orange.filled())),
+    );
+}
