@@ -47,6 +47,15 @@ for (const mode of ["cpu", "webgpu"]) {
       // After at least 400 steps (two checks on 1,000 test images) it reads most digits.
       assert.ok(await number(page, "mnist-accuracy") >= 85, await page.locator('[data-testid="mnist-accuracy"]').innerText());
       assert.ok(await number(page, "mnist-speed") > 0);
+      // Draw a "1": one vertical stroke down the middle of the pad.
+      await page.locator('[data-testid="mnist-pad"]').scrollIntoViewIfNeeded();
+      const pad = await page.locator('[data-testid="mnist-pad"]').boundingBox();
+      await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * (0.15 + 0.07 * i));
+      await page.mouse.up();
+      await page.waitForSelector('[data-testid="mnist-guess"]');
+      assert.equal(await page.locator('[data-testid="mnist-guess"]').innerText(), "1");
       await shot(page, `${SHOTS}${mode}/mnist-training.png`);
       await page.locator('[data-testid="mnist-reset"]').click();
       assert.equal(await number(page, "mnist-steps"), 0);

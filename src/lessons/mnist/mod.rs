@@ -2,10 +2,13 @@
 //! settings (the lesson's state, also its future URL state) and the training loop are plain
 //! Rust, tested natively on the real data; the page (`page.rs`) drives the loop in the browser.
 
+pub mod drawing;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
+#[cfg(target_arch = "wasm32")]
+mod draw_view;
 
 use serde::{Deserialize, Serialize};
 

