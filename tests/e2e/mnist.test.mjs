@@ -85,6 +85,32 @@ for (const mode of ["cpu", "webgpu"]) {
       await page.context().close();
     });
 
+    test("bad settings are explained per field; a huge learning rate is diagnosed as not learning", async () => {
+      const page = await newPage(browser);
+      await page.goto(site.url + "mnist");
+      await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+      const hidden = page.locator('[data-testid="mnist-hidden"]');
+      await hidden.fill("500, lots");
+      await page.waitForSelector(".field-problem");
+      assert.match(await page.locator(".field-problem").first().innerText(), /"lots" is not a whole number/);
+      assert.equal(await hidden.inputValue(), "500, lots", "what was typed is kept");
+      assert.ok(await page.locator('[data-testid="mnist-apply"]').isDisabled());
+      await hidden.fill("64");
+      await page.locator('[data-testid="mnist-learning-rate"]').fill("10");
+      await page.locator('[data-testid="mnist-apply"]').click();
+      assert.match(await page.locator('[data-testid="mnist-architecture"]').innerText(), /784 → 64 → 10/);
+      await page.locator('[data-testid="mnist-train"]').click();
+      const problem = page.locator('[data-testid="mnist-problem"]');
+      await problem.waitFor({ timeout: 60000 });
+      assert.match(await problem.innerText(), /not learning/);
+      // A warning, not a stop: the run and its curves are kept; the learner decides.
+      await page.locator('[data-testid="mnist-train"]').click();
+      assert.equal(await page.locator('[data-testid="mnist-train"]').innerText(), "Resume");
+      await shot(page, `${SHOTS}${mode}/mnist-diverged.png`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+
     if (mode === "cpu") {
       test("three epochs reach at least 97.5% on all 10,000 test images", async () => {
         const page = await newPage(browser);

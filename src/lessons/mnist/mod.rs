@@ -3,14 +3,20 @@
 //! Rust, tested natively on the real data; the page (`page.rs`) drives the loop in the browser.
 
 pub mod drawing;
+pub mod form;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod draw_view;
+#[cfg(target_arch = "wasm32")]
+mod settings_view;
 
 use serde::{Deserialize, Serialize};
+
+use crate::engine::layers::Activation;
+use crate::engine::optim::Method;
 
 /// What the learner chooses. Defaults are the issue's: 784-500-10, ReLU, Adam 0.001, batch 64.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -18,6 +24,9 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// Widths of the hidden layers (0 to 3 of them).
     pub hidden: Vec<usize>,
+    /// After every hidden layer (the output layer gives logits to the softmax).
+    pub activation: Activation,
+    pub optimiser: Method,
     pub learning_rate: f32,
     pub batch_size: usize,
     pub seed: u64,
@@ -25,7 +34,14 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { hidden: vec![500], learning_rate: 0.001, batch_size: 64, seed: 1 }
+        Settings {
+            hidden: vec![500],
+            activation: Activation::Relu,
+            optimiser: Method::adam(),
+            learning_rate: 0.001,
+            batch_size: 64,
+            seed: 1,
+        }
     }
 }
 

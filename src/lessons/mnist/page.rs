@@ -8,7 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::trainer::Trainer;
+use super::trainer::{not_learning, Trainer};
 use super::Settings;
 use crate::app::download::{download, expected_size, manifest_sizes};
 use crate::app::widgets::{css_colour, Chart};
@@ -170,7 +170,17 @@ pub fn MnistPage() -> impl IntoView {
                         loss_count += 1;
                         if loss_count == 20 {
                             let step = t.steps();
-                            losses.update(|l| l.push(LossPoint { step, loss: loss_sum / 20.0 }));
+                            let mean = loss_sum / 20.0;
+                            losses.update(|l| l.push(LossPoint { step, loss: mean }));
+                            if not_learning(step, mean) && problem.get_untracked().is_none() {
+                                problem.set(Some(format!(
+                                    "After {step} steps the loss is {}, no better than guessing one digit in ten at random \
+                                     (ln 10 = 2.303): the network is not learning. A learning rate this large ({}) knocks the \
+                                     weights so far that the ReLUs stop firing; a tiny one barely moves them. Try 0.001 and start over.",
+                                    fixed(mean, 3),
+                                    t.settings.learning_rate
+                                )));
+                            }
                             loss_sum = 0.0;
                             loss_count = 0;
                         }
@@ -255,17 +265,17 @@ pub fn MnistPage() -> impl IntoView {
             }}
             <section class="panel mnist-controls">
                 <h2>"The network"</h2>
-                <p>
+                <p data-testid="mnist-architecture">
                     {move || {
                         let s = settings.get();
                         let sizes = s.layer_sizes().iter().map(usize::to_string).collect::<Vec<_>>().join(" → ");
                         format!(
-                            "{sizes} units, ReLU, softmax cross-entropy; Adam, learning rate {}, batches of {}. \
-                             {} weights and biases to learn; {:.0} million floating-point operations per step.",
-                            s.learning_rate, s.batch_size, grouped(s.parameter_count() as u64), s.flops_per_step() as f64 / 1e6
+                            "{sizes} units; {} weights and biases to learn; {:.0} million floating-point operations per step.",
+                            grouped(s.parameter_count() as u64), s.flops_per_step() as f64 / 1e6
                         )
                     }}
                 </p>
+                <super::settings_view::SettingsForm settings on_apply=move |_| reset()/>
                 <div class="button-row">
                     <button
                         class="primary"
@@ -322,7 +332,7 @@ pub fn MnistPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "choosing the layers, activation, optimiser, learning rate, batch size and seed; the first layer's "
+                    "the first layer's "
                     "weights as pictures; the confusion matrix and the digits it gets wrong; stepping through one batch; "
                     "saving the model; training on WebGPU and in a background thread. "
                     "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."

@@ -3,8 +3,8 @@
 //! Adam, and accuracy on test images.
 
 use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
-use crate::engine::layers::{Activation, Sequential};
-use crate::engine::optim::{Method, Optimiser};
+use crate::engine::layers::Sequential;
+use crate::engine::optim::Optimiser;
 use crate::engine::rng::Pcg32;
 use crate::engine::{one_hot, Backend, Tensor};
 
@@ -30,13 +30,13 @@ impl<B: Backend + Clone> Trainer<B> {
     /// A freshly initialised network; the same seed gives the same weights and the same order.
     pub fn new(backend: &B, settings: Settings, train_count: usize) -> Self {
         let mut rng = Pcg32::from_seed(settings.seed);
-        let model = Sequential::mlp(backend, &settings.layer_sizes(), Activation::Relu, &mut rng);
+        let model = Sequential::mlp(backend, &settings.layer_sizes(), settings.activation, &mut rng);
         let parameters = model.parameters();
         let mut order: Vec<usize> = (0..train_count).collect();
         rng.shuffle(&mut order);
         Trainer {
             backend: backend.clone(),
-            optimiser: Optimiser::new(Method::adam(), settings.learning_rate),
+            optimiser: Optimiser::new(settings.optimiser, settings.learning_rate),
             settings,
             model,
             parameters,
@@ -118,6 +118,18 @@ impl<B: Backend + Clone> Trainer<B> {
     }
 }
 
+/// Loss no better than guessing one of ten digits at random: ln 10 = 2.303, less a margin.
+pub const GUESSING_LOSS: f64 = 2.25;
+/// Steps before "not learning" is judged: a slow but healthy run is well below guessing by then.
+pub const JUDGE_AFTER_STEPS: u32 = 300;
+
+/// Whether a run that has taken `steps` steps with recent mean loss `loss` has stopped learning.
+/// Measured (native, real MNIST, 784-64-10 ReLU): Adam at learning rate 10 and SGD at 10 sit at
+/// 2.3–3.4 after 300 steps, SGD at 100 near 40; the default run is near 0.3 by step 300.
+pub fn not_learning(steps: u32, loss: f64) -> bool {
+    steps >= JUDGE_AFTER_STEPS && loss >= GUESSING_LOSS
+}
+
 /// Softmax in f64, shifted by the largest logit so large logits cannot overflow.
 pub fn probabilities(logits: &[f32]) -> Vec<f64> {
     let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b)) as f64;
@@ -158,6 +170,13 @@ mod tests {
         }
         // Huge logits do not overflow: (1000, 1000) is an even split.
         assert_eq!(probabilities(&[1000.0, 1000.0]), vec![0.5, 0.5]);
+    }
+
+    #[test]
+    fn a_run_stuck_at_guessing_is_not_learning_but_a_young_run_is_not_judged() {
+        assert!(!not_learning(100, 2.9), "too early to say");
+        assert!(not_learning(300, 2.31));
+        assert!(!not_learning(300, 0.4));
     }
 
     #[test]
