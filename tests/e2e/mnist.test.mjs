@@ -47,6 +47,15 @@ for (const mode of ["cpu", "webgpu"]) {
       // After at least 400 steps (two checks on 1,000 test images) it reads most digits.
       assert.ok(await number(page, "mnist-accuracy") >= 85, await page.locator('[data-testid="mnist-accuracy"]').innerText());
       assert.ok(await number(page, "mnist-speed") > 0);
+      // Inside the network: weights drawn, confusion matrix sums to the images checked, mistakes listed.
+      assert.equal(await page.locator('[data-testid="mnist-weights-empty"]').count(), 0);
+      const cells = (await page.locator('[data-testid="mnist-confusion"] tbody td').allInnerTexts()).map(Number);
+      assert.equal(cells.length, 100);
+      assert.equal(cells.reduce((a, b) => a + b, 0), 1000);
+      const diagonal = [0, 11, 22, 33, 44, 55, 66, 77, 88, 99].reduce((a, i) => a + cells[i], 0);
+      const shown = parseFloat(await page.locator('[data-testid="mnist-accuracy"]').innerText());
+      assert.ok(Math.abs(diagonal / 10 - shown) < 0.051, `diagonal ${diagonal} of 1000 vs accuracy ${shown}%`);
+      assert.ok(await page.locator('[data-testid="mnist-mistakes"] li').count() > 0);
       // Draw a "1": one vertical stroke down the middle of the pad.
       await page.locator('[data-testid="mnist-pad"]').scrollIntoViewIfNeeded();
       const pad = await page.locator('[data-testid="mnist-pad"]').boundingBox();

@@ -4,12 +4,15 @@
 
 pub mod drawing;
 pub mod form;
+pub mod inside;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod draw_view;
+#[cfg(target_arch = "wasm32")]
+mod inside_view;
 #[cfg(target_arch = "wasm32")]
 mod settings_view;
 

@@ -4,16 +4,19 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use plotters::prelude::*;
 
+use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistakes, WeightTiles};
 use super::trainer::{not_learning, Trainer};
 use super::Settings;
 use crate::app::download::{download, expected_size, manifest_sizes};
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::mnist::MnistSet;
 use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
+use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::{fixed, grouped};
 
@@ -31,7 +34,7 @@ enum Data {
 
 struct Sets {
     train: MnistSet,
-    test: MnistSet,
+    test: Arc<MnistSet>,
 }
 
 /// One point of the curves: the step, the mean loss over the steps since the last point.
@@ -89,7 +92,7 @@ async fn load(state: RwSignal<Data>) -> Option<Sets> {
     match decoded {
         Ok((train, test)) => {
             state.set(Data::Ready);
-            Some(Sets { train, test })
+            Some(Sets { train, test: Arc::new(test) })
         }
         Err(error) => fail(error.to_string()),
     }
@@ -111,10 +114,14 @@ pub fn MnistPage() -> impl IntoView {
     let position = RwSignal::new(0usize);
     let samples_per_second = RwSignal::new(0.0f64);
     let problem = RwSignal::new(None::<String>);
+    let first_layer = RwSignal::new(None::<FirstLayer>);
+    let evaluation = RwSignal::new(None::<Evaluation>);
+    let test_set = RwSignal::new(None::<Arc<MnistSet>>);
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
             if let Some(loaded) = load(data).await {
+                test_set.set(Some(loaded.test.clone()));
                 sets.set_value(Some(Rc::new(loaded)));
             }
         });
@@ -126,6 +133,8 @@ pub fn MnistPage() -> impl IntoView {
         trainer.get_value().borrow_mut().take();
         losses.set(Vec::new());
         accuracies.set(Vec::new());
+        first_layer.set(None);
+        evaluation.set(None);
         steps.set(0);
         epoch.set(0);
         position.set(0);
@@ -152,7 +161,7 @@ pub fn MnistPage() -> impl IntoView {
                         let before = t.position();
                         let epoch_before = t.epoch;
                         // The CPU backend is synchronous: the loss is ready at once.
-                        let loss = crate::engine::poll::now_or_never(t.step(&sets.train).to_vec())
+                        let loss = now_or_never(t.step(&sets.train).to_vec())
                             .map(|v| v[0] as f64)
                             .unwrap_or(f64::NAN);
                         images += if t.epoch > epoch_before { sets.train.count - before } else { t.position() - before };
@@ -204,12 +213,19 @@ pub fn MnistPage() -> impl IntoView {
                 };
                 if epoch_ended || step_now % CHECK_EVERY == 0 {
                     let images = if epoch_ended { sets.test.count } else { 1000 };
-                    let accuracy = {
+                    let (predicted, layer) = {
                         let guard = cell.borrow();
                         let t = guard.as_ref().unwrap();
-                        crate::engine::poll::now_or_never(t.accuracy(&sets.test, 0, images)).unwrap_or(0.0)
+                        let predicted = now_or_never(t.predictions(&sets.test, 0, images)).unwrap_or_default();
+                        let crate::engine::layers::Layer::Dense(first) = &t.model.layers[0];
+                        let weights = now_or_never(first.weights.to_vec()).unwrap_or_default();
+                        (predicted, FirstLayer { weights, units: first.outputs() })
                     };
+                    let correct = predicted.iter().enumerate().filter(|&(i, &p)| p == sets.test.label(i)).count();
+                    let accuracy = correct as f64 / images as f64;
                     accuracies.update(|a| a.push(AccuracyPoint { step: step_now, accuracy, images }));
+                    first_layer.set(Some(layer));
+                    evaluation.set(Some(Evaluation { predicted }));
                 }
                 next_frame().await;
             }
@@ -328,12 +344,19 @@ pub fn MnistPage() -> impl IntoView {
                 />
             </section>
             <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
+            <section class="panel mnist-inside">
+                <h2>"Inside the network"</h2>
+                <div class="mnist-inside-grid">
+                    <WeightTiles layer=first_layer/>
+                    <Confusion test=test_set evaluation/>
+                </div>
+                <Mistakes test=test_set evaluation/>
+            </section>
             <section class="panel">
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "the first layer's "
-                    "weights as pictures; the confusion matrix and the digits it gets wrong; stepping through one batch; "
+                    "stepping through one batch (its images, activations, gradients and update); probability bars for a misread digit; "
                     "saving the model; training on WebGPU and in a background thread. "
                     "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
                 </p>

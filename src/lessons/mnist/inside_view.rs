@@ -1,0 +1,163 @@
+//! "See inside while it learns": the first layer's weights as pictures, the confusion matrix
+//! and the test digits it misreads, refreshed at every accuracy check.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use super::inside::{confusion, mistakes, unit_weights, weight_tile_rgba};
+use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
+
+/// The first layer's weight matrix (784 × units) at the last check.
+#[derive(Clone, PartialEq)]
+pub struct FirstLayer {
+    pub weights: Vec<f32>,
+    pub units: usize,
+}
+
+/// Predicted digits for the first `predicted.len()` test images at the last check.
+#[derive(Clone, PartialEq)]
+pub struct Evaluation {
+    pub predicted: Vec<u8>,
+}
+
+const TILES_PER_ROW: usize = 10;
+const MAX_TILES: usize = 50;
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+fn put(canvas: &HtmlCanvasElement, rgba: &[u8], width: u32, x: f64, y: f64) {
+    if let (Some(ctx), Ok(image)) = (context(canvas), ImageData::new_with_u8_clamped_array(Clamped(rgba), width)) {
+        let _ = ctx.put_image_data(&image, x, y);
+    }
+}
+
+#[component]
+pub fn WeightTiles(layer: RwSignal<Option<FirstLayer>>) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let tiles = move || layer.with(|l| l.as_ref().map(|l| l.units.min(MAX_TILES)).unwrap_or(0));
+    Effect::new(move |_| {
+        let Some(element) = canvas.get() else { return };
+        let element: HtmlCanvasElement = element.unchecked_into();
+        layer.with(|l| {
+            let Some(l) = l else { return };
+            let count = l.units.min(MAX_TILES);
+            let rows = count.div_ceil(TILES_PER_ROW);
+            element.set_width((TILES_PER_ROW * 30) as u32);
+            element.set_height((rows * 30) as u32);
+            for unit in 0..count {
+                let rgba = weight_tile_rgba(&unit_weights(&l.weights, l.units, unit));
+                put(&element, &rgba, 28, ((unit % TILES_PER_ROW) * 30 + 1) as f64, ((unit / TILES_PER_ROW) * 30 + 1) as f64);
+            }
+        });
+    });
+    view! {
+        <div class="mnist-inside-part">
+            <h3>"What the first layer looks for"</h3>
+            <p class="muted">
+                {move || format!(
+                    "Each square is one hidden unit's 784 incoming weights, laid out like the image (first {} units). \
+                     Blue pixels push the unit on, orange ones push it off. They start as noise and grow strokes and blobs as it learns.",
+                    tiles()
+                )}
+            </p>
+            {move || if tiles() == 0 {
+                view! { <p class="muted" data-testid="mnist-weights-empty">"Shown after the first 200 steps."</p> }.into_any()
+            } else {
+                ().into_any()
+            }}
+            <canvas class="mnist-weights" node_ref=canvas data-testid="mnist-weights" aria-label="First-layer weights as images"></canvas>
+        </div>
+    }
+}
+
+#[component]
+pub fn Confusion(#[prop(into)] test: Signal<Option<Arc<MnistSet>>>, evaluation: RwSignal<Option<Evaluation>>) -> impl IntoView {
+    let counts = Memo::new(move |_| {
+        let test = test.get()?;
+        evaluation.with(|e| e.as_ref().map(|e| (confusion(&test, &e.predicted), e.predicted.len())))
+    });
+    view! {
+        <div class="mnist-inside-part">
+            <h3>"Which digits it confuses"</h3>
+            {move || match counts.get() {
+                None => view! { <p class="muted">"Shown after the first 200 steps."</p> }.into_any(),
+                Some((counts, images)) => {
+                    let largest_error = (0..10).flat_map(|t| (0..10).filter(move |&p| p != t).map(move |p| (t, p)))
+                        .map(|(t, p)| counts[t][p]).max().unwrap_or(0).max(1);
+                    view! {
+                        <p class="muted">{format!("Rows: the true digit; columns: what the network read, over {} test images. The diagonal is right; the darker an off-diagonal cell, the more often that mistake.", crate::lessons::shared::numbers::grouped(images as u64))}</p>
+                        <div class="table-scroll">
+                            <table class="confusion" data-testid="mnist-confusion">
+                                <thead><tr><th></th>{(0..10).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
+                                <tbody>
+                                    {(0..10).map(|t| view! {
+                                        <tr>
+                                            <th>{t}</th>
+                                            {(0..10).map(|p| {
+                                                let n = counts[t][p];
+                                                let style = if p == t || n == 0 { String::new() } else {
+                                                    format!("background: rgba(217, 115, 13, {:.2})", 0.15 + 0.85 * n as f64 / largest_error as f64)
+                                                };
+                                                view! { <td class:diagonal=p == t style=style>{n}</td> }
+                                            }).collect_view()}
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn TestImage(test: Arc<MnistSet>, index: usize) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        let Some(element) = canvas.get() else { return };
+        let element: HtmlCanvasElement = element.unchecked_into();
+        let mut rgba = Vec::with_capacity(IMAGE_PIXELS * 4);
+        for &p in test.image(index) {
+            let shade = 255 - p;
+            rgba.extend_from_slice(&[shade, shade, shade, 255]);
+        }
+        put(&element, &rgba, 28, 0.0, 0.0);
+    });
+    view! { <canvas class="mnist-thumb" width="28" height="28" node_ref=canvas></canvas> }
+}
+
+#[component]
+pub fn Mistakes(#[prop(into)] test: Signal<Option<Arc<MnistSet>>>, evaluation: RwSignal<Option<Evaluation>>) -> impl IntoView {
+    view! {
+        <div class="mnist-inside-part">
+            <h3>"Digits it reads wrong"</h3>
+            {move || {
+                let Some(test) = test.get() else { return view! { <p class="muted">"Shown after the first 200 steps."</p> }.into_any() };
+                let wrong = evaluation.with(|e| e.as_ref().map(|e| mistakes(&test, &e.predicted, 24)));
+                match wrong {
+                    None => view! { <p class="muted">"Shown after the first 200 steps."</p> }.into_any(),
+                    Some(wrong) if wrong.is_empty() => view! { <p>"None: every test image checked was read right."</p> }.into_any(),
+                    Some(wrong) => view! {
+                        <p class="muted">"The first test images it misreads. Some are hard even for people."</p>
+                        <ul class="mnist-mistakes" data-testid="mnist-mistakes">
+                            {wrong.into_iter().map(|(index, truth, read)| view! {
+                                <li>
+                                    <TestImage test=test.clone() index/>
+                                    <span>{format!("read {read}")}</span>
+                                    <span class="muted">{format!("is {truth}")}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            }}
+        </div>
+    }
+}
