@@ -14,11 +14,13 @@ mod draw_view;
 #[cfg(target_arch = "wasm32")]
 mod inside_view;
 #[cfg(target_arch = "wasm32")]
+mod save_view;
+#[cfg(target_arch = "wasm32")]
 mod settings_view;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::layers::Activation;
+use crate::engine::layers::{Activation, LayerSpec};
 use crate::engine::optim::Method;
 
 /// What the learner chooses. Defaults are the issue's: 784-500-10, ReLU, Adam 0.001, batch 64.
@@ -55,6 +57,21 @@ impl Settings {
         sizes.extend(&self.hidden);
         sizes.push(crate::data::mnist::CLASSES);
         sizes
+    }
+
+    /// The settings that describe a loaded model's shape (hidden widths and activation), keeping
+    /// the rest of `self`. Refuses models that are not 784 in, 10 out dense stacks.
+    pub fn for_model(&self, layers: &[LayerSpec]) -> Result<Settings, String> {
+        let sizes: Vec<usize> = layers.iter().map(|LayerSpec::Dense { inputs, .. }| *inputs).collect();
+        let (Some(&first), Some(LayerSpec::Dense { outputs, .. })) = (sizes.first(), layers.last()) else {
+            return Err("the model has no layers".into());
+        };
+        if first != crate::data::mnist::IMAGE_PIXELS || *outputs != crate::data::mnist::CLASSES {
+            return Err(format!("this model takes {first} inputs and gives {outputs} outputs; a digit classifier takes 784 and gives 10"));
+        }
+        let LayerSpec::Dense { activation, .. } = layers[0];
+        let activation = if layers.len() > 1 { activation } else { self.activation };
+        Ok(Settings { hidden: sizes[1..].to_vec(), activation, ..self.clone() })
     }
 
     /// Weights and biases: Σ (inputs × outputs + outputs) over the layers.
@@ -94,6 +111,16 @@ mod tests {
         // Layer 1: forward and weight gradient; layer 2: forward, weight and input gradients.
         let expected = 2 * 2 * 64 * 784 * 500 + 3 * 2 * 64 * 500 * 10;
         assert_eq!(s.flops_per_step(), expected);
+    }
+
+    #[test]
+    fn a_loaded_models_shape_becomes_the_settings() {
+        let specs = crate::engine::layers::mlp_specs(&[784, 128, 64, 10], Activation::Tanh);
+        let s = Settings::default().for_model(&specs).unwrap();
+        assert_eq!((s.hidden.clone(), s.activation), (vec![128, 64], Activation::Tanh));
+        assert_eq!(s.layer_sizes(), vec![784, 128, 64, 10]);
+        let wrong = crate::engine::layers::mlp_specs(&[100, 10], Activation::Relu);
+        assert!(Settings::default().for_model(&wrong).unwrap_err().contains("100 inputs"));
     }
 
     #[test]

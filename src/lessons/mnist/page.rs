@@ -142,6 +142,37 @@ pub fn MnistPage() -> impl IntoView {
         problem.set(None);
     };
 
+    // Test accuracy on the first `images` test images, the first layer's weights and the
+    // confusion data, all from the current model.
+    let check = move |images: usize| {
+        let Some(sets) = sets.get_value() else { return };
+        let cell = trainer.get_value();
+        let Ok(guard) = cell.try_borrow() else { return };
+        let Some(t) = guard.as_ref() else { return };
+        let predicted = now_or_never(t.predictions(&sets.test, 0, images)).unwrap_or_default();
+        let crate::engine::layers::Layer::Dense(first) = &t.model.layers[0];
+        let weights = now_or_never(first.weights.to_vec()).unwrap_or_default();
+        let correct = predicted.iter().enumerate().filter(|&(i, &p)| p == sets.test.label(i)).count();
+        let step = t.steps();
+        accuracies.update(|a| a.push(AccuracyPoint { step, accuracy: correct as f64 / images as f64, images }));
+        first_layer.set(Some(FirstLayer { weights, units: first.outputs() }));
+        evaluation.set(Some(Evaluation { predicted }));
+    };
+
+    // A model loaded from a file or this browser's storage has replaced the trainer.
+    let loaded = move || {
+        let (step, trained_epochs) = trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch)).unwrap_or((0, 0));
+        losses.set(Vec::new());
+        accuracies.set(Vec::new());
+        problem.set(None);
+        steps.set(step);
+        epoch.set(trained_epochs);
+        position.set(0);
+        if let Some(sets) = sets.get_value() {
+            check(sets.test.count);
+        }
+    };
+
     let train_loop = move || {
         wasm_bindgen_futures::spawn_local(async move {
             let Some(sets) = sets.get_value() else { return };
@@ -212,20 +243,7 @@ pub fn MnistPage() -> impl IntoView {
                     (t.steps(), t.position() == 0 && t.steps() > 0)
                 };
                 if epoch_ended || step_now % CHECK_EVERY == 0 {
-                    let images = if epoch_ended { sets.test.count } else { 1000 };
-                    let (predicted, layer) = {
-                        let guard = cell.borrow();
-                        let t = guard.as_ref().unwrap();
-                        let predicted = now_or_never(t.predictions(&sets.test, 0, images)).unwrap_or_default();
-                        let crate::engine::layers::Layer::Dense(first) = &t.model.layers[0];
-                        let weights = now_or_never(first.weights.to_vec()).unwrap_or_default();
-                        (predicted, FirstLayer { weights, units: first.outputs() })
-                    };
-                    let correct = predicted.iter().enumerate().filter(|&(i, &p)| p == sets.test.label(i)).count();
-                    let accuracy = correct as f64 / images as f64;
-                    accuracies.update(|a| a.push(AccuracyPoint { step: step_now, accuracy, images }));
-                    first_layer.set(Some(layer));
-                    evaluation.set(Some(Evaluation { predicted }));
+                    check(if epoch_ended { sets.test.count } else { 1000 });
                 }
                 next_frame().await;
             }
@@ -343,6 +361,7 @@ pub fn MnistPage() -> impl IntoView {
                     draw=move |area, ratio| draw_curves(area, ratio, &losses.get(), &accuracies.get())
                 />
             </section>
+            <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Data::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
             <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel mnist-inside">
                 <h2>"Inside the network"</h2>
@@ -357,7 +376,7 @@ pub fn MnistPage() -> impl IntoView {
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
                     "stepping through one batch (its images, activations, gradients and update); probability bars for a misread digit; "
-                    "saving the model; training on WebGPU and in a background thread. "
+                    "training on WebGPU and in a background thread. "
                     "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
                 </p>
             </section>

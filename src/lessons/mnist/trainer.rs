@@ -49,6 +49,16 @@ impl<B: Backend + Clone> Trainer<B> {
         }
     }
 
+    /// Continues from a model loaded from a file or this browser's storage; the settings say
+    /// how to go on training it (their layer sizes must match the model's).
+    pub fn with_model(backend: &B, settings: Settings, model: Sequential<B>, train_count: usize) -> Self {
+        let mut trainer = Trainer::new(backend, Settings { hidden: vec![], ..settings.clone() }, train_count);
+        trainer.parameters = model.parameters();
+        trainer.model = model;
+        trainer.settings = settings;
+        trainer
+    }
+
     /// Steps taken so far (Adam's t).
     pub fn steps(&self) -> u32 {
         self.optimiser.steps()
@@ -218,5 +228,37 @@ mod tests {
         assert!(correct >= 900, "{correct} of 1000");
         let accuracy = now_or_never(trainer.accuracy(&test, 0, 1000)).unwrap();
         assert_eq!(accuracy, correct as f64 / 1000.0);
+    }
+}
+
+#[cfg(test)]
+mod saving {
+    use super::*;
+    use crate::engine::layers::Sequential;
+    use crate::engine::poll::now_or_never;
+    use crate::engine::CpuBackend;
+
+    #[test]
+    fn a_model_saved_as_safetensors_and_loaded_predicts_the_same_digits() {
+        let cpu = CpuBackend::new();
+        let test = MnistSet {
+            images: (0..3 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
+            labels: vec![1, 2, 3],
+            count: 3,
+        };
+        let settings = Settings { hidden: vec![16, 8], ..Settings::default() };
+        let mut trainer = Trainer::new(&cpu, settings.clone(), test.count);
+        for _ in 0..5 {
+            trainer.step(&test);
+        }
+        let bytes = now_or_never(trainer.model.to_safetensors()).unwrap();
+        let model = Sequential::from_safetensors(&cpu, &bytes).unwrap();
+        let loaded_settings = Settings::default().for_model(&model.specs()).unwrap();
+        assert_eq!(loaded_settings.hidden, vec![16, 8]);
+        let loaded = Trainer::with_model(&cpu, loaded_settings, model, test.count);
+        let before = now_or_never(trainer.model.predict(&Tensor::from_values(&cpu, &test.image_f32(0), &[1, IMAGE_PIXELS])).to_vec()).unwrap();
+        let after = now_or_never(loaded.model.predict(&Tensor::from_values(&cpu, &test.image_f32(0), &[1, IMAGE_PIXELS])).to_vec()).unwrap();
+        assert_eq!(before, after, "bit for bit");
+        assert_eq!(now_or_never(loaded.predictions(&test, 0, 3)), now_or_never(trainer.predictions(&test, 0, 3)));
     }
 }

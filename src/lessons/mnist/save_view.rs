@@ -1,0 +1,171 @@
+//! Keep the trained network: download it as `.safetensors` (with its architecture inside) and
+//! a PyTorch script that loads it; keep it in this browser for a later visit (and for the GAN
+//! lesson's judge); load either back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::trainer::Trainer;
+use super::Settings;
+use crate::engine::export::pytorch_script;
+use crate::engine::layers::Sequential;
+use crate::engine::poll::now_or_never;
+use crate::engine::CpuBackend;
+use crate::lessons::shared::numbers::fixed;
+
+/// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
+pub const STORAGE_KEY: &str = "stepwise-mnist-model";
+const FILE_NAME: &str = "stepwise-mnist.safetensors";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Offers `bytes` to the learner as a download named `name`.
+fn offer_download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "the browser refused the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser refused the file")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Bytes as a string a `localStorage` value can hold (base64 through the browser's `btoa`).
+fn to_base64(bytes: &[u8]) -> Option<String> {
+    let binary: String = bytes.iter().map(|&b| b as char).collect();
+    web_sys::window()?.btoa(&binary).ok()
+}
+
+fn from_base64(text: &str) -> Option<Vec<u8>> {
+    let binary = web_sys::window()?.atob(text).ok()?;
+    binary.chars().map(|c| u8::try_from(c as u32).ok()).collect()
+}
+
+#[component]
+pub fn SaveLoad(
+    trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>,
+    settings: RwSignal<Settings>,
+    #[prop(into)] ready: Signal<bool>,
+    #[prop(into)] accuracy: Signal<Option<f64>>,
+    #[prop(into)] on_loaded: Callback<()>,
+) -> impl IntoView {
+    let trainer = StoredValue::new_local(trainer);
+    let message = RwSignal::new(None::<(bool, String)>); // (is a problem, text)
+    let kept = RwSignal::new(storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
+    let has_model = move || {
+        accuracy.track();
+        trainer.get_value().try_borrow().map(|t| t.is_some()).unwrap_or(true)
+    };
+
+    let model_bytes = move || -> Option<Vec<u8>> {
+        let cell = trainer.get_value();
+        let guard = cell.try_borrow().ok()?;
+        now_or_never(guard.as_ref()?.model.to_safetensors())
+    };
+
+    let install = move |bytes: &[u8], origin: &str| {
+        let cpu = CpuBackend::new();
+        let result = Sequential::from_safetensors(&cpu, bytes).and_then(|model| {
+            let new_settings = settings.get_untracked().for_model(&model.specs())?;
+            Ok((model, new_settings))
+        });
+        match result {
+            Ok((model, new_settings)) => {
+                settings.set(new_settings.clone());
+                *trainer.get_value().borrow_mut() = Some(Trainer::with_model(&cpu, new_settings, model, 60_000));
+                message.set(Some((false, format!("Loaded the model from {origin}. Its test accuracy is measured below; press Train to go on training it."))));
+                on_loaded.run(());
+            }
+            Err(problem) => message.set(Some((true, format!("That model could not be loaded: {problem}. Nothing was changed.")))),
+        }
+    };
+
+    let download = move |_| match model_bytes() {
+        Some(bytes) => {
+            let script = {
+                let specs = trainer.get_value().borrow().as_ref().map(|t| t.model.specs()).unwrap_or_default();
+                pytorch_script(&specs, FILE_NAME)
+            };
+            let result = offer_download(&bytes, FILE_NAME, "application/octet-stream")
+                .and_then(|_| offer_download(script.as_bytes(), "stepwise_mnist.py", "text/x-python"));
+            message.set(Some(match result {
+                Ok(()) => (false, format!("Saved {FILE_NAME} ({:.1} MB) and stepwise_mnist.py, which rebuilds this network in PyTorch and loads it.", bytes.len() as f64 / 1e6)),
+                Err(e) => (true, format!("Could not save: {e}.")),
+            }));
+        }
+        None => message.set(Some((true, "Train the network first (or load one): there is nothing to save yet.".into()))),
+    };
+
+    let keep = move |_| {
+        let Some(bytes) = model_bytes() else {
+            message.set(Some((true, "Train the network first: there is nothing to keep yet.".into())));
+            return;
+        };
+        let stored = to_base64(&bytes).and_then(|text| storage()?.set_item(STORAGE_KEY, &text).ok());
+        match stored {
+            Some(()) => {
+                kept.set(true);
+                let how_good = accuracy.get_untracked().map(|a| format!(" ({}% on the test digits)", fixed(100.0 * a, 1))).unwrap_or_default();
+                message.set(Some((false, format!("Kept in this browser{how_good}: it will be offered the next time you open this page."))));
+            }
+            None => message.set(Some((true, "This browser would not keep the model (storage is full or switched off). Download it instead.".into()))),
+        }
+    };
+
+    let load_kept = move |_| {
+        let bytes = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text));
+        match bytes {
+            Some(bytes) => install(&bytes, "this browser"),
+            None => message.set(Some((true, "The kept model is missing or damaged.".into()))),
+        }
+    };
+
+    let load_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let name = file.name();
+        wasm_bindgen_futures::spawn_local(async move {
+            match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => install(&js_sys::Uint8Array::new(&buffer).to_vec(), &name),
+                Err(_) => message.set(Some((true, format!("Could not read {name}.")))),
+            }
+        });
+        input.set_value("");
+    };
+
+    view! {
+        <section class="panel">
+            <h2>"Keep what it learned"</h2>
+            <p class="muted">
+                "Save the trained weights as a .safetensors file, with a PyTorch script that rebuilds this exact "
+                "network and loads them, for when you outgrow the browser. Or keep the model in this browser for next time."
+            </p>
+            <div class="button-row">
+                <button data-testid="mnist-download" on:click=download disabled=move || !has_model()>"Download .safetensors + PyTorch script"</button>
+                <button data-testid="mnist-keep" on:click=keep disabled=move || !has_model()>"Keep in this browser"</button>
+                {move || kept.get().then(|| view! {
+                    <button data-testid="mnist-load-kept" on:click=load_kept disabled=move || !ready.get()>"Load the kept model"</button>
+                })}
+                <label class="file-button">
+                    "Load a .safetensors file"
+                    <input type="file" accept=".safetensors" data-testid="mnist-load-file" on:change=load_file disabled=move || !ready.get()/>
+                </label>
+            </div>
+            {move || message.get().map(|(bad, text)| view! {
+                <p class:notice=bad class:muted=!bad role="status" data-testid="mnist-save-message">{text}</p>
+            })}
+        </section>
+    }
+}
