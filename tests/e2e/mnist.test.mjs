@@ -149,6 +149,30 @@ for (const mode of ["cpu", "webgpu"]) {
       await page.context().close();
     });
 
+    test("one step taken apart, phase by phase", async () => {
+      const page = await newPage(browser);
+      await page.goto(site.url + "mnist");
+      await page.waitForSelector('[data-testid="mnist-take-step"]:not([disabled])', { timeout: 60000 });
+      await page.locator('[data-testid="mnist-take-step"]').click();
+      await page.waitForSelector('[data-testid="mnist-phase-batch"]');
+      assert.equal(await page.locator('[data-testid="mnist-steps"]').innerText(), "1");
+      assert.equal(await page.locator('[data-testid="mnist-phase-forward"]').count(), 0, "one phase at a time");
+      for (const phase of ["forward", "loss", "backward", "update"]) {
+        await page.locator('[data-testid="mnist-next-phase"]').click();
+        await page.waitForSelector(`[data-testid="mnist-phase-${phase}"]`);
+      }
+      assert.ok(await page.locator('[data-testid="mnist-next-phase"]').isDisabled());
+      // The first loss of an untrained ten-way classifier is close to ln 10 = 2.303.
+      const loss = await page.locator('[data-testid="mnist-phase-loss"] annotation').textContent();
+      const value = parseFloat(loss.split("=").pop());
+      assert.ok(Math.abs(value - Math.log(10)) < 0.3, loss);
+      assert.equal(await page.locator('[data-testid="mnist-phase-update"] tbody tr').count(), 2);
+      await page.locator('[data-testid="mnist-phase-batch"]').scrollIntoViewIfNeeded();
+      await shot(page, `${SHOTS}${mode}/mnist-step-through.png`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+
     if (mode === "cpu") {
       test("three epochs reach at least 97.5% on all 10,000 test images", async () => {
         const page = await newPage(browser);

@@ -2,6 +2,7 @@
 //! settings (the lesson's state, also its future URL state) and the training loop are plain
 //! Rust, tested natively on the real data; the page (`page.rs`) drives the loop in the browser.
 
+pub mod batch;
 pub mod drawing;
 pub mod form;
 pub mod inside;
@@ -9,6 +10,8 @@ pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
+#[cfg(target_arch = "wasm32")]
+mod batch_view;
 #[cfg(target_arch = "wasm32")]
 mod draw_view;
 #[cfg(target_arch = "wasm32")]

@@ -117,6 +117,7 @@ pub fn MnistPage() -> impl IntoView {
     let first_layer = RwSignal::new(None::<FirstLayer>);
     let evaluation = RwSignal::new(None::<Evaluation>);
     let test_set = RwSignal::new(None::<Arc<MnistSet>>);
+    let batch_report = RwSignal::new(None::<super::batch::BatchReport>);
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
@@ -135,6 +136,7 @@ pub fn MnistPage() -> impl IntoView {
         accuracies.set(Vec::new());
         first_layer.set(None);
         evaluation.set(None);
+        batch_report.set(None);
         steps.set(0);
         epoch.set(0);
         position.set(0);
@@ -250,6 +252,21 @@ pub fn MnistPage() -> impl IntoView {
         });
     };
 
+    // One step taken apart for the step-through panel (training pauses first).
+    let step_through = move || {
+        running.set(false);
+        let Some(sets) = sets.get_value() else { return };
+        let cell = trainer.get_value();
+        let Ok(mut guard) = cell.try_borrow_mut() else { return };
+        let t = guard.get_or_insert_with(|| Trainer::new(&CpuBackend::new(), settings.get_untracked(), sets.train.count));
+        let report = now_or_never(t.step_with_report(&sets.train));
+        steps.set(t.steps());
+        epoch.set(t.epoch);
+        position.set(t.position());
+        drop(guard);
+        batch_report.set(report);
+    };
+
     let toggle = move |_| {
         if running.get_untracked() {
             running.set(false);
@@ -362,6 +379,7 @@ pub fn MnistPage() -> impl IntoView {
                 />
             </section>
             <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Data::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
+            <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Data::Ready) on_step=move |_| step_through()/>
             <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel mnist-inside">
                 <h2>"Inside the network"</h2>
@@ -375,7 +393,7 @@ pub fn MnistPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "stepping through one batch (its images, activations, gradients and update); probability bars for a misread digit; "
+                    "probability bars for a misread digit; "
                     "training on WebGPU and in a background thread. "
                     "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
                 </p>

@@ -76,28 +76,41 @@ impl<B: Backend + Clone> Trainer<B> {
     /// One mini-batch step; returns the loss tensor (read it to wait for the device). The last
     /// batch of an epoch may be smaller; then a new shuffled epoch begins.
     pub fn step(&mut self, train: &MnistSet) -> Tensor<B> {
+        let (_, x, targets) = self.next_batch(train);
+        self.zero_grad();
+        let loss = self.model.forward(&x).softmax_cross_entropy(&targets);
+        loss.backward();
+        self.apply_update();
+        loss
+    }
+
+    /// The next mini-batch: its image indices, pixels and one-hot targets. Moves through the
+    /// epoch; after its last batch (which may be smaller) a new shuffled epoch begins.
+    pub(super) fn next_batch(&mut self, train: &MnistSet) -> (Vec<usize>, Tensor<B>, Tensor<B>) {
         let end = (self.position + self.settings.batch_size).min(self.order.len());
-        let indices = &self.order[self.position..end];
+        let indices = self.order[self.position..end].to_vec();
         let n = indices.len();
         self.pixels.resize(n * IMAGE_PIXELS, 0.0);
         self.labels.resize(n, 0);
-        train.write_batch_f32(indices, &mut self.pixels, &mut self.labels);
+        train.write_batch_f32(&indices, &mut self.pixels, &mut self.labels);
         let labels: Vec<usize> = self.labels.iter().map(|&l| l as usize).collect();
         let x = Tensor::from_values(&self.backend, &self.pixels, &[n, IMAGE_PIXELS]);
         let targets = Tensor::from_values(&self.backend, &one_hot(&labels, CLASSES), &[n, CLASSES]);
-
-        self.optimiser.zero_grad(&self.parameters);
-        let loss = self.model.forward(&x).softmax_cross_entropy(&targets);
-        loss.backward();
-        self.optimiser.step(&self.parameters);
-
         self.position = end;
         if self.position == self.order.len() {
             self.position = 0;
             self.epoch += 1;
             self.rng.shuffle(&mut self.order);
         }
-        loss
+        (indices, x, targets)
+    }
+
+    pub(super) fn zero_grad(&self) {
+        self.optimiser.zero_grad(&self.parameters);
+    }
+
+    pub(super) fn apply_update(&mut self) {
+        self.optimiser.step(&self.parameters);
     }
 
     /// The predicted digit for test images `first..first + count` (probabilities' argmax),
@@ -149,7 +162,7 @@ pub fn probabilities(logits: &[f32]) -> Vec<f64> {
 }
 
 /// The index of the largest value (the first, on ties).
-fn argmax(values: &[f32]) -> u8 {
+pub(super) fn argmax(values: &[f32]) -> u8 {
     let mut best = 0;
     for (i, &v) in values.iter().enumerate() {
         if v > values[best] {
