@@ -1,5 +1,7 @@
 //! Speed measurements, ignored by default (they assert nothing and the machine may be busy):
 //! `cargo test --release --test engine_bench -- --ignored --nocapture`
+//! The WebGPU ones run natively on whatever Vulkan adapter wgpu finds (lavapipe here: a CPU
+//! rasteriser like the browser's SwiftShader, so a rough proxy for it, not the same numbers).
 
 use std::time::Instant;
 use stepwise::engine::backend::{Backend, Matmul};
@@ -22,27 +24,56 @@ fn time(mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-#[test]
-#[ignore]
-fn matmul_gflops_for_every_transpose() {
-    let cpu = CpuBackend::new();
-    let mut rng = Pcg32::from_seed(1);
-    let cases = [
+fn matmul_cases() -> [(&'static str, Matmul); 5] {
+    [
         ("512×512 · 512×512", Matmul::new(512, 512, 512)),
         ("MNIST forward X·W (64×784 · 784×500)", Matmul::new(64, 784, 500)),
         ("MNIST weight gradient Xᵀ·G (784×64 · 64×500)", Matmul::new(784, 64, 500).transpose_a().accumulate()),
         ("MNIST input gradient G·Wᵀ (64×500 · 500×784)", Matmul::new(64, 500, 784).transpose_b()),
-    ];
-    for (name, base) in cases {
+        ("MNIST output layer H·W (64×500 · 500×10)", Matmul::new(64, 500, 10)),
+    ]
+}
+
+/// Prints GFLOP/s for every case and transpose; `run` computes the product one or more times,
+/// waits for it, and says how many times.
+fn matmul_gflops<B: Backend>(backend: &B, mut run: impl FnMut(&B::Buffer, &B::Buffer, &B::Buffer, Matmul) -> usize) {
+    let mut rng = Pcg32::from_seed(1);
+    for (name, base) in matmul_cases() {
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
             let shape = Matmul { transpose_a: ta, transpose_b: tb, ..base };
-            let a = cpu.upload(&(0..shape.m * shape.k).map(|_| rng.normal()).collect::<Vec<_>>());
-            let b = cpu.upload(&(0..shape.k * shape.n).map(|_| rng.normal()).collect::<Vec<_>>());
-            let c = cpu.zeros(shape.m * shape.n);
-            let seconds = time(|| cpu.matmul(&a, &b, &c, shape));
-            eprintln!("{name:48} transpose_a {ta:5} transpose_b {tb:5}: {:6.1} GFLOP/s", gflops(shape, seconds));
+            let a = backend.upload(&(0..shape.m * shape.k).map(|_| rng.normal()).collect::<Vec<_>>());
+            let b = backend.upload(&(0..shape.k * shape.n).map(|_| rng.normal()).collect::<Vec<_>>());
+            let c = backend.zeros(shape.m * shape.n);
+            let mut products = 1;
+            let seconds = time(|| products = run(&a, &b, &c, shape)) / products as f64;
+            eprintln!("{name:48} transpose_a {ta:5} transpose_b {tb:5}: {:6.2} GFLOP/s", gflops(shape, seconds));
         }
     }
+}
+
+#[test]
+#[ignore]
+fn matmul_gflops_for_every_transpose() {
+    let cpu = CpuBackend::new();
+    matmul_gflops(&cpu, |a, b, c, shape| {
+        cpu.matmul(a, b, c, shape);
+        1
+    });
+}
+
+#[test]
+#[ignore]
+fn webgpu_matmul_gflops_for_every_transpose() {
+    use stepwise::engine::webgpu::WebGpuBackend;
+    let gpu = pollster::block_on(WebGpuBackend::new()).expect("a WebGPU adapter (install mesa-vulkan-drivers for lavapipe)");
+    // Four products per read-back, as bench/engine-vs-tfjs.mjs does, so the wait is shared.
+    matmul_gflops(&gpu, |a, b, c, shape| {
+        for _ in 0..4 {
+            gpu.matmul(a, b, c, shape);
+        }
+        pollster::block_on(gpu.read(c, 1));
+        4
+    });
 }
 
 #[test]

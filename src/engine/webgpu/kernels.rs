@@ -18,8 +18,19 @@ macro_rules! wgsl {
     };
 }
 
-const FAMILIES: [Family; 6] = [
-    Family { source: wgsl!("matmul.wgsl"), reads: 2, writes: 1, entry_points: &["matmul"] },
+const FAMILIES: [Family; 7] = [
+    Family {
+        source: wgsl!("matmul.wgsl"),
+        reads: 2,
+        writes: 1,
+        entry_points: &["matmul", "matmul_transpose_a", "matmul_transpose_b", "matmul_transpose_both"],
+    },
+    Family {
+        source: wgsl!("matmul_unaligned.wgsl"),
+        reads: 2,
+        writes: 1,
+        entry_points: &["matmul_unaligned", "matmul_unaligned_transpose_a", "matmul_unaligned_transpose_b", "matmul_unaligned_transpose_both"],
+    },
     Family {
         source: wgsl!("elementwise.wgsl"),
         reads: 3,

@@ -157,8 +157,21 @@ impl Backend for WebGpuBackend {
     fn matmul(&self, a: &GpuBuffer, b: &GpuBuffer, c: &GpuBuffer, shape: Matmul) {
         let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
         let info = [m as u32, k as u32, n as u32, transpose_a as u32, transpose_b as u32, accumulate as u32];
-        let groups = (n.div_ceil(16).max(1) as u32, m.div_ceil(16).max(1) as u32, 1);
-        self.context.dispatch("matmul", &info, &[a.raw(), b.raw()], &[c.raw()], groups);
+        // The fast kernel reads and writes four numbers at a time along every row it walks.
+        let aligned = k % 4 == 0 && n % 4 == 0 && (!transpose_a || m % 4 == 0);
+        // Each workgroup covers a 64×64 block of C (fast kernel) or 32×32 (any shape).
+        let (entry_point, block) = match (aligned, transpose_a, transpose_b) {
+            (true, false, false) => ("matmul", 64),
+            (true, true, false) => ("matmul_transpose_a", 64),
+            (true, false, true) => ("matmul_transpose_b", 64),
+            (true, true, true) => ("matmul_transpose_both", 64),
+            (false, false, false) => ("matmul_unaligned", 32),
+            (false, true, false) => ("matmul_unaligned_transpose_a", 32),
+            (false, false, true) => ("matmul_unaligned_transpose_b", 32),
+            (false, true, true) => ("matmul_unaligned_transpose_both", 32),
+        };
+        let groups = (n.div_ceil(block).max(1) as u32, m.div_ceil(block).max(1) as u32, 1);
+        self.context.dispatch(entry_point, &info, &[a.raw(), b.raw()], &[c.raw()], groups);
     }
 
     fn add_bias(&self, x: &GpuBuffer, bias: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize) {
