@@ -1,0 +1,141 @@
+//! The activation explorer: pick a function, move x (slider, typed value or dragging on the
+//! chart) and read f(x) and f′(x) with the numbers substituted into the formulas.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::PointerEvent;
+
+use super::charts::{draw_pair, x_at};
+use crate::app::widgets::{Chart, Math};
+use crate::lessons::functions::activations::Activation;
+use crate::lessons::functions::FunctionsState;
+use crate::lessons::shared::numbers::fixed;
+
+pub const X_MIN: f64 = -5.0;
+pub const X_MAX: f64 = 5.0;
+
+/// A pointer position over a chart, as an x in `[lo, hi]`.
+/// (Leptos delegates events to the document, so the element comes from a node reference, not
+/// from the event's current target.)
+pub fn pointer_x(event: &PointerEvent, area: NodeRef<leptos::html::Div>, lo: f64, hi: f64) -> Option<f64> {
+    let target: web_sys::Element = area.get_untracked()?.unchecked_into();
+    let rect = target.get_bounding_client_rect();
+    Some(x_at(f64::from(event.client_x()) - rect.left(), rect.width(), lo, hi))
+}
+
+pub fn capture(event: &PointerEvent, area: NodeRef<leptos::html::Div>) {
+    if let Some(target) = area.get_untracked() {
+        let target: web_sys::Element = target.unchecked_into();
+        let _ = target.set_pointer_capture(event.pointer_id());
+    }
+}
+
+/// Rounded to the slider's step, so dragging gives tidy numbers.
+fn tidy(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[component]
+pub fn ActivationExplorer(state: RwSignal<FunctionsState>) -> impl IntoView {
+    let activation = Memo::new(move |_| state.with(|s| s.activation));
+    let x = Memo::new(move |_| state.with(|s| s.x));
+    let typed = RwSignal::new(fixed(state.get_untracked().x, 2).replace('−', "-"));
+    let problem = RwSignal::new(None::<String>);
+    let set_x = move |value: f64| {
+        let value = value.clamp(X_MIN, X_MAX);
+        state.update(|s| s.x = value);
+        typed.set(format!("{value}"));
+        problem.set(None);
+    };
+    let on_type = move |ev| {
+        let text = event_target_value(&ev);
+        typed.set(text.clone());
+        match text.trim().replace('−', "-").parse::<f64>() {
+            Ok(v) if v.is_finite() && (X_MIN..=X_MAX).contains(&v) => {
+                state.update(|s| s.x = v);
+                problem.set(None);
+            }
+            Ok(v) if v.is_finite() => problem.set(Some(format!("Type an x between −5 and 5 (the chart's range); {} is outside it.", text.trim()))),
+            _ if text.trim().is_empty() => problem.set(Some("Type a number for x.".into())),
+            _ => problem.set(Some(format!("“{}” is not a number.", text.trim()))),
+        }
+    };
+    let dragging = StoredValue::new(false);
+    let area = NodeRef::<leptos::html::Div>::new();
+    let down = move |ev: PointerEvent| {
+        ev.prevent_default();
+        capture(&ev, area);
+        dragging.set_value(true);
+        if let Some(v) = pointer_x(&ev, area, X_MIN, X_MAX) {
+            set_x(tidy(v));
+        }
+    };
+    let moved = move |ev: PointerEvent| {
+        if dragging.get_value() {
+            if let Some(v) = pointer_x(&ev, area, X_MIN, X_MAX) {
+                set_x(tidy(v));
+            }
+        }
+    };
+    let up = move |_: PointerEvent| dragging.set_value(false);
+    let draw = move |area, ratio| {
+        let (a, at) = (activation.get(), x.get());
+        draw_pair(area, ratio, X_MIN, X_MAX, "x", &|v| a.value(v), &|v| a.derivative(v), at, 1e9);
+    };
+    let label = Signal::derive(move || format!("{} and its derivative for x from −5 to 5, with x = {} marked", activation.get().name(), fixed(x.get(), 2)));
+    let note = move || match activation.get() {
+        Activation::Relu => "At x = 0 exactly, ReLU has a kink; we use the left slope, 0, as most libraries do.",
+        Activation::LeakyRelu => "Leaky ReLU keeps a small slope of 0.01 for negative x, so the unit never stops learning completely. At x = 0 we use the left slope, 0.01.",
+        Activation::Sigmoid => "Sigmoid squashes any x into (0, 1); its slope is at most 0.25 (at x = 0) and fades towards 0 for large |x|: the vanishing gradient.",
+        Activation::Tanh => "tanh squashes x into (−1, 1) and is centred on 0; its slope is at most 1 (at x = 0).",
+        Activation::Softplus => "Softplus is a smooth ReLU: its derivative is exactly the sigmoid.",
+        Activation::Gelu => "This is the exact GELU, x·Φ(x) with Φ the standard normal CDF computed with erf (not the tanh approximation).",
+    };
+    view! {
+        <section class="panel functions-explorer" data-testid="activation-explorer">
+            <h2>"Activation functions"</h2>
+            <p class="muted">"Pick a function and move x: drag the slider, type a value, or drag across the chart."</p>
+            <div class="settings-form functions-controls">
+                <label class="field">
+                    <span class="field-label">"Activation"</span>
+                    <select data-testid="activation-select" prop:value=move || activation.get().slug() on:change=move |ev| {
+                        if let Some(a) = Activation::from_slug(&event_target_value(&ev)) { state.update(|s| s.activation = a) }
+                    }>
+                        {Activation::ALL.into_iter().map(|a| view! { <option value=a.slug()>{a.name()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field functions-slider">
+                    <span class="field-label">"x (slider)"</span>
+                    <input type="range" min=X_MIN max=X_MAX step="0.01" data-testid="activation-x-slider" prop:value=move || x.get().to_string()
+                        on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { set_x(v) } }/>
+                </label>
+                <label class="field" class:field-bad=move || problem.get().is_some()>
+                    <span class="field-label">"x (type it)"</span>
+                    <input type="text" inputmode="decimal" data-testid="activation-x-input" prop:value=move || typed.get() on:input=on_type/>
+                    <Show when=move || problem.get().is_some()>
+                        <span class="field-problem" data-testid="activation-x-problem">{move || problem.get().unwrap_or_default()}</span>
+                    </Show>
+                </label>
+            </div>
+            <div class="stat-row">
+                <div class="stat"><span class="stat-label">"x"</span><span class="stat-value" data-testid="activation-x">{move || fixed(x.get(), 2)}</span></div>
+                <div class="stat functions-f"><span class="stat-label">"f(x)"</span><span class="stat-value" data-testid="activation-value">{move || fixed(activation.get().value(x.get()), 6)}</span></div>
+                <div class="stat functions-df"><span class="stat-label">"f′(x)"</span><span class="stat-value" data-testid="activation-derivative">{move || fixed(activation.get().derivative(x.get()), 6)}</span></div>
+            </div>
+            <div class="functions-split">
+                <div class="functions-drag" node_ref=area on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up>
+                    <Chart draw=draw label=label aspect=0.55 testid="activation-chart"/>
+                    <p class="functions-legend"><span class="functions-key functions-key-f"></span>"f(x)"<span class="functions-key functions-key-df"></span>"f′(x)"</p>
+                </div>
+                <div class="functions-formulas">
+                    <Math tex=Signal::derive(move || activation.get().formula().to_string()) block=true/>
+                    <Math tex=Signal::derive(move || activation.get().derivative_formula().to_string()) block=true/>
+                    <p class="field-label">"At the chosen x:"</p>
+                    <div data-testid="activation-formula-at"><Math tex=Signal::derive(move || activation.get().formula_at(x.get())) block=true/></div>
+                    <div data-testid="activation-derivative-at"><Math tex=Signal::derive(move || activation.get().derivative_at(x.get())) block=true/></div>
+                    <p class="muted functions-note">{note}</p>
+                </div>
+            </div>
+        </section>
+    }
+}
