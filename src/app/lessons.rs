@@ -30,7 +30,7 @@ pub const LESSONS: &[Lesson] = &[
             "Watch the path of the parameters on the loss surface, and rewind it.",
             "Race SGD, momentum, RMSProp and Adam on famous loss landscapes.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "information",
@@ -41,7 +41,7 @@ pub const LESSONS: &[Lesson] = &[
             "See why KL divergence is not symmetric, and where infinity comes from.",
             "Connect cross-entropy to the loss a classifier minimises.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "functions",
@@ -52,7 +52,7 @@ pub const LESSONS: &[Lesson] = &[
             "Compare MSE, MAE, Huber, cross-entropy and hinge losses and their gradients.",
             "Type in a worked example from a book and see every intermediate value, computed exactly.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "mnist",

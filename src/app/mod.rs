@@ -70,6 +70,9 @@ fn LessonPage() -> impl IntoView {
             Some(lesson) if lesson.slug == "information" => {
                 view! { <crate::lessons::information::page::InformationPage/> }.into_any()
             }
+            Some(lesson) if lesson.slug == "gradient-descent" => {
+                view! { <crate::lessons::gradient_descent::page::GradientDescentPage/> }.into_any()
+            }
             Some(lesson) if lesson.slug == "mnist" => view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
             Some(lesson) if lesson.slug == "functions" => {
                 view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()

@@ -1,0 +1,212 @@
+//! A run of gradient descent: the lesson's state (data, settings) and every step taken, kept
+//! so the learner can go back. Stepping is deterministic: the same state gives the same run.
+
+use serde::{Deserialize, Serialize};
+
+use super::regression::{loss, step, Point, Step};
+use crate::engine::rng::Pcg32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Mode {
+    /// Every point in every step.
+    Batch,
+    /// One point per step.
+    Stochastic,
+    /// `batch_size` points per step.
+    MiniBatch,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preset {
+    CleanLine,
+    NoisyLine,
+    Outlier,
+    ThreePoints,
+}
+
+pub const PRESETS: [(Preset, &str); 4] = [
+    (Preset::CleanLine, "clean line"),
+    (Preset::NoisyLine, "noisy line"),
+    (Preset::Outlier, "line with an outlier"),
+    (Preset::ThreePoints, "three points"),
+];
+
+impl Preset {
+    pub fn points(self) -> Vec<Point> {
+        // y = 1 + 0.8x at x = 0.5, 1.0, …, 4.0, plus fixed noise (written out, so the preset
+        // never changes between versions).
+        const NOISE: [f64; 8] = [0.31, -0.42, 0.18, 0.55, -0.27, -0.6, 0.36, -0.12];
+        let line = |noise: bool| -> Vec<Point> {
+            (0..8).map(|i| {
+                let x = 0.5 + 0.5 * i as f64;
+                (x, 1.0 + 0.8 * x + if noise { NOISE[i] } else { 0.0 })
+            }).collect()
+        };
+        match self {
+            Preset::CleanLine => line(false),
+            Preset::NoisyLine => line(true),
+            Preset::Outlier => {
+                let mut points = line(false);
+                points[5].1 += 3.0;
+                points
+            }
+            Preset::ThreePoints => vec![(1.0, 1.0), (2.0, 2.5), (3.0, 2.9)],
+        }
+    }
+}
+
+/// The lesson's settings: one serialisable struct (its URL state, later).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub points: Vec<Point>,
+    pub start: [f64; 2],
+    pub learning_rate: f64,
+    pub mode: Mode,
+    pub batch_size: usize,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { points: Preset::NoisyLine.points(), start: [0.0, 0.0], learning_rate: 0.1, mode: Mode::Batch, batch_size: 3, seed: 1 }
+    }
+}
+
+pub const LEARNING_RATE_RANGE: (f64, f64) = (1e-4, 10.0);
+
+/// Why a run stopped by itself.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stopped {
+    /// The loss or θ is no longer a finite number (or beyond 1e12: on its way there).
+    Diverged { step: usize },
+}
+
+#[derive(Clone)]
+pub struct Run {
+    pub settings: Settings,
+    /// `steps[i]` took θ from `thetas[i]` to `thetas[i + 1]`.
+    pub steps: Vec<Step>,
+    pub thetas: Vec<[f64; 2]>,
+    pub stopped: Option<Stopped>,
+    rng: Pcg32,
+    order: Vec<usize>,
+    position: usize,
+}
+
+impl Run {
+    pub fn new(settings: Settings) -> Run {
+        let mut rng = Pcg32::from_seed(settings.seed);
+        let mut order: Vec<usize> = (0..settings.points.len()).collect();
+        rng.shuffle(&mut order);
+        Run { thetas: vec![settings.start], steps: Vec::new(), stopped: None, rng, order, position: 0, settings }
+    }
+
+    pub fn theta(&self) -> [f64; 2] {
+        *self.thetas.last().expect("a run has its start")
+    }
+
+    /// The points the next step uses: all of them, or the next ones in a shuffled order that
+    /// is reshuffled (from the seed) after each pass.
+    fn next_batch(&mut self) -> Vec<usize> {
+        let n = self.settings.points.len();
+        let size = match self.settings.mode {
+            Mode::Batch => return (0..n).collect(),
+            Mode::Stochastic => 1,
+            Mode::MiniBatch => self.settings.batch_size.clamp(1, n),
+        };
+        let end = (self.position + size).min(n);
+        let batch = self.order[self.position..end].to_vec();
+        self.position = end;
+        if self.position == n {
+            self.position = 0;
+            self.rng.shuffle(&mut self.order);
+        }
+        batch
+    }
+
+    /// One step, unless the run has stopped or has no points. Returns the step taken.
+    pub fn step(&mut self) -> Option<&Step> {
+        if self.stopped.is_some() || self.settings.points.is_empty() {
+            return None;
+        }
+        let batch = self.next_batch();
+        let s = step(&self.settings.points, &batch, self.theta(), self.settings.learning_rate);
+        let broken = |v: f64| !v.is_finite() || v.abs() > 1e12;
+        if broken(s.loss) || s.next.iter().any(|&t| broken(t)) {
+            self.stopped = Some(Stopped::Diverged { step: self.steps.len() + 1 });
+        }
+        self.thetas.push(s.next);
+        self.steps.push(s);
+        self.steps.last()
+    }
+
+    /// J(θ) over all points at each θ of the run.
+    pub fn losses(&self) -> Vec<f64> {
+        self.thetas.iter().map(|&t| loss(t, &self.settings.points)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::gradient_descent::regression::least_squares;
+
+    #[test]
+    fn n_batch_steps_equal_the_update_computed_here() {
+        let settings = Settings::default();
+        let mut run = Run::new(settings.clone());
+        for _ in 0..25 {
+            run.step();
+        }
+        // Independently: θ ← θ − α ∇J with ∇J written out again.
+        let (points, alpha) = (&settings.points, settings.learning_rate);
+        let m = points.len() as f64;
+        let mut theta = [0.0f64, 0.0];
+        for _ in 0..25 {
+            let g0: f64 = points.iter().map(|&(x, y)| theta[0] + theta[1] * x - y).sum::<f64>() / m;
+            let g1: f64 = points.iter().map(|&(x, y)| (theta[0] + theta[1] * x - y) * x).sum::<f64>() / m;
+            theta = [theta[0] - alpha * g0, theta[1] - alpha * g1];
+        }
+        assert!((run.theta()[0] - theta[0]).abs() < 1e-6 && (run.theta()[1] - theta[1]).abs() < 1e-6);
+    }
+
+    #[test]
+    fn mini_batches_visit_every_point_once_per_pass_and_repeat_with_the_seed() {
+        let settings = Settings { mode: Mode::MiniBatch, batch_size: 3, ..Settings::default() };
+        let mut run = Run::new(settings.clone());
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.extend(run.step().unwrap().terms.iter().map(|t| t.index));
+        }
+        seen.sort();
+        assert_eq!(seen, (0..8).collect::<Vec<_>>(), "3 + 3 + 2 = one pass over 8 points");
+        let mut again = Run::new(settings);
+        for _ in 0..3 {
+            again.step();
+        }
+        assert_eq!(again.theta(), run.theta(), "same seed, same run");
+    }
+
+    #[test]
+    fn a_small_learning_rate_converges_to_the_least_squares_line() {
+        let mut run = Run::new(Settings::default());
+        for _ in 0..3000 {
+            run.step();
+        }
+        let best = least_squares(&run.settings.points).unwrap();
+        assert!((run.theta()[0] - best[0]).abs() < 1e-6 && (run.theta()[1] - best[1]).abs() < 1e-6, "{:?} vs {best:?}", run.theta());
+    }
+
+    #[test]
+    fn a_huge_learning_rate_diverges_and_the_run_stops_itself() {
+        let mut run = Run::new(Settings { learning_rate: 10.0, ..Settings::default() });
+        let mut taken = 0;
+        while run.step().is_some() && taken < 1000 {
+            taken += 1;
+        }
+        assert!(matches!(run.stopped, Some(Stopped::Diverged { .. })));
+        assert!(run.step().is_none(), "no steps after stopping");
+        assert!(taken < 100, "stopped after {taken} steps");
+    }
+}
