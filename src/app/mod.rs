@@ -1,5 +1,6 @@
 //! The Leptos front end (wasm32 only): the shell, the router and one folder per lesson.
 
+mod classroom;
 mod compute;
 pub mod download;
 mod home;
@@ -43,11 +44,14 @@ pub fn link(path: &str) -> String {
 fn App() -> impl IntoView {
     let compute = compute::probe();
     let (dark, set_dark) = theme::use_theme();
+    let presenter = classroom::use_presenter();
     provide_context::<ReadSignal<Compute>>(compute);
     provide_context(widgets::chart::DarkTheme(dark));
+    provide_context(widgets::chart::Presenter(presenter));
     view! {
         <Router base=base_path()>
-            <shell::Header compute dark set_dark/>
+            <shell::Header compute dark set_dark presenter/>
+            <classroom::Shortcuts presenter/>
             <main id="main">
                 <Routes fallback=|| view! { <placeholder::NotFound/> }>
                     <Route path=path!("/") view=move || view! { <home::Home compute/> }/>

@@ -8,7 +8,12 @@ use super::compute::Compute;
 use super::lessons::LESSONS;
 
 #[component]
-pub fn Header(compute: ReadSignal<Compute>, dark: ReadSignal<bool>, set_dark: WriteSignal<bool>) -> impl IntoView {
+pub fn Header(
+    compute: ReadSignal<Compute>,
+    dark: ReadSignal<bool>,
+    set_dark: WriteSignal<bool>,
+    presenter: RwSignal<bool>,
+) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <header class="site-header">
@@ -47,6 +52,15 @@ pub fn Header(compute: ReadSignal<Compute>, dark: ReadSignal<bool>, set_dark: Wr
                     <span class="backend-dot" aria-hidden="true"></span>
                     {move || compute.get().label()}
                 </span>
+                <button
+                    class="presenter-toggle"
+                    data-testid="presenter-toggle"
+                    aria-pressed=move || presenter.get().to_string()
+                    title="Presenter mode: larger type for a projector (key P; ? lists all keys)"
+                    on:click=move |_| presenter.update(|on| *on = !*on)
+                >
+                    "Present"
+                </button>
                 <button
                     class="theme-toggle"
                     aria-label=move || if dark.get() { "Switch to light theme" } else { "Switch to dark theme" }

@@ -22,8 +22,10 @@ export async function launch({ webgpu }) {
 }
 
 /// A new page that records console errors and uncaught exceptions into `page.errors`.
-export async function newPage(browser, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+/// The offline service worker is blocked unless a test asks for it: requests it makes itself
+/// would bypass `page.route`, which several tests use to break a download on purpose.
+export async function newPage(browser, viewport = { width: 1280, height: 800 }, { serviceWorkers = "block" } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers });
   const page = await context.newPage();
   page.errors = [];
   page.on("console", (message) => {

@@ -1,7 +1,8 @@
 //! `<Chart draw=…/>`: a canvas that plotters draws on. The draw closure re-runs whenever a
 //! signal it reads changes, when the window is resized, and when the theme changes; it gets
 //! the drawing area in device pixels and the device-pixel ratio, to scale fonts and strokes
-//! so text stays sharp on a phone or a projector.
+//! so text stays sharp on a phone or a projector. The ratio it passes also carries the page's
+//! text scale (projector, presenter mode), so chart labels grow with the page's text.
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -12,6 +13,24 @@ use wasm_bindgen::JsCast;
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.
 #[derive(Clone, Copy)]
 pub struct DarkTheme(pub ReadSignal<bool>);
+
+/// The presenter-mode signal, provided by the app: charts redraw with larger text.
+#[derive(Clone, Copy)]
+pub struct Presenter(pub RwSignal<bool>);
+
+/// The stylesheet's base size is 17 px; the projector and presenter mode raise it. Chart text
+/// grows by the same factor, so a chart's labels stay in step with the page's text.
+fn text_scale() -> f64 {
+    let root_px = web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            w.get_computed_style(&root).ok().flatten()
+        })
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|size| size.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(17.0);
+    (root_px / 17.0).clamp(0.8, 2.0)
+}
 
 /// A colour from the stylesheet (`--accent`, `--text`, …) so charts follow the theme.
 /// Falls back to grey if the variable is missing or not a `#rrggbb` value.
@@ -50,8 +69,22 @@ where
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let resized = RwSignal::new(0u32);
     let dark = use_context::<DarkTheme>();
+    let presenter = use_context::<Presenter>();
     let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     on_cleanup(move || handle.remove());
+
+    // Presenter mode changes the page's text size through a stylesheet attribute that is set by
+    // another effect: redraw on the next frame, once the new size applies.
+    if let Some(Presenter(presenter)) = presenter {
+        Effect::new(move |first: Option<()>| {
+            presenter.track();
+            if first.is_some() {
+                request_animation_frame(move || {
+                    resized.try_update(|n| *n += 1);
+                });
+            }
+        });
+    }
 
     Effect::new(move |_| {
         resized.track();
@@ -65,7 +98,9 @@ where
         element.set_width((width * ratio).round() as u32);
         element.set_height((width * aspect * ratio).round() as u32);
         if let Some(backend) = CanvasBackend::with_canvas_object(element) {
-            draw(backend.into_drawing_area(), ratio);
+            // The canvas has device resolution; sizes drawn "per ratio" (text, strokes) also
+            // follow the page's text size.
+            draw(backend.into_drawing_area(), ratio * text_scale());
         }
     });
 
