@@ -40,25 +40,41 @@ pub fn link(path: &str) -> String {
     format!("{}{}", base_path(), path)
 }
 
+/// Whether this page is an embed (`/embed/<lesson>` inside someone's iframe): the lesson alone,
+/// without the site's header and footer.
+fn is_embed() -> bool {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    path.starts_with(&link("/embed/"))
+}
+
 #[component]
 fn App() -> impl IntoView {
     let compute = compute::probe();
     let (dark, set_dark) = theme::use_theme();
     let presenter = classroom::use_presenter();
+    let embed = is_embed();
+    if embed {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-embed", "on");
+        }
+    }
     provide_context::<ReadSignal<Compute>>(compute);
     provide_context(widgets::chart::DarkTheme(dark));
     provide_context(widgets::chart::Presenter(presenter));
     view! {
         <Router base=base_path()>
-            <shell::Header compute dark set_dark presenter/>
+            {(!embed).then(|| view! {
+                <shell::Header compute dark set_dark presenter/>
+            })}
             <classroom::Shortcuts presenter/>
             <main id="main">
                 <Routes fallback=|| view! { <placeholder::NotFound/> }>
                     <Route path=path!("/") view=move || view! { <home::Home compute/> }/>
                     <Route path=path!("/:lesson") view=LessonPage/>
+                    <Route path=path!("/embed/:lesson") view=LessonPage/>
                 </Routes>
             </main>
-            <shell::Footer/>
+            {(!embed).then(|| view! { <shell::Footer/> })}
         </Router>
     }
 }

@@ -1,7 +1,8 @@
-//! Widgets every lesson shares: formulas and charts. Written once, here.
+//! Widgets every lesson shares: formulas, charts, and state in the link. Written once, here.
 
 pub mod chart;
 pub mod math;
+pub mod share;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;

@@ -3,6 +3,7 @@
 //! the lesson's state live here (plain Rust, f64, tested natively); the page is `page.rs`.
 
 use serde::{Deserialize, Serialize};
+use crate::lessons::shared::url_state::{Query, QueryWriter};
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
@@ -319,9 +320,99 @@ impl Default for InformationState {
     }
 }
 
+/// The state in a link: `?p=0.9,0.1&q=0.5,0.5&u=bits&row=2&z=2,1,0.1&t=0`, or just `?preset=fair-die`.
+/// Everything is optional; see `shared::url_state` for how bad values are handled.
+impl InformationState {
+    pub fn to_query(&self) -> String {
+        let mut w = QueryWriter::new();
+        w = match self.preset {
+            Some(preset) => w.text("preset", preset.slug()),
+            None => w.numbers("p", &self.p).numbers("q", &self.q),
+        };
+        let w = w.text("u", self.units.name_in_link());
+        let w = if self.step_row < self.k { w.number("row", self.step_row as f64) } else { w };
+        w.numbers("z", &self.logits).number("t", self.true_class as f64).finish()
+    }
+
+    /// The state a link describes, and a note for each value it had to replace.
+    pub fn from_query(search: &str) -> (InformationState, Vec<String>) {
+        let mut q = Query::parse(search);
+        let default = InformationState::default();
+        let options: Vec<(&str, Preset)> = Preset::ALL.iter().map(|p| (p.slug(), *p)).collect();
+        let preset = if q.has("preset") { Some(q.choice("preset", Preset::default(), &options)) } else { None };
+        let (mut p, mut q_dist) = preset.unwrap_or_default().distributions();
+        let mut custom = false;
+        if q.has("p") || q.has("q") {
+            p = q.numbers("p", &p, (MIN_K, MAX_K), (0.0, 1.0));
+            q_dist = q.numbers("q", &q_dist, (MIN_K, MAX_K), (0.0, 1.0));
+            custom = true;
+        }
+        if p.len() != q_dist.len() {
+            q.notes.push(format!("p has {} outcomes but q has {}; q was resized to match.", p.len(), q_dist.len()));
+            q_dist = resize(&q_dist, p.len());
+        }
+        let k = p.len();
+        let units = q.choice("u", Units::Bits, &[("bits", Units::Bits), ("nats", Units::Nats)]);
+        let step_row = q.integer("row", k, 0, k);
+        let logits = q.numbers("z", &default.logits, (3, 5), (-5.0, 5.0));
+        let true_class = q.integer("t", 0, 0, logits.len() - 1);
+        let state = InformationState {
+            k,
+            p,
+            q: q_dist,
+            units,
+            preset: if custom { None } else { Some(preset.unwrap_or_default()) },
+            step_row,
+            logits,
+            true_class,
+        };
+        (state, q.notes)
+    }
+}
+
+impl Units {
+    fn name_in_link(self) -> &'static str {
+        match self {
+            Units::Bits => "bits",
+            Units::Nats => "nats",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_restores_the_state_exactly() {
+        let mut state = InformationState::default();
+        state.p = vec![0.7, 0.2, 0.1];
+        state.q = vec![1.0 / 3.0; 3];
+        state.k = 3;
+        state.preset = None;
+        state.units = Units::Nats;
+        state.step_row = 1;
+        state.logits = vec![1.5, -2.0, 0.3, 4.0];
+        state.true_class = 3;
+        let (back, notes) = InformationState::from_query(&state.to_query());
+        assert_eq!(back, state);
+        assert!(notes.is_empty(), "{notes:?}");
+        let (preset, notes) = InformationState::from_query(&InformationState::default().to_query());
+        assert_eq!(preset, InformationState::default());
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_bad_link_opens_with_notes() {
+        let (state, notes) = InformationState::from_query("?p=0.5,0.5,0&q=2,x&u=bytes&row=99&z=9,0,0&t=7&preset=nope");
+        assert_eq!(state.p, vec![0.5, 0.5, 0.0]);
+        assert_eq!(state.q.len(), 3, "q falls back to the preset's and is resized to p");
+        assert_eq!(state.units, Units::Bits);
+        assert_eq!(state.step_row, 3);
+        assert_eq!(state.logits, vec![5.0, 0.0, 0.0]);
+        assert_eq!(state.true_class, 2);
+        assert_eq!(notes.len(), 7, "{notes:?}");
+    }
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() <= tol, "{a} vs {b}");

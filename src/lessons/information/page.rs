@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use wasm_bindgen::JsCast;
 
 use super::*;
+use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::{css_colour, Chart, Math};
 use crate::lessons::shared::numbers::fixed;
 
@@ -47,7 +48,11 @@ fn texts(v: &[f64]) -> Vec<String> {
 
 #[component]
 pub fn InformationPage() -> impl IntoView {
-    let state = RwSignal::new(InformationState::default());
+    // The link's state, if it has one; every value it had to change is listed on the page.
+    let (opened, link_notes) = InformationState::from_query(&opening_query());
+    let state = RwSignal::new(opened);
+    let query = Signal::derive(move || state.with(|s| s.to_query()));
+    follow_in_address(query);
     let p_text = RwSignal::new(texts(&state.get_untracked().p));
     let q_text = RwSignal::new(texts(&state.get_untracked().q));
     let k = Memo::new(move |_| state.with(|s| s.k));
@@ -455,6 +460,8 @@ pub fn InformationPage() -> impl IntoView {
                 "If you expect Q while the world follows P, you are surprised more: the cross-entropy H(P, Q). "
                 "The extra surprise is the KL divergence. Drag the bars or type the probabilities and watch every number follow."
             </p>
+            <LinkNotes notes=link_notes/>
+            <Share slug="information" title="Entropy, cross-entropy and KL divergence" query/>
 
             <section class="panel">
                 <h2>"Two distributions"</h2>

@@ -1,0 +1,115 @@
+//! State in the link, shared by every lesson: the address bar follows the lesson's state (so a
+//! copied address restores it), a note lists what a bad link had to change, and a Share panel
+//! gives the link and a ready-to-paste `<iframe>` for the lesson's embed route.
+
+use gloo::timers::callback::Timeout;
+use leptos::prelude::*;
+
+use crate::app::link;
+
+/// The query of the address the page was opened with (`?…`, or empty).
+pub fn opening_query() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Keeps `?query` of the address bar equal to `query`, a quarter-second after the last change
+/// (browsers throttle address updates made on every frame of a drag).
+pub fn follow_in_address(query: Signal<String>) {
+    let pending = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |_| {
+        let query = query.get();
+        let timeout = Timeout::new(250, move || {
+            let Some(window) = web_sys::window() else { return };
+            let location = window.location();
+            let path = location.pathname().unwrap_or_default();
+            let wanted = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+            let current = format!("{path}{}", location.search().unwrap_or_default());
+            if wanted != current {
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&wanted));
+                }
+            }
+        });
+        // Dropping the previous timeout cancels it.
+        pending.set_value(Some(timeout));
+    });
+}
+
+/// What a link had to change to open ("p has 3 values but q has 2; …"), shown once, dismissible.
+#[component]
+pub fn LinkNotes(notes: Vec<String>) -> impl IntoView {
+    let open = RwSignal::new(!notes.is_empty());
+    view! {
+        <Show when=move || open.get()>
+            <div class="notice link-notes" role="status" data-testid="link-notes">
+                <strong>"This link had values that could not be used as they were. "</strong>
+                "The lesson opened with these changes:"
+                <ul>{notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <button on:click=move |_| open.set(false)>"OK"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// A "Share / embed" button that opens the link and the iframe snippet for `slug`'s state.
+#[component]
+pub fn Share(slug: &'static str, title: &'static str, query: Signal<String>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let with_query = move |path: String| {
+        let q = query.get();
+        if q.is_empty() { format!("{}{path}", origin()) } else { format!("{}{path}?{q}", origin()) }
+    };
+    let page_link = move || with_query(link(&format!("/{slug}")));
+    let snippet = move || {
+        format!(
+            r#"<iframe src="{}" title="Stepwise: {title}" width="100%" height="720" style="border:0" loading="lazy"></iframe>"#,
+            with_query(link(&format!("/embed/{slug}")))
+        )
+    };
+    let copy = |text: String| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+        }
+    };
+    view! {
+        <div class="share">
+            <button class="share-toggle" data-testid="share" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>"Share / embed"</button>
+            <Show when=move || open.get()>
+                <div class="share-panel" data-testid="share-panel">
+                    <label class="field">
+                        <span class="field-label">"Link to this exact state"</span>
+                        <span class="share-row">
+                            <input readonly data-testid="share-link" prop:value=page_link
+                                on:focus=|ev| select_all(&ev)/>
+                            <button on:click=move |_| copy(page_link())>"Copy"</button>
+                        </span>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">"Embed in a blog post or course page"</span>
+                        <span class="share-row">
+                            <input readonly data-testid="share-embed" prop:value=snippet
+                                on:focus=|ev| select_all(&ev)/>
+                            <button on:click=move |_| copy(snippet())>"Copy"</button>
+                        </span>
+                    </label>
+                    <p class="field-label">
+                        "The embedded lesson tells its page how tall it is (a "
+                        <code>"stepwise:height"</code>
+                        " message), so the page can fit the frame to it; see examples/blog.html."
+                    </p>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+fn select_all(ev: &web_sys::FocusEvent) {
+    if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+        input.select();
+    }
+}

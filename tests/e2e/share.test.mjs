@@ -1,0 +1,102 @@
+// State in the link, in a real browser: a link opens the exact state it holds, the address
+// follows every change (so reloading or copying it keeps the state), malformed links open with
+// a note and nothing broken, the Share panel's link restores the state in a new tab, and the
+// embed route runs inside a host page's iframe, which it tells its height.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { launch, newPage, shot } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
+const value = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
+
+describe("state in the link (/information)", () => {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu: false });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  async function open(page, query) {
+    await page.goto(site.url + "information" + query);
+    await page.waitForSelector('[data-testid="value-hp"]', { timeout: 30000 });
+  }
+
+  test("a link opens the state it holds, and the address follows changes", async () => {
+    const page = await newPage(browser);
+    await open(page, "?p=0.7,0.2,0.1&q=0.25,0.25,0.5&u=nats&z=1,2,3,4&t=3");
+    assert.equal(await page.locator('[data-testid="input-p-0"]').inputValue(), "0.7");
+    assert.equal(await page.locator('[data-testid="input-q-2"]').inputValue(), "0.5");
+    // H(P) in nats, computed here: −Σ p ln p.
+    const h = -[0.7, 0.2, 0.1].reduce((a, p) => a + p * Math.log(p), 0);
+    assert.equal(await value(page, "value-hp"), h.toFixed(4));
+    assert.equal(await page.locator('[data-testid="logit-3"]').count(), 1, "four classes");
+    assert.equal(await page.locator('[data-testid="link-notes"]').count(), 0);
+    await page.locator('[data-testid="preset-fair-die"]').click();
+    await page.waitForFunction(() => location.search.includes("preset=fair-die"));
+    await page.reload();
+    await page.waitForSelector('[data-testid="value-hp"]');
+    assert.equal(await value(page, "value-hp"), (Math.log(6)).toFixed(4), "fair die in nats after reload");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("malformed links open with a note, never broken", async () => {
+    const links = [
+      "?p=abc&q=1e999,NaN&u=<script>alert(1)</script>",
+      "?p=0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5&row=-3&t=99",
+      "?preset=%E2%9C%93&z=,,,&p=%%%",
+      "?p=" + "0.1,".repeat(1500),
+    ];
+    for (const [i, link] of links.entries()) {
+      const page = await newPage(browser);
+      await open(page, link);
+      const notes = page.locator('[data-testid="link-notes"]');
+      await notes.waitFor();
+      assert.ok((await notes.locator("li").count()) >= 1, link);
+      if (i === 0) await shot(page, `${SHOTS}share-bad-link.png`);
+      assert.match(await value(page, "value-hp"), /^\d+\.\d{4}$/);
+      assert.deepEqual(page.errors, [], link);
+      await page.context().close();
+    }
+  });
+
+  test("the Share panel's link restores the state in a new tab", async () => {
+    const page = await newPage(browser);
+    await open(page, "");
+    await page.locator('[data-testid="preset-loaded-die"]').click();
+    await page.locator('[data-testid="units-nats"]').click();
+    await page.locator('[data-testid="share"]').click();
+    const shared = page.locator('[data-testid="share-link"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="share-link"]')?.value.includes("u=nats"));
+    const href = await shared.inputValue();
+    assert.match(href, /\/stepwise\/information\?/);
+    assert.match(await page.locator('[data-testid="share-embed"]').inputValue(), /^<iframe src="[^"]*\/stepwise\/embed\/information\?/);
+    await shot(page, `${SHOTS}share-panel.png`);
+    const expected = await value(page, "value-kl-pq");
+    const other = await newPage(browser);
+    await other.goto(href);
+    await other.waitForSelector('[data-testid="value-kl-pq"]');
+    assert.equal(await value(other, "value-kl-pq"), expected);
+    assert.deepEqual([...page.errors, ...other.errors], []);
+  });
+
+  test("an embed in a host page: the lesson alone, sized to its content", async () => {
+    const page = await newPage(browser);
+    await page.goto(site.url + "examples/blog.html");
+    const frame = page.frameLocator('[data-testid="embed"]');
+    await frame.locator('[data-testid="value-hp"]').waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator(".site-header").count(), 0, "no site header in an embed");
+    // H(P) of the loaded die in the example's link, in bits.
+    const h = -[0.5, 0.1, 0.1, 0.1, 0.1, 0.1].reduce((a, p) => a + p * Math.log2(p), 0);
+    assert.equal(await frame.locator('[data-testid="value-hp"]').innerText(), h.toFixed(4));
+    await page.waitForFunction(() => parseInt(document.querySelector('[data-testid="embed"]').style.height) > 1000);
+    await shot(page, `${SHOTS}share-embed-blog.png`);
+    assert.deepEqual(page.errors, []);
+  });
+});
