@@ -183,7 +183,7 @@ describe("/gradient-descent", () => {
     await page.context().close();
   });
 
-  test("time travel: scrub back, read the distance to least squares, branch with a new α", async () => {
+  test("time travel: scrub back, read the distance to least squares, branch with a new α", async (t) => {
     const page = await newPage(browser);
     await page.goto(site.url + "gradient-descent");
     await page.locator('[data-testid="gd-next-phase"]').waitFor();
@@ -213,6 +213,13 @@ describe("/gradient-descent", () => {
     const formulas = await page.locator('[data-testid="gd-formulas"] annotation').allTextContents();
     assert.ok(formulas.some((f) => f.includes("- 0.32 \\times")), formulas.join("\n"));
     await shot(page, `${SHOTS}gradient-descent-branched.png`);
+    // Playing at the fastest speed redraws all three charts every step: measure the frame rate.
+    await page.locator('select[aria-label="speed"]').selectOption("16");
+    await page.locator('[data-testid="gd-play"]').click();
+    const fps = await framesPerSecond(page, 2000);
+    await page.locator('[data-testid="gd-play"]').click();
+    const steps = Number((await page.locator('[data-testid="gd-scrub-label"]').innerText()).match(/step (\d+)/)[1]);
+    t.diagnostic(`part 1 playing at the fastest speed: ${fps.toFixed(1)} frames/s, ${steps - 4} steps in 2 s`);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

@@ -7,7 +7,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use super::frame::Frame;
+use super::frame::{widen_to_grid, Frame};
 use super::regression::{loss, predict, Point, Step};
 use crate::app::widgets::css_colour;
 
@@ -92,25 +92,35 @@ pub fn draw_scatter(
     Some(frame)
 }
 
-/// The loss surface J(θ₀, θ₁) as a heat map with the path of θ, the least-squares minimum
-/// (a ring) and, when shown, the negative gradient at the current θ. `ghost` is the path of
-/// the run this one branched from, drawn faint.
-pub fn draw_surface(area: Area, ratio: f64, points: &[Point], path: &[[f64; 2]], ghost: &[[f64; 2]], best: Option<[f64; 2]>, gradient: Option<([f64; 2], [f64; 2])>) {
-    let _ = area.fill(&css_colour("--surface"));
-    let (font, muted, text) = style(ratio);
-    let finite: Vec<[f64; 2]> = path.iter().copied().filter(|t| t.iter().all(|v| v.is_finite() && v.abs() < 1e6)).collect();
-    let ghost: Vec<[f64; 2]> = ghost.iter().copied().filter(|t| t.iter().all(|v| v.is_finite() && v.abs() < 1e6)).collect();
+/// The region of (θ₀, θ₁) the loss surface shows: the path and the best line with a margin,
+/// on a round grid so it changes only now and then.
+pub type View = ((f64, f64), (f64, f64));
+
+pub fn surface_view(path: &[[f64; 2]], best: Option<[f64; 2]>) -> View {
+    let finite = path.iter().filter(|t| t.iter().all(|v| v.is_finite() && v.abs() < 1e6));
     let anchor = best.unwrap_or([0.0, 0.0]);
-    let (a0, a1) = span(finite.iter().map(|t| t[0]).chain([anchor[0] - 1.0, anchor[0] + 1.0]), 0.15);
-    let (b0, b1) = span(finite.iter().map(|t| t[1]).chain([anchor[1] - 1.0, anchor[1] + 1.0]), 0.15);
-    let Ok(mut chart) = ChartBuilder::on(&area)
+    let (a0, a1) = span(finite.clone().map(|t| t[0]).chain([anchor[0] - 1.0, anchor[0] + 1.0]), 0.15);
+    let (b0, b1) = span(finite.map(|t| t[1]).chain([anchor[1] - 1.0, anchor[1] + 1.0]), 0.15);
+    (widen_to_grid(a0, a1), widen_to_grid(b0, b1))
+}
+
+fn surface_chart(area: &Area, ratio: f64, view: View) -> Option<ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let ((a0, a1), (b0, b1)) = view;
+    ChartBuilder::on(area)
         .margin((8.0 * ratio) as i32)
         .x_label_area_size((28.0 * ratio) as i32)
         .y_label_area_size((40.0 * ratio) as i32)
         .build_cartesian_2d(a0..a1, b0..b1)
-    else {
-        return;
-    };
+        .ok()
+}
+
+/// The loss surface J(θ₀, θ₁) as a heat map, with its axes. Drawn only when the data or the
+/// view change; the path is drawn over it on a second canvas (`draw_surface_path`).
+pub fn draw_surface_map(area: Area, ratio: f64, points: &[Point], view: View) {
+    let _ = area.fill(&css_colour("--surface"));
+    let (font, muted, text) = style(ratio);
+    let Some(mut chart) = surface_chart(&area, ratio, view) else { return };
+    let ((a0, a1), (b0, b1)) = view;
     // Heat map of log J, so the valley floor and the far slopes both show.
     const CELLS: usize = 48;
     let (da, db) = ((a1 - a0) / CELLS as f64, (b1 - b0) / CELLS as f64);
@@ -140,13 +150,25 @@ pub fn draw_surface(area: Area, ratio: f64, points: &[Point], path: &[[f64; 2]],
         .label_style(("sans-serif", font).into_font().color(&muted))
         .axis_desc_style(("sans-serif", font).into_font().color(&text))
         .draw();
+}
+
+/// Over the heat map: the path of θ, the path of the run this one branched from (`ghost`,
+/// faint), the least-squares minimum (a ring) and, when shown, the negative gradient at θ.
+pub fn draw_surface_path(area: Area, ratio: f64, view: View, path: &[[f64; 2]], ghost: &[[f64; 2]], best: Option<[f64; 2]>, gradient: Option<([f64; 2], [f64; 2])>) {
+    let text = css_colour("--text");
+    let Some(mut chart) = surface_chart(&area, ratio, view) else { return };
+    let ((a0, a1), (b0, b1)) = view;
+    // Points beyond the view would be squashed onto its edge: the path stops where it leaves.
+    let inside = |t: &&[f64; 2]| t[0] >= a0 && t[0] <= a1 && t[1] >= b0 && t[1] <= b1;
     let orange = css_colour("--second");
     let stroke = (2.0 * ratio) as u32;
     let faint = text.mix(0.45);
+    let ghost: Vec<&[f64; 2]> = ghost.iter().take_while(inside).collect();
+    let path: Vec<&[f64; 2]> = path.iter().take_while(inside).collect();
     let _ = chart.draw_series(LineSeries::new(ghost.iter().map(|t| (t[0], t[1])), faint.stroke_width(stroke)));
     let _ = chart.draw_series(ghost.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, faint.filled())));
-    let _ = chart.draw_series(LineSeries::new(finite.iter().map(|t| (t[0], t[1])), orange.stroke_width(stroke)));
-    let _ = chart.draw_series(finite.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, orange.filled())));
+    let _ = chart.draw_series(LineSeries::new(path.iter().map(|t| (t[0], t[1])), orange.stroke_width(stroke)));
+    let _ = chart.draw_series(path.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, orange.filled())));
     if let Some(b) = best {
         let _ = chart.draw_series([Circle::new((b[0], b[1]), (7.0 * ratio) as i32, text.stroke_width(stroke))]);
     }

@@ -52,9 +52,29 @@ impl Frame {
     }
 }
 
+/// `lo..hi` widened outwards to whole steps of a round size (half a power of ten), so a view
+/// that follows a growing path changes only now and then, and what is drawn behind the path
+/// need not be redrawn every step.
+pub fn widen_to_grid(lo: f64, hi: f64) -> (f64, f64) {
+    let width = hi - lo;
+    if !(width.is_finite() && width > 0.0) {
+        return (lo, hi);
+    }
+    let step = 10f64.powf(width.log10().floor()) / 2.0;
+    ((lo / step).floor() * step, (hi / step).ceil() * step)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_widens_to_round_steps_and_ignores_small_growth() {
+        assert_eq!(widen_to_grid(-0.37, 2.12), (-0.5, 2.5), "width 2.49: steps of 0.5");
+        assert_eq!(widen_to_grid(-0.41, 2.2), (-0.5, 2.5), "a little growth, the same view");
+        assert_eq!(widen_to_grid(3.0, 47.0), (0.0, 50.0), "width 44: steps of 5");
+        assert_eq!(widen_to_grid(1.0, 1.0), (1.0, 1.0), "nothing to widen");
+    }
 
     #[test]
     fn pixels_and_data_map_both_ways_with_y_upwards() {

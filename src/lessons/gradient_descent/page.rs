@@ -5,12 +5,12 @@ use leptos::prelude::*;
 
 use wasm_bindgen::JsCast;
 
-use super::charts::{draw_loss_curve, draw_scatter, draw_surface};
+use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path, surface_view};
 use super::csv::MAX_POINTS;
 use super::data_view::OwnData;
 use super::frame::Frame;
 use super::one_sample_view::OneSampleExample;
-use super::race_view::OptimiserRace;
+use super::race_view::{animation_frame, OptimiserRace};
 use super::regression::{least_squares, Point};
 use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::step_view::step_view;
@@ -108,7 +108,11 @@ pub fn GradientDescentPage() -> impl IntoView {
                 if take_step() {
                     phase.set(PHASES.len());
                 }
-                gloo::timers::future::TimeoutFuture::new(speed_ms.get_untracked()).await;
+                // The fastest speed is one step a frame: drawn as often as the screen shows it, no more.
+                match speed_ms.get_untracked() {
+                    0..=16 => animation_frame().await,
+                    ms => gloo::timers::future::TimeoutFuture::new(ms).await,
+                }
             }
         });
     };
@@ -179,6 +183,14 @@ pub fn GradientDescentPage() -> impl IntoView {
         })
     };
     let best = Memo::new(move |_| settings.with(|s| least_squares(&s.points)));
+    // θ so far (without the step being revealed), and the view of the loss surface around it:
+    // a memo, so the heat map behind is redrawn only when the view really changes.
+    let shown_path = Memo::new(move |_| {
+        let k = viewed();
+        let shown = if mid_step() { k } else { k + 1 };
+        run.with(|r| r.thetas[..shown.min(r.thetas.len())].to_vec())
+    });
+    let surface = Memo::new(move |_| shown_path.with(|path| surface_view(path, best.get())));
     let batch_size_max = move || settings.with(|s| s.points.len().max(1));
     let is_current = move |i: usize| phase.get() == i + 1;
     let is_done = move |i: usize| phase.get() > i + 1;
@@ -310,7 +322,7 @@ pub fn GradientDescentPage() -> impl IntoView {
                         <option value="800">"slow"</option>
                         <option value="400" selected=true>"medium"</option>
                         <option value="100">"fast"</option>
-                        <option value="16">"fastest"</option>
+                        <option value="16">"fastest (a step a frame)"</option>
                     </select>
                     <button data-testid="gd-reset" on:click=move |_| restart()>"Reset (R)"</button>
                 </div>
@@ -380,16 +392,18 @@ pub fn GradientDescentPage() -> impl IntoView {
                 </section>
                 <section class="panel">
                     <h2>"The loss surface"</h2>
-                    <Chart aspect=0.75 testid="gd-surface" label="Loss over intercept and slope, with the path of gradient descent"
-                        draw=move |area, ratio| {
-                            let arrow = last_step().filter(|_| phase.get() == 4).map(|s| (s.theta, s.gradient));
-                            let k = viewed();
-                            let path: Vec<[f64; 2]> = run.with(|r| {
-                                let shown = if mid_step() { k } else { k + 1 };
-                                r.thetas[..shown.min(r.thetas.len())].to_vec()
-                            });
-                            ghost.with(|g| settings.with(|set| draw_surface(area, ratio, &set.points, &path, g, best.get(), arrow)));
-                        }/>
+                    <div class="gd-stack">
+                        <Chart aspect=0.75 label="Loss over intercept and slope: darker is lower"
+                            draw=move |area, ratio| { let view = surface.get(); settings.with(|set| draw_surface_map(area, ratio, &set.points, view)); }/>
+                        <div class="gd-stack-over">
+                            <Chart aspect=0.75 testid="gd-surface" label="The path of gradient descent over the loss surface"
+                                draw=move |area, ratio| {
+                                    let arrow = last_step().filter(|_| phase.get() == 4).map(|s| (s.theta, s.gradient));
+                                    let view = surface.get();
+                                    ghost.with(|g| shown_path.with(|path| draw_surface_path(area, ratio, view, path, g, best.get(), arrow)));
+                                }/>
+                        </div>
+                    </div>
                     <p class="muted">
                         "Darker is lower loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
                         {move || best.get().map(|b| format!(" at θ* = ({}, {}).", fixed(b[0], 3), fixed(b[1], 3)))}

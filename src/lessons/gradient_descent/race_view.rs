@@ -109,7 +109,8 @@ pub fn OptimiserRace() -> impl IntoView {
                 "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
                 "Momentum and Nesterov keep a velocity, so they roll through flat stretches and can overshoot; "
                 "RMSProp and Adam divide each step by a running size of the gradient, so steep and flat directions move alike. "
-                <strong>"Click the map"</strong> " to start somewhere else. Rings mark the lowest points."
+                <strong>"Click the map"</strong> " to start somewhere else. Rings mark the lowest points. "
+                "Each landscape comes with learning rates that suit it; change them below and see what breaks."
             </p>
             <div class="settings-form">
                 <label class="field">
@@ -179,12 +180,14 @@ pub fn OptimiserRace() -> impl IntoView {
                         let (red, green, blue) = COLOURS[racer.slot % COLOURS.len()];
                         let name = racer.name();
                         let stopped = racer.stopped.clone().filter(|_| v.step + 1 >= racer.visits.len());
+                        let ((x0, x1), (y0, y1)) = r.settings.landscape.view();
+                        let off_map = !(v.position[0] >= x0 && v.position[0] <= x1 && v.position[1] >= y0 && v.position[1] <= y1);
                         view! {
                             <div class="gd-racer" data-testid=format!("gd-racer-{}", name.to_lowercase())>
                                 <p class="gd-racer-name">
                                     <span class="swatch" style=format!("background: rgb({red}, {green}, {blue})")></span>
                                     <strong>{name}</strong>
-                                    <span class="muted">{format!(" step t = {}", v.step)}</span>
+                                    <span class="muted">{format!(" step t = {}{}", v.step, if off_map { " (off the map)" } else { "" })}</span>
                                 </p>
                                 <p class="gd-racer-rule">{rule(name)}</p>
                                 <dl class="gd-state">
