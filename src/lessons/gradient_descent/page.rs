@@ -393,7 +393,7 @@ pub fn GradientDescentPage() -> impl IntoView {
                 <section class="panel">
                     <h2>"The loss surface"</h2>
                     <div class="gd-stack">
-                        <Chart aspect=0.75 label="Loss over intercept and slope: darker is lower"
+                        <Chart aspect=0.75 label="Loss over intercept and slope: the stronger the colour, the lower"
                             draw=move |area, ratio| { let view = surface.get(); settings.with(|set| draw_surface_map(area, ratio, &set.points, view)); }/>
                         <div class="gd-stack-over">
                             <Chart aspect=0.75 testid="gd-surface" label="The path of gradient descent over the loss surface"
@@ -405,7 +405,7 @@ pub fn GradientDescentPage() -> impl IntoView {
                         </div>
                     </div>
                     <p class="muted">
-                        "Darker is lower loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
+                        "The stronger the colour, the lower the loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
                         {move || best.get().map(|b| format!(" at θ* = ({}, {}).", fixed(b[0], 3), fixed(b[1], 3)))}
                     </p>
                     <p data-testid="gd-distance">{move || match best.get() {

@@ -109,7 +109,7 @@ pub fn OptimiserRace() -> impl IntoView {
                 "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
                 "Momentum and Nesterov keep a velocity, so they roll through flat stretches and can overshoot; "
                 "RMSProp and Adam divide each step by a running size of the gradient, so steep and flat directions move alike. "
-                <strong>"Click the map"</strong> " to start somewhere else. Rings mark the lowest points. "
+                <strong>"Click the map"</strong> " to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
                 "Each landscape comes with learning rates that suit it; change them below and see what breaks."
             </p>
             <div class="settings-form">
@@ -153,7 +153,7 @@ pub fn OptimiserRace() -> impl IntoView {
 
             <div class="gd-race-board">
                 <div class="gd-race-map">
-                    <Chart aspect=0.75 label=Signal::derive(move || format!("The landscape {:?}, darker is lower", landscape.get().0))
+                    <Chart aspect=0.75 label=Signal::derive(move || format!("The landscape {:?}: the stronger the shade, the lower", landscape.get().0))
                         draw=move |area, ratio| { let (l, k) = landscape.get(); draw_landscape(area, ratio, l, k); }/>
                     <div class="gd-race-overlay" on:click=click_start>
                         <Chart aspect=0.75 testid="gd-race-map" label="The racers' paths; click to choose the start"
