@@ -179,6 +179,11 @@ describe("/gradient-descent", () => {
     await page.locator('[data-testid="gd-csv-report"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}gradient-descent-csv.png` });
     assert.equal(await rows(), 3);
+    // The same from a file: two points, line 3 reported.
+    await page.locator('[data-testid="gd-csv-file"]').setInputFiles({ name: "points.csv", mimeType: "text/csv", buffer: Buffer.from("0,1\n1,3\n2;x;4\n") });
+    await page.waitForFunction(() => /Using 2 points/.test(document.querySelector('[data-testid="gd-csv-report"]')?.innerText ?? ""));
+    assert.match(await page.locator('[data-testid="gd-csv-report"]').innerText(), /line 3: expected two numbers x, y, found 3 values/);
+    assert.equal(await rows(), 2);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
