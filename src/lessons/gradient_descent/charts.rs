@@ -3,13 +3,21 @@
 //! and the least-squares minimum; and the loss over steps.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use super::frame::{widen_to_grid, Frame};
 use super::regression::{loss, predict, Point, Step};
 use crate::app::widgets::css_colour;
 
-type Area = DrawingArea<CanvasBackend, Shift>;
+pub type Area = DrawingArea<CanvasBackend, Shift>;
+
+/// Where a chart's plotting area landed on the canvas, for turning pointer events into data.
+pub fn frame_of<DB: DrawingBackend>(area: &DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, x: (f64, f64), y: (f64, f64)) -> Frame {
+    let (px, py) = area.get_pixel_range();
+    Frame { pixels_x: (px.start as f64, px.end as f64), pixels_y: (py.start as f64, py.end as f64), x, y }
+}
 
 fn span(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -25,20 +33,34 @@ fn style(ratio: f64) -> (i32, RGBColor, RGBColor) {
 }
 
 /// The scatter plot. `theta` is the line drawn; `step` (when the phase shows them) adds the
-/// predictions and residuals of the points in the batch.
-pub fn draw_scatter(area: Area, ratio: f64, points: &[Point], theta: [f64; 2], step: Option<&Step>, show_predictions: bool, show_residuals: bool) {
+/// predictions and residuals of the points in the batch. `fixed_range` keeps the axes still
+/// while a point is dragged. Returns where the plot is, for pointer events.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_scatter(
+    area: Area,
+    ratio: f64,
+    points: &[Point],
+    theta: [f64; 2],
+    step: Option<&Step>,
+    show_predictions: bool,
+    show_residuals: bool,
+    fixed_range: Option<Frame>,
+) -> Option<Frame> {
     let _ = area.fill(&css_colour("--surface"));
     let (font, muted, text) = style(ratio);
-    let (x0, x1) = span(points.iter().map(|p| p.0), 0.1);
-    let (y0, y1) = span(points.iter().map(|p| p.1), 0.25);
+    let ((x0, x1), (y0, y1)) = match fixed_range {
+        Some(f) => (f.x, f.y),
+        None => (span(points.iter().map(|p| p.0), 0.1), span(points.iter().map(|p| p.1), 0.25)),
+    };
     let Ok(mut chart) = ChartBuilder::on(&area)
         .margin((8.0 * ratio) as i32)
         .x_label_area_size((28.0 * ratio) as i32)
         .y_label_area_size((40.0 * ratio) as i32)
         .build_cartesian_2d(x0..x1, y0..y1)
     else {
-        return;
+        return None;
     };
+    let frame = frame_of(chart.plotting_area(), (x0, x1), (y0, y1));
     let _ = chart
         .configure_mesh()
         .x_desc("x")
@@ -67,25 +89,38 @@ pub fn draw_scatter(area: Area, ratio: f64, points: &[Point], theta: [f64; 2], s
         let size = (5.0 * ratio) as i32;
         if in_batch(i) { Circle::new(p, size, text.filled()) } else { Circle::new(p, size, muted.stroke_width(stroke)) }
     }));
+    Some(frame)
 }
 
-/// The loss surface J(θ₀, θ₁) as a heat map with the path of θ, the least-squares minimum
-/// (a ring) and, when shown, the negative gradient at the current θ.
-pub fn draw_surface(area: Area, ratio: f64, points: &[Point], path: &[[f64; 2]], best: Option<[f64; 2]>, gradient: Option<([f64; 2], [f64; 2])>) {
-    let _ = area.fill(&css_colour("--surface"));
-    let (font, muted, text) = style(ratio);
-    let finite: Vec<[f64; 2]> = path.iter().copied().filter(|t| t.iter().all(|v| v.is_finite() && v.abs() < 1e6)).collect();
+/// The region of (θ₀, θ₁) the loss surface shows: the path and the best line with a margin,
+/// on a round grid so it changes only now and then.
+pub type View = ((f64, f64), (f64, f64));
+
+pub fn surface_view(path: &[[f64; 2]], best: Option<[f64; 2]>) -> View {
+    let finite = path.iter().filter(|t| t.iter().all(|v| v.is_finite() && v.abs() < 1e6));
     let anchor = best.unwrap_or([0.0, 0.0]);
-    let (a0, a1) = span(finite.iter().map(|t| t[0]).chain([anchor[0] - 1.0, anchor[0] + 1.0]), 0.15);
-    let (b0, b1) = span(finite.iter().map(|t| t[1]).chain([anchor[1] - 1.0, anchor[1] + 1.0]), 0.15);
-    let Ok(mut chart) = ChartBuilder::on(&area)
+    let (a0, a1) = span(finite.clone().map(|t| t[0]).chain([anchor[0] - 1.0, anchor[0] + 1.0]), 0.15);
+    let (b0, b1) = span(finite.map(|t| t[1]).chain([anchor[1] - 1.0, anchor[1] + 1.0]), 0.15);
+    (widen_to_grid(a0, a1), widen_to_grid(b0, b1))
+}
+
+fn surface_chart(area: &Area, ratio: f64, view: View) -> Option<ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let ((a0, a1), (b0, b1)) = view;
+    ChartBuilder::on(area)
         .margin((8.0 * ratio) as i32)
         .x_label_area_size((28.0 * ratio) as i32)
         .y_label_area_size((40.0 * ratio) as i32)
         .build_cartesian_2d(a0..a1, b0..b1)
-    else {
-        return;
-    };
+        .ok()
+}
+
+/// The loss surface J(θ₀, θ₁) as a heat map, with its axes. Drawn only when the data or the
+/// view change; the path is drawn over it on a second canvas (`draw_surface_path`).
+pub fn draw_surface_map(area: Area, ratio: f64, points: &[Point], view: View) {
+    let _ = area.fill(&css_colour("--surface"));
+    let (font, muted, text) = style(ratio);
+    let Some(mut chart) = surface_chart(&area, ratio, view) else { return };
+    let ((a0, a1), (b0, b1)) = view;
     // Heat map of log J, so the valley floor and the far slopes both show.
     const CELLS: usize = 48;
     let (da, db) = ((a1 - a0) / CELLS as f64, (b1 - b0) / CELLS as f64);
@@ -115,10 +150,25 @@ pub fn draw_surface(area: Area, ratio: f64, points: &[Point], path: &[[f64; 2]],
         .label_style(("sans-serif", font).into_font().color(&muted))
         .axis_desc_style(("sans-serif", font).into_font().color(&text))
         .draw();
+}
+
+/// Over the heat map: the path of θ, the path of the run this one branched from (`ghost`,
+/// faint), the least-squares minimum (a ring) and, when shown, the negative gradient at θ.
+pub fn draw_surface_path(area: Area, ratio: f64, view: View, path: &[[f64; 2]], ghost: &[[f64; 2]], best: Option<[f64; 2]>, gradient: Option<([f64; 2], [f64; 2])>) {
+    let text = css_colour("--text");
+    let Some(mut chart) = surface_chart(&area, ratio, view) else { return };
+    let ((a0, a1), (b0, b1)) = view;
+    // Points beyond the view would be squashed onto its edge: the path stops where it leaves.
+    let inside = |t: &&[f64; 2]| t[0] >= a0 && t[0] <= a1 && t[1] >= b0 && t[1] <= b1;
     let orange = css_colour("--second");
     let stroke = (2.0 * ratio) as u32;
-    let _ = chart.draw_series(LineSeries::new(finite.iter().map(|t| (t[0], t[1])), orange.stroke_width(stroke)));
-    let _ = chart.draw_series(finite.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, orange.filled())));
+    let faint = text.mix(0.45);
+    let ghost: Vec<&[f64; 2]> = ghost.iter().take_while(inside).collect();
+    let path: Vec<&[f64; 2]> = path.iter().take_while(inside).collect();
+    let _ = chart.draw_series(LineSeries::new(ghost.iter().map(|t| (t[0], t[1])), faint.stroke_width(stroke)));
+    let _ = chart.draw_series(ghost.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, faint.filled())));
+    let _ = chart.draw_series(LineSeries::new(path.iter().map(|t| (t[0], t[1])), orange.stroke_width(stroke)));
+    let _ = chart.draw_series(path.iter().map(|t| Circle::new((t[0], t[1]), (2.5 * ratio) as i32, orange.filled())));
     if let Some(b) = best {
         let _ = chart.draw_series([Circle::new((b[0], b[1]), (7.0 * ratio) as i32, text.stroke_width(stroke))]);
     }
@@ -134,8 +184,8 @@ pub fn draw_surface(area: Area, ratio: f64, points: &[Point], path: &[[f64; 2]],
     }
 }
 
-/// J(θ) over all points, after each step.
-pub fn draw_loss_curve(area: Area, ratio: f64, losses: &[f64]) {
+/// J(θ) over all points, after each step, with a mark at the step being looked at.
+pub fn draw_loss_curve(area: Area, ratio: f64, losses: &[f64], at: usize) {
     let _ = area.fill(&css_colour("--surface"));
     let (font, muted, text) = style(ratio);
     let finite: Vec<f64> = losses.iter().copied().filter(|v| v.is_finite()).collect();
@@ -153,6 +203,7 @@ pub fn draw_loss_curve(area: Area, ratio: f64, losses: &[f64]) {
         .configure_mesh()
         .x_desc("step")
         .y_desc("J(θ)")
+        .x_labels((steps as usize + 1).min(10))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(("sans-serif", font).into_font().color(&muted))
         .axis_desc_style(("sans-serif", font).into_font().color(&text))
@@ -163,4 +214,7 @@ pub fn draw_loss_curve(area: Area, ratio: f64, losses: &[f64]) {
         losses.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (i as f64, v.min(top))),
         css_colour("--accent").stroke_width((2.0 * ratio) as u32),
     ));
+    if let Some(&v) = losses.get(at).filter(|v| v.is_finite()) {
+        let _ = chart.draw_series([Circle::new((at as f64, v.min(top)), (5.0 * ratio) as i32, css_colour("--second").filled())]);
+    }
 }

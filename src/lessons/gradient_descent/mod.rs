@@ -1,10 +1,26 @@
 //! `/gradient-descent`: linear regression fitted one gradient-descent step at a time, each
-//! step shown as its phases (predictions → residuals → loss → gradient → update).
+//! step shown as its phases (predictions → residuals → loss → gradient → update); then
+//! optimisers racing on 2-D landscapes.
 
+pub mod csv;
+pub mod frame;
+pub mod landscape;
+pub mod one_sample;
+pub mod race;
 pub mod regression;
 pub mod run;
 
 #[cfg(target_arch = "wasm32")]
 mod charts;
 #[cfg(target_arch = "wasm32")]
+mod data_view;
+#[cfg(target_arch = "wasm32")]
+mod one_sample_view;
+#[cfg(target_arch = "wasm32")]
 pub mod page;
+#[cfg(target_arch = "wasm32")]
+mod race_charts;
+#[cfg(target_arch = "wasm32")]
+mod race_view;
+#[cfg(target_arch = "wasm32")]
+mod step_view;

@@ -3,18 +3,27 @@
 
 use leptos::prelude::*;
 
-use super::charts::{draw_loss_curve, draw_scatter, draw_surface};
-use super::regression::{least_squares, Step};
-use super::run::{Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
-use crate::app::widgets::{Chart, Math};
-use crate::lessons::shared::numbers::{fixed, fixed_ascii};
+use wasm_bindgen::JsCast;
+
+use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path, surface_view};
+use super::csv::MAX_POINTS;
+use super::data_view::OwnData;
+use super::frame::Frame;
+use super::one_sample_view::OneSampleExample;
+use super::race_view::{animation_frame, OptimiserRace};
+use super::regression::{least_squares, Point};
+use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
+use super::step_view::step_view;
+use crate::app::widgets::Chart;
+use crate::lessons::shared::numbers::fixed;
 
 const PHASES: [&str; 5] = ["Predictions", "Residuals", "Loss", "Gradient", "Update"];
 
-/// A number as TeX, in parentheses when negative so "− α × (−1.274)" reads right.
-fn tex(x: f64) -> String {
-    let text = fixed_ascii(x, 3);
-    if text.starts_with('-') { format!("({text})") } else { text }
+/// The canvas under a pointer event and the event's position in that canvas's own pixels.
+fn canvas_point(ev: &web_sys::MouseEvent) -> Option<(web_sys::HtmlCanvasElement, f64, f64)> {
+    let canvas = ev.target()?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+    let scale = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+    Some((canvas, ev.offset_x() as f64 * scale, ev.offset_y() as f64 * scale))
 }
 
 /// The learning-rate slider is logarithmic: position p gives α = 10^p.
@@ -26,17 +35,40 @@ fn rate_from_slider(p: f64) -> f64 {
 pub fn GradientDescentPage() -> impl IntoView {
     let settings = RwSignal::new(Settings::default());
     let run = RwSignal::new(Run::new(Settings::default()));
-    // How much of the last step is shown: 0 = none yet, 1..=5 = up to that phase.
+    // How much of the viewed step is shown: 0 = none yet, 1..=5 = up to that phase.
     let phase = RwSignal::new(0usize);
     let playing = RwSignal::new(false);
     let speed_ms = RwSignal::new(400u32);
+    // Time travel: the step being looked at (`None` follows the newest), and the path of the
+    // run this one branched from, drawn faint.
+    let looking_at = RwSignal::new(None::<usize>);
+    let ghost = RwSignal::new(Vec::<[f64; 2]>::new());
+    // Where the scatter plot was last drawn (for pointer events), and the point being dragged.
+    let scatter_frame = StoredValue::new(None::<Frame>);
+    let dragging = RwSignal::new(None::<usize>);
+    // Once the learner edits points, the axes stay still (a point must stay under the
+    // pointer); a preset or pasted data lets them fit the data again.
+    let edit_range = RwSignal::new(None::<Frame>);
+    let edit_message = RwSignal::new(None::<String>);
+
+    let newest = move || run.with(|r| r.steps.len());
+    let newest_now = move || run.with_untracked(|r| r.steps.len());
+    let viewed = move || looking_at.get().unwrap_or_else(newest);
 
     let restart = move || {
         playing.set(false);
         run.set(Run::new(settings.get_untracked()));
         phase.set(0);
+        looking_at.set(None);
+        ghost.set(Vec::new());
     };
+    // A step forward: replays the kept run when looking back, else takes a new step.
     let take_step = move || {
+        if let Some(k) = looking_at.get_untracked() {
+            let next = k + 1;
+            looking_at.set(if next >= newest_now() { None } else { Some(next) });
+            return true;
+        }
         let mut taken = false;
         let mut stopped = false;
         run.update(|r| {
@@ -76,12 +108,36 @@ pub fn GradientDescentPage() -> impl IntoView {
                 if take_step() {
                     phase.set(PHASES.len());
                 }
-                gloo::timers::future::TimeoutFuture::new(speed_ms.get_untracked()).await;
+                // The fastest speed is one step a frame: drawn as often as the screen shows it, no more.
+                match speed_ms.get_untracked() {
+                    0..=16 => animation_frame().await,
+                    ms => gloo::timers::future::TimeoutFuture::new(ms).await,
+                }
             }
         });
     };
+    // A setting changed: the run branches at the step being looked at. The steps after it
+    // are not lost from view: their path stays on the loss surface, faint.
     let change = move |edit: &dyn Fn(&mut Settings)| {
+        playing.set(false);
         settings.update(|s| edit(s));
+        let at = looking_at.get_untracked().unwrap_or_else(newest_now);
+        let fresh = settings.get_untracked();
+        run.update(|r| {
+            if at < r.steps.len() {
+                ghost.set(r.thetas.clone());
+            }
+            *r = r.branch(at, fresh);
+        });
+        looking_at.set(None);
+        phase.set(if at > 0 { PHASES.len() } else { 0 });
+    };
+    // New data: the old steps mean nothing for them, so the run starts again.
+    let set_points = move |points: Vec<Point>| {
+        settings.update(|s| {
+            s.points = points;
+            s.batch_size = s.batch_size.clamp(1, s.points.len().max(1));
+        });
         restart();
     };
 
@@ -108,18 +164,94 @@ pub fn GradientDescentPage() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let last_step = move || run.with(|r| r.steps.last().cloned());
-    let shown_theta = move || run.with(|r| {
-        let p = phase.get();
-        match r.steps.last() {
-            Some(s) if p > 0 && p < PHASES.len() => s.theta,
-            _ => r.theta(),
-        }
-    });
+    let use_own_points = move |points: Vec<Point>| {
+        edit_range.set(None);
+        set_points(points);
+    };
+
+    // The step on show (the one that led to the viewed θ), and θ as the phases reveal it.
+    let last_step = move || {
+        let k = viewed();
+        run.with(|r| k.checked_sub(1).and_then(|i| r.steps.get(i).cloned()))
+    };
+    let mid_step = move || phase.get() > 0 && phase.get() < PHASES.len();
+    let shown_theta = move || {
+        let k = viewed();
+        run.with(|r| match k.checked_sub(1).and_then(|i| r.steps.get(i)) {
+            Some(s) if mid_step() => s.theta,
+            _ => r.thetas[k.min(r.thetas.len() - 1)],
+        })
+    };
     let best = Memo::new(move |_| settings.with(|s| least_squares(&s.points)));
-    let batch_size_max = move || settings.with(|s| s.points.len());
+    // θ so far (without the step being revealed), and the view of the loss surface around it:
+    // a memo, so the heat map behind is redrawn only when the view really changes.
+    let shown_path = Memo::new(move |_| {
+        let k = viewed();
+        let shown = if mid_step() { k } else { k + 1 };
+        run.with(|r| r.thetas[..shown.min(r.thetas.len())].to_vec())
+    });
+    let surface = Memo::new(move |_| shown_path.with(|path| surface_view(path, best.get())));
+    let batch_size_max = move || settings.with(|s| s.points.len().max(1));
     let is_current = move |i: usize| phase.get() == i + 1;
     let is_done = move |i: usize| phase.get() > i + 1;
+
+    // Editing the scatter: press on empty space to add a point (and keep dragging it), press
+    // on a point to drag it, double-click or right-click a point to delete it.
+    let reach = move || 12.0 * web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+    let pointer_down = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let Some((canvas, px, py)) = canvas_point(&ev) else { return };
+        let Some(frame) = scatter_frame.get_value() else { return };
+        let Some(at) = frame.to_data(px, py) else { return };
+        edit_range.set(Some(frame));
+        let hit = settings.with_untracked(|s| frame.nearest(&s.points, px, py, reach()));
+        let index = match hit {
+            Some(i) => i,
+            None => {
+                let count = settings.with_untracked(|s| s.points.len());
+                if count >= MAX_POINTS {
+                    edit_message.set(Some(format!("{MAX_POINTS} points is the most this page keeps.")));
+                    return;
+                }
+                let mut points = settings.get_untracked().points;
+                points.push((at[0], at[1]));
+                set_points(points);
+                count
+            }
+        };
+        edit_message.set(None);
+        let _ = canvas.set_pointer_capture(ev.pointer_id());
+        dragging.set(Some(index));
+    };
+    let pointer_move = move |ev: web_sys::PointerEvent| {
+        let Some(index) = dragging.get_untracked() else { return };
+        let Some(frame) = scatter_frame.get_value() else { return };
+        let Some((_, px, py)) = canvas_point(&ev) else { return };
+        let Some(at) = frame.to_data(px, py) else { return };
+        let mut points = settings.get_untracked().points;
+        if let Some(p) = points.get_mut(index) {
+            *p = (at[0], at[1]);
+            set_points(points);
+        }
+    };
+    let pointer_up = move |_| dragging.set(None);
+    let delete_at = move |ev: &web_sys::MouseEvent| {
+        let Some((_, px, py)) = canvas_point(ev) else { return };
+        let Some(frame) = scatter_frame.get_value() else { return };
+        let Some(index) = settings.with_untracked(|s| frame.nearest(&s.points, px, py, reach())) else { return };
+        ev.prevent_default();
+        edit_range.set(Some(frame));
+        dragging.set(None);
+        let mut points = settings.get_untracked().points;
+        if points.len() <= 1 {
+            edit_message.set(Some("The last point stays: a line needs something to fit.".into()));
+            return;
+        }
+        points.remove(index);
+        set_points(points);
+    };
 
     view! {
         <article class="lesson gd" data-testid="lesson-gradient-descent">
@@ -139,8 +271,8 @@ pub fn GradientDescentPage() -> impl IntoView {
                         <select data-testid="gd-preset" on:change=move |ev| {
                             let chosen = event_target_value(&ev);
                             if let Some((preset, _)) = PRESETS.iter().find(|(p, _)| format!("{p:?}") == chosen) {
-                                let points = preset.points();
-                                change(&move |s| s.points = points.clone());
+                                edit_range.set(None);
+                                set_points(preset.points());
                             }
                         }>
                             {PRESETS.iter().map(|(preset, label)| view! {
@@ -190,7 +322,7 @@ pub fn GradientDescentPage() -> impl IntoView {
                         <option value="800">"slow"</option>
                         <option value="400" selected=true>"medium"</option>
                         <option value="100">"fast"</option>
-                        <option value="16">"fastest"</option>
+                        <option value="16">"fastest (a step a frame)"</option>
                     </select>
                     <button data-testid="gd-reset" on:click=move |_| restart()>"Reset (R)"</button>
                 </div>
@@ -199,12 +331,31 @@ pub fn GradientDescentPage() -> impl IntoView {
                         <li class:current=move || is_current(i) class:done=move || is_done(i)>{*name}</li>
                     }).collect_view()}
                 </ol>
+                <label class="field gd-scrub">
+                    <span class="field-label" data-testid="gd-scrub-label">{move || {
+                        let (k, n) = (viewed(), newest());
+                        if k == n { format!("time travel: at step {n}, the newest") } else { format!("time travel: looking back at step {k} of {n}") }
+                    }}</span>
+                    <input type="range" min="0" max=move || newest().to_string() step="1" data-testid="gd-scrub"
+                        prop:value=move || viewed().to_string()
+                        on:input=move |ev| {
+                            playing.set(false);
+                            let k: usize = event_target_value(&ev).parse().unwrap_or(0);
+                            looking_at.set(if k >= newest_now() { None } else { Some(k) });
+                            phase.set(if k > 0 { PHASES.len() } else { 0 });
+                        }/>
+                    <span class="muted">
+                        "Every step is kept. Drag back to any step; change α or another setting there and a new run "
+                        "branches from that step, with the old path kept faint on the loss surface."
+                    </span>
+                </label>
                 {move || run.with(|r| r.stopped.clone()).map(|Stopped::Diverged { step }| view! {
                     <p class="notice" role="alert" data-testid="gd-diverged">
                         {format!(
                             "Stopped at step {step}: the numbers grew without bound (the loss is {}). The learning rate α = {} is too large: \
                              each step overshoots the bottom of the valley by more than it corrects, so θ swings further out every time. \
-                             Lower α and press Reset; the data and settings are kept.",
+                             Lower α and press Reset, or drag the time-travel slider back to an earlier step and lower α there; \
+                             the data and settings are kept.",
                             run.with(|r| r.steps.last().map(|s| fixed(s.loss, 0)).unwrap_or_default()),
                             settings.with(|s| s.learning_rate)
                         )}
@@ -212,130 +363,86 @@ pub fn GradientDescentPage() -> impl IntoView {
                 })}
             </section>
 
+            <OwnData on_points=use_own_points/>
+
             <div class="gd-views">
                 <section class="panel">
                     <h2>"The data and the line"</h2>
-                    <Chart aspect=0.75 testid="gd-scatter" label=Signal::derive(move || { let t = shown_theta(); format!("Data with the line θ₀ = {:.3}, θ₁ = {:.3}", t[0], t[1]) })
-                        draw=move |area, ratio| {
-                            let s = last_step();
-                            let p = phase.get();
-                            settings.with(|set| draw_scatter(area, ratio, &set.points, shown_theta(), s.as_ref(), p >= 1 && p < 5, p >= 2 && p < 5));
-                        }/>
-                    <p class="muted">"Filled dots are in this step's batch. Blue dots: the line's predictions; orange: the residuals."</p>
+                    <div class="gd-scatter-edit"
+                        on:pointerdown=move |ev| pointer_down(ev)
+                        on:pointermove=move |ev| pointer_move(ev)
+                        on:pointerup=pointer_up
+                        on:pointercancel=pointer_up
+                        on:dblclick=move |ev| delete_at(&ev)
+                        on:contextmenu=move |ev| delete_at(&ev)>
+                        <Chart aspect=0.75 testid="gd-scatter" label=Signal::derive(move || { let t = shown_theta(); format!("Data with the line θ₀ = {:.3}, θ₁ = {:.3}", t[0], t[1]) })
+                            draw=move |area, ratio| {
+                                let s = last_step();
+                                let p = phase.get();
+                                let fixed_range = edit_range.get();
+                                let frame = settings.with(|set| draw_scatter(area, ratio, &set.points, shown_theta(), s.as_ref(), p >= 1 && p < 5, p >= 2 && p < 5, fixed_range));
+                                scatter_frame.set_value(frame);
+                            }/>
+                    </div>
+                    <p class="muted" data-testid="gd-scatter-hint">
+                        "Click empty space to add a point, drag a point to move it, double-click or right-click a point to delete it. "
+                        "Filled dots are in this step's batch. Blue dots: the line's predictions; orange: the residuals."
+                    </p>
+                    {move || edit_message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 </section>
                 <section class="panel">
                     <h2>"The loss surface"</h2>
-                    <Chart aspect=0.75 testid="gd-surface" label="Loss over intercept and slope, with the path of gradient descent"
-                        draw=move |area, ratio| {
-                            let p = phase.get();
-                            let arrow = last_step().filter(|_| p >= 4 && p < 5).map(|s| (s.theta, s.gradient));
-                            let path: Vec<[f64; 2]> = run.with(|r| {
-                                let shown = if p > 0 && p < 5 { r.thetas.len() - 1 } else { r.thetas.len() };
-                                r.thetas[..shown].to_vec()
-                            });
-                            settings.with(|set| draw_surface(area, ratio, &set.points, &path, best.get(), arrow));
-                        }/>
+                    <div class="gd-stack">
+                        <Chart aspect=0.75 label="Loss over intercept and slope: the stronger the colour, the lower"
+                            draw=move |area, ratio| { let view = surface.get(); settings.with(|set| draw_surface_map(area, ratio, &set.points, view)); }/>
+                        <div class="gd-stack-over">
+                            <Chart aspect=0.75 testid="gd-surface" label="The path of gradient descent over the loss surface"
+                                draw=move |area, ratio| {
+                                    let arrow = last_step().filter(|_| phase.get() == 4).map(|s| (s.theta, s.gradient));
+                                    let view = surface.get();
+                                    ghost.with(|g| shown_path.with(|path| draw_surface_path(area, ratio, view, path, g, best.get(), arrow)));
+                                }/>
+                        </div>
+                    </div>
                     <p class="muted">
-                        "Darker is lower loss. Orange: θ so far. Ring: the best line, solved exactly (least squares)"
-                        {move || best.get().map(|b| { let t = shown_theta(); format!(" at θ = ({}, {}); distance from θ now: {}.", fixed(b[0], 3), fixed(b[1], 3), fixed(((t[0] - b[0]).powi(2) + (t[1] - b[1]).powi(2)).sqrt(), 3)) })}
+                        "The stronger the colour, the lower the loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
+                        {move || best.get().map(|b| format!(" at θ* = ({}, {}).", fixed(b[0], 3), fixed(b[1], 3)))}
                     </p>
+                    <p data-testid="gd-distance">{move || match best.get() {
+                        Some(b) => format!("Distance from θ to θ* at step {}: {}", viewed(), fixed(distance(shown_theta(), b), 4)),
+                        None => "No single best line: every point has the same x.".to_string(),
+                    }}</p>
                 </section>
                 <section class="panel">
                     <h2>"Loss over steps"</h2>
                     <Chart aspect=0.75 testid="gd-loss" label="Loss after each step"
-                        draw=move |area, ratio| run.with(|r| draw_loss_curve(area, ratio, &r.losses()))/>
-                    <p class="muted" data-testid="gd-loss-now">{move || run.with(|r| format!("After {} steps, J(θ) on all points = {}.", r.steps.len(), fixed(*r.losses().last().unwrap_or(&f64::NAN), 4)))}</p>
+                        draw=move |area, ratio| { let k = viewed(); run.with(|r| draw_loss_curve(area, ratio, &r.losses(), k)) }/>
+                    <p class="muted" data-testid="gd-loss-now">{move || {
+                        let k = viewed();
+                        run.with(|r| format!("After {k} step{}, J(θ) on all points = {}.", if k == 1 { "" } else { "s" }, fixed(r.losses().get(k).copied().unwrap_or(f64::NAN), 4)))
+                    }}</p>
                 </section>
             </div>
 
             <section class="panel" data-testid="gd-step">
-                <h2>{move || match run.with(|r| r.steps.len()) { 0 => "The first step".to_string(), n => format!("Step {n}") }}</h2>
+                <h2>{move || match viewed() { 0 => "The first step".to_string(), n => format!("Step {n}") }}</h2>
                 {move || match (last_step(), phase.get()) {
                     (None, _) | (_, 0) => view! { <p class="muted">"Press Next phase (or →) to begin a step."</p> }.into_any(),
                     (Some(s), p) => step_view(s, p).into_any(),
                 }}
             </section>
 
+            <OneSampleExample/>
+
+            <OptimiserRace/>
+
             <section class="panel">
                 <h2>"Coming to this page"</h2>
-                <p class="notice">
+                <p class="notice" data-testid="gd-not-built">
                     <strong>"Not built yet: "</strong>
-                    "adding, dragging and deleting points; pasting your own data as CSV; a scrubber to travel back through "
-                    "the run and branch it with another learning rate; the “one sample, two weights” example; and part 2, "
-                    "optimisers (SGD, momentum, Nesterov, RMSProp, Adam) racing on famous loss landscapes."
+                    "the page's settings in its address, to share a run as a link."
                 </p>
             </section>
         </article>
-    }
-}
-
-/// The current step's numbers, revealed up to phase `p`.
-fn step_view(s: Step, p: usize) -> impl IntoView {
-    let m = s.terms.len();
-    let [a, b] = s.theta;
-    let [g0, g1] = s.gradient;
-    let alpha = s.learning_rate;
-    let sum_r2: f64 = s.terms.iter().map(|t| t.residual * t.residual).sum();
-    let formulas = move || {
-        let mut lines = vec![format!(r"h(x) = \theta_0 + \theta_1 x = {} + {} x", tex(a), tex(b))];
-        if p >= 2 {
-            lines.push(r"r_i = h(x_i) - y_i".to_string());
-        }
-        if p >= 3 {
-            lines.push(format!(r"J(\theta) = \frac{{1}}{{2m}} \sum_i r_i^2 = \frac{{{}}}{{2 \times {m}}} = {}", fixed_ascii(sum_r2, 4), fixed_ascii(s.loss, 4)));
-        }
-        if p >= 4 {
-            lines.push(format!(r"\frac{{\partial J}}{{\partial \theta_0}} = \frac{{1}}{{m}} \sum_i r_i = {}, \quad \frac{{\partial J}}{{\partial \theta_1}} = \frac{{1}}{{m}} \sum_i r_i x_i = {}", tex(g0), tex(g1)));
-        }
-        if p >= 5 {
-            lines.push(format!(r"\theta_0 \leftarrow {} - {} \times {} = {}", tex(a), alpha, tex(g0), fixed_ascii(s.next[0], 3)));
-            lines.push(format!(r"\theta_1 \leftarrow {} - {} \times {} = {}", tex(b), alpha, tex(g1), fixed_ascii(s.next[1], 3)));
-        }
-        lines
-    };
-    let explain = match p {
-        1 => "1. Predictions: the current line's value h(x) at each point in the batch.",
-        2 => "2. Residuals: how far each prediction is from its point, r = h(x) − y (positive: the line is too high).",
-        3 => "3. Loss: half the mean of the squared residuals. One number for how wrong the line is.",
-        4 => "4. Gradient: how the loss changes as θ₀ and θ₁ change, summed from each point's share in the table. The arrow on the loss surface points downhill, along −∇J.",
-        _ => "5. Update: move each θ a step of size α against its gradient. The line moves, and the next step starts from there.",
-    };
-    view! {
-        <p class="gd-explain" data-testid="gd-explain">{explain}</p>
-        <div class="gd-formulas" data-testid="gd-formulas">
-            {formulas().into_iter().map(|line| view! { <Math block=true tex=line/> }).collect_view()}
-        </div>
-        <div class="table-scroll">
-            <table class="gd-table" data-testid="gd-table">
-                <thead><tr>
-                    <th>"point"</th><th class="number">"x"</th><th class="number">"y"</th>
-                    <th class="number">"h(x)"</th>
-                    <th class="number">"residual r"</th>
-                    <th class="number">"r / m"</th>
-                    <th class="number">"r·x / m"</th>
-                </tr></thead>
-                <tbody>
-                    {s.terms.iter().map(|t| view! {
-                        <tr>
-                            <td>{t.index + 1}</td>
-                            <td class="number">{fixed(t.x, 3)}</td>
-                            <td class="number">{fixed(t.y, 3)}</td>
-                            <td class="number">{if p >= 1 { fixed(t.prediction, 3) } else { String::new() }}</td>
-                            <td class="number">{if p >= 2 { fixed(t.residual, 3) } else { String::new() }}</td>
-                            <td class="number">{if p >= 4 { fixed(t.d_theta0, 4) } else { String::new() }}</td>
-                            <td class="number">{if p >= 4 { fixed(t.d_theta1, 4) } else { String::new() }}</td>
-                        </tr>
-                    }).collect_view()}
-                    {(p >= 4).then(|| view! {
-                        <tr class="sum-row">
-                            <td colspan="5">"sum: the gradient (∂J/∂θ₀, ∂J/∂θ₁)"</td>
-                            <td class="number" data-testid="gd-grad0">{fixed(g0, 4)}</td>
-                            <td class="number" data-testid="gd-grad1">{fixed(g1, 4)}</td>
-                        </tr>
-                    })}
-                </tbody>
-            </table>
-        </div>
-        <p class="muted">{format!("m = {m} point{} in this step's batch.", if m == 1 { "" } else { "s" })}</p>
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::regression::{loss, step, Point, Step};
+use super::regression::{least_squares, loss, step, Point, Step};
 use crate::engine::rng::Pcg32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -145,12 +145,37 @@ impl Run {
     pub fn losses(&self) -> Vec<f64> {
         self.thetas.iter().map(|&t| loss(t, &self.settings.points)).collect()
     }
+
+    /// ‖θ − θ*‖ at each θ of the run, θ* the least-squares line; `None` when there is no
+    /// unique best line (fewer than two different x).
+    pub fn distances(&self) -> Option<Vec<f64>> {
+        let best = least_squares(&self.settings.points)?;
+        Some(self.thetas.iter().map(|t| distance(*t, best)).collect())
+    }
+
+    /// Time travel: a new run that keeps this run's first `at` steps and continues from θ after
+    /// step `at` with other settings (same points). The batches of the kept steps are replayed
+    /// through the new run's shuffler, so a branch is as repeatable as a fresh run.
+    pub fn branch(&self, at: usize, settings: Settings) -> Run {
+        let at = at.min(self.steps.len());
+        let mut run = Run::new(Settings { start: self.settings.start, ..settings });
+        for _ in 0..at {
+            run.next_batch();
+        }
+        run.steps = self.steps[..at].to_vec();
+        run.thetas = self.thetas[..=at].to_vec();
+        run
+    }
+}
+
+/// The straight-line distance between two points of (θ₀, θ₁).
+pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::gradient_descent::regression::least_squares;
 
     #[test]
     fn n_batch_steps_equal_the_update_computed_here() {
@@ -196,6 +221,52 @@ mod tests {
         }
         let best = least_squares(&run.settings.points).unwrap();
         assert!((run.theta()[0] - best[0]).abs() < 1e-6 && (run.theta()[1] - best[1]).abs() < 1e-6, "{:?} vs {best:?}", run.theta());
+    }
+
+    #[test]
+    fn the_distance_to_the_least_squares_line_is_measured_at_every_step() {
+        let mut run = Run::new(Settings::default());
+        for _ in 0..50 {
+            run.step();
+        }
+        let best = least_squares(&run.settings.points).unwrap();
+        let distances = run.distances().unwrap();
+        assert_eq!(distances.len(), 51);
+        // Step 0 is θ = (0, 0): the distance is the length of θ* itself.
+        assert!((distances[0] - (best[0] * best[0] + best[1] * best[1]).sqrt()).abs() < 1e-12);
+        for (t, d) in run.thetas.iter().zip(&distances) {
+            assert!((d - ((t[0] - best[0]).powi(2) + (t[1] - best[1]).powi(2)).sqrt()).abs() < 1e-12);
+        }
+        assert!(distances[50] < distances[0], "batch descent with a small α gets closer");
+        let vertical = Settings { points: vec![(1.0, 1.0), (1.0, 2.0)], ..Settings::default() };
+        assert_eq!(Run::new(vertical).distances(), None);
+    }
+
+    #[test]
+    fn a_branch_keeps_the_past_and_continues_with_the_new_setting() {
+        let mut run = Run::new(Settings::default());
+        for _ in 0..10 {
+            run.step();
+        }
+        let faster = Settings { learning_rate: 0.3, ..Settings::default() };
+        let mut branch = run.branch(4, faster.clone());
+        assert_eq!(branch.steps.len(), 4);
+        assert_eq!(branch.thetas, run.thetas[..5].to_vec(), "steps 0–4 are shared");
+        let next = branch.step().unwrap().clone();
+        let by_hand = step(&faster.points, &(0..8).collect::<Vec<_>>(), run.thetas[4], 0.3);
+        assert_eq!(next.next, by_hand.next, "step 5 starts from θ after step 4, with α = 0.3");
+        assert_eq!(run.steps.len(), 10, "the old run is untouched");
+        // Branching a mini-batch run replays its shuffles: the same branch twice is the same run.
+        let mini = Settings { mode: Mode::MiniBatch, batch_size: 3, ..Settings::default() };
+        let mut original = Run::new(mini.clone());
+        for _ in 0..6 {
+            original.step();
+        }
+        let (mut a, mut b) = (original.branch(2, mini.clone()), original.branch(2, mini));
+        a.step();
+        b.step();
+        assert_eq!(a.theta(), b.theta());
+        assert_eq!(a.steps[2], original.steps[2], "same settings and seed: the branch retraces the run");
     }
 
     #[test]
