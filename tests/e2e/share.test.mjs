@@ -99,4 +99,30 @@ describe("state in the link (/information)", () => {
     await shot(page, `${SHOTS}share-embed-blog.png`);
     assert.deepEqual(page.errors, []);
   });
+
+  test("/gradient-descent: a link replays the run it holds, and follows new steps", async () => {
+    const page = await newPage(browser);
+    const points = [[1, 2], [2, 4], [3, 6]];
+    await page.goto(site.url + "gradient-descent?x=1,2,3&y=2,4,6&t0=0&t1=0&a=0.05&m=batch&n=2");
+    const now = page.locator('[data-testid="gd-loss-now"]');
+    await now.waitFor({ timeout: 30000 });
+    // Two batch steps from θ = (0, 0) with α = 0.05, worked here.
+    let t = [0, 0];
+    const J = ([a, b]) => points.reduce((s, [x, y]) => s + (a + b * x - y) ** 2, 0) / (2 * points.length);
+    for (let i = 0; i < 2; i++) {
+      const r = points.map(([x, y]) => t[0] + t[1] * x - y);
+      const g = [r.reduce((s, v) => s + v, 0) / 3, r.reduce((s, v, j) => s + v * points[j][0], 0) / 3];
+      t = [t[0] - 0.05 * g[0], t[1] - 0.05 * g[1]];
+    }
+    assert.equal(await now.innerText(), `After 2 steps, J(θ) on all points = ${J(t).toFixed(4)}.`);
+    await page.locator('[data-testid="gd-next-step"]').click();
+    await page.waitForFunction(() => location.search.includes("n=3"));
+    await page.reload();
+    await now.waitFor();
+    assert.match(await now.innerText(), /^After 3 steps/);
+    await page.goto(site.url + "gradient-descent?x=1,2&y=1&a=1e9&m=newton");
+    await page.locator('[data-testid="link-notes"]').waitFor();
+    assert.equal(await page.locator('[data-testid="link-notes"] li').count(), 3);
+    assert.deepEqual(page.errors, []);
+  });
 });

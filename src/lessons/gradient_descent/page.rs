@@ -14,6 +14,7 @@ use super::race_view::{animation_frame, OptimiserRace};
 use super::regression::{least_squares, Point};
 use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::step_view::step_view;
+use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::Chart;
 use crate::lessons::shared::numbers::fixed;
 
@@ -33,8 +34,23 @@ fn rate_from_slider(p: f64) -> f64 {
 
 #[component]
 pub fn GradientDescentPage() -> impl IntoView {
-    let settings = RwSignal::new(Settings::default());
-    let run = RwSignal::new(Run::new(Settings::default()));
+    // A link holds the settings and how many steps were taken; the run is replayed from them.
+    let (opened, opened_steps, link_notes) = Settings::from_query(&opening_query());
+    let settings = RwSignal::new(opened.clone());
+    let run = RwSignal::new({
+        let mut run = Run::new(opened);
+        for _ in 0..opened_steps {
+            if run.step().is_none() || run.stopped.is_some() {
+                break;
+            }
+        }
+        run
+    });
+    let query = Signal::derive(move || {
+        let steps = run.with(|r| r.steps.len());
+        settings.with(|s| s.to_query(steps))
+    });
+    follow_in_address(query);
     // How much of the viewed step is shown: 0 = none yet, 1..=5 = up to that phase.
     let phase = RwSignal::new(0usize);
     let playing = RwSignal::new(false);
@@ -263,6 +279,8 @@ pub fn GradientDescentPage() -> impl IntoView {
                 "to turn θ₀ and θ₁ to be less wrong, and moves them a little that way. Press "
                 <strong>"Next phase"</strong> " to see each part of a step, with its numbers."
             </p>
+            <LinkNotes notes=link_notes/>
+            <Share slug="gradient-descent" title="Gradient descent, one step at a time" query/>
 
             <section class="panel gd-controls">
                 <div class="settings-form">
@@ -436,13 +454,6 @@ pub fn GradientDescentPage() -> impl IntoView {
 
             <OptimiserRace/>
 
-            <section class="panel">
-                <h2>"Coming to this page"</h2>
-                <p class="notice" data-testid="gd-not-built">
-                    <strong>"Not built yet: "</strong>
-                    "the page's settings in its address, to share a run as a link."
-                </p>
-            </section>
         </article>
     }
 }

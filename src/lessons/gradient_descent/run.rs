@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::regression::{least_squares, loss, step, Point, Step};
 use crate::engine::rng::Pcg32;
+use crate::lessons::shared::url_state::{Query, QueryWriter};
+use super::csv::MAX_POINTS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Mode {
@@ -173,9 +175,86 @@ pub fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
+/// Most steps a link can ask to replay (each is recomputed when the link opens).
+pub const MAX_LINK_STEPS: usize = 2000;
+const MODES: [(&str, Mode); 3] = [("batch", Mode::Batch), ("stochastic", Mode::Stochastic), ("mini", Mode::MiniBatch)];
+
+/// The settings and the number of steps taken, as a link:
+/// `?x=0.5,1&y=1.7,1.4&t0=0&t1=0&a=0.1&m=batch&b=3&s=1&n=12`. The run itself is not stored:
+/// it is replayed from the seed, so the link restores it exactly.
+impl Settings {
+    pub fn to_query(&self, steps: usize) -> String {
+        let xs: Vec<f64> = self.points.iter().map(|p| p.0).collect();
+        let ys: Vec<f64> = self.points.iter().map(|p| p.1).collect();
+        let mode = MODES.iter().find(|(_, m)| *m == self.mode).map(|(n, _)| *n).unwrap_or("batch");
+        QueryWriter::new()
+            .numbers("x", &xs)
+            .numbers("y", &ys)
+            .number("t0", self.start[0])
+            .number("t1", self.start[1])
+            .number("a", self.learning_rate)
+            .text("m", mode)
+            .number("b", self.batch_size as f64)
+            .number("s", self.seed as f64)
+            .number("n", steps as f64)
+            .finish()
+    }
+
+    /// The settings a link describes, the steps to replay, and a note per value it replaced.
+    pub fn from_query(search: &str) -> (Settings, usize, Vec<String>) {
+        let mut q = Query::parse(search);
+        let d = Settings::default();
+        let (dx, dy): (Vec<f64>, Vec<f64>) = d.points.iter().cloned().unzip();
+        const SPAN: (f64, f64) = (-1e6, 1e6);
+        let mut xs = q.numbers("x", &dx, (0, MAX_POINTS), SPAN);
+        let mut ys = q.numbers("y", &dy, (0, MAX_POINTS), SPAN);
+        if xs.len() != ys.len() {
+            q.notes.push(format!("x has {} values but y has {}; using the default points.", xs.len(), ys.len()));
+            (xs, ys) = (dx, dy);
+        }
+        let settings = Settings {
+            points: xs.into_iter().zip(ys).collect(),
+            start: [q.number("t0", d.start[0], -1e3, 1e3), q.number("t1", d.start[1], -1e3, 1e3)],
+            learning_rate: q.number("a", d.learning_rate, LEARNING_RATE_RANGE.0, LEARNING_RATE_RANGE.1),
+            mode: q.choice("m", d.mode, &MODES),
+            batch_size: q.integer("b", d.batch_size, 1, MAX_POINTS),
+            seed: q.integer("s", d.seed as usize, 0, u32::MAX as usize) as u64,
+        };
+        let steps = q.integer("n", 0, 0, MAX_LINK_STEPS);
+        (settings, steps, q.notes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_restores_settings_and_steps() {
+        let settings = Settings {
+            points: vec![(0.5, 1.25), (-2.0, 3.0), (1.0 / 3.0, 7.0)],
+            start: [0.5, -1.5],
+            learning_rate: 0.031622776601683794,
+            mode: Mode::MiniBatch,
+            batch_size: 2,
+            seed: 99,
+        };
+        let (back, steps, notes) = Settings::from_query(&settings.to_query(17));
+        assert_eq!((back, steps), (settings, 17));
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_bad_link_keeps_what_it_can_and_says_what_it_changed() {
+        let (s, steps, notes) = Settings::from_query("x=1,2&y=3&a=50&m=adam&b=0&n=99999&s=-1");
+        assert_eq!(s.points, Settings::default().points);
+        assert_eq!(s.learning_rate, LEARNING_RATE_RANGE.1);
+        assert_eq!(s.mode, Mode::Batch);
+        assert_eq!(s.batch_size, 1);
+        assert_eq!(s.seed, 0);
+        assert_eq!(steps, MAX_LINK_STEPS);
+        assert_eq!(notes.len(), 6, "{notes:?}");
+    }
 
     #[test]
     fn n_batch_steps_equal_the_update_computed_here() {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Longest link we read, in bytes: a pasted megabyte is cut, not parsed.
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// Most numbers read from one list value.
-pub const MAX_LIST: usize = 64;
+pub const MAX_LIST: usize = 256;
 
 /// A link's query, read field by field.
 #[derive(Debug, Default)]
