@@ -33,6 +33,16 @@ pub enum GeneratorLoss {
     Minimax,
 }
 
+/// How D's two batches become Adam steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiscriminatorSteps {
+    /// One step after the real batch and another after the fake batch (as Keras GAN examples do).
+    OnePerBatch,
+    /// The real batch's gradient is kept and the fake batch's added to it; one step for both
+    /// (as the PyTorch DCGAN tutorial does).
+    OneForBoth,
+}
+
 /// What the learner chooses. Defaults are the known-good configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -49,6 +59,7 @@ pub struct Settings {
     pub beta1: f32,
     pub batch_size: usize,
     pub generator_loss: GeneratorLoss,
+    pub discriminator_steps: DiscriminatorSteps,
     pub seed: u64,
 }
 
@@ -64,6 +75,7 @@ impl Default for Settings {
             beta1: 0.5,
             batch_size: 64,
             generator_loss: GeneratorLoss::NonSaturating,
+            discriminator_steps: DiscriminatorSteps::OneForBoth,
             seed: 1,
         }
     }

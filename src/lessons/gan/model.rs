@@ -1,14 +1,15 @@
 //! The two networks and the three phases of one training iteration, each a function of its
 //! own so the page can run them one at a time:
 //!
-//! 1. `train_discriminator_on_real`: D sees a batch of real digits labelled 1, one Adam step.
-//! 2. `train_discriminator_on_fake`: D sees a batch of G's images labelled 0, one Adam step.
+//! 1. `train_discriminator_on_real`: D sees a batch of real digits labelled 1.
+//! 2. `train_discriminator_on_fake`: D sees a batch of G's images labelled 0.
 //! 3. `train_generator`: G draws a batch, D (frozen) scores it, G takes one Adam step so that
 //!    D scores its images higher. The gradient of D's loss flows back through D's layers into
 //!    G's image, then through G.
 //!
-//! D therefore takes two Adam steps per iteration, one per kind of batch, as the widely used
-//! Keras GAN examples do (`train_on_batch(real)`, then `train_on_batch(fake)`).
+//! D takes one Adam step for both of its batches (the gradients add up), as the PyTorch DCGAN
+//! tutorial does, or one step after each batch, as Keras GAN examples do: see
+//! [`DiscriminatorSteps`].
 
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 use crate::engine::init::Init;
@@ -18,7 +19,7 @@ use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
 use crate::engine::{Backend, Tensor};
 
-use super::{GeneratorLoss, Settings};
+use super::{DiscriminatorSteps, GeneratorLoss, Settings};
 
 /// Which phase of an iteration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +73,8 @@ pub struct Gan<B: Backend> {
     pub iterations: u32,
     /// The phase a "next phase" button would run.
     pub next_phase: Phase,
+    /// D's gradients hold the real batch's share, waiting for the fake batch (`OneForBoth`).
+    real_gradient_waiting: bool,
 }
 
 /// A stack of dense layers initialised as PyTorch's `nn.Linear` is (weights U(±1/√fan_in)),
@@ -124,6 +127,7 @@ impl<B: Backend> Gan<B> {
             epoch: 0,
             iterations: 0,
             next_phase: Phase::DiscriminatorOnReal,
+            real_gradient_waiting: false,
             settings,
         }
     }
@@ -172,14 +176,22 @@ impl<B: Backend> Gan<B> {
         read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
     }
 
-    /// One Adam step of D on `images` with the same label for all of them.
+    /// D's loss on `images`, all with the same label, and its gradient; then an Adam step,
+    /// except after a real batch when both batches share one step (`OneForBoth`).
     fn train_discriminator(&mut self, phase: Phase, images: Vec<f32>, label: f32) -> PhaseReport {
         let x = self.tensor(&images, self.batch(), IMAGE_PIXELS);
-        self.discriminator_adam.zero_grad(&self.discriminator_parameters);
+        let shared = self.settings.discriminator_steps == DiscriminatorSteps::OneForBoth;
+        // Keep the real batch's gradient only when the fake batch comes straight after it.
+        if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
+            self.discriminator_adam.zero_grad(&self.discriminator_parameters);
+        }
         let logits = self.discriminator.forward(&x);
         let loss = logits.binary_cross_entropy_with_logits(&self.labels(label));
         loss.backward();
-        self.discriminator_adam.step(&self.discriminator_parameters);
+        self.real_gradient_waiting = shared && phase == Phase::DiscriminatorOnReal;
+        if !self.real_gradient_waiting {
+            self.discriminator_adam.step(&self.discriminator_parameters);
+        }
         let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
         PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
     }
@@ -202,6 +214,7 @@ impl<B: Backend> Gan<B> {
 
     /// Phase 3: one Adam step of G on the chosen generator loss; D does not change.
     pub fn train_generator(&mut self) -> PhaseReport {
+        self.real_gradient_waiting = false;
         let (n, latent) = (self.batch(), self.settings.latent);
         let z = noise(&mut self.rng, n, latent);
         let z = self.tensor(&z, n, latent);

@@ -8,7 +8,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use super::formulas::{discriminator_objective, general, with_numbers};
 use super::model::{Phase, PhaseReport};
 use super::pictures::grey;
-use super::Settings;
+use super::{DiscriminatorSteps, Settings};
 use crate::app::widgets::Math;
 use crate::data::mnist::IMAGE_PIXELS;
 use crate::lessons::shared::numbers::fixed;
@@ -16,14 +16,30 @@ use crate::lessons::shared::numbers::fixed;
 /// Images shown per phase (of the batch's 64).
 const SHOWN: usize = 16;
 
-const PHASES: [(Phase, &str, &str, &str); 3] = [
-    (Phase::DiscriminatorOnReal, "gan-step-real", "Train D on a real batch",
-     "D sees 64 real digits, all labelled “real” (1). Its loss is small when it gives them probabilities near 1; one Adam step pushes D(x) up."),
-    (Phase::DiscriminatorOnFake, "gan-step-fake", "Train D on a fake batch",
-     "G draws 64 images from fresh noise, labelled “fake” (0). G does not change here; one Adam step of D pushes D(G(z)) down."),
-    (Phase::Generator, "gan-step-generator", "Train G",
-     "G draws 64 images; D, frozen, scores them. The loss's gradient flows back through D's layers into the pixels and on through G; one Adam step of G makes D score its images higher."),
+const PHASES: [(Phase, &str, &str); 3] = [
+    (Phase::DiscriminatorOnReal, "gan-step-real", "Train D on a real batch"),
+    (Phase::DiscriminatorOnFake, "gan-step-fake", "Train D on a fake batch"),
+    (Phase::Generator, "gan-step-generator", "Train G"),
 ];
+
+/// What a phase does, in words; D's phases depend on when D takes its Adam step.
+fn explanation(phase: Phase, steps: DiscriminatorSteps) -> &'static str {
+    match (phase, steps) {
+        (Phase::DiscriminatorOnReal, DiscriminatorSteps::OneForBoth) =>
+            "D sees 64 real digits, all labelled “real” (1). Its loss is small when it gives them probabilities near 1. \
+             The gradient of this loss is kept, not used yet: D takes one Adam step for both of its batches, after the fake one.",
+        (Phase::DiscriminatorOnReal, DiscriminatorSteps::OnePerBatch) =>
+            "D sees 64 real digits, all labelled “real” (1). Its loss is small when it gives them probabilities near 1; one Adam step pushes D(x) up.",
+        (Phase::DiscriminatorOnFake, DiscriminatorSteps::OneForBoth) =>
+            "G draws 64 images from fresh noise, labelled “fake” (0); G does not change here. This gradient is added to the real batch's, \
+             and D takes one Adam step: D(x) goes up and D(G(z)) goes down.",
+        (Phase::DiscriminatorOnFake, DiscriminatorSteps::OnePerBatch) =>
+            "G draws 64 images from fresh noise, labelled “fake” (0). G does not change here; one Adam step of D pushes D(G(z)) down.",
+        (Phase::Generator, _) =>
+            "G draws 64 images; D, frozen, scores them. The loss's gradient flows back through D's layers into the pixels and on through G; \
+             one Adam step of G makes D score its images higher.",
+    }
+}
 
 fn phase_name(phase: Phase) -> &'static str {
     PHASES.iter().find(|p| p.0 == phase).map(|p| p.2).unwrap_or("")
@@ -65,13 +81,13 @@ pub fn StepThrough(
                 "this batch's numbers. The highlighted button is the phase a normal iteration runs next; you may press any."
             </p>
             <div class="button-row">
-                {PHASES.iter().map(|&(phase, testid, label, _)| view! {
+                {PHASES.iter().map(|&(phase, testid, label)| view! {
                     <button data-testid=testid class:primary=move || next.get() == phase disabled=move || !ready.get()
                         on:click=move |_| on_step.run(phase)>{label}</button>
                 }).collect_view()}
             </div>
             {move || report.get().map(|r| {
-                let explanation = PHASES.iter().find(|p| p.0 == r.phase).map(|p| p.3).unwrap_or("");
+                let explanation = explanation(r.phase, settings.with(|s| s.discriminator_steps));
                 let scores_attr = serde_json::to_string(&r.scores).unwrap_or_default();
                 let (real_loss, fake_loss) = last_losses.get();
                 let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).zip(&r.scores).take(SHOWN).map(|(i, &s)| (i.to_vec(), s)).collect();

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{GeneratorLoss, Settings, PRESETS};
+use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
 
 /// The form's text, parsed only on Apply so a half-typed number is not an error yet.
 #[derive(Clone, PartialEq)]
@@ -13,6 +13,7 @@ struct Form {
     batch: String,
     seed: String,
     loss: GeneratorLoss,
+    steps: DiscriminatorSteps,
 }
 
 impl Form {
@@ -23,6 +24,7 @@ impl Form {
             batch: s.batch_size.to_string(),
             seed: s.seed.to_string(),
             loss: s.generator_loss,
+            steps: s.discriminator_steps,
         }
     }
 
@@ -34,6 +36,7 @@ impl Form {
             batch_size: self.batch.trim().parse().map_err(|_| format!("“{}” is not a whole number of images", self.batch))?,
             seed: self.seed.trim().parse().map_err(|_| format!("“{}” is not a seed (a whole number from 0)", self.seed))?,
             generator_loss: self.loss,
+            discriminator_steps: self.steps,
             ..base.clone()
         };
         settings.check()?;
@@ -82,6 +85,13 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                     <select data-testid="gan-loss" on:change=move |ev| form.update(|f| f.loss = if event_target_value(&ev) == "minimax" { GeneratorLoss::Minimax } else { GeneratorLoss::NonSaturating })>
                         <option value="non-saturating" selected=move || form.with(|f| f.loss == GeneratorLoss::NonSaturating)>"non-saturating: −E[log D(G(z))]"</option>
                         <option value="minimax" selected=move || form.with(|f| f.loss == GeneratorLoss::Minimax)>"minimax: E[log(1 − D(G(z)))]"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field-label">"D's Adam steps"</span>
+                    <select data-testid="gan-d-steps" on:change=move |ev| form.update(|f| f.steps = if event_target_value(&ev) == "per-batch" { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth })>
+                        <option value="one-for-both" selected=move || form.with(|f| f.steps == DiscriminatorSteps::OneForBoth)>"one step for real + fake"</option>
+                        <option value="per-batch" selected=move || form.with(|f| f.steps == DiscriminatorSteps::OnePerBatch)>"one step after each batch"</option>
                     </select>
                 </label>
                 {text("G's learning rate", "gan-g-rate", |f| f.generator_rate.clone(), |f, v| f.generator_rate = v)}

@@ -76,6 +76,26 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
 }
 
 #[test]
+fn d_takes_one_step_per_batch_or_one_for_both_as_chosen() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    for (steps, moves_after_real) in [(DiscriminatorSteps::OnePerBatch, true), (DiscriminatorSteps::OneForBoth, false)] {
+        let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..tiny_settings() }, set.count);
+        let before = host_layers(&gan.discriminator)[0].weights.clone();
+        gan.train_discriminator_on_real(&set);
+        let after_real = host_layers(&gan.discriminator)[0].weights.clone();
+        assert_eq!(after_real != before, moves_after_real, "{steps:?}");
+        gan.train_discriminator_on_fake();
+        assert_ne!(host_layers(&gan.discriminator)[0].weights, after_real, "{steps:?}: D steps after the fake batch");
+        // Adam's first step moves each weight by at most the learning rate (|m̂/√v̂| = 1); a second
+        // one with β₁ = 0.5 by at most √2·‖(1/3, 2/3)‖ = 1.054 times it (Cauchy–Schwarz).
+        let largest = host_layers(&gan.discriminator)[0].weights.iter().zip(&before).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let most = if moves_after_real { 2.054 } else { 1.0 } * 2e-4;
+        assert!(largest <= most * 1.001 && largest > 2e-4 * 0.9, "{steps:?}: largest move {largest}");
+    }
+}
+
+#[test]
 fn a_seeded_run_repeats_exactly_and_another_seed_differs() {
     let cpu = CpuBackend::new();
     let set = tiny_set();
@@ -159,7 +179,8 @@ fn measure_speed_and_quality_on_real_mnist() {
     for _ in 0..938 {
         classifier.step(&train);
     }
-    let mut gan = Gan::new(&cpu, Settings::default(), train.count);
+    let steps = if std::env::var("GAN_D_STEPS").as_deref() == Ok("per_batch") { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth };
+    let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..Settings::default() }, train.count);
     let judge_noise = noise(&mut Pcg32::new(1, 2), 1000, 100);
     let start = std::time::Instant::now();
     let iterations: u32 = std::env::var("GAN_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
