@@ -27,7 +27,7 @@ fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f
     let font = (13.0 * ratio) as i32;
     let Ok(mut chart) = ChartBuilder::on(&area)
         .margin((10.0 * ratio) as i32)
-        .x_label_area_size((30.0 * ratio) as i32)
+        .x_label_area_size((40.0 * ratio) as i32)
         .y_label_area_size((48.0 * ratio) as i32)
         .build_cartesian_2d(0.0..last, y.clone())
     else {
@@ -63,7 +63,9 @@ fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f
 
 pub fn draw_losses(area: Area, ratio: f64, points: &[CurvePoint]) {
     let top = points.iter().map(|p| p.d_loss.max(p.g_loss)).filter(|v| v.is_finite()).fold(2.0f64, f64::max).min(8.0);
-    draw_pair(area, ratio, points, 0.0..top, "loss", [("D loss (real + fake)", "--accent", |p| p.d_loss), ("G loss", "--second", |p| p.g_loss)]);
+    // The minimax generator loss, E[log(1 − D(G(z)))], is negative.
+    let bottom = points.iter().map(|p| p.g_loss).filter(|v| v.is_finite()).fold(0.0f64, f64::min).max(-8.0);
+    draw_pair(area, ratio, points, bottom..top, "loss", [("D loss (real + fake)", "--accent", |p| p.d_loss), ("G loss", "--second", |p| p.g_loss)]);
 }
 
 pub fn draw_scores(area: Area, ratio: f64, points: &[CurvePoint]) {
@@ -80,7 +82,7 @@ pub fn draw_histogram(area: Area, ratio: f64, counts: &[usize; 10]) {
     let font = (13.0 * ratio) as i32;
     let Ok(mut chart) = ChartBuilder::on(&area)
         .margin((10.0 * ratio) as i32)
-        .x_label_area_size((30.0 * ratio) as i32)
+        .x_label_area_size((40.0 * ratio) as i32)
         .y_label_area_size((48.0 * ratio) as i32)
         .build_cartesian_2d(-0.5f64..9.5f64, 0.0..top)
     else {

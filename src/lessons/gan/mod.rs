@@ -4,6 +4,7 @@
 
 pub mod formulas;
 pub mod judge;
+pub mod latent;
 pub mod model;
 pub mod pictures;
 #[cfg(test)]
@@ -17,6 +18,8 @@ mod charts;
 mod grid_view;
 #[cfg(target_arch = "wasm32")]
 mod judge_view;
+#[cfg(target_arch = "wasm32")]
+mod latent_view;
 #[cfg(target_arch = "wasm32")]
 mod phases_view;
 #[cfg(target_arch = "wasm32")]
@@ -91,7 +94,7 @@ pub struct Preset {
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "Known good",
-        watch_for: "The issue's configuration: blobs by step 200, digit shapes by step 1,000, D(x) and D(G(z)) hovering apart but neither at 0 or 1.",
+        watch_for: "The issue's configuration: round blobs within a few hundred iterations, rough digit shapes after a few thousand; mean D(x) and D(G(z)) stay apart but neither reaches 0 or 1.",
         apply: |s| Settings { seed: s.seed, ..Settings::default() },
     },
     Preset {

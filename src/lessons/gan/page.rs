@@ -200,6 +200,9 @@ pub fn GanPage() -> impl IntoView {
             let cell = run.get_value();
             let mut sums = Sums::default();
             let mut last_grid = now();
+            // Speed counts the GAN's own phases only (not the background classifier or the
+            // judge), averaged since Train was pressed.
+            let (mut gan_milliseconds, mut gan_iterations) = (0.0f64, 0u32);
             while running.get_untracked() {
                 let slice_start = now();
                 let mut done = 0u32;
@@ -210,7 +213,9 @@ pub fn GanPage() -> impl IntoView {
                     loop {
                         judge.get_value().borrow_mut().train_a_little(&sets, judging);
                         let phase = r.gan.next_phase;
+                        let phase_start = now();
                         let report = r.gan.run_phase(phase, &sets.train);
+                        gan_milliseconds += now() - phase_start;
                         if !report.loss.is_finite() {
                             stop_for(report.loss, phase, r.gan.iterations);
                             break;
@@ -249,9 +254,9 @@ pub fn GanPage() -> impl IntoView {
                 }
                 let seconds = (now() - slice_start) / 1000.0;
                 training_seconds.update(|t| *t += seconds);
-                if seconds > 0.0 && done > 0 {
-                    let rate = done as f64 / seconds;
-                    speed.update(|s| *s = if *s == 0.0 { rate } else { 0.95 * *s + 0.05 * rate });
+                gan_iterations += done;
+                if gan_milliseconds > 0.0 && gan_iterations > 0 {
+                    speed.set(gan_iterations as f64 / (gan_milliseconds / 1000.0));
                 }
                 if judge_due || judge.get_value().borrow().just_became_ready() {
                     judge_now();
@@ -354,7 +359,7 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"iterations"</span><span class="stat-value" data-testid="gan-iterations">{move || iterations.get()}</span>
                             <span class="stat-note">{move || format!("epoch {} of the 60,000 digits", epoch.get() + 1)}</span></div>
                         <div class="stat"><span class="stat-label">"iterations per second"</span><span class="stat-value" data-testid="gan-speed">{move || fixed(speed.get(), 1)}</span>
-                            <span class="stat-note">"3 phases each"</span></div>
+                            <span class="stat-note">"3 phases each; the two networks only"</span></div>
                         <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="gan-time">{move || format!("{} s", fixed(training_seconds.get(), 0))}</span></div>
                         <div class="stat"><span class="stat-label">"mean D(x)"</span><span class="stat-value" data-testid="gan-real-score">{move || latest().map(|p| fixed(p.real, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that real digits are real"</span></div>
@@ -369,13 +374,13 @@ pub fn GanPage() -> impl IntoView {
                 </section>
             </div>
             <super::phases_view::StepThrough report=phase_report next=next_phase last_losses settings ready on_step=Callback::new(step_phase)/>
+            <super::latent_view::LatentSpace run redraw=grid seed=Signal::derive(move || settings.with(|s| s.seed))/>
             <JudgePanel judging verdicts training_seconds ready on_judge=Callback::new(move |_| judge_now())/>
             <SettingsPanel settings on_apply=Callback::new(move |_| reset())/>
             <section class="panel">
                 <h2>"Coming to this page"</h2>
                 <p class="notice" data-testid="gan-not-built">
                     <strong>"Not built yet: "</strong>
-                    "exploring the latent space (walking between two noise vectors, sliders along random directions), "
                     "a conditional GAN where you pick the digit, and training on WebGPU. "
                     "Today both networks train on your CPU (WebAssembly SIMD), on this page's thread, one phase at a time between frames."
                 </p>
