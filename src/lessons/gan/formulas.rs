@@ -30,9 +30,12 @@ pub fn with_numbers(report: &PhaseReport, loss: GeneratorLoss) -> String {
 }
 
 /// D's objective, which it maximises: E[log D(x)] + E[log(1 − D(G(z)))] = −(L_real + L_fake).
+pub const DISCRIMINATOR_OBJECTIVE: &str = r"\mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))]";
+
+/// The objective's value from D's two latest losses (on its own line, so a phone fits it).
 pub fn discriminator_objective(real_loss: f64, fake_loss: f64) -> String {
     format!(
-        r"\mathbb{{E}}[\log D(x)] + \mathbb{{E}}[\log(1 - D(G(z)))] = ({}) + ({}) = {}",
+        r"= ({}) + ({}) = {}",
         fixed_ascii(-real_loss, 4),
         fixed_ascii(-fake_loss, 4),
         fixed_ascii(-(real_loss + fake_loss), 4)
@@ -55,7 +58,7 @@ mod tests {
         let g = PhaseReport { phase: Phase::Generator, ..fake.clone() };
         assert!(with_numbers(&g, GeneratorLoss::Minimax).starts_with(r"L_G = \frac{1}{3}\left((-0.693) + (-1.386)"));
         assert!(with_numbers(&g, GeneratorLoss::NonSaturating).starts_with(r"L_G = -\frac{1}{3}\left((-0.693) + (-0.288)"));
-        assert_eq!(discriminator_objective(0.5, 0.25), r"\mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))] = (-0.5000) + (-0.2500) = -0.7500");
+        assert_eq!(discriminator_objective(0.5, 0.25), "= (-0.5000) + (-0.2500) = -0.7500");
         for phase in [Phase::DiscriminatorOnReal, Phase::DiscriminatorOnFake, Phase::Generator] {
             for loss in [GeneratorLoss::NonSaturating, GeneratorLoss::Minimax] {
                 mathml(general(phase, loss), Layout::Block).unwrap();
@@ -63,5 +66,6 @@ mod tests {
             }
         }
         mathml(&discriminator_objective(0.5, 0.25), Layout::Block).unwrap();
+        mathml(DISCRIMINATOR_OBJECTIVE, Layout::Block).unwrap();
     }
 }

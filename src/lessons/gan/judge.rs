@@ -2,7 +2,7 @@
 //! digits come out, and how sure the classifier is, tells whether G draws all ten digits
 //! clearly or has collapsed onto a few.
 
-use crate::data::mnist::{CLASSES, IMAGE_PIXELS};
+use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
 use crate::engine::layers::Sequential;
 use crate::engine::poll::now_or_never;
 use crate::engine::{Backend, Tensor};
@@ -61,6 +61,21 @@ pub fn judge_images<B: Backend>(classifier: &Sequential<B>, images: &[f32]) -> V
     Verdict::from_logits(&now_or_never(logits.to_vec()).expect("the judge runs on a synchronous backend"))
 }
 
+/// Share of the first `count` images of `set` (intensities in [0, 1]) the classifier reads as
+/// their label: how far the judge itself can be trusted.
+pub fn accuracy<B: Backend>(classifier: &Sequential<B>, set: &MnistSet, count: usize) -> f64 {
+    let count = count.min(set.count);
+    let Some(crate::engine::layers::Layer::Dense(first)) = classifier.layers.first() else { return 0.0 };
+    let pixels: Vec<f32> = (0..count).flat_map(|i| set.image_f32(i)).collect();
+    let x = Tensor::from_values(first.weights.backend(), &pixels, &[count, IMAGE_PIXELS]);
+    let logits = now_or_never(classifier.predict(&x).to_vec()).unwrap_or_default();
+    let correct = logits.chunks_exact(CLASSES).enumerate().filter(|(i, row)| {
+        let best = row.iter().enumerate().fold(0, |b, (j, &v)| if v > row[b] { j } else { b });
+        best == set.label(*i) as usize
+    });
+    correct.count() as f64 / count.max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +109,22 @@ mod tests {
         counts[3] = 30; // 30 of 966 images: 3.1%
         let collapsed = Verdict { counts, mean_confidence: 0.9 };
         assert!(collapsed.smallest_share() < 0.04 && !collapsed.meets_target());
+    }
+
+    #[test]
+    fn accuracy_counts_images_read_as_their_label() {
+        // Logit k = 0.01·k·Σ intensities: a blank image reads as 0 (ties go to the first), a
+        // bright one as 9. Labels 0, 9, 3, 9: the first, second and fourth are right, 3 of 4.
+        let cpu = CpuBackend::new();
+        let model = Sequential::mlp(&cpu, &[IMAGE_PIXELS, CLASSES], Activation::Relu, &mut Pcg32::from_seed(0));
+        let Layer::Dense(d) = &model.layers[0];
+        d.weights.set_values(&(0..IMAGE_PIXELS * CLASSES).map(|k| (k % CLASSES) as f32 * 0.01).collect::<Vec<_>>());
+        let mut images = vec![0u8; 4 * IMAGE_PIXELS];
+        images[IMAGE_PIXELS..2 * IMAGE_PIXELS].fill(255);
+        images[3 * IMAGE_PIXELS..].fill(255);
+        let set = MnistSet { images, labels: vec![0, 9, 3, 9], count: 4 };
+        assert_eq!(accuracy(&model, &set, 4), 0.75);
+        assert_eq!(accuracy(&model, &set, 2), 1.0);
     }
 
     #[test]

@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 
 use super::charts::draw_histogram;
-use super::judge::{judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
+use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
 use super::model::Gan;
 use super::page::{Sets, JUDGED_SAMPLES, JUDGE_EVERY};
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
 use crate::engine::layers::Sequential;
-use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 use crate::lessons::mnist::trainer::Trainer;
 use crate::lessons::shared::numbers::fixed;
@@ -48,23 +47,11 @@ fn kept_classifier() -> Option<Sequential<CpuBackend>> {
     Some(model)
 }
 
-/// Share of the first `ACCURACY_IMAGES` test digits the classifier reads correctly.
-fn accuracy(model: &Sequential<CpuBackend>, test: &MnistSet) -> f64 {
-    let pixels: Vec<f32> = (0..ACCURACY_IMAGES).flat_map(|i| test.image_f32(i)).collect();
-    let x = crate::engine::Tensor::from_values(&CpuBackend::new(), &pixels, &[ACCURACY_IMAGES, 784]);
-    let logits = now_or_never(model.predict(&x).to_vec()).unwrap_or_default();
-    let correct = logits.chunks_exact(10).enumerate().filter(|(i, row)| {
-        let best = row.iter().enumerate().fold(0, |b, (j, &v)| if v > row[b] { j } else { b });
-        best == test.label(*i) as usize
-    });
-    correct.count() as f64 / ACCURACY_IMAGES as f64
-}
-
 impl JudgeState {
     /// Takes the kept classifier, or starts training one.
     pub fn start(&mut self, test: &MnistSet, judging: RwSignal<Judging>) {
         if let Some(model) = kept_classifier() {
-            judging.set(Judging::Ready { origin: "the classifier you kept in the Digits lesson", accuracy: accuracy(&model, test) });
+            judging.set(Judging::Ready { origin: "the classifier you kept in the Digits lesson", accuracy: accuracy(&model, test, ACCURACY_IMAGES) });
             self.model = Some(model);
             self.fresh.set(true);
         } else {
@@ -83,7 +70,7 @@ impl JudgeState {
         }
         if steps >= CLASSIFIER_STEPS {
             let model = self.trainer.take().unwrap().model;
-            judging.set(Judging::Ready { origin: "a classifier trained on this page (one epoch of the Digits lesson's network)", accuracy: accuracy(&model, &sets.test) });
+            judging.set(Judging::Ready { origin: "a classifier trained on this page (one epoch of the Digits lesson's network)", accuracy: accuracy(&model, &sets.test, ACCURACY_IMAGES) });
             self.model = Some(model);
             self.fresh.set(true);
         }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::formulas::{discriminator_objective, general, with_numbers};
+use super::formulas::{discriminator_objective, general, with_numbers, DISCRIMINATOR_OBJECTIVE};
 use super::model::{Phase, PhaseReport};
 use super::pictures::grey;
 use super::{DiscriminatorSteps, Settings};
@@ -106,6 +106,7 @@ pub fn StepThrough(
                         {(r.phase != Phase::Generator).then(|| match (real_loss, fake_loss) {
                             (Some(a), Some(b)) => view! {
                                 <p>"D maximises its objective, the negative of its two losses added:"</p>
+                                <Math block=true tex=DISCRIMINATOR_OBJECTIVE.to_string()/>
                                 <Math block=true tex=discriminator_objective(a, b)/>
                             }.into_any(),
                             _ => view! { <p class="muted">"Run both D phases to see D's whole objective, E[log D(x)] + E[log(1 − D(G(z)))]."</p> }.into_any(),
