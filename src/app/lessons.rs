@@ -74,7 +74,7 @@ pub const LESSONS: &[Lesson] = &[
             "Walk through the latent space between two noise vectors.",
             "Let the digit classifier judge the digits, and watch for mode collapse.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "text",

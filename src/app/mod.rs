@@ -94,6 +94,7 @@ fn LessonPage() -> impl IntoView {
                 view! { <crate::lessons::gradient_descent::page::GradientDescentPage/> }.into_any()
             }
             Some(lesson) if lesson.slug == "mnist" => view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
+            Some(lesson) if lesson.slug == "gan" => view! { <crate::lessons::gan::page::GanPage/> }.into_any(),
             Some(lesson) if lesson.slug == "functions" => {
                 view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
             }

@@ -3,6 +3,7 @@
 //! view, is compiled only into the wasm build (`page.rs`, behind `cfg(target_arch = "wasm32")`).
 
 pub mod functions;
+pub mod gan;
 pub mod gradient_descent;
 pub mod information;
 pub mod mnist;

@@ -1,0 +1,154 @@
+//! The judge panel: where the digit classifier comes from (kept by the MNIST lesson, or trained
+//! here in the background while the GAN trains), and what it reads in 1,000 generated samples.
+
+use leptos::prelude::*;
+
+use super::charts::draw_histogram;
+use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
+use super::model::Gan;
+use super::page::{Sets, JUDGED_SAMPLES, JUDGE_EVERY};
+use crate::app::widgets::Chart;
+use crate::data::mnist::MnistSet;
+use crate::engine::layers::Sequential;
+use crate::engine::CpuBackend;
+use crate::lessons::mnist::trainer::Trainer;
+use crate::lessons::shared::numbers::fixed;
+
+/// Where the MNIST lesson keeps its model (base64 of the `.safetensors` bytes); the same key
+/// as its `save_view::STORAGE_KEY`.
+const MNIST_STORAGE_KEY: &str = "stepwise-mnist-model";
+/// One epoch of the MNIST lesson's default network (784-500-10, Adam, batch 64): about 97% on
+/// the test digits, plenty for telling digits apart.
+const CLASSIFIER_STEPS: u32 = 938;
+/// Test images the judge's accuracy is measured on.
+const ACCURACY_IMAGES: usize = 1000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Judging {
+    Waiting,
+    Training { steps: u32 },
+    Ready { origin: &'static str, accuracy: f64 },
+}
+
+#[derive(Default)]
+pub struct JudgeState {
+    model: Option<Sequential<CpuBackend>>,
+    trainer: Option<Trainer<CpuBackend>>,
+    fresh: std::cell::Cell<bool>,
+}
+
+/// The classifier the MNIST lesson kept in this browser, if any and if it reads digits.
+fn kept_classifier() -> Option<Sequential<CpuBackend>> {
+    let text = web_sys::window()?.local_storage().ok()??.get_item(MNIST_STORAGE_KEY).ok()??;
+    let binary = web_sys::window()?.atob(&text).ok()?;
+    let bytes: Option<Vec<u8>> = binary.chars().map(|c| u8::try_from(c as u32).ok()).collect();
+    let model = Sequential::from_safetensors(&CpuBackend::new(), &bytes?).ok()?;
+    crate::lessons::mnist::Settings::default().for_model(&model.specs()).ok()?;
+    Some(model)
+}
+
+impl JudgeState {
+    /// Takes the kept classifier, or starts training one.
+    pub fn start(&mut self, test: &MnistSet, judging: RwSignal<Judging>) {
+        if let Some(model) = kept_classifier() {
+            judging.set(Judging::Ready { origin: "the classifier you kept in the Digits lesson", accuracy: accuracy(&model, test, ACCURACY_IMAGES) });
+            self.model = Some(model);
+            self.fresh.set(true);
+        } else {
+            self.trainer = Some(Trainer::new(&CpuBackend::new(), crate::lessons::mnist::Settings::default(), 60_000));
+            judging.set(Judging::Training { steps: 0 });
+        }
+    }
+
+    /// One step of the background classifier, while it still needs training.
+    pub fn train_a_little(&mut self, sets: &Sets, judging: RwSignal<Judging>) {
+        let Some(trainer) = self.trainer.as_mut() else { return };
+        trainer.step(&sets.train);
+        let steps = trainer.steps();
+        if steps % 50 == 0 {
+            judging.set(Judging::Training { steps });
+        }
+        if steps >= CLASSIFIER_STEPS {
+            let model = self.trainer.take().unwrap().model;
+            judging.set(Judging::Ready { origin: "a classifier trained on this page (one epoch of the Digits lesson's network)", accuracy: accuracy(&model, &sets.test, ACCURACY_IMAGES) });
+            self.model = Some(model);
+            self.fresh.set(true);
+        }
+    }
+
+    /// True once, right after the classifier became ready (so the loop judges at once).
+    pub fn just_became_ready(&self) -> bool {
+        self.fresh.replace(false)
+    }
+
+    pub fn judge(&self, gan: &Gan<CpuBackend>, noise: &[f32]) -> Option<Verdict> {
+        Some(judge_images(self.model.as_ref()?, &gan.generate(noise)))
+    }
+}
+
+#[component]
+pub fn JudgePanel(
+    judging: RwSignal<Judging>,
+    verdicts: RwSignal<Vec<(u32, f64, Verdict)>>,
+    training_seconds: RwSignal<f64>,
+    ready: Signal<bool>,
+    on_judge: Callback<()>,
+) -> impl IntoView {
+    let latest = move || verdicts.with(|v| v.last().cloned());
+    let first_success = move || verdicts.with(|v| v.iter().find(|(_, _, verdict)| verdict.meets_target()).map(|(i, s, _)| (*i, *s)));
+    let _ = training_seconds;
+    view! {
+        <section class="panel gan-judge" data-testid="gan-judge">
+            <h2>"Judge the digits"</h2>
+            <p class="muted">
+                {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
+                "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
+                "(mode collapse), the bars below show it at once."
+            </p>
+            <p data-testid="gan-judge-status">
+                {move || match judging.get() {
+                    Judging::Waiting => "The classifier starts once the digits have downloaded.".to_string(),
+                    Judging::Training { steps } => format!(
+                        "No classifier was kept by the Digits lesson in this browser, so one is training in the background while the GAN trains: step {steps} of {CLASSIFIER_STEPS}."
+                    ),
+                    Judging::Ready { origin, accuracy } => format!("The judge is {origin}; it reads {}% of {ACCURACY_IMAGES} real test digits correctly.", fixed(100.0 * accuracy, 1)),
+                }}
+            </p>
+            {move || match latest() {
+                None => view! { <p class="muted" data-testid="gan-judge-empty">"No verdict yet."</p> }.into_any(),
+                Some((iteration, seconds, verdict)) => {
+                    let share = verdict.smallest_share();
+                    let counts = verdict.counts;
+                    view! {
+                        <div class="stat-row">
+                            <div class="stat"><span class="stat-label">"mean top-class confidence"</span>
+                                <span class="stat-value" data-testid="gan-judge-confidence">{fixed(verdict.mean_confidence, 3)}</span>
+                                <span class="stat-note">{format!("target ≥ {}", fixed(TARGET_CONFIDENCE, 1))}</span></div>
+                            <div class="stat"><span class="stat-label">"rarest digit"</span>
+                                <span class="stat-value" data-testid="gan-judge-rarest">{format!("{}%", fixed(100.0 * share, 1))}</span>
+                                <span class="stat-note">{format!("target ≥ {}% for every digit", fixed(100.0 * TARGET_SHARE, 0))}</span></div>
+                            <div class="stat"><span class="stat-label">"judged at"</span>
+                                <span class="stat-value" data-testid="gan-judge-iteration">{iteration}</span>
+                                <span class="stat-note">{format!("iterations, after {} s of training", fixed(seconds, 0))}</span></div>
+                        </div>
+                        <Chart label=Signal::derive(move || "Which digits the classifier sees in 1,000 generated images".to_string()) testid="gan-judge-histogram" aspect=0.35
+                            draw=move |area, ratio| draw_histogram(area, ratio, &counts)/>
+                        <table class="gan-counts" data-testid="gan-judge-counts">
+                            <thead><tr><th>"digit"</th>{(0..10).map(|d| view! { <th>{d}</th> }).collect_view()}</tr></thead>
+                            <tbody><tr><th>"images"</th>{counts.iter().map(|c| view! { <td>{*c}</td> }).collect_view()}</tr></tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+            <p data-testid="gan-judge-target">
+                {move || match first_success() {
+                    Some((i, s)) => format!("Target reached at iteration {i}, after {} s of training: mean confidence ≥ 0.8 and every digit at least 4% of the samples.", fixed(s, 0)),
+                    None => "Target (mean confidence ≥ 0.8, every digit ≥ 4%) not reached yet.".to_string(),
+                }}
+            </p>
+            <div class="button-row">
+                <button data-testid="gan-judge-now" on:click=move |_| on_judge.run(()) disabled=move || !ready.get() || !matches!(judging.get(), Judging::Ready { .. })>"Judge now"</button>
+            </div>
+        </section>
+    }
+}

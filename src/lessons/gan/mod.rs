@@ -1,0 +1,192 @@
+//! `/gan`: a generator learns to draw MNIST digits while a discriminator learns to tell them
+//! from real ones. The settings, the model and its three training phases, and the judge are
+//! plain Rust, tested natively; the page (`page.rs`) drives them in the browser.
+
+pub mod formulas;
+pub mod judge;
+pub mod latent;
+pub mod model;
+pub mod pictures;
+#[cfg(test)]
+mod reference;
+
+#[cfg(target_arch = "wasm32")]
+pub mod page;
+#[cfg(target_arch = "wasm32")]
+mod charts;
+#[cfg(target_arch = "wasm32")]
+mod grid_view;
+#[cfg(target_arch = "wasm32")]
+mod judge_view;
+#[cfg(target_arch = "wasm32")]
+mod latent_view;
+#[cfg(target_arch = "wasm32")]
+mod phases_view;
+#[cfg(target_arch = "wasm32")]
+mod settings_view;
+
+use serde::{Deserialize, Serialize};
+
+/// What the generator minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GeneratorLoss {
+    /// `−E[log D(G(z))]`: strong gradients while D easily spots fakes (Goodfellow et al. 2014, §3).
+    NonSaturating,
+    /// `E[log(1 − D(G(z)))]`, the original minimax game: its gradient vanishes when D wins.
+    Minimax,
+}
+
+/// How D's two batches become Adam steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiscriminatorSteps {
+    /// One step after the real batch and another after the fake batch (as Keras GAN examples do).
+    OnePerBatch,
+    /// The real batch's gradient is kept and the fake batch's added to it; one step for both
+    /// (as the PyTorch DCGAN tutorial does).
+    OneForBoth,
+}
+
+/// What the learner chooses. Defaults are the issue's known-good configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Length of the noise vector z.
+    pub latent: usize,
+    pub generator_hidden: Vec<usize>,
+    pub discriminator_hidden: Vec<usize>,
+    /// Slope of leaky ReLU for negative inputs, in both networks.
+    pub slope: f32,
+    pub generator_learning_rate: f32,
+    pub discriminator_learning_rate: f32,
+    /// Adam's β₁ (0.5 for GANs: a shorter memory of past gradients suits a moving target).
+    pub beta1: f32,
+    pub batch_size: usize,
+    pub generator_loss: GeneratorLoss,
+    pub discriminator_steps: DiscriminatorSteps,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            latent: 100,
+            generator_hidden: vec![256, 512],
+            discriminator_hidden: vec![512, 256],
+            slope: 0.2,
+            generator_learning_rate: 2e-4,
+            discriminator_learning_rate: 2e-4,
+            beta1: 0.5,
+            batch_size: 64,
+            generator_loss: GeneratorLoss::NonSaturating,
+            discriminator_steps: DiscriminatorSteps::OneForBoth,
+            seed: 1,
+        }
+    }
+}
+
+/// "Break it on purpose": settings that fail in a way worth seeing, with what to watch for.
+pub struct Preset {
+    pub name: &'static str,
+    pub watch_for: &'static str,
+    pub apply: fn(&Settings) -> Settings,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "Known good",
+        watch_for: "The issue's configuration: round blobs within a few hundred iterations, rough digit shapes after a few thousand; mean D(x) and D(G(z)) stay apart but neither reaches 0 or 1.",
+        apply: |s| Settings { seed: s.seed, ..Settings::default() },
+    },
+    Preset {
+        name: "Learning rate too high",
+        watch_for: "Both networks at learning rate 0.005: the losses swing wildly and the samples flicker between noise patterns instead of sharpening.",
+        apply: |s| Settings { generator_learning_rate: 5e-3, discriminator_learning_rate: 5e-3, ..s.clone() },
+    },
+    Preset {
+        name: "Discriminator too strong",
+        watch_for: "D learns 20 times faster than G: mean D(G(z)) sinks towards 0, G's gradient fades and the samples stay grey smudges. Switch G's loss to minimax to see it stall completely.",
+        apply: |s| Settings { discriminator_learning_rate: 4e-3, generator_learning_rate: 2e-4, ..s.clone() },
+    },
+    Preset {
+        name: "Tiny batch",
+        watch_for: "Batches of 4: each step sees almost nothing, the curves are all noise and the judge often finds only a few kinds of digit (mode collapse).",
+        apply: |s| Settings { batch_size: 4, ..s.clone() },
+    },
+];
+
+impl Settings {
+    /// Layer widths of the generator, noise to image: `[100, 256, 512, 784]` by default.
+    pub fn generator_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![self.latent];
+        sizes.extend(&self.generator_hidden);
+        sizes.push(crate::data::mnist::IMAGE_PIXELS);
+        sizes
+    }
+
+    /// Layer widths of the discriminator, image to one logit: `[784, 512, 256, 1]` by default.
+    pub fn discriminator_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![crate::data::mnist::IMAGE_PIXELS];
+        sizes.extend(&self.discriminator_hidden);
+        sizes.push(1);
+        sizes
+    }
+
+    /// Weights and biases of a stack of dense layers of these widths.
+    pub fn parameter_count(sizes: &[usize]) -> usize {
+        sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum()
+    }
+
+    /// Whether the numbers make a network that can be built; the reason if not.
+    pub fn check(&self) -> Result<(), String> {
+        let sizes = self.generator_sizes().into_iter().chain(self.discriminator_sizes());
+        if self.latent == 0 || sizes.into_iter().any(|s| s == 0 || s > 4096) {
+            return Err("every layer needs between 1 and 4,096 units".into());
+        }
+        if !(1..=1024).contains(&self.batch_size) {
+            return Err("the batch size must be between 1 and 1,024".into());
+        }
+        let rates = [self.generator_learning_rate, self.discriminator_learning_rate];
+        if rates.iter().any(|r| !r.is_finite() || *r <= 0.0 || *r > 1.0) {
+            return Err("learning rates must be above 0 and at most 1".into());
+        }
+        if !(0.0..1.0).contains(&self.beta1) || !(0.0..1.0).contains(&self.slope) {
+            return Err("β₁ and the leaky-ReLU slope must be in [0, 1)".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_networks_have_the_issues_shapes_and_parameter_counts() {
+        let s = Settings::default();
+        assert_eq!(s.generator_sizes(), vec![100, 256, 512, 784]);
+        assert_eq!(s.discriminator_sizes(), vec![784, 512, 256, 1]);
+        // By hand: 100·256+256 + 256·512+512 + 512·784+784.
+        assert_eq!(Settings::parameter_count(&s.generator_sizes()), 25_856 + 131_584 + 402_192);
+        assert_eq!(Settings::parameter_count(&s.discriminator_sizes()), 401_920 + 131_328 + 257);
+        assert!(s.check().is_ok());
+    }
+
+    #[test]
+    fn absurd_settings_are_refused_with_a_reason() {
+        let bad = Settings { generator_learning_rate: f32::NAN, ..Settings::default() };
+        assert!(bad.check().unwrap_err().contains("learning rates"));
+        assert!(Settings { batch_size: 0, ..Settings::default() }.check().is_err());
+        assert!(Settings { generator_hidden: vec![0], ..Settings::default() }.check().is_err());
+    }
+
+    #[test]
+    fn presets_change_what_they_say_and_keep_the_seed() {
+        let s = Settings { seed: 7, ..Settings::default() };
+        for preset in PRESETS {
+            let applied = (preset.apply)(&s);
+            assert_eq!(applied.seed, 7, "{}", preset.name);
+            assert!(applied.check().is_ok(), "{}", preset.name);
+        }
+        assert_eq!((PRESETS[3].apply)(&s).batch_size, 4);
+    }
+}

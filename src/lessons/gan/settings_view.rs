@@ -1,0 +1,108 @@
+//! The settings: "break it" presets, the generator's loss, learning rates, batch size and seed.
+//! Applying starts a new run.
+
+use leptos::prelude::*;
+
+use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
+
+/// The form's text, parsed only on Apply so a half-typed number is not an error yet.
+#[derive(Clone, PartialEq)]
+struct Form {
+    generator_rate: String,
+    discriminator_rate: String,
+    batch: String,
+    seed: String,
+    loss: GeneratorLoss,
+    steps: DiscriminatorSteps,
+}
+
+impl Form {
+    fn from(s: &Settings) -> Form {
+        Form {
+            generator_rate: s.generator_learning_rate.to_string(),
+            discriminator_rate: s.discriminator_learning_rate.to_string(),
+            batch: s.batch_size.to_string(),
+            seed: s.seed.to_string(),
+            loss: s.generator_loss,
+            steps: s.discriminator_steps,
+        }
+    }
+
+    fn parse(&self, base: &Settings) -> Result<Settings, String> {
+        let rate = |text: &str, who: &str| text.trim().parse::<f32>().map_err(|_| format!("“{text}” is not a number ({who}'s learning rate)"));
+        let settings = Settings {
+            generator_learning_rate: rate(&self.generator_rate, "G")?,
+            discriminator_learning_rate: rate(&self.discriminator_rate, "D")?,
+            batch_size: self.batch.trim().parse().map_err(|_| format!("“{}” is not a whole number of images", self.batch))?,
+            seed: self.seed.trim().parse().map_err(|_| format!("“{}” is not a seed (a whole number from 0)", self.seed))?,
+            generator_loss: self.loss,
+            discriminator_steps: self.steps,
+            ..base.clone()
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+}
+
+#[component]
+pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> impl IntoView {
+    let form = RwSignal::new(Form::from(&settings.get_untracked()));
+    let problem = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(0usize);
+    let apply_settings = move |new: Settings| {
+        form.set(Form::from(&new));
+        settings.set(new);
+        problem.set(None);
+        on_apply.run(());
+    };
+    let apply = move |_| match form.get_untracked().parse(&settings.get_untracked()) {
+        Ok(new) => apply_settings(new),
+        Err(p) => problem.set(Some(p)),
+    };
+    let text = move |label: &'static str, testid: &'static str, get: fn(&Form) -> String, set: fn(&mut Form, String)| view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <input type="text" data-testid=testid prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+        </label>
+    };
+    view! {
+        <section class="panel gan-settings" data-testid="gan-settings">
+            <h2>"Settings, and breaking it on purpose"</h2>
+            <p class="muted">
+                "G: 100 → 256 → 512 → 784 (tanh), D: 784 → 512 → 256 → 1, leaky ReLU (0.2) between layers, binary cross-entropy "
+                "on D's logit, Adam with β₁ = 0.5. Each preset below starts a new run; read what to watch for, then press Train."
+            </p>
+            <div class="button-row">
+                {PRESETS.iter().enumerate().map(|(i, preset)| view! {
+                    <button data-testid=format!("gan-preset-{i}") class:primary=move || chosen.get() == i
+                        on:click=move |_| { chosen.set(i); apply_settings((preset.apply)(&settings.get_untracked())); }>{preset.name}</button>
+                }).collect_view()}
+            </div>
+            <p class="gan-watch" data-testid="gan-watch-for"><strong>"Watch for: "</strong>{move || PRESETS[chosen.get()].watch_for}</p>
+            <div class="settings-form">
+                <label class="field">
+                    <span class="field-label">"generator loss"</span>
+                    <select data-testid="gan-loss" on:change=move |ev| form.update(|f| f.loss = if event_target_value(&ev) == "minimax" { GeneratorLoss::Minimax } else { GeneratorLoss::NonSaturating })>
+                        <option value="non-saturating" selected=move || form.with(|f| f.loss == GeneratorLoss::NonSaturating)>"non-saturating: −E[log D(G(z))]"</option>
+                        <option value="minimax" selected=move || form.with(|f| f.loss == GeneratorLoss::Minimax)>"minimax: E[log(1 − D(G(z)))]"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field-label">"D's Adam steps"</span>
+                    <select data-testid="gan-d-steps" on:change=move |ev| form.update(|f| f.steps = if event_target_value(&ev) == "per-batch" { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth })>
+                        <option value="one-for-both" selected=move || form.with(|f| f.steps == DiscriminatorSteps::OneForBoth)>"one step for real + fake"</option>
+                        <option value="per-batch" selected=move || form.with(|f| f.steps == DiscriminatorSteps::OnePerBatch)>"one step after each batch"</option>
+                    </select>
+                </label>
+                {text("G's learning rate", "gan-g-rate", |f| f.generator_rate.clone(), |f, v| f.generator_rate = v)}
+                {text("D's learning rate", "gan-d-rate", |f| f.discriminator_rate.clone(), |f, v| f.discriminator_rate = v)}
+                {text("batch size", "gan-batch", |f| f.batch.clone(), |f, v| f.batch = v)}
+                {text("seed", "gan-seed", |f| f.seed.clone(), |f, v| f.seed = v)}
+                <div class="field field-action">
+                    <button class="primary" data-testid="gan-apply" on:click=apply>"Apply and start over"</button>
+                </div>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gan-settings-problem">{p}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,155 @@
+// /gan in a real browser, CPU mode only (the long training run is run once, as the notes ask):
+// each phase stepped on its own with its loss recomputed from the scores the page shows; then
+// live training for up to 3 minutes of training time, the sample grid screenshotted along the
+// way, and the judge's figures read from the page and printed (with the time to the target).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { launch, newPage, shot } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
+const TRAINING_LIMIT_SECONDS = 180;
+const text = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
+// The grid sits near the top: scrolled to the top, the sticky header cannot cover it.
+const gridShot = async (page, path) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('[data-testid="gan-grid"]').screenshot({ path });
+};
+const number = async (page, id) => parseFloat((await text(page, id)).replace(/[^0-9.]/g, ""));
+
+describe("/gan with WebGPU disabled", () => {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu: false });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  async function open(viewport) {
+    const page = await newPage(browser, viewport);
+    await page.goto(site.url + "gan");
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])', { timeout: 60000 });
+    return page;
+  }
+
+  test("each phase steps on its own and shows its loss with the batch's numbers", async () => {
+    const page = await open();
+    await shot(page, `${SHOTS}gan-ready.png`);
+    const report = page.locator('[data-testid="gan-phase-report"]');
+    // What each phase's loss is, from D's probabilities s for the batch (non-saturating G loss).
+    const expected = { DiscriminatorOnReal: (s) => -Math.log(s), DiscriminatorOnFake: (s) => -Math.log(1 - s), Generator: (s) => -Math.log(s) };
+    for (const [button, phase] of [["gan-step-real", "DiscriminatorOnReal"], ["gan-step-fake", "DiscriminatorOnFake"], ["gan-step-generator", "Generator"]]) {
+      await page.locator(`[data-testid="${button}"]`).click();
+      await page.waitForFunction((p) => document.querySelector('[data-testid="gan-phase-report"]')?.dataset.phase === p, phase);
+      const scores = JSON.parse(await report.getAttribute("data-scores"));
+      const loss = Number(await report.getAttribute("data-loss"));
+      assert.equal(scores.length, 64);
+      const mean = scores.map(expected[phase]).reduce((a, b) => a + b, 0) / scores.length;
+      assert.ok(Math.abs(mean - loss) < 1e-4 * (1 + Math.abs(mean)), `${phase}: page says ${loss}, scores give ${mean}`);
+      // The formula shows the loss to 4 decimals, and 16 images with D's verdicts.
+      assert.ok((await report.locator("math").count()) >= 2);
+      assert.match(await report.innerText(), new RegExp(loss.toFixed(4).replace("-", "[-−]")));
+      assert.equal(await page.locator('[data-testid="gan-phase-images"] li').count(), 16);
+      if (phase === "DiscriminatorOnFake") assert.match(await report.innerText(), /maximises its objective/);
+      await shot(page, `${SHOTS}gan-step-${phase}.png`);
+    }
+    assert.equal(await number(page, "gan-iterations"), 1, "three phases make one iteration");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("trains live; the judge reads 1,000 samples; pause and reset", async () => {
+    const page = await open();
+    const train = page.locator('[data-testid="gan-train"]');
+    await gridShot(page, `${SHOTS}gan-grid-0.png`);
+    await train.click();
+    const started = Date.now();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="gan-iterations"]').textContent) >= 30, null, { timeout: 60000 });
+    const fps = await page.evaluate(() => new Promise((resolve) => {
+      let frames = 0; const start = performance.now();
+      const tick = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(tick); else resolve(frames / ((performance.now() - start) / 1000)); };
+      requestAnimationFrame(tick);
+    }));
+    console.log(`# ${fps.toFixed(1)} frames per second while training`);
+    let shots = 1;
+    const marks = [30, 90, 150];
+    let seconds = 0;
+    while (seconds < TRAINING_LIMIT_SECONDS) {
+      await page.waitForTimeout(3000);
+      seconds = await number(page, "gan-time");
+      if (marks.length && seconds >= marks[0]) {
+        marks.shift();
+        await gridShot(page, `${SHOTS}gan-grid-${shots++}.png`);
+        console.log(`# grid at ${seconds} s of training, iteration ${await text(page, "gan-iterations")}, ${await text(page, "gan-speed")} iterations/s`);
+      }
+      if (/Target reached/.test(await text(page, "gan-judge-target"))) break;
+      assert.ok(Date.now() - started < 400000, "training time keeps up with the clock");
+    }
+    await train.click(); // pause
+    assert.equal(await train.innerText(), "Resume");
+    await page.locator('[data-testid="gan-judge-now"]').click();
+    const paused = await number(page, "gan-iterations");
+    await page.waitForTimeout(500);
+    assert.equal(await number(page, "gan-iterations"), paused, "no iterations while paused");
+    await gridShot(page, `${SHOTS}gan-grid-${shots++}.png`);
+
+    const confidence = await number(page, "gan-judge-confidence");
+    const rarest = await number(page, "gan-judge-rarest");
+    const counts = (await page.locator('[data-testid="gan-judge-counts"] tbody td').allInnerTexts()).map(Number);
+    console.log(`# judge at iteration ${paused} after ${await text(page, "gan-time")} of training: mean confidence ${confidence}, rarest digit ${rarest}%, counts ${counts.join(" ")}`);
+    console.log(`# ${await text(page, "gan-judge-target")}`);
+    console.log(`# ${await text(page, "gan-judge-status")}`);
+    console.log(`# speed ${await text(page, "gan-speed")} iterations/s; D(x) ${await text(page, "gan-real-score")}, D(G(z)) ${await text(page, "gan-fake-score")}`);
+    // The judge's figures agree with each other: 1,000 samples, rarest share from the counts.
+    assert.equal(counts.length, 10);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
+    assert.ok(Math.abs(Math.min(...counts) / 10 - rarest) < 0.051, `rarest ${rarest}% vs counts ${counts}`);
+    assert.ok(confidence > 0 && confidence <= 1);
+    assert.match(await text(page, "gan-judge-status"), /reads \d+\.\d% of 1000 real test digits/);
+    await shot(page, `${SHOTS}gan-trained.png`);
+
+    // The latent space: ten images on a line between two noise vectors; a slider moves one.
+    assert.equal(await page.locator('[data-testid="gan-latent-line"]').evaluate((c) => c.width), 10 * 30 - 2);
+    const moved = page.locator('[data-testid="gan-latent-moved"]');
+    const still = await moved.evaluate((c) => c.toDataURL());
+    await page.locator('[data-testid="gan-latent-x"]').fill("2");
+    await page.waitForFunction((before) => document.querySelector('[data-testid="gan-latent-moved"]').toDataURL() !== before, still);
+    await page.locator('[data-testid="gan-latent"]').screenshot({ path: `${SHOTS}gan-latent.png` });
+    await page.locator('[data-testid="gan-latent-reroll"]').click();
+    assert.equal(await page.locator('[data-testid="gan-latent-x"]').inputValue(), "0");
+
+    await page.locator('[data-testid="gan-reset"]').click();
+    assert.equal(await number(page, "gan-iterations"), 0);
+    assert.equal(await train.innerText(), "Train");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("presets and bad settings; the layout fits a phone and a projector", async () => {
+    const page = await open({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than a phone`);
+    await page.locator('[data-testid="gan-preset-1"]').click();
+    assert.match(await text(page, "gan-watch-for"), /swing wildly/);
+    assert.equal(await page.locator('[data-testid="gan-g-rate"]').inputValue(), "0.005");
+    await page.locator('[data-testid="gan-batch"]').fill("lots");
+    await page.locator('[data-testid="gan-apply"]').click();
+    assert.match(await text(page, "gan-settings-problem"), /not a whole number/);
+    await page.locator('[data-testid="gan-batch"]').fill("64");
+    await page.locator('[data-testid="gan-apply"]').click();
+    assert.equal(await page.locator('[data-testid="gan-settings-problem"]').count(), 0);
+    await page.locator('[data-testid="gan-step-real"]').click();
+    await page.waitForSelector('[data-testid="gan-phase-report"]');
+    await shot(page, `${SHOTS}gan-phone.png`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+    const wide = await open({ width: 1920, height: 1080 });
+    await shot(wide, `${SHOTS}gan-projector.png`);
+    await wide.context().close();
+  });
+});
