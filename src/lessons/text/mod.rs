@@ -8,6 +8,7 @@ pub mod explore;
 pub mod form;
 pub mod highlight;
 pub mod model;
+pub mod saving;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
@@ -16,6 +17,8 @@ pub mod page;
 mod explore_view;
 #[cfg(target_arch = "wasm32")]
 mod review_view;
+#[cfg(target_arch = "wasm32")]
+mod save_view;
 #[cfg(target_arch = "wasm32")]
 mod settings_view;
 #[cfg(target_arch = "wasm32")]

@@ -33,6 +33,19 @@ impl<B: Backend> TextModel<B> {
         TextModel { embedding, hidden, output }
     }
 
+    /// A model holding the given weights (loaded from a file or this browser's storage).
+    pub fn from_weights(backend: &B, weights: &Weights) -> Self {
+        let embedding = Tensor::parameter(backend, &weights.table, &[weights.vocabulary, weights.dim]);
+        let dense = |w: &[f32], b: &[f32], inputs: usize, outputs: usize, activation| Dense {
+            weights: Tensor::parameter(backend, w, &[inputs, outputs]),
+            bias: Tensor::parameter(backend, b, &[outputs]),
+            activation,
+        };
+        let hidden = weights.hidden.as_ref().map(|h| dense(&h.weights, &h.bias, weights.dim, h.units, Activation::Relu));
+        let output = dense(&weights.output, &[weights.output_bias], weights.output.len(), 1, Activation::Identity);
+        TextModel { embedding, hidden, output }
+    }
+
     /// Logits `[reviews, 1]`, recording the graph for `backward()`.
     pub fn forward(&self, bags: &Bags<B>) -> Tensor<B> {
         let mean = self.embedding.embedding_bag(bags);

@@ -97,6 +97,10 @@ pub fn TextPage() -> impl IntoView {
     // The weights at the last check, and the test probabilities of the last full check.
     let weights = RwSignal::new(None::<Arc<Weights>>);
     let test_probabilities = RwSignal::new(None::<Arc<Vec<f32>>>);
+    // The best test accuracy so far: (accuracy, step, seconds of training), and the training
+    // time at which the check in progress copied its weights.
+    let best = RwSignal::new(None::<(f64, u32, f64)>);
+    let check_seconds = StoredValue::new(0.0f64);
     // The review in the typing box (the mistakes panel can put one there).
     let review = RwSignal::new(String::from(
         "A wonderful, moving film with a brilliant cast. I loved every minute, though the ending drags a little.",
@@ -119,6 +123,7 @@ pub fn TextPage() -> impl IntoView {
         test_points.set(Vec::new());
         weights.set(None);
         test_probabilities.set(None);
+        best.set(None);
         steps.set(0);
         epoch.set(0);
         position.set(0);
@@ -136,6 +141,7 @@ pub fn TextPage() -> impl IntoView {
         let Some(copy) = now_or_never(t.weights()) else { return };
         let copy = Arc::new(copy);
         weights.set(Some(copy.clone()));
+        check_seconds.set_value(seconds.get_untracked());
         *evaluation.get_value().borrow_mut() = Some(Evaluation::new((*copy).clone(), t.steps(), s.test()));
     };
 
@@ -149,6 +155,9 @@ pub fn TextPage() -> impl IntoView {
         while now() - start < budget {
             if let Some(score) = e.advance(&s, 500) {
                 test_points.update(|p| p.push(score));
+                if best.get_untracked().is_none_or(|(accuracy, _, _)| score.accuracy > accuracy) {
+                    best.set(Some((score.accuracy, score.step, check_seconds.get_value())));
+                }
                 test_probabilities.set(Some(Arc::new(std::mem::take(&mut e.probabilities))));
                 *guard = None;
                 return;
@@ -227,6 +236,17 @@ pub fn TextPage() -> impl IntoView {
         });
     };
 
+    // Weights loaded from a file or this browser's storage become the model.
+    let load_weights = move |w: Weights| {
+        let Some(s) = set.get_untracked() else { return };
+        reset();
+        let shaped = w.settings(&settings.get_untracked());
+        settings.set(shaped.clone());
+        *trainer.get_value().borrow_mut() = Some(Trainer::with_weights(&CpuBackend::new(), shaped, &s, &w));
+        start_check();
+        finish_check();
+    };
+
     let toggle = move |_| {
         if running.get_untracked() {
             running.set(false);
@@ -301,7 +321,7 @@ pub fn TextPage() -> impl IntoView {
                     <button class="primary" data-testid="text-train" disabled=move || data.get() != Data::Ready on:click=toggle>
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
                     </button>
-                    <button data-testid="text-reset" on:click=move |_| reset() disabled=move || steps.get() == 0>"Reset"</button>
+                    <button data-testid="text-reset" on:click=move |_| reset() disabled=move || steps.get() == 0 && weights.with(|w| w.is_none())>"Reset"</button>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="text-problem">{p}</p> })}
             </section>
@@ -321,11 +341,21 @@ pub fn TextPage() -> impl IntoView {
                             {move || latest().map(|a| format!("on all {} test reviews, at step {}", grouped(a.reviews as u64), a.step)).unwrap_or_default()}
                         </span>
                     </div>
+                    <div class="stat">
+                        <span class="stat-label">"best test accuracy"</span>
+                        <span class="stat-value" data-testid="text-best">
+                            {move || best.get().map(|(a, _, _)| format!("{}%", fixed(100.0 * a, 1))).unwrap_or_else(|| "—".into())}
+                        </span>
+                        <span class="stat-note" data-testid="text-best-note">
+                            {move || best.get().map(|(_, step, t)| format!("at step {step}, after {} s of training", fixed(t, 1))).unwrap_or_default()}
+                        </span>
+                    </div>
                 </div>
                 <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
                 <p class="muted">
                     "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
-                    "no review (or copy of one) is on both sides."
+                    "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
+                    "as the model starts memorising its training reviews: the best check is kept above."
                 </p>
             </section>
             <section class="panel">
@@ -357,11 +387,12 @@ pub fn TextPage() -> impl IntoView {
             <super::explore_view::Explore set weights/>
             <super::teach_view::Mistakes set probabilities=test_probabilities review/>
             <super::teach_view::Teach set trainer=trainer.get_value() weights running on_changed=move |_| { start_check(); finish_check(); }/>
+            <super::save_view::SaveLoad set weights on_load=load_weights/>
             <section class="panel">
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "saving and loading the model; word pairs (bigrams); training on WebGPU or in a background thread. "
+                    "word pairs (bigrams); training on WebGPU or in a background thread. "
                     "Today the model trains on your CPU (WebAssembly), on this page's thread, a slice per frame."
                 </p>
             </section>

@@ -35,6 +35,18 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
             }
         })
     });
+    // The box shows `review`, but is only written when the text changed elsewhere (a picked
+    // review, Clear): rewriting what was just typed would make the browser lay out the whole
+    // text again on every key, which is most of the cost for a long review.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        let text = review.get();
+        if let Some(element) = area.get() {
+            if element.value() != text {
+                element.set_value(&text);
+            }
+        }
+    });
     let hidden = move || weights.with(|w| w.as_ref().is_some_and(|w| w.hidden.is_some()));
     // How many reviews were picked: the seed of the next pick, so the picks vary but repeat.
     let picks = RwSignal::new(0u64);
@@ -56,8 +68,8 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                 <span class="w pos s8">"green"</span>" toward positive, "<span class="w neg s8">"red"</span>" toward negative, "
                 "stronger colour for a bigger push (hover a word for its number). Words the model never saw in training count as \"unknown\"."
             </p>
-            <textarea class="text-review" data-testid="text-review" rows="5" maxlength="1100000"
-                prop:value=move || review.get() on:input=move |ev| review.set(event_target_value(&ev))></textarea>
+            <textarea class="text-review" data-testid="text-review" rows="5" maxlength="1100000" node_ref=area
+                on:input=move |ev| review.set(event_target_value(&ev))></textarea>
             <div class="button-row">
                 <button data-testid="text-pick" on:click=pick disabled=move || set.with(|s| s.is_none())>"Pick a test review"</button>
                 <button on:click=move |_| review.set(String::new())>"Clear"</button>

@@ -20,6 +20,8 @@ fn Field(label: &'static str, problem: Signal<Option<String>>, children: Childre
 #[component]
 pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Form::from_settings(&settings.get_untracked()));
+    // A loaded model brings its own shape: show it in the form.
+    Effect::new(move |_| form.set(Form::from_settings(&settings.get())));
     let parsed = Memo::new(move |_| form.get().parse());
     let problem = move |pick: fn(&Problems) -> Option<String>| Signal::derive(move || parsed.get().err().and_then(|p| pick(&p)));
     let changed = move || parsed.get().map(|s| s != settings.get()).unwrap_or(false);

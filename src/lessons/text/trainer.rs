@@ -53,6 +53,14 @@ impl<B: Backend + Clone> Trainer<B> {
         }
     }
 
+    /// Goes on from loaded weights; `settings` must describe their shape (see `Weights::settings`).
+    pub fn with_weights(backend: &B, settings: Settings, set: &ImdbSet, weights: &Weights) -> Self {
+        let mut trainer = Trainer::new(backend, settings, set);
+        trainer.model = TextModel::from_weights(backend, weights);
+        trainer.parameters = trainer.model.parameters();
+        trainer
+    }
+
     /// Steps taken so far.
     pub fn steps(&self) -> u32 {
         self.optimiser.steps()
