@@ -275,9 +275,21 @@ mod tests {
     fn spans_point_at_each_token_as_typed() {
         let text = "Don´t <i>MISS</i> it!!<br />Ça va 👍";
         let mut spans = Vec::new();
-        for_each_token_span(text, |token, span| spans.push((token.to_owned(), &text[span])));
-        let expected = [("don't", "Don´t"), ("miss", "MISS"), ("it", "it"), ("!", "!"), ("!", "!"), ("ça", "Ça"), ("va", "va"), ("👍", "👍")];
-        let expected: Vec<(String, &str)> = expected.iter().map(|&(t, s)| (t.to_owned(), s)).collect();
+        for_each_token_span(text, |token, span| {
+            spans.push((token.to_owned(), &text[span]))
+        });
+        let expected = [
+            ("don't", "Don´t"),
+            ("miss", "MISS"),
+            ("it", "it"),
+            ("!", "!"),
+            ("!", "!"),
+            ("ça", "Ça"),
+            ("va", "va"),
+            ("👍", "👍"),
+        ];
+        let expected: Vec<(String, &str)> =
+            expected.iter().map(|&(t, s)| (t.to_owned(), s)).collect();
         assert_eq!(spans, expected);
     }
 

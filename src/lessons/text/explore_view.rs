@@ -25,11 +25,11 @@ struct Map {
 }
 
 #[component]
-fn RankedList(items: Vec<Ranked>, testid: &'static str, tone: &'static str) -> impl IntoView {
+fn RankedList(items: Vec<Ranked>, testid: &'static str, tone: &'static str, digits: usize) -> impl IntoView {
     view! {
         <ol class="text-words" data-testid=testid>
             {items.into_iter().map(|r| view! {
-                <li><span class=tone>{r.word}</span><span class="text-share">{fixed(r.value, 3)}</span></li>
+                <li><span class=tone>{r.word}</span><span class="text-share">{fixed(r.value, digits)}</span></li>
             }).collect_view()}
         </ol>
     }
@@ -73,16 +73,27 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
             {move || ends.with(|e| e.is_none()).then(|| view! { <p class="muted">"Train the model to see what it learned about words."</p> })}
             <p class="muted">
                 "A word's score is the logit of a review made of that word alone, minus that of an empty review: how hard the word pulls on its own. "
-                "Words are compared by the cosine of the angle between their vectors (1: same direction)."
+                "A review averages its words, so in a review of n words each occurrence adds about score / n: a word scoring 200 adds about 1 to the logit of a 200-word review. "
+                "Words are compared by the cosine of the angle between their vectors (1: same direction, −1: opposite)."
             </p>
+            {move || weights.with(|w| w.as_ref().is_some_and(|w| w.hidden.is_none())).then(|| view! {
+                <p class="notice" data-testid="text-one-direction">
+                    <strong>"Why every word lies on one line here: "</strong>
+                    "with no hidden layer the logit only depends on v·e(word), so the gradient of the loss with respect to a word's vector always points along v, "
+                    "the output weights. Training therefore moves every vector only along v: each ends as its small random start plus a multiple of v. "
+                    "Words that matter have cosine near +1 with words that pull the same way and −1 with the rest, and the map below is nearly one line. "
+                    "So here \"nearest\" mostly means \"pulls the same way, and strongly\". A hidden layer gives the vectors more room, "
+                    "though while the same ReLU units stay on the same argument holds and most cosines stay near ±1."
+                </p>
+            })}
             <div class="text-explore-grid">
                 <div>
                     <h3>"Most positive words"</h3>
-                    {move || ends.get().map(|(p, _)| view! { <RankedList items=p testid="text-positive-words" tone="pos-text"/> })}
+                    {move || ends.get().map(|(p, _)| view! { <RankedList items=p testid="text-positive-words" tone="pos-text" digits=3/> })}
                 </div>
                 <div>
                     <h3>"Most negative words"</h3>
-                    {move || ends.get().map(|(_, n)| view! { <RankedList items=n testid="text-negative-words" tone="neg-text"/> })}
+                    {move || ends.get().map(|(_, n)| view! { <RankedList items=n testid="text-negative-words" tone="neg-text" digits=3/> })}
                 </div>
                 <div>
                     <h3>"Nearest neighbours"</h3>
@@ -93,7 +104,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
                     {move || near.get().map(|n| match n {
                         Ok((word, score, list)) => view! {
                             <p class="muted">{format!("\"{word}\" scores {}. Most similar vectors:", fixed(score, 3))}</p>
-                            <RankedList items=list testid="text-neighbours" tone=""/>
+                            <RankedList items=list testid="text-neighbours" tone="" digits=5/>
                         }.into_any(),
                         Err(message) => view! { <p class="field-problem" role="status" data-testid="text-neighbour-problem">{message}</p> }.into_any(),
                     })}
