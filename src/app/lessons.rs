@@ -85,7 +85,7 @@ pub const LESSONS: &[Lesson] = &[
             "Type a review and see each word push the prediction up or down.",
             "Explore the word embedding it learned, and teach it the sarcasm it gets wrong.",
         ],
-        status: Status::Placeholder,
+        status: Status::Built,
     },
     Lesson {
         slug: "lab",

@@ -98,6 +98,7 @@ fn LessonPage() -> impl IntoView {
             Some(lesson) if lesson.slug == "functions" => {
                 view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
             }
+            Some(lesson) if lesson.slug == "text" => view! { <crate::lessons::text::page::TextPage/> }.into_any(),
             Some(lesson) => view! { <placeholder::Placeholder lesson/> }.into_any(),
             None => view! { <placeholder::NotFound/> }.into_any(),
         }

@@ -20,7 +20,7 @@ pub use format::{decode, decode_as, Asset, AssetKind, Header, FORMAT_VERSION};
 pub use imdb::{ImdbSet, SampleText};
 pub use mnist::MnistSet;
 pub use split::Split;
-pub use tokenizer::{clean_text, for_each_token, tokenize};
+pub use tokenizer::{clean_text, for_each_token, for_each_token_span, tokenize};
 pub use vocabulary::{EncodedText, Vocabulary, PAD_ID, UNKNOWN_ID};
 
 /// File names under `www/data/`, shared by the converter, the tests and the app.

@@ -87,22 +87,35 @@ fn first_char(s: &str) -> Option<char> {
 
 /// Calls `emit` with each token of `text`, in order, without allocating per token.
 pub fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
+    for_each_token_span(text, |token, _| emit(token));
+}
+
+/// Like [`for_each_token`], also giving the bytes of `text` each token came from, so a page can
+/// highlight the learner's own words (`text[span]` is the word as typed, e.g. `Don´t`).
+pub fn for_each_token_span(text: &str, mut emit: impl FnMut(&str, std::ops::Range<usize>)) {
     let mut word = String::with_capacity(32);
+    // Where the current word started in `text`, and where its last character ended.
+    let (mut word_start, mut word_end) = (0, 0);
     let mut at = 0;
     while let Some(raw) = text[at..].chars().next() {
         if raw == '<' {
             if let Some((kind, len)) = html_tag(&text[at..]) {
                 if matches!(kind, Tag::LineBreak) && !word.is_empty() {
-                    emit(&word);
+                    emit(&word, word_start..word_end);
                     word.clear();
                 }
                 at += len;
                 continue;
             }
         }
+        let start = at;
         at += raw.len_utf8();
         let c = repair_cp1252(raw);
         if c.is_alphanumeric() {
+            if word.is_empty() {
+                word_start = start;
+            }
+            word_end = at;
             if c.is_ascii() {
                 word.push(c.to_ascii_lowercase());
             } else {
@@ -121,17 +134,17 @@ pub fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
             continue;
         }
         if !word.is_empty() {
-            emit(&word);
+            emit(&word, word_start..word_end);
             word.clear();
         }
         if c.is_whitespace() || c.is_control() {
             continue;
         }
         let c = if is_apostrophe(c) { '\'' } else { c };
-        emit(c.encode_utf8(&mut [0; 4]));
+        emit(c.encode_utf8(&mut [0; 4]), start..at);
     }
     if !word.is_empty() {
-        emit(&word);
+        emit(&word, word_start..word_end);
     }
 }
 
@@ -256,6 +269,28 @@ mod tests {
         ] {
             let _ = toks(text);
         }
+    }
+
+    #[test]
+    fn spans_point_at_each_token_as_typed() {
+        let text = "Don´t <i>MISS</i> it!!<br />Ça va 👍";
+        let mut spans = Vec::new();
+        for_each_token_span(text, |token, span| {
+            spans.push((token.to_owned(), &text[span]))
+        });
+        let expected = [
+            ("don't", "Don´t"),
+            ("miss", "MISS"),
+            ("it", "it"),
+            ("!", "!"),
+            ("!", "!"),
+            ("ça", "Ça"),
+            ("va", "va"),
+            ("👍", "👍"),
+        ];
+        let expected: Vec<(String, &str)> =
+            expected.iter().map(|&(t, s)| (t.to_owned(), s)).collect();
+        assert_eq!(spans, expected);
     }
 
     #[test]

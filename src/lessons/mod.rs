@@ -8,3 +8,4 @@ pub mod gradient_descent;
 pub mod information;
 pub mod mnist;
 pub mod shared;
+pub mod text;

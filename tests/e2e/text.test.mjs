@@ -1,0 +1,216 @@
+// /text in a real browser: the IMDB reviews download (a corrupt download is caught by its
+// checksum and Retry recovers), the classifier trains live on the CPU path until it reaches
+// 87% on all 25,000 test reviews or 60 s of training pass (accuracy and time are printed),
+// typed reviews are read in the right direction with every word tinted, bad input gets a
+// message, the embedding explorer, mistakes and teaching work; WebGPU mode loads the page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { launch, newPage, shot } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+const id = (name) => `[data-testid="${name}"]`;
+const number = async (page, name) => parseFloat((await page.locator(id(name)).innerText()).replace(/[^0-9.]/g, ""));
+
+async function ready(page, site) {
+  await page.goto(site.url + "text");
+  await page.waitForSelector(`${id("text-train")}:not([disabled])`, { timeout: 60000 });
+}
+
+describe("/text with WebGPU disabled (the CPU path)", () => {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu: false });
+    await mkdir(`${SHOTS}cpu`, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  test("trains live to 87% on the test reviews within 60 s, then reads typed reviews word by word", async () => {
+    const page = await newPage(browser);
+    await ready(page, site);
+    await shot(page, `${SHOTS}cpu/text-ready.png`);
+    const train = page.locator(id("text-train"));
+    await train.click();
+    // Until 87% on all 25,000 test reviews, or 60 s of training.
+    await page.waitForFunction(() => {
+      const accuracy = parseFloat(document.querySelector('[data-testid="text-accuracy"]').textContent);
+      const seconds = parseFloat(document.querySelector('[data-testid="text-seconds"]').textContent);
+      return accuracy >= 87 || seconds >= 60;
+    }, null, { timeout: 150000, polling: "raf" });
+    const fps = await page.evaluate(() => new Promise((resolve) => {
+      let frames = 0; const start = performance.now();
+      const tick = () => { frames++; if (performance.now() - start < 1000) requestAnimationFrame(tick); else resolve(frames / ((performance.now() - start) / 1000)); };
+      requestAnimationFrame(tick);
+    }));
+    await train.click(); // pause: the page checks the final weights on all test reviews
+    await page.waitForFunction(() => document.querySelector('[data-testid="text-train"]').textContent === "Resume");
+    const accuracy = await number(page, "text-accuracy");
+    const seconds = await number(page, "text-seconds");
+    const speed = await number(page, "text-speed");
+    const steps = await number(page, "text-steps");
+    const best = await number(page, "text-best");
+    const bestNote = await page.locator(id("text-best-note")).innerText();
+    console.log(`# cpu: best ${best}% test accuracy (all 25,000) ${bestNote}; paused at ${accuracy}% after ${seconds} s, ${steps} steps, ${speed} reviews/s, ${fps.toFixed(1)} fps while training`);
+    assert.match(await page.locator(id("text-accuracy-note")).innerText(), /on all 25,000 test reviews/);
+    assert.ok(best >= 87 && best >= accuracy, `best ${best}%, now ${accuracy}% after ${seconds} s`);
+    assert.ok(parseFloat(bestNote.match(/after ([0-9.]+) s/)[1]) <= 60, bestNote);
+    assert.ok(speed > 0);
+    await shot(page, `${SHOTS}cpu/text-trained.png`);
+
+    // A strongly positive and a strongly negative review of our own.
+    const box = page.locator(id("text-review"));
+    const read = async (text) => {
+      await box.fill(text);
+      await page.waitForFunction(() => document.querySelector('[data-testid="text-probability"]'));
+      return { p: await number(page, "text-probability"), verdict: await page.locator(id("text-verdict")).innerText() };
+    };
+    const good = await read("An absolutely wonderful film! Brilliant acting, a beautiful story and a perfect ending. I loved every minute; one of the best movies I have seen.");
+    assert.ok(good.p > 80 && good.verdict === "positive", JSON.stringify(good));
+    assert.ok(await page.locator(`${id("text-highlighted")} .w.pos`).count() > 5);
+    const strongest = await page.locator(`${id("text-strongest")} li`).allInnerTexts();
+    assert.ok(strongest.length >= 5 && strongest.some((w) => /wonderful|brilliant|best|perfect|beautiful/.test(w)), strongest.join(" | "));
+    await page.locator(id("text-review-panel")).screenshot({ path: `${SHOTS}cpu/text-review-positive.png` });
+    const bad = await read("The worst movie I have ever seen. Boring, stupid and a complete waste of time, with awful acting and a terrible script. Avoid it.");
+    assert.ok(bad.p < 20 && bad.verdict === "negative", JSON.stringify(bad));
+    assert.ok(await page.locator(`${id("text-highlighted")} .w.neg`).count() > 5);
+    await page.locator(id("text-review-panel")).screenshot({ path: `${SHOTS}cpu/text-review-negative.png` });
+
+    // Bad input: empty, only unknown words, a 1 MB paste (work is capped; the page keeps going).
+    await box.fill("");
+    assert.match(await page.locator(id("text-review-message")).innerText(), /Type a review/);
+    await box.fill("映画は最高 👍🏽 Фильм");
+    assert.match(await page.locator(id("text-review-message")).innerText(), /None of these words/);
+    const started = Date.now();
+    await box.fill("a truly great film, ".repeat(52429)); // 1 MB
+    await page.waitForFunction(() => /Only the first 2,000 tokens/.test(document.querySelector('[data-testid="text-review-panel"]').textContent));
+    console.log(`# a 1 MB paste is read (capped) and shown in ${Date.now() - started} ms, including typing it in`);
+    assert.ok(await number(page, "text-probability") > 50);
+    const thousand = "This film has a clever plot but the acting is flat and the music is loud. ".repeat(67); // 1,005 words
+    // Five edits of a 1,000-word review: is the page updated by the next animation frame?
+    const timings = [];
+    for (let i = 0; i < 5; i++) {
+      timings.push(await page.evaluate((text) => new Promise((resolve) => {
+        const area = document.querySelector('[data-testid="text-review"]');
+        const before = document.querySelector('[data-testid="text-highlighted"]').innerHTML.length;
+        const start = performance.now();
+        area.value = text;
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+        requestAnimationFrame(() => resolve({ ms: performance.now() - start, updated: document.querySelector('[data-testid="text-highlighted"]').innerHTML.length !== before }));
+      }), i % 2 ? thousand : thousand + " Awful."));
+    }
+    console.log(`# a 1,000-word review, 5 edits: updated by the next frame ${timings.filter((t) => t.updated).length}/5, ms to that frame ${timings.map((t) => t.ms.toFixed(1)).join(", ")}`);
+    assert.ok(timings.every((t) => t.updated), "the highlighted review is redrawn by the next frame");
+
+    // Keep it in this browser and load it back: the same weights give the same accuracy; a bad file changes nothing.
+    await page.locator(id("text-keep")).click();
+    assert.match(await page.locator(id("text-save-message")).innerText(), /Kept in this browser/);
+    await page.locator(id("text-load-file")).setInputFiles({ name: "junk.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not a model at all") });
+    await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('[data-testid="text-save-message"]')?.textContent ?? ""));
+    assert.equal(await number(page, "text-accuracy"), accuracy, "a bad file changes nothing");
+    await page.locator(id("text-load-kept")).click();
+    await page.waitForFunction(() => /Loaded the model from this browser/.test(document.querySelector('[data-testid="text-save-message"]')?.textContent ?? ""));
+    assert.equal(await number(page, "text-accuracy"), accuracy, "the kept weights read the test reviews the same");
+    assert.equal(await page.locator(id("text-train")).innerText(), "Train");
+
+    // The embedding: word lists, neighbours, the map; a misread review explained; teaching.
+    assert.ok((await page.locator(`${id("text-positive-words")} li`).count()) === 12);
+    assert.ok((await page.locator(`${id("text-negative-words")} li`).count()) === 12);
+    assert.equal(await page.locator(`${id("text-neighbours")} li`).count(), 10);
+    assert.equal(await page.locator(id("text-one-direction")).count(), 1, "the one-line note shows with no hidden layer");
+    await page.locator(id("text-neighbour-word")).fill("qwzx");
+    assert.match(await page.locator(id("text-neighbour-problem")).innerText(), /not among/);
+    await page.locator(id("text-neighbour-word")).fill("awful");
+    await page.locator(id("text-explore")).screenshot({ path: `${SHOTS}cpu/text-explore.png` });
+    const mistakes = page.locator(`${id("text-mistake-list")} li`);
+    assert.ok(await mistakes.count() > 0);
+    await mistakes.first().locator("button").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="text-review"]').value.length > 0);
+    await page.locator(id("text-teach-sentence")).fill("Oh great, another two hours of my life I will never get back.");
+    await page.locator(id("text-teach-add")).click();
+    const before = await page.locator(id("text-own-probability")).innerText();
+    await page.locator(id("text-teach-run")).click();
+    await page.waitForFunction(() => /Took 20 steps/.test(document.querySelector('[data-testid="text-teach-message"]')?.textContent ?? ""));
+    const [first, now] = (await page.locator(id("text-own-probability")).innerText()).match(/[0-9.]+/g).map(Number);
+    console.log(`# teaching "Oh great, another two hours…" as negative: ${first}% → ${now}% positive (was shown as ${before})`);
+    assert.ok(now < first, `${first} → ${now}`);
+    await shot(page, `${SHOTS}cpu/text-full.png`);
+
+    // Phone: nothing sticks out sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than a phone`);
+    await shot(page, `${SHOTS}cpu/text-phone.png`);
+    await page.locator(id("text-review-panel")).screenshot({ path: `${SHOTS}cpu/text-phone-review.png` });
+    await page.locator(id("text-reset")).click();
+    assert.equal(await number(page, "text-steps"), 0);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("bad settings are explained per field; a corrupt download is caught and Retry recovers", async () => {
+    const page = await newPage(browser);
+    let corrupt = true;
+    await page.route("**/data/imdb-reviews.bin", async (route) => {
+      const response = await route.fetch();
+      const body = await response.body();
+      if (corrupt) body[body.length - 10] ^= 0xff;
+      await route.fulfill({ response, body });
+    });
+    await page.goto(site.url + "text");
+    const error = page.locator(id("text-error"));
+    await error.waitFor({ timeout: 60000 });
+    assert.match(await error.innerText(), /checksum|corrupt|damaged/i);
+    await shot(page, `${SHOTS}cpu/text-download-error.png`);
+    corrupt = false;
+    await page.locator(id("text-retry")).click();
+    await page.waitForSelector(`${id("text-train")}:not([disabled])`, { timeout: 60000 });
+    await page.locator(id("text-dim")).fill("lots");
+    await page.locator(id("text-learning-rate")).fill("-1");
+    const problems = await page.locator(".field-problem").allInnerTexts();
+    assert.ok(problems.some((p) => /"lots" is not a whole number/.test(p)) && problems.some((p) => /between 0/.test(p)), problems.join(" | "));
+    assert.ok(await page.locator(id("text-apply")).isDisabled());
+    await page.locator(id("text-dim")).fill("8");
+    await page.locator(id("text-hidden")).fill("16");
+    await page.locator(id("text-learning-rate")).fill("0.01");
+    await page.locator(id("text-apply")).click();
+    assert.match(await page.locator(id("text-architecture")).innerText(), /8-number vectors → average → 16 ReLU units/);
+    await page.locator(id("text-train")).click();
+    await page.waitForFunction(() => /at step/.test(document.querySelector('[data-testid="text-accuracy-note"]').textContent) && Number(document.querySelector('[data-testid="text-steps"]').textContent) >= 300);
+    await page.locator(id("text-train")).click();
+    await page.locator(id("text-review")).fill("A brilliant, wonderful film.");
+    await page.waitForSelector(id("text-probability"));
+    assert.match(await page.locator(id("text-review-panel")).textContent(), /integrated gradients/);
+    assert.equal(await page.locator(id("text-one-direction")).count(), 0);
+    await page.locator(id("text-neighbour-word")).fill("awful");
+    await page.locator(id("text-explore")).screenshot({ path: `${SHOTS}cpu/text-explore-hidden.png` });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
+
+describe("/text with WebGPU", () => {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu: true });
+    await mkdir(`${SHOTS}webgpu`, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  test("the page loads the reviews and is ready to train", async () => {
+    const page = await newPage(browser);
+    await ready(page, site);
+    await shot(page, `${SHOTS}webgpu/text-ready.png`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
