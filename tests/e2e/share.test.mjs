@@ -125,4 +125,69 @@ describe("state in the link (/information)", () => {
     assert.equal(await page.locator('[data-testid="link-notes"] li').count(), 3);
     assert.deepEqual(page.errors, []);
   });
+
+  test("a host page drives an embed through postMessage: set, step, getState, bad messages", async () => {
+    const page = await newPage(browser);
+    // A bare host page that collects the embed's events from the start.
+    await page.setContent(`<script>
+      window.events = [];
+      addEventListener("message", (e) => { if (e.data?.stepwise) window.events.push(e.data); });
+    </script><iframe id="gd" style="width:900px;height:900px" src="${site.url}embed/gradient-descent?a=0.05"></iframe>`);
+    await page.waitForFunction(() => window.events.some((e) => e.stepwise === "ready"), null, { timeout: 30000 });
+    const send = (message) => page.evaluate((m) => document.getElementById("gd").contentWindow.postMessage(m, "*"), message);
+    const lastState = () => page.evaluate(() => window.events.filter((e) => e.stepwise === "state").at(-1));
+    await send({ stepwise: "reset" });
+    await send({ stepwise: "set", state: { a: 0.2 } });
+    await send({ stepwise: "step" });
+    await send({ stepwise: "step" });
+    await page.waitForFunction(() => window.events.some((e) => e.stepwise === "state" && e.metrics.step === 2));
+    await send({ stepwise: "getState" });
+    await page.waitForTimeout(300);
+    const state = await lastState();
+    assert.equal(state.lesson, "gradient-descent");
+    assert.equal(state.state.a, "0.2");
+    // Two batch steps of α = 0.2 on the "noisy line" preset from θ = (0, 0), worked here.
+    const NOISE = [0.31, -0.42, 0.18, 0.55, -0.27, -0.6, 0.36, -0.12];
+    const P = NOISE.map((n, i) => { const x = 0.5 + 0.5 * i; return [x, 1 + 0.8 * x + n]; });
+    let t = [0, 0];
+    for (let i = 0; i < 2; i++) {
+      const r = P.map(([x, y]) => t[0] + t[1] * x - y);
+      t = [t[0] - 0.2 * r.reduce((s, v) => s + v, 0) / P.length, t[1] - 0.2 * r.reduce((s, v, j) => s + v * P[j][0], 0) / P.length];
+    }
+    const J = P.reduce((s, [x, y]) => s + (t[0] + t[1] * x - y) ** 2, 0) / (2 * P.length);
+    assert.ok(Math.abs(state.metrics.loss - J) < 1e-9, `${state.metrics.loss} vs ${J}`);
+    assert.ok(Math.abs(state.metrics.theta[1] - t[1]) < 1e-9);
+    // Bad messages change nothing and are reported.
+    await send({ stepwise: "fly" });
+    await send({ stepwise: "set", state: { a: { deep: 1 } } });
+    await send({ stepwise: "set", state: { a: 99 } });
+    await page.waitForFunction(() => window.events.filter((e) => e.stepwise === "error").length >= 3);
+    const errors = await page.evaluate(() => window.events.filter((e) => e.stepwise === "error").map((e) => e.message));
+    assert.match(errors[0], /unknown command/);
+    assert.match(errors[1], /must be a number/);
+    assert.match(errors[2], /outside/);
+    // A message from anywhere but the parent (here the embed itself) is ignored.
+    const frame = page.frames().find((f) => f.url().includes("/embed/"));
+    await frame.evaluate(() => window.postMessage({ stepwise: "reset" }, "*"));
+    await page.waitForTimeout(300);
+    await send({ stepwise: "getState" });
+    await page.waitForTimeout(300);
+    assert.equal((await lastState()).metrics.step, 2, "the embed's own message did not reset it");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("the example blog page tells a story by scrolling: the host sets α and steps", async () => {
+    const page = await newPage(browser);
+    await page.goto(site.url + "examples/blog.html");
+    const readout = page.locator('[data-testid="readout"]');
+    await page.frameLocator('[data-testid="embed-gd"]').locator('[data-testid="gd-loss-now"]').waitFor({ timeout: 30000 });
+    for (const beat of await page.locator(".beat").all()) {
+      await beat.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(400);
+    }
+    await page.waitForFunction(() => /step 15, α = 1,/.test(document.querySelector('[data-testid="readout"]').textContent), null, { timeout: 20000 });
+    await shot(page, `${SHOTS}share-blog-story.png`);
+    assert.match(await readout.innerText(), /loss J\(θ\) = /);
+    assert.deepEqual(page.errors, []);
+  });
 });

@@ -1,6 +1,7 @@
 //! Widgets every lesson shares: formulas, charts, and state in the link. Written once, here.
 
 pub mod chart;
+pub mod host_api;
 pub mod math;
 pub mod share;
 

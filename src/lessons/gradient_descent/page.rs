@@ -14,6 +14,7 @@ use super::race_view::{animation_frame, OptimiserRace};
 use super::regression::{least_squares, Point};
 use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::step_view::step_view;
+use crate::app::widgets::host_api::{serve_host, Command};
 use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::Chart;
 use crate::lessons::shared::numbers::fixed;
@@ -37,15 +38,7 @@ pub fn GradientDescentPage() -> impl IntoView {
     // A link holds the settings and how many steps were taken; the run is replayed from them.
     let (opened, opened_steps, link_notes) = Settings::from_query(&opening_query());
     let settings = RwSignal::new(opened.clone());
-    let run = RwSignal::new({
-        let mut run = Run::new(opened);
-        for _ in 0..opened_steps {
-            if run.step().is_none() || run.stopped.is_some() {
-                break;
-            }
-        }
-        run
-    });
+    let run = RwSignal::new(Run::replayed(opened, opened_steps));
     let query = Signal::derive(move || {
         let steps = run.with(|r| r.steps.len());
         settings.with(|s| s.to_query(steps))
@@ -156,6 +149,60 @@ pub fn GradientDescentPage() -> impl IntoView {
         });
         restart();
     };
+
+    // An author's page can drive an embedded copy (see app/widgets/host_api.rs). A `set` that
+    // keeps the data, start and seed and the step count branches at the current step, as a
+    // learner's change would; any other `set` opens the state it describes, like a link.
+    serve_host(
+        "gradient-descent",
+        query,
+        move |command| match command {
+            Command::Set(q) => {
+                let (fresh, steps, notes) = Settings::from_query(&q);
+                let old = settings.get_untracked();
+                if fresh.points == old.points && fresh.start == old.start && fresh.seed == old.seed && steps == newest_now() {
+                    change(&|s: &mut Settings| *s = fresh.clone());
+                } else {
+                    playing.set(false);
+                    settings.set(fresh.clone());
+                    run.set(Run::replayed(fresh.clone(), steps));
+                    phase.set(if steps > 0 { PHASES.len() } else { 0 });
+                    looking_at.set(None);
+                    ghost.set(Vec::new());
+                }
+                notes
+            }
+            Command::Step => {
+                next_step();
+                Vec::new()
+            }
+            Command::Play => {
+                if !playing.get_untracked() {
+                    play();
+                }
+                Vec::new()
+            }
+            Command::Pause => {
+                playing.set(false);
+                Vec::new()
+            }
+            Command::Reset => {
+                restart();
+                Vec::new()
+            }
+        },
+        move || {
+            run.with(|r| {
+                let theta = r.theta();
+                serde_json::json!({
+                    "step": r.steps.len(),
+                    "loss": r.losses().last().copied().filter(|l| l.is_finite()),
+                    "theta": [theta[0], theta[1]],
+                    "diverged": r.stopped.is_some(),
+                })
+            })
+        },
+    );
 
     // A teacher drives it from the keyboard: → next phase, N next step, space play/pause, R reset.
     let keys = window_event_listener(leptos::ev::keydown, move |event| {

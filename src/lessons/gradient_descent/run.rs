@@ -127,6 +127,17 @@ impl Run {
         batch
     }
 
+    /// A new run with `steps` steps taken (fewer if it stops first): how a link restores a run.
+    pub fn replayed(settings: Settings, steps: usize) -> Run {
+        let mut run = Run::new(settings);
+        for _ in 0..steps {
+            if run.step().is_none() || run.stopped.is_some() {
+                break;
+            }
+        }
+        run
+    }
+
     /// One step, unless the run has stopped or has no points. Returns the step taken.
     pub fn step(&mut self) -> Option<&Step> {
         if self.stopped.is_some() || self.settings.points.is_empty() {

@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use wasm_bindgen::JsCast;
 
 use super::*;
+use crate::app::widgets::host_api::{serve_host, Command};
 use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::{css_colour, Chart, Math};
 use crate::lessons::shared::numbers::fixed;
@@ -111,6 +112,49 @@ pub fn InformationPage() -> impl IntoView {
             });
         }
     };
+
+    // An author's page can drive an embedded copy (app/widgets/host_api.rs): `set` takes the
+    // link's keys, `step` adds the next row of the term table, `reset` goes back to the start.
+    serve_host(
+        "information",
+        query,
+        move |command| match command {
+            Command::Set(q) => {
+                let (fresh, notes) = InformationState::from_query(&q);
+                p_text.set(texts(&fresh.p));
+                q_text.set(texts(&fresh.q));
+                state.set(fresh);
+                notes
+            }
+            Command::Step => {
+                state.update(|s| s.step_row = (s.step_row + 1).min(s.k));
+                Vec::new()
+            }
+            Command::Reset => {
+                let fresh = InformationState::default();
+                p_text.set(texts(&fresh.p));
+                q_text.set(texts(&fresh.q));
+                state.set(fresh);
+                Vec::new()
+            }
+            Command::Play | Command::Pause => {
+                vec!["This lesson has nothing to play; step adds the next row of the term table.".into()]
+            }
+        },
+        move || {
+            state.with(|s| {
+                let u = s.units;
+                serde_json::json!({
+                    "entropy_p": entropy(&s.p, u),
+                    "entropy_q": entropy(&s.q, u),
+                    "cross_entropy": cross_entropy(&s.p, &s.q, u),
+                    "kl_pq": kl(&s.p, &s.q, u),
+                    "kl_qp": kl(&s.q, &s.p, u),
+                    "rows_added": s.step_row.min(s.k),
+                })
+            })
+        },
+    );
 
     let measures = Memo::new(move |_| {
         state.with(|s| {

@@ -172,10 +172,31 @@ impl QueryWriter {
     }
 }
 
+/// The current query with `changes` replacing (or adding) their keys: how a host page's
+/// partial `set` becomes a whole state, read like any link.
+pub fn merged(current: &str, changes: &[(String, String)]) -> String {
+    let mut out: Vec<(String, String)> =
+        form_urlencoded::parse(current.trim_start_matches('?').as_bytes()).into_owned().collect();
+    for (key, value) in changes {
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value.clone(),
+            None => out.push((key.clone(), value.clone())),
+        }
+    }
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(out).finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn changes_replace_or_add_keys_in_place() {
+        let changes = vec![("a".to_string(), "0.3".to_string()), ("new".to_string(), "x y".to_string())];
+        assert_eq!(merged("?n=2&a=0.1&m=batch", &changes), "n=2&a=0.3&m=batch&new=x+y");
+        assert_eq!(merged("", &changes), "a=0.3&new=x+y");
+    }
 
     #[test]
     fn reads_good_values_quietly() {

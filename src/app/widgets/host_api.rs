@@ -1,0 +1,124 @@
+//! The host page API: a blog author's page drives an embedded lesson with `postMessage`.
+//!
+//! Commands, accepted only from the window that embeds this one (its parent):
+//! `{ stepwise: "set", state: { a: 0.3, … } }` (part of the state, with the keys of the lesson's
+//! link), `{ stepwise: "step" }`, `"play"`, `"pause"`, `"reset"`, `"getState"`.
+//! Events, sent to the parent: `{ stepwise: "ready", lesson }`, `{ stepwise: "state", lesson,
+//! state, metrics }` after every command and whenever the state changes, and
+//! `{ stepwise: "error", lesson, message }` for a message it could not use (which changes nothing)
+//! or a value it had to clamp. Values go through the same total reader as links, so a host
+//! cannot put a lesson in a state a link could not.
+
+use leptos::prelude::*;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::JsValue;
+
+use crate::lessons::shared::url_state::merged;
+
+/// What a host asked for, checked.
+pub enum Command {
+    /// The whole state as a link query: the current one with the host's keys replaced.
+    Set(String),
+    Step,
+    Play,
+    Pause,
+    Reset,
+}
+
+fn parent() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    // A page that is not embedded is its own parent: then there is no host to listen to.
+    (!js_sys::Object::is(&parent, &window)).then_some(parent)
+}
+
+fn send(message: Value) {
+    let Some(parent) = parent() else { return };
+    if let Ok(value) = js_sys::JSON::parse(&message.to_string()) {
+        // State is not secret, and the embed cannot know its host's origin in advance.
+        let _ = parent.post_message(&value, "*");
+    }
+}
+
+/// The host's partial state as link pairs: numbers, words, and lists of numbers.
+fn pairs(state: &Map<String, Value>) -> Result<Vec<(String, String)>, String> {
+    state
+        .iter()
+        .map(|(key, value)| {
+            let text = match value {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => (*b as u8).to_string(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_f64().map(|x| x.to_string()).ok_or_else(|| format!("{key} must be a list of numbers")))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .join(","),
+                _ => return Err(format!("{key} must be a number, a word or a list of numbers")),
+            };
+            Ok((key.clone(), text))
+        })
+        .collect()
+}
+
+/// Listens for the host's commands when this page is embedded. `handle` carries a command out
+/// and returns notes for anything it had to change; `metrics` are the numbers the lesson shows.
+pub fn serve_host<H, M>(lesson: &'static str, query: Signal<String>, handle: H, metrics: M)
+where
+    H: Fn(Command) -> Vec<String> + 'static,
+    M: Fn() -> Value + 'static,
+{
+    if parent().is_none() {
+        return;
+    }
+    let metrics = StoredValue::new_local(metrics);
+    let state = move || {
+        let q = query.get_untracked();
+        let fields: Map<String, Value> = form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        json!({ "stepwise": "state", "lesson": lesson, "state": fields, "metrics": metrics.with_value(|m| m()) })
+    };
+    let error = move |message: String| send(json!({ "stepwise": "error", "lesson": lesson, "message": message }));
+
+    let listener = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
+        // Only the embedding page may drive the lesson; anything else is not even answered.
+        let from_parent = match (event.source(), parent()) {
+            (Some(source), Some(parent)) => js_sys::Object::is(&source, &JsValue::from(parent)),
+            _ => false,
+        };
+        if !from_parent {
+            return;
+        }
+        let text = js_sys::JSON::stringify(&event.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        let message: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let Some(name) = message.get("stepwise").and_then(Value::as_str) else {
+            return; // not for us (other scripts use postMessage too)
+        };
+        let command = match name {
+            "set" => match message.get("state").and_then(Value::as_object).ok_or("set needs a state object".to_string()).and_then(pairs) {
+                Ok(changes) => Command::Set(merged(&query.get_untracked(), &changes)),
+                Err(problem) => return error(format!("ignored set: {problem}")),
+            },
+            "step" => Command::Step,
+            "play" => Command::Play,
+            "pause" => Command::Pause,
+            "reset" => Command::Reset,
+            "getState" => return send(state()),
+            other => return error(format!("ignored unknown command “{}”", other.chars().take(40).collect::<String>())),
+        };
+        let notes = handle(command);
+        if !notes.is_empty() {
+            error(notes.join(" "));
+        }
+        send(state());
+    });
+    on_cleanup(move || listener.remove());
+
+    // The host hears about every change, whoever made it (the reader dragging, or play).
+    Effect::new(move |_| {
+        query.track();
+        send(state());
+    });
+    send(json!({ "stepwise": "ready", "lesson": lesson }));
+}
