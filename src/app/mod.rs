@@ -3,6 +3,7 @@
 mod classroom;
 mod compute;
 pub mod download;
+pub mod files;
 mod home;
 mod lab;
 mod lessons;

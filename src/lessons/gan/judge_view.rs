@@ -13,6 +13,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::CpuBackend;
 use crate::lessons::mnist::trainer::Trainer;
 use crate::lessons::shared::numbers::fixed;
+use crate::app::files::{from_base64, local_storage};
 
 /// Where the MNIST lesson keeps its model (base64 of the `.safetensors` bytes); the same key
 /// as its `save_view::STORAGE_KEY`.
@@ -39,10 +40,8 @@ pub struct JudgeState {
 
 /// The classifier the MNIST lesson kept in this browser, if any and if it reads digits.
 fn kept_classifier() -> Option<Sequential<CpuBackend>> {
-    let text = web_sys::window()?.local_storage().ok()??.get_item(MNIST_STORAGE_KEY).ok()??;
-    let binary = web_sys::window()?.atob(&text).ok()?;
-    let bytes: Option<Vec<u8>> = binary.chars().map(|c| u8::try_from(c as u32).ok()).collect();
-    let model = Sequential::from_safetensors(&CpuBackend::new(), &bytes?).ok()?;
+    let text = local_storage()?.get_item(MNIST_STORAGE_KEY).ok()??;
+    let model = Sequential::from_safetensors(&CpuBackend::new(), &from_base64(&text)?).ok()?;
     crate::lessons::mnist::Settings::default().for_model(&model.specs()).ok()?;
     Some(model)
 }

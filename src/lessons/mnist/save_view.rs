@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::trainer::Trainer;
@@ -16,42 +15,11 @@ use crate::engine::layers::Sequential;
 use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
+use crate::app::files::{from_base64, local_storage, offer_download, to_base64};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 pub const STORAGE_KEY: &str = "stepwise-mnist-model";
 const FILE_NAME: &str = "stepwise-mnist.safetensors";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// Offers `bytes` to the learner as a download named `name`.
-fn offer_download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "the browser refused the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser refused the file")?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
-/// Bytes as a string a `localStorage` value can hold (base64 through the browser's `btoa`).
-fn to_base64(bytes: &[u8]) -> Option<String> {
-    let binary: String = bytes.iter().map(|&b| b as char).collect();
-    web_sys::window()?.btoa(&binary).ok()
-}
-
-fn from_base64(text: &str) -> Option<Vec<u8>> {
-    let binary = web_sys::window()?.atob(text).ok()?;
-    binary.chars().map(|c| u8::try_from(c as u32).ok()).collect()
-}
 
 #[component]
 pub fn SaveLoad(
@@ -63,7 +31,7 @@ pub fn SaveLoad(
 ) -> impl IntoView {
     let trainer = StoredValue::new_local(trainer);
     let message = RwSignal::new(None::<(bool, String)>); // (is a problem, text)
-    let kept = RwSignal::new(storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
+    let kept = RwSignal::new(local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
     let has_model = move || {
         accuracy.track();
         trainer.get_value().try_borrow().map(|t| t.is_some()).unwrap_or(true)
@@ -113,7 +81,7 @@ pub fn SaveLoad(
             message.set(Some((true, "Train the network first: there is nothing to keep yet.".into())));
             return;
         };
-        let stored = to_base64(&bytes).and_then(|text| storage()?.set_item(STORAGE_KEY, &text).ok());
+        let stored = to_base64(&bytes).and_then(|text| local_storage()?.set_item(STORAGE_KEY, &text).ok());
         match stored {
             Some(()) => {
                 kept.set(true);
@@ -125,7 +93,7 @@ pub fn SaveLoad(
     };
 
     let load_kept = move |_| {
-        let bytes = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text));
+        let bytes = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text));
         match bytes {
             Some(bytes) => install(&bytes, "this browser"),
             None => message.set(Some((true, "The kept model is missing or damaged.".into()))),

@@ -4,43 +4,15 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::model::Weights;
 use crate::data::ImdbSet;
+use crate::app::files::{from_base64, local_storage, offer_download, to_base64};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 const STORAGE_KEY: &str = "stepwise-text-model";
 const FILE_NAME: &str = "stepwise-text.safetensors";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// Offers `bytes` to the learner as a download named `name`.
-fn offer_download(bytes: &[u8], name: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser refused the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser refused the file")?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
-fn to_base64(bytes: &[u8]) -> Option<String> {
-    let binary: String = bytes.iter().map(|&b| b as char).collect();
-    web_sys::window()?.btoa(&binary).ok()
-}
-
-fn from_base64(text: &str) -> Option<Vec<u8>> {
-    let binary = web_sys::window()?.atob(text).ok()?;
-    binary.chars().map(|c| u8::try_from(c as u32).ok()).collect()
-}
 
 #[component]
 pub fn SaveLoad(
@@ -51,7 +23,7 @@ pub fn SaveLoad(
     on_load: Callback<Weights>,
 ) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>); // (is a problem, text)
-    let kept = RwSignal::new(storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
+    let kept = RwSignal::new(local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
     let has_model = move || weights.with(|w| w.is_some());
     let ready = move || set.with(|s| s.is_some());
 
@@ -69,7 +41,7 @@ pub fn SaveLoad(
     let download = move |_| {
         let Some(w) = weights.get_untracked() else { return };
         let bytes = w.to_safetensors();
-        message.set(Some(match offer_download(&bytes, FILE_NAME) {
+        message.set(Some(match offer_download(&bytes, FILE_NAME, "application/octet-stream") {
             Ok(()) => (false, format!("Saved {FILE_NAME} ({:.1} MB).", bytes.len() as f64 / 1e6)),
             Err(e) => (true, format!("Could not save: {e}.")),
         }));
@@ -77,7 +49,7 @@ pub fn SaveLoad(
 
     let keep = move |_| {
         let Some(w) = weights.get_untracked() else { return };
-        let stored = to_base64(&w.to_safetensors()).and_then(|text| storage()?.set_item(STORAGE_KEY, &text).ok());
+        let stored = to_base64(&w.to_safetensors()).and_then(|text| local_storage()?.set_item(STORAGE_KEY, &text).ok());
         match stored {
             Some(()) => {
                 kept.set(true);
@@ -88,7 +60,7 @@ pub fn SaveLoad(
     };
 
     let load_kept = move |_| {
-        match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text)) {
+        match local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text)) {
             Some(bytes) => install(&bytes, "this browser"),
             None => message.set(Some((true, "The kept model is missing or damaged.".into()))),
         }
