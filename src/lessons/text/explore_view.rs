@@ -123,10 +123,19 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
                 label=Signal::derive(move || "The 300 most frequent words, projected onto two principal components".to_string())
                 testid="text-map"
                 aspect=0.62
-                draw=move |area, ratio| map.with(|m| if let Some(m) = m { draw_map(area, ratio, m) })
+                draw=move |area, ratio| map.with(|m| match m { Some(m) => draw_map(area, ratio, m), None => draw_empty_map(area, ratio) })
             />
         </section>
     }
+}
+
+/// Before any training there is nothing to project: the box says so instead of staying blank.
+fn draw_empty_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64) {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let _ = area.fill(&css_colour("--surface-2"));
+    let (w, h) = area.dim_in_pixel();
+    let style = ("sans-serif", (15.0 * ratio) as u32).into_font().color(&css_colour("--muted")).pos(Pos::new(HPos::Center, VPos::Center));
+    let _ = area.draw(&Text::new("The map appears once the model has trained (a few seconds).", (w as i32 / 2, h as i32 / 2), style));
 }
 
 fn draw_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64, map: &Map) {
