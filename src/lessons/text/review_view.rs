@@ -5,35 +5,72 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::explain::{read, strongest, MAX_TOKENS};
+use gloo::timers::callback::Timeout;
+
+use super::explain::{read, strongest, Reading, MAX_TOKENS};
 use super::highlight::highlighted;
 use super::model::Weights;
 use crate::data::ImdbSet;
 use crate::engine::rng::Pcg32;
 use crate::lessons::shared::numbers::{fixed, grouped};
 
+/// Reviews up to this many tokens are tinted on every key; longer ones a moment later.
+const TINT_AT_ONCE: usize = 300;
+/// A long review's tint lags its text by at most this much.
+const TINT_AFTER_MS: u32 = 150;
+
 #[component]
 pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc<Weights>>>, review: RwSignal<String>) -> impl IntoView {
-    // (text, reading or problem) recomputed when the text or the weights change.
+    // (reading with its strongest words, problem) recomputed when the text or the weights change.
+    // The tinted copy of the text is not part of it: see `tinted` below.
     let reading = Memo::new(move |_| {
         let w = weights.get()?;
         let s = set.get()?;
         let text = review.get();
+        let explain = |r: Reading| {
+            let top = strongest(&r, &s.vocabulary, &text, 12);
+            (r, top)
+        };
         Some(match read(&w, &s.vocabulary, &text) {
-            Ok(r) => {
-                let html = highlighted(&text, &r);
-                let top = strongest(&r, &s.vocabulary, &text, 12);
-                (Some((r, html, top)), None)
-            }
-            Err((problem, r)) => {
-                let detail = r.map(|r| {
-                    let html = highlighted(&text, &r);
-                    let top = strongest(&r, &s.vocabulary, &text, 12);
-                    (r, html, top)
-                });
-                (detail, Some(problem.message()))
-            }
+            Ok(r) => (Some(explain(r)), None),
+            Err((problem, r)) => (r.map(explain), Some(problem.message())),
         })
+    });
+    // The tinted text is the costly part of a long review: one span per token for the browser to
+    // parse and lay out (a 1,000-word review is ~1,400 spans, tens of milliseconds on a slow
+    // machine). So the prediction and the strongest words update on the next frame, and a long
+    // review is re-tinted at most every TINT_AFTER_MS while it changes, greyed out meanwhile;
+    // a short one at once.
+    let tinted = RwSignal::new(String::new());
+    let stale = RwSignal::new(false);
+    // At most one tint waits at a time: it draws whatever the reading is when it fires, so
+    // neither fast typing nor weights arriving from training can put it off for ever.
+    let pending = StoredValue::new_local(None::<Timeout>);
+    let waiting = StoredValue::new(false);
+    let explained = move || reading.with(|r| matches!(r, Some((Some(_), _))));
+    Effect::new(move |_| {
+        let tokens = reading.with(|r| r.as_ref().and_then(|(d, _)| d.as_ref().map(|(r, _)| r.tokens.len())));
+        let Some(tokens) = tokens else {
+            return;
+        };
+        let tint = move || {
+            waiting.set_value(false);
+            let html = reading.with_untracked(|r| match r {
+                Some((Some((r, _)), _)) => review.with_untracked(|text| highlighted(text, r)),
+                _ => String::new(),
+            });
+            tinted.set(html);
+            stale.set(false);
+        };
+        if tokens <= TINT_AT_ONCE {
+            if !waiting.get_value() {
+                tint();
+            }
+        } else if !waiting.get_value() {
+            waiting.set_value(true);
+            stale.set(true);
+            pending.set_value(Some(Timeout::new(TINT_AFTER_MS, tint)));
+        }
     });
     // The box shows `review`, but is only written when the text changed elsewhere (a picked
     // review, Clear): rewriting what was just typed would make the browser lay out the whole
@@ -74,12 +111,12 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                 <button data-testid="text-pick" on:click=pick disabled=move || set.with(|s| s.is_none())>"Pick a test review"</button>
                 <button on:click=move |_| review.set(String::new())>"Clear"</button>
             </div>
-            {move || match reading.get() {
+            {move || reading.with(|reading| match reading {
                 None => view! {
                     <p class="muted" data-testid="text-review-waiting">"Train the model (even a few seconds is enough) and its reading of your review appears here."</p>
                 }.into_any(),
                 Some((detail, message)) => {
-                    let verdict = detail.as_ref().map(|(r, _, _)| {
+                    let verdict = detail.as_ref().map(|(r, _)| {
                         let p = r.probability;
                         let label = if p >= 0.5 { "positive" } else { "negative" };
                         view! {
@@ -100,30 +137,33 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                             </div>
                         }
                     });
-                    let body = detail.map(|(_, html, top)| view! {
-                        <div class="text-explained">
-                            <div class="text-highlighted" data-testid="text-highlighted" inner_html=html></div>
-                            <div>
-                                <h3>"Strongest words"</h3>
-                                <ol class="text-words" data-testid="text-strongest">
-                                    {top.into_iter().map(|w| view! {
-                                        <li>
-                                            <span class={if w.share >= 0.0 { "pos-text" } else { "neg-text" }}>{w.word}</span>
-                                            {(w.count > 1).then(|| format!(" ×{}", w.count))}
-                                            <span class="text-share">{fixed(w.share, 3)}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            </div>
-                        </div>
-                    });
                     view! {
                         {message.map(|m| view! { <p class="notice" role="status" data-testid="text-review-message">{m}</p> })}
                         {verdict}
-                        {body}
                     }.into_any()
                 }
-            }}
+            })}
+            // Always in the page (hidden with nothing to explain), so that a new tint replaces
+            // only this element's contents.
+            <div class="text-explained" style:display=move || if explained() { "" } else { "none" }>
+                <div class="text-highlighted" data-testid="text-highlighted" class:stale=move || stale.get()
+                    inner_html=move || tinted.get()></div>
+                <div>
+                    <h3>"Strongest words"</h3>
+                    <ol class="text-words" data-testid="text-strongest">
+                        {move || reading.with(|r| match r {
+                            Some((Some((_, top)), _)) => top.iter().map(|w| view! {
+                                <li>
+                                    <span class={if w.share >= 0.0 { "pos-text" } else { "neg-text" }}>{w.word.clone()}</span>
+                                    {(w.count > 1).then(|| format!(" ×{}", w.count))}
+                                    <span class="text-share">{fixed(w.share, 3)}</span>
+                                </li>
+                            }).collect_view().into_any(),
+                            _ => ().into_any(),
+                        })}
+                    </ol>
+                </div>
+            </div>
             <details class="text-how">
                 <summary>"How the shares are worked out"</summary>
                 {move || if hidden() {
