@@ -209,6 +209,29 @@ fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) 
     web_sys::console::warn_1(&format!("stepwise: GPU lost at step {gpu_step} ({reason}); continuing on the CPU from step {from}").into());
 }
 
+/// What copying the GPU's run into the CPU trainer found.
+enum Copied {
+    Done,
+    /// The GPU was lost: nothing was copied, the CPU keeps its last copy.
+    Lost(String),
+    /// Reset or a loaded model replaced the run meanwhile: nothing was copied.
+    Stale,
+}
+
+async fn copy_back(t: &Trainer<WebGpuBackend>, backend: &WebGpuBackend, cpu: &SharedTrainer, current: &impl Fn() -> bool) -> Copied {
+    let snapshot = t.snapshot().await;
+    if !current() {
+        return Copied::Stale;
+    }
+    if let Some(reason) = backend.lost() {
+        return Copied::Lost(reason);
+    }
+    if let Some(t) = cpu.borrow_mut().as_mut() {
+        t.restore(&snapshot);
+    }
+    Copied::Done
+}
+
 /// Runs until paused, reset or a model is loaded. `gpu` is the device to train on, if any;
 /// `check(images)` evaluates the CPU trainer on the first `images` test images.
 pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBackend, String)>, report: Report, check: impl Fn(usize)) {
@@ -264,20 +287,16 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
         }
         if let Some((t, backend)) = &on_gpu {
             if slice.check_due || now() - last_copy >= COPY_EVERY_MILLISECONDS {
-                let snapshot = t.snapshot().await;
-                if !current() {
-                    return;
+                match copy_back(t, backend, &cpu, &current).await {
+                    Copied::Done => last_copy = now(),
+                    Copied::Stale => return,
+                    Copied::Lost(reason) => {
+                        fall_back(&report, &cpu, t.steps(), &reason);
+                        on_gpu = None;
+                        meter = LossMeter::default();
+                        continue;
+                    }
                 }
-                if let Some(reason) = backend.lost() {
-                    fall_back(&report, &cpu, t.steps(), &reason);
-                    on_gpu = None;
-                    meter = LossMeter::default();
-                    continue;
-                }
-                if let Some(t) = cpu.borrow_mut().as_mut() {
-                    t.restore(&snapshot);
-                }
-                last_copy = now();
             }
         }
         if slice.check_due {
@@ -287,17 +306,10 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
     }
     // Paused: the CPU copy becomes the whole run, for drawing, saving and the step-through.
     if let Some((t, backend)) = &on_gpu {
-        let snapshot = t.snapshot().await;
-        if !current() {
-            return;
-        }
-        match backend.lost() {
-            Some(reason) => fall_back(&report, &cpu, t.steps(), &reason),
-            None => {
-                if let Some(t) = cpu.borrow_mut().as_mut() {
-                    t.restore(&snapshot);
-                }
-            }
+        match copy_back(t, backend, &cpu, &current).await {
+            Copied::Done => {}
+            Copied::Stale => return,
+            Copied::Lost(reason) => fall_back(&report, &cpu, t.steps(), &reason),
         }
     }
     report.busy.set(false);
