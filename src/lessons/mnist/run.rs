@@ -133,7 +133,7 @@ fn step<B: Backend>(t: &mut Trainer<B>, sets: &Sets) -> (crate::engine::Tensor<B
     let loss = t.step(&sets.train);
     let ended = t.epoch > epoch_before;
     let images = if ended { sets.train.count - before } else { t.position() - before };
-    (loss, images, ended || t.steps() % CHECK_EVERY == 0)
+    (loss, images, ended || t.steps().is_multiple_of(CHECK_EVERY))
 }
 
 /// The CPU is synchronous: each loss is ready at once.
