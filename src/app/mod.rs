@@ -1,7 +1,7 @@
 //! The Leptos front end (wasm32 only): the shell, the router and one folder per lesson.
 
 mod classroom;
-mod compute;
+pub(crate) mod compute;
 pub mod download;
 pub mod files;
 mod home;

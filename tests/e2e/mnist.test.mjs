@@ -1,7 +1,8 @@
 // /mnist in a real browser: the real dataset downloads (with a corrupt download caught by its
 // checksum and recovered by Retry), the network trains live, pause and reset work, and after
 // three epochs the test accuracy on all 10,000 test images is at least 97.5%. Frame rate while
-// training is measured and printed (reported, never asserted: the machine is noisy).
+// training is measured and printed (reported, never asserted: the machine is noisy). With WebGPU
+// it trains on the GPU, and a GPU lost mid-training hands over to the CPU.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
@@ -41,6 +42,8 @@ for (const mode of ["cpu", "webgpu"]) {
       console.log(`# ${mode}: ${fps.toFixed(1)} frames per second while training on the page's thread`);
       await train.click(); // pause
       assert.equal(await train.innerText(), "Resume");
+      // On WebGPU the steps already queued finish and the run is copied back first.
+      await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])');
       const paused = await number(page, "mnist-steps");
       await page.waitForTimeout(500);
       assert.equal(await number(page, "mnist-steps"), paused, "no steps while paused");
@@ -58,6 +61,15 @@ for (const mode of ["cpu", "webgpu"]) {
       const shown = parseFloat(await page.locator('[data-testid="mnist-accuracy"]').innerText());
       assert.ok(Math.abs((100 * diagonal) / total - shown) < 0.051, `diagonal ${diagonal} of ${total} vs accuracy ${shown}%`);
       assert.ok(await page.locator('[data-testid="mnist-mistakes"] li').count() > 0);
+      // A misread digit, clicked: its ten probability bars, the highest on the digit it read.
+      const firstMistake = page.locator('[data-testid="mnist-mistakes"] button').first();
+      const read = Number((await firstMistake.innerText()).match(/read (\d)/)[1]);
+      await firstMistake.click();
+      const bars = page.locator('[data-testid="mnist-mistake-bars"] li');
+      assert.equal(await bars.count(), 10);
+      const shares = (await page.locator('[data-testid="mnist-mistake-bars"] .prob-value').allInnerTexts()).map(parseFloat);
+      assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 100) < 0.6, `bars sum to ${shares}`);
+      assert.equal(await page.locator('[data-testid="mnist-mistake-bars"] li.best .prob-digit').innerText(), String(read));
       // Draw a "1": one vertical stroke down the middle of the pad.
       await page.locator('[data-testid="mnist-pad"]').scrollIntoViewIfNeeded();
       const pad = await page.locator('[data-testid="mnist-pad"]').boundingBox();
@@ -101,6 +113,38 @@ for (const mode of ["cpu", "webgpu"]) {
       assert.deepEqual(page.errors, []);
       await page.context().close();
     });
+
+    if (mode === "webgpu") {
+      test("trains on WebGPU; when the GPU is lost mid-training it goes on on the CPU from its last copy", async () => {
+        const page = await newPage(browser);
+        await page.goto(site.url + "mnist");
+        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const device = page.locator('[data-testid="mnist-device"]');
+        await page.locator('[data-testid="mnist-train"]').click();
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 40, null, { timeout: 120000 });
+        assert.equal(await device.getAttribute("data-device"), "webgpu");
+        assert.match(await device.innerText(), /Training on the GPU through WebGPU · \S/);
+        const lostAt = await number(page, "mnist-steps");
+        await page.evaluate(() => window.__stepwiseLoseGpu());
+        const notice = page.locator('[data-testid="mnist-gpu-lost"]');
+        await notice.waitFor({ timeout: 30000 });
+        const text = await notice.innerText();
+        const [, gpuStep, cpuStep] = text.match(/stopped responding at step (\d+).*continues on the CPU from step (\d+)/s).map(Number);
+        assert.ok(gpuStep >= lostAt, `lost at ${gpuStep}, asked at ${lostAt}`);
+        // The copy is at most 2 s of training old: some steps are taken again, none skipped.
+        assert.ok(cpuStep <= gpuStep && cpuStep > 0, text);
+        assert.equal(await device.getAttribute("data-device"), "cpu");
+        assert.match(await device.innerText(), /Training on the CPU .*the GPU stopped responding/);
+        // Training goes on, on the CPU, past the step where the GPU stopped.
+        await page.waitForFunction((n) => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= n, gpuStep + 100, { timeout: 60000 });
+        assert.equal(await page.locator('[data-testid="mnist-train"]').innerText(), "Pause", "still training");
+        assert.equal(await page.locator('[data-testid="mnist-problem"]').count(), 0, "not mistaken for a diverging loss");
+        await page.locator('[data-testid="mnist-train"]').click();
+        await shot(page, `${SHOTS}${mode}/mnist-gpu-lost.png`);
+        assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|destroyed|lost/i.test(e)), []);
+        await page.context().close();
+      });
+    }
 
     test("a corrupt download is caught and Retry recovers", async () => {
       const page = await newPage(browser);

@@ -10,6 +10,17 @@
 use super::kernels::{compile, Kernel};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Why the device stopped working, once it has: set by the device-lost callback, by an
+/// uncaptured error in the browser, or by a failed read. Shared with those callbacks.
+pub(super) type Lost = Arc<Mutex<Option<String>>>;
+
+/// Records the first reason only: later errors are usually consequences of the first.
+pub(super) fn mark_lost(lost: &Lost, reason: String) {
+    let mut lost = lost.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    lost.get_or_insert(reason);
+}
 
 /// Dispatches recorded before the batch is submitted anyway.
 const MAX_PENDING: u32 = 256;
@@ -28,6 +39,7 @@ pub(super) struct Context {
     in_flight_uniforms: RefCell<Vec<wgpu::Buffer>>,
     encoder: RefCell<Option<wgpu::CommandEncoder>>,
     pending: Cell<u32>,
+    pub lost: Lost,
     /// Stand-ins for the bindings a kernel does not use (one per writable slot, since a buffer
     /// may not be bound writable twice in one dispatch).
     unused_read: wgpu::Buffer,
@@ -52,6 +64,17 @@ pub(super) fn workgroups_for(threads: usize) -> (u32, u32, u32) {
 impl Context {
     pub fn new(device: wgpu::Device, queue: wgpu::Queue) -> Self {
         let kernels = compile(&device);
+        let lost = Lost::default();
+        let on_lost = lost.clone();
+        device.set_device_lost_callback(move |reason, message| mark_lost(&on_lost, format!("the device was lost ({reason:?}: {message})")));
+        // In the browser an uncaptured error would only be logged and later kernels would
+        // silently do nothing; record it so the caller can stop trusting this device. Natively
+        // wgpu's default handler panics, which is what a test should do.
+        #[cfg(target_arch = "wasm32")]
+        {
+            let on_error = lost.clone();
+            device.on_uncaptured_error(Arc::new(move |error| mark_lost(&on_error, format!("a GPU error: {error}"))));
+        }
         let small = |label| device.create_buffer(&wgpu::BufferDescriptor { label: Some(label), size: 16, usage: STORAGE, mapped_at_creation: false });
         Context {
             unused_read: small("unused read"),
@@ -64,6 +87,7 @@ impl Context {
             in_flight_uniforms: RefCell::default(),
             encoder: RefCell::default(),
             pending: Cell::new(0),
+            lost,
         }
     }
 

@@ -66,6 +66,19 @@ impl WebGpuBackend {
         WebGpuBackend { context: Rc::new(Context::new(device, queue)) }
     }
 
+    /// Why this device stopped working, if it has (lost, destroyed, an uncaptured GPU error or
+    /// a failed read). Once it says so, reads give NaNs: go on from a copy kept elsewhere.
+    pub fn lost(&self) -> Option<String> {
+        self.context.lost.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Destroys the device, as a driver reset or an unplugged GPU would: for testing how a
+    /// caller copes with a lost device.
+    pub fn lose(&self) {
+        context::mark_lost(&self.context.lost, "destroyed on purpose, to test losing it".into());
+        self.context.device.destroy();
+    }
+
     /// Submits all recorded kernels now (they are otherwise submitted in batches).
     pub fn flush(&self) {
         self.context.flush();
@@ -147,7 +160,7 @@ impl Backend for WebGpuBackend {
         });
         self.context.record(|encoder| encoder.copy_buffer_to_buffer(buffer.raw(), 0, &staging, 0, Some(4 * len as u64)));
         self.context.flush();
-        ReadFuture::start(&self.context.device, staging, len)
+        ReadFuture::start(&self.context.device, staging, len, self.context.lost.clone())
     }
 
     fn fill(&self, buffer: &GpuBuffer, len: usize, value: f32) {

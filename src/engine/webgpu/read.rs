@@ -2,11 +2,16 @@
 //! resolve when the device says it is ready. In the browser that answer arrives from the event
 //! loop, so the future must be awaited; natively `read` waits for the device before returning
 //! the future, so the first poll already finds the data.
+//!
+//! A read that fails (the device was lost) gives NaNs instead of panicking, and marks the
+//! device lost, so a page can notice and carry on elsewhere.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
+
+use super::context::{mark_lost, Lost};
 
 #[derive(Default)]
 struct Shared {
@@ -18,16 +23,17 @@ pub struct ReadFuture {
     staging: Option<wgpu::Buffer>,
     len: usize,
     shared: Arc<Mutex<Shared>>,
+    lost: Option<Lost>,
 }
 
 impl ReadFuture {
     pub(super) fn ready_empty() -> Self {
         let shared = Shared { result: Some(Ok(())), waker: None };
-        ReadFuture { staging: None, len: 0, shared: Arc::new(Mutex::new(shared)) }
+        ReadFuture { staging: None, len: 0, shared: Arc::new(Mutex::new(shared)), lost: None }
     }
 
     /// Starts mapping `staging` (already holding a submitted copy of `len` numbers).
-    pub(super) fn start(device: &wgpu::Device, staging: wgpu::Buffer, len: usize) -> Self {
+    pub(super) fn start(device: &wgpu::Device, staging: wgpu::Buffer, len: usize, lost: Lost) -> Self {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let callback_shared = shared.clone();
         staging.map_async(wgpu::MapMode::Read, .., move |result| {
@@ -41,7 +47,7 @@ impl ReadFuture {
         device.poll(wgpu::PollType::wait_indefinitely()).expect("the device was lost while reading a buffer");
         #[cfg(target_arch = "wasm32")]
         let _ = device;
-        ReadFuture { staging: Some(staging), len, shared }
+        ReadFuture { staging: Some(staging), len, shared, lost: Some(lost) }
     }
 }
 
@@ -55,7 +61,12 @@ impl Future for ReadFuture {
                 shared.waker = Some(cx.waker().clone());
                 Poll::Pending
             }
-            Some(Err(error)) => panic!("reading a GPU buffer failed: {error}"),
+            Some(Err(error)) => {
+                if let Some(lost) = &self.lost {
+                    mark_lost(lost, format!("reading a GPU buffer failed ({error})"));
+                }
+                Poll::Ready(vec![f32::NAN; self.len])
+            }
             Some(Ok(())) => {
                 drop(shared);
                 let Some(staging) = &self.staging else { return Poll::Ready(Vec::new()) };

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, PointerEvent};
 
+use super::bars_view::{most_likely, ProbabilityBars};
 use super::drawing::to_mnist;
 use super::trainer::{probabilities, Trainer};
 use crate::data::mnist::IMAGE_PIXELS;
@@ -155,22 +156,11 @@ pub fn DrawDigit(trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>, #[prop(into)
                         (false, _) => view! { <p class="muted">"Draw a digit to see what the network thinks it is."</p> }.into_any(),
                         (true, None) => view! { <p class="muted">"Train the network first: even 200 steps read most digits."</p> }.into_any(),
                         (true, Some(p)) => {
-                            let best = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+                            let best = most_likely(&p);
                             view! {
                                 <p class="mnist-guess">"It reads a " <strong data-testid="mnist-guess">{best}</strong>
                                     {format!(" ({}% sure)", fixed(100.0 * p[best], 1))}</p>
-                                <ul class="prob-bars">
-                                    {(0..10).map(|digit| {
-                                        let share = p[digit];
-                                        view! {
-                                            <li class:best=digit == best>
-                                                <span class="prob-digit">{digit}</span>
-                                                <span class="prob-track"><span class="prob-fill" style=format!("width: {:.1}%", 100.0 * share)></span></span>
-                                                <span class="prob-value">{format!("{}%", fixed(100.0 * share, 1))}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
+                                <ProbabilityBars probabilities=p/>
                             }.into_any()
                         }
                     }}

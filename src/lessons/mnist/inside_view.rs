@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::inside::{confusion, mistakes, unit_weights, weight_tile_rgba};
+use super::bars_view::ProbabilityBars;
+use super::inside::{confusion, unit_weights, weight_tile_rgba};
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 
 /// The first layer's weight matrix (784 × units) at the last check.
@@ -17,11 +18,24 @@ pub struct FirstLayer {
     pub units: usize,
 }
 
-/// Predicted digits for the first `predicted.len()` test images at the last check.
+/// Predicted digits for the first `predicted.len()` test images at the last check, and the
+/// probabilities of the misread ones the gallery shows.
 #[derive(Clone, PartialEq)]
 pub struct Evaluation {
     pub predicted: Vec<u8>,
+    pub mistakes: Vec<Mistake>,
 }
+
+#[derive(Clone, PartialEq)]
+pub struct Mistake {
+    pub index: usize,
+    pub truth: u8,
+    pub read: u8,
+    pub probabilities: Vec<f64>,
+}
+
+/// How many misread digits the gallery shows.
+pub const GALLERY: usize = 24;
 
 const TILES_PER_ROW: usize = 10;
 const MAX_TILES: usize = 50;
@@ -135,29 +149,52 @@ fn TestImage(test: Arc<MnistSet>, index: usize) -> impl IntoView {
 
 #[component]
 pub fn Mistakes(#[prop(into)] test: Signal<Option<Arc<MnistSet>>>, evaluation: RwSignal<Option<Evaluation>>) -> impl IntoView {
+    // The test image whose bars are open (its index in the test set).
+    let chosen = RwSignal::new(None::<usize>);
+    let chosen_mistake = move || {
+        let index = chosen.get()?;
+        evaluation.with(|e| e.as_ref()?.mistakes.iter().find(|m| m.index == index).cloned())
+    };
     view! {
         <div class="mnist-inside-part">
             <h3>"Digits it reads wrong"</h3>
             {move || {
                 let Some(test) = test.get() else { return view! { <p class="muted">"Shown after the first 200 steps."</p> }.into_any() };
-                let wrong = evaluation.with(|e| e.as_ref().map(|e| mistakes(&test, &e.predicted, 24)));
+                let wrong = evaluation.with(|e| e.as_ref().map(|e| e.mistakes.clone()));
                 match wrong {
                     None => view! { <p class="muted">"Shown after the first 200 steps."</p> }.into_any(),
                     Some(wrong) if wrong.is_empty() => view! { <p>"None: every test image checked was read right."</p> }.into_any(),
                     Some(wrong) => view! {
-                        <p class="muted">"The first test images it misreads. Some are hard even for people."</p>
+                        <p class="muted">"The first test images it misreads. Some are hard even for people. Click one to see how sure the network was of each digit."</p>
                         <ul class="mnist-mistakes" data-testid="mnist-mistakes">
-                            {wrong.into_iter().map(|(index, truth, read)| view! {
+                            {wrong.into_iter().map(|Mistake { index, truth, read, .. }| view! {
                                 <li>
-                                    <TestImage test=test.clone() index/>
-                                    <span>{format!("read {read}")}</span>
-                                    <span class="muted">{format!("is {truth}")}</span>
+                                    <button
+                                        class="mnist-mistake"
+                                        class:chosen=move || chosen.get() == Some(index)
+                                        aria-pressed=move || (chosen.get() == Some(index)).to_string()
+                                        aria-label=format!("Test image {index}: read as {read}, is {truth}")
+                                        on:click=move |_| chosen.update(|c| *c = if *c == Some(index) { None } else { Some(index) })
+                                    >
+                                        <TestImage test=test.clone() index/>
+                                        <span>{format!("read {read}")}</span>
+                                        <span class="muted">{format!("is {truth}")}</span>
+                                    </button>
                                 </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
                 }
             }}
+            {move || chosen_mistake().map(|m| view! {
+                <div class="mnist-mistake-bars" data-testid="mnist-mistake-detail">
+                    <p>{format!(
+                        "Test image {}: the network read a {} but it is a {}. Its probabilities for each digit:",
+                        crate::lessons::shared::numbers::grouped(m.index as u64), m.read, m.truth
+                    )}</p>
+                    <ProbabilityBars probabilities=m.probabilities testid="mnist-mistake-bars"/>
+                </div>
+            })}
         </div>
     }
 }

@@ -11,7 +11,11 @@ pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
+mod bars_view;
+#[cfg(target_arch = "wasm32")]
 mod batch_view;
+#[cfg(target_arch = "wasm32")]
+mod run;
 #[cfg(target_arch = "wasm32")]
 mod draw_view;
 #[cfg(target_arch = "wasm32")]

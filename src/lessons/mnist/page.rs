@@ -9,21 +9,20 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistakes, WeightTiles};
-use super::trainer::{not_learning, Trainer};
+use super::inside::mistakes;
+use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
+use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
+use super::trainer::Trainer;
 use super::Settings;
+use crate::app::compute::Compute;
 use crate::app::download::{download, expected_size, manifest_sizes};
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::mnist::MnistSet;
 use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
 use crate::engine::poll::now_or_never;
+use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::{fixed, grouped};
-
-/// Each slice of training runs this long before the page gets the thread back to paint.
-const SLICE_MILLISECONDS: f64 = 12.0;
-/// Test accuracy on the first 1,000 test images every this many steps.
-const CHECK_EVERY: u32 = 200;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Data {
@@ -32,32 +31,9 @@ enum Data {
     Ready,
 }
 
-struct Sets {
-    train: MnistSet,
-    test: Arc<MnistSet>,
-}
-
-/// One point of the curves: the step, the mean loss over the steps since the last point.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct LossPoint {
-    step: u32,
-    loss: f64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct AccuracyPoint {
-    step: u32,
-    accuracy: f64,
-    /// 1,000 images (quick check) or all 10,000 (end of an epoch).
-    images: usize,
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-async fn next_frame() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
+pub(super) struct Sets {
+    pub train: MnistSet,
+    pub test: Arc<MnistSet>,
 }
 
 async fn load(state: RwSignal<Data>) -> Option<Sets> {
@@ -118,6 +94,28 @@ pub fn MnistPage() -> impl IntoView {
     let evaluation = RwSignal::new(None::<Evaluation>);
     let test_set = RwSignal::new(None::<Arc<MnistSet>>);
     let batch_report = RwSignal::new(None::<super::batch::BatchReport>);
+    let compute = use_context::<ReadSignal<Compute>>();
+    let gpu: StoredValue<Option<WebGpuBackend>, LocalStorage> = StoredValue::new_local(None);
+    let report = Report {
+        running,
+        busy: RwSignal::new(false),
+        losses,
+        accuracies,
+        steps,
+        epoch,
+        position,
+        samples_per_second,
+        problem,
+        device: RwSignal::new(None),
+        gpu_lost: RwSignal::new(None),
+        generation: StoredValue::new(0),
+    };
+    // Reset and loading a model end any running loop without letting it write.
+    let new_generation = move || {
+        report.generation.update_value(|g| *g += 1);
+        running.set(false);
+        report.busy.set(false);
+    };
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
@@ -130,7 +128,7 @@ pub fn MnistPage() -> impl IntoView {
     start_loading();
 
     let reset = move || {
-        running.set(false);
+        new_generation();
         trainer.get_value().borrow_mut().take();
         losses.set(Vec::new());
         accuracies.set(Vec::new());
@@ -158,11 +156,20 @@ pub fn MnistPage() -> impl IntoView {
         let step = t.steps();
         accuracies.update(|a| a.push(AccuracyPoint { step, accuracy: correct as f64 / images as f64, images }));
         first_layer.set(Some(FirstLayer { weights, units: first.outputs() }));
-        evaluation.set(Some(Evaluation { predicted }));
+        let shown = mistakes(&sets.test, &predicted, GALLERY);
+        let indices: Vec<usize> = shown.iter().map(|&(index, _, _)| index).collect();
+        let bars = now_or_never(t.probabilities_of(&sets.test, &indices)).unwrap_or_default();
+        let mistakes = shown
+            .into_iter()
+            .zip(bars)
+            .map(|((index, truth, read), probabilities)| Mistake { index, truth, read, probabilities })
+            .collect();
+        evaluation.set(Some(Evaluation { predicted, mistakes }));
     };
 
     // A model loaded from a file or this browser's storage has replaced the trainer.
     let loaded = move || {
+        new_generation();
         let (step, trained_epochs) = trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch)).unwrap_or((0, 0));
         losses.set(Vec::new());
         accuracies.set(Vec::new());
@@ -176,85 +183,36 @@ pub fn MnistPage() -> impl IntoView {
     };
 
     let train_loop = move || {
+        let Some(sets) = sets.get_value() else { return };
+        let cell = trainer.get_value();
+        if cell.borrow().is_none() {
+            *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), settings.get_untracked(), sets.train.count));
+        }
+        report.busy.set(true);
+        let adapter = match compute.map(|c| c.get_untracked()) {
+            Some(Compute::WebGpu { adapter }) if report.gpu_lost.get_untracked().is_none() => Some(adapter),
+            _ => None,
+        };
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(sets) = sets.get_value() else { return };
-            let cell = trainer.get_value();
-            if cell.borrow().is_none() {
-                *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), settings.get_untracked(), sets.train.count));
-            }
-            let mut loss_sum = 0.0f64;
-            let mut loss_count = 0u32;
-            while running.get_untracked() {
-                let slice_start = now();
-                let mut images = 0usize;
-                {
-                    let mut guard = cell.borrow_mut();
-                    let Some(t) = guard.as_mut() else { break };
-                    while now() - slice_start < SLICE_MILLISECONDS {
-                        let before = t.position();
-                        let epoch_before = t.epoch;
-                        // The CPU backend is synchronous: the loss is ready at once.
-                        let loss = now_or_never(t.step(&sets.train).to_vec())
-                            .map(|v| v[0] as f64)
-                            .unwrap_or(f64::NAN);
-                        images += if t.epoch > epoch_before { sets.train.count - before } else { t.position() - before };
-                        if !loss.is_finite() {
-                            running.set(false);
-                            problem.set(Some(format!(
-                                "The loss became {} at step {}: the learning rate is too large for this network. \
-                                 Training has stopped; the curves so far are kept. Lower the learning rate and reset.",
-                                fixed(loss, 3),
-                                t.steps()
-                            )));
-                            break;
-                        }
-                        loss_sum += loss;
-                        loss_count += 1;
-                        if loss_count == 20 {
-                            let step = t.steps();
-                            let mean = loss_sum / 20.0;
-                            losses.update(|l| l.push(LossPoint { step, loss: mean }));
-                            if not_learning(step, mean) && problem.get_untracked().is_none() {
-                                problem.set(Some(format!(
-                                    "After {step} steps the loss is {}, no better than guessing one digit in ten at random \
-                                     (ln 10 = 2.303): the network is not learning. A learning rate this large ({}) knocks the \
-                                     weights so far that the ReLUs stop firing; a tiny one barely moves them. Try 0.001 and start over.",
-                                    fixed(mean, 3),
-                                    t.settings.learning_rate
-                                )));
-                            }
-                            loss_sum = 0.0;
-                            loss_count = 0;
-                        }
-                        if t.epoch > epoch_before || t.steps() % CHECK_EVERY == 0 {
-                            break; // evaluate below, outside the timed slice
-                        }
+            let device = match adapter {
+                Some(adapter) => match open_gpu(gpu).await {
+                    Ok(backend) => Some((backend, adapter)),
+                    Err(error) => {
+                        report.device.set(Some(Device::Cpu { why: Some(error) }));
+                        None
                     }
-                    let seconds = (now() - slice_start) / 1000.0;
-                    if seconds > 0.0 && images > 0 {
-                        let rate = images as f64 / seconds;
-                        samples_per_second.update(|s| *s = if *s == 0.0 { rate } else { 0.9 * *s + 0.1 * rate });
-                    }
-                    steps.set(t.steps());
-                    epoch.set(t.epoch);
-                    position.set(t.position());
-                }
-                let (step_now, epoch_ended) = {
-                    let guard = cell.borrow();
-                    let t = guard.as_ref().unwrap();
-                    (t.steps(), t.position() == 0 && t.steps() > 0)
-                };
-                if epoch_ended || step_now % CHECK_EVERY == 0 {
-                    check(if epoch_ended { sets.test.count } else { 1000 });
-                }
-                next_frame().await;
-            }
+                },
+                None => None,
+            };
+            train(sets, cell, device, report, check).await;
         });
     };
 
     // One step taken apart for the step-through panel (training pauses first).
     let step_through = move || {
-        running.set(false);
+        if report.busy.get_untracked() {
+            return; // the button is disabled until a paused run has been copied back
+        }
         let Some(sets) = sets.get_value() else { return };
         let cell = trainer.get_value();
         let Ok(mut guard) = cell.try_borrow_mut() else { return };
@@ -331,7 +289,7 @@ pub fn MnistPage() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="mnist-train"
-                        disabled=move || data.get() != Data::Ready
+                        disabled=move || data.get() != Data::Ready || (report.busy.get() && !running.get())
                         on:click=toggle
                     >
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
@@ -339,9 +297,13 @@ pub fn MnistPage() -> impl IntoView {
                     <button data-testid="mnist-reset" on:click=move |_| reset() disabled=move || steps.get() == 0>"Reset"</button>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
+                {move || report.gpu_lost.get().map(|p| view! { <p class="notice" role="status" data-testid="mnist-gpu-lost">{p}</p> })}
             </section>
             <section class="panel">
                 <h2>"Progress"</h2>
+                <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), compute.map(|c| c.get()))>
+                    {move || device_text(report.device.get(), compute.map(|c| c.get()))}
+                </p>
                 <div class="stat-row">
                     <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="mnist-epoch">{move || epoch.get() + 1}</span></div>
                     <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="mnist-steps">{move || steps.get()}</span></div>
@@ -379,7 +341,7 @@ pub fn MnistPage() -> impl IntoView {
                 />
             </section>
             <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Data::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
-            <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Data::Ready) on_step=move |_| step_through()/>
+            <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Data::Ready && !report.busy.get()) on_step=move |_| step_through()/>
             <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel mnist-inside">
                 <h2>"Inside the network"</h2>
@@ -393,12 +355,30 @@ pub fn MnistPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "probability bars for a misread digit; "
-                    "training on WebGPU and in a background thread. "
-                    "Today the network above trains on your CPU (WebAssembly SIMD), on this page's thread, a few steps per frame."
+                    "training in a background thread. Today the network above trains on this page's thread, a few steps "
+                    "per frame: on your GPU through WebGPU when the browser offers it, otherwise on your CPU (WebAssembly SIMD)."
                 </p>
             </section>
         </article>
+    }
+}
+
+/// "webgpu" or "cpu": where training runs, or will run when it starts.
+fn device_kind(device: Option<Device>, compute: Option<Compute>) -> &'static str {
+    match (device, compute) {
+        (Some(Device::Gpu { .. }), _) | (None, Some(Compute::WebGpu { .. })) => "webgpu",
+        _ => "cpu",
+    }
+}
+
+fn device_text(device: Option<Device>, compute: Option<Compute>) -> String {
+    const CPU: &str = "the CPU (WebAssembly SIMD)";
+    match (device, compute) {
+        (Some(Device::Gpu { adapter }), _) => format!("Training on the GPU through WebGPU · {adapter}."),
+        (Some(Device::Cpu { why: Some(why) }), _) => format!("Training on {CPU}: {why}."),
+        (Some(Device::Cpu { why: None }), _) => format!("Training on {CPU}."),
+        (None, Some(Compute::WebGpu { adapter })) => format!("Trains on the GPU through WebGPU · {adapter}."),
+        (None, _) => format!("Trains on {CPU}."),
     }
 }
 

@@ -4,11 +4,29 @@
 
 use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
 use crate::engine::layers::Sequential;
-use crate::engine::optim::Optimiser;
+use crate::engine::optim::{Optimiser, OptimiserSnapshot};
 use crate::engine::rng::Pcg32;
 use crate::engine::{one_hot, Backend, Tensor};
 
 use super::Settings;
+
+/// Everything it takes to go on training elsewhere (on the CPU when the GPU is lost): the
+/// weights, the optimiser's state, and where in which shuffled epoch the run is.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    parameters: Vec<Vec<f32>>,
+    optimiser: OptimiserSnapshot,
+    rng: Pcg32,
+    order: Vec<usize>,
+    position: usize,
+    epoch: usize,
+}
+
+impl Snapshot {
+    pub fn steps(&self) -> u32 {
+        self.optimiser.steps
+    }
+}
 
 pub struct Trainer<B: Backend> {
     backend: B,
@@ -56,6 +74,38 @@ impl<B: Backend + Clone> Trainer<B> {
         trainer.parameters = model.parameters();
         trainer.model = model;
         trainer.settings = settings;
+        trainer
+    }
+
+    /// A copy of the run on the host. Every read starts before the first is awaited, so on a
+    /// GPU this is one round trip.
+    pub async fn snapshot(&self) -> Snapshot {
+        let reads: Vec<_> = self.parameters.iter().map(|p| p.backend().read(p.value(), p.len())).collect();
+        let optimiser = self.optimiser.snapshot(&self.parameters).await;
+        let mut parameters = Vec::with_capacity(reads.len());
+        for read in reads {
+            parameters.push(read.await);
+        }
+        Snapshot { parameters, optimiser, rng: self.rng.clone(), order: self.order.clone(), position: self.position, epoch: self.epoch }
+    }
+
+    /// Becomes the run in `snapshot` (taken from a trainer with the same layer sizes, on any
+    /// backend): the next step is the one that run would have taken.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        for (parameter, values) in self.parameters.iter().zip(&snapshot.parameters) {
+            parameter.set_values(values);
+        }
+        self.optimiser.restore(&snapshot.optimiser, &self.parameters);
+        self.rng = snapshot.rng.clone();
+        self.order.clone_from(&snapshot.order);
+        self.position = snapshot.position;
+        self.epoch = snapshot.epoch;
+    }
+
+    /// A trainer on `backend` that continues the run in `snapshot`.
+    pub fn from_snapshot(backend: &B, settings: Settings, snapshot: &Snapshot) -> Self {
+        let mut trainer = Trainer::new(backend, settings, snapshot.order.len());
+        trainer.restore(snapshot);
         trainer
     }
 
@@ -131,6 +181,19 @@ impl<B: Backend + Clone> Trainer<B> {
             start += n;
         }
         out
+    }
+
+    /// The ten probabilities for each of the given test images (say, the ones it misreads).
+    pub async fn probabilities_of(&self, test: &MnistSet, indices: &[usize]) -> Vec<Vec<f64>> {
+        if indices.is_empty() {
+            return Vec::new();
+        }
+        let mut pixels = vec![0.0; indices.len() * IMAGE_PIXELS];
+        let mut labels = vec![0u8; indices.len()];
+        test.write_batch_f32(indices, &mut pixels, &mut labels);
+        let x = Tensor::from_values(&self.backend, &pixels, &[indices.len(), IMAGE_PIXELS]);
+        let logits = self.model.predict(&x).to_vec().await;
+        logits.chunks_exact(CLASSES).map(probabilities).collect()
     }
 
     /// Fraction of test images `first..first + count` classified correctly.
@@ -224,6 +287,31 @@ mod tests {
     }
 
     #[test]
+    fn a_run_restored_from_a_snapshot_goes_on_exactly_as_the_original() {
+        let cpu = CpuBackend::new();
+        let set = MnistSet {
+            images: (0..20 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
+            labels: (0..20).map(|i| (i % 10) as u8).collect(),
+            count: 20,
+        };
+        let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+        let mut original = Trainer::new(&cpu, settings.clone(), set.count);
+        for _ in 0..5 {
+            original.step(&set); // into the second epoch (4 steps per epoch)
+        }
+        let snapshot = now_or_never(original.snapshot()).unwrap();
+        assert_eq!((snapshot.steps(), snapshot.epoch, snapshot.position), (5, 1, 6));
+        let mut copy = Trainer::from_snapshot(&cpu, settings, &snapshot);
+        for _ in 0..6 {
+            let a = now_or_never(original.step(&set).to_vec()).unwrap();
+            let b = now_or_never(copy.step(&set).to_vec()).unwrap();
+            assert_eq!(a, b, "same batches, same weights, same Adam state: the same loss bit for bit");
+        }
+        assert_eq!(now_or_never(copy.model.parameters()[0].to_vec()), now_or_never(original.model.parameters()[0].to_vec()));
+        assert_eq!((copy.epoch, copy.position(), copy.steps()), (original.epoch, original.position(), 11));
+    }
+
+    #[test]
     fn three_hundred_steps_on_real_mnist_reach_90_percent_on_1000_test_images() {
         let train = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
         let test = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
@@ -241,6 +329,15 @@ mod tests {
         assert!(correct >= 900, "{correct} of 1000");
         let accuracy = now_or_never(trainer.accuracy(&test, 0, 1000)).unwrap();
         assert_eq!(accuracy, correct as f64 / 1000.0);
+        // The bars of a misread digit: ten probabilities summing to 1, the largest on the digit read.
+        let wrong: Vec<usize> = (0..1000).filter(|&i| predicted[i] != test.label(i)).take(5).collect();
+        let bars = now_or_never(trainer.probabilities_of(&test, &wrong)).unwrap();
+        for (&i, p) in wrong.iter().zip(&bars) {
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            let read = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+            assert_eq!(read as u8, predicted[i]);
+            assert!(p[test.label(i) as usize] < p[read]);
+        }
     }
 }
 

