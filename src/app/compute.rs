@@ -46,9 +46,24 @@ impl Compute {
     }
 }
 
+thread_local! {
+    /// The writer of the app's one compute signal, so a lesson that loses the GPU can say so
+    /// in the header too.
+    static SET_COMPUTE: std::cell::Cell<Option<WriteSignal<Compute>>> = const { std::cell::Cell::new(None) };
+}
+
+/// A lesson lost the GPU mid-training (the device was lost or failed): from now on this visit
+/// computes on the CPU, and the header and the Lab say why.
+pub fn gpu_lost(reason: &str) {
+    if let Some(set) = SET_COMPUTE.with(|s| s.get()) {
+        set.set(Compute::Cpu { reason: format!("the GPU stopped responding during training ({reason})") });
+    }
+}
+
 /// Starts the probe and returns a signal that settles on the answer.
 pub fn probe() -> ReadSignal<Compute> {
     let (compute, set_compute) = signal(Compute::Probing);
+    SET_COMPUTE.with(|s| s.set(Some(set_compute)));
     wasm_bindgen_futures::spawn_local(async move {
         set_compute.set(detect().await);
     });

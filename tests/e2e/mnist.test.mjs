@@ -135,6 +135,8 @@ for (const mode of ["cpu", "webgpu"]) {
         assert.ok(cpuStep <= gpuStep && cpuStep > 0, text);
         assert.equal(await device.getAttribute("data-device"), "cpu");
         assert.match(await device.innerText(), /Training on the CPU .*the GPU stopped responding/);
+        // The header says so too, for the rest of the visit.
+        assert.match(await page.locator('[data-testid="backend"]').innerText(), /CPU/);
         // Training goes on, on the CPU, past the step where the GPU stopped.
         await page.waitForFunction((n) => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= n, gpuStep + 100, { timeout: 60000 });
         assert.equal(await page.locator('[data-testid="mnist-train"]').innerText(), "Pause", "still training");

@@ -140,6 +140,9 @@ pub fn MnistPage() -> impl IntoView {
         position.set(0);
         samples_per_second.set(0.0);
         problem.set(None);
+        // The header now says the CPU computes (see compute::gpu_lost); the notice was about
+        // the run just reset.
+        report.gpu_lost.set(None);
     };
 
     // Test accuracy on the first `images` test images, the first layer's weights and the

@@ -206,6 +206,7 @@ fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) 
          the last copy of the network kept on the CPU (it is copied there at least every 2 seconds): the steps since \
          then are taken again, and nothing else is lost."
     )));
+    crate::app::compute::gpu_lost(reason);
     web_sys::console::warn_1(&format!("stepwise: GPU lost at step {gpu_step} ({reason}); continuing on the CPU from step {from}").into());
 }
 
