@@ -47,6 +47,8 @@ impl Form {
 #[component]
 pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Form::from(&settings.get_untracked()));
+    // Settings set from outside (a link, a host page's `set`) show in the form too.
+    Effect::new(move |_| form.set(Form::from(&settings.get())));
     let problem = RwSignal::new(None::<String>);
     let chosen = RwSignal::new(0usize);
     let apply_settings = move |new: Settings| {

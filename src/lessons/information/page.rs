@@ -116,7 +116,7 @@ pub fn InformationPage() -> impl IntoView {
     // An author's page can drive an embedded copy (app/widgets/host_api.rs): `set` takes the
     // link's keys, `step` adds the next row of the term table, `reset` goes back to the start.
     serve_host(
-        "information",
+        "entropy",
         query,
         move |command| match command {
             Command::Set(q) => {

@@ -169,7 +169,8 @@ fn draw_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::S
         .axis_style(muted)
         .draw();
     let largest = map.scores.iter().fold(0.0f64, |a, s| a.max(s.abs())).max(1e-9);
-    let (good, bad) = (css_colour("--good"), css_colour("--bad"));
+    // Blue and vermillion, not green and red: readable with every common colour-vision deficiency.
+    let (good, bad) = (css_colour("--positive"), css_colour("--negative"));
     let colour = |score: f64| {
         let base = if score >= 0.0 { good } else { bad };
         base.mix((0.25 + 0.75 * (score.abs() / largest)).min(1.0))
