@@ -436,6 +436,7 @@ describe("widget embeds and links for every lesson", () => {
     await page.goto(site.url + "gradient-descent");
     await page.locator('[data-testid="gd-race-map"]').waitFor({ timeout: 30000 });
     await page.locator('[data-testid="share-stepper"]').click(); // its panel's controls count too
+    await page.locator('[data-testid="gd-own-data"] summary').click(); // and the CSV panel's
     await page.locator("body").click({ position: { x: 2, y: 300 } });
     const seen = [];
     for (let i = 0; i < 400; i++) {
@@ -466,7 +467,7 @@ describe("widget embeds and links for every lesson", () => {
     assert.deepEqual(ringless, [], "every control shows a focus ring");
     const missed = await page.evaluate(() =>
       [...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
-        .filter((e) => !e.disabled && e.getClientRects().length > 0 && !e.dataset.tabbed)
+        .filter((e) => !e.disabled && e.checkVisibility() && !e.dataset.tabbed)
         .map((e) => e.outerHTML.slice(0, 120)),
     );
     assert.deepEqual(missed, [], "Tab reaches every enabled control on the page");

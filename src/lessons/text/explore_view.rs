@@ -114,7 +114,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
             <p class="muted">
                 {move || map.with(|m| m.as_ref().map(|m| format!(
                     "Each dot is a word's vector, flattened onto the two directions along which these vectors vary most \
-                     (principal component analysis: they hold {}% and {}% of the variance). Green words pull toward positive, red toward negative; \
+                     (principal component analysis: they hold {}% and {}% of the variance). Blue words pull toward positive, orange toward negative; \
                      only the {MAP_LABELS} strongest are labelled. Words the model treats alike land close together.",
                     fixed(100.0 * m.projection.explained[0], 0), fixed(100.0 * m.projection.explained[1], 0)
                 )).unwrap_or_default())}
