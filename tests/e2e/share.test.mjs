@@ -274,6 +274,15 @@ describe("widget embeds and links for every lesson", () => {
       assert.deepEqual(page.errors, [], id);
       await page.context().close();
     }
+    // In a phone-wide column too.
+    for (const id of ["optimiser-race", "checker", "stepper"]) {
+      const { page, frame } = await host(`embed/${id}`, 360);
+      await frame.locator(`[data-testid="widget-${id}"]`).waitFor({ timeout: 30000 });
+      const overflow = await frame.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth);
+      assert.ok(overflow <= 0, `${id} overflows a 360-px frame by ${overflow}px`);
+      if (id === "optimiser-race") await shot(page, `${SHOTS}embed-optimiser-race-phone.png`);
+      await page.context().close();
+    }
   });
 
   test("optimiser race embed: set a race, step it, read every racer's position", async () => {
