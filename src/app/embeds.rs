@@ -51,6 +51,14 @@ pub const WIDGETS: &[Widget] = &[
         view: || view! { <information::page::InformationPage/> }.into_any(),
     },
     Widget {
+        id: "softmax",
+        title: "Softmax and the classification loss",
+        lesson: "information",
+        class: "information",
+        height: 900,
+        view: || view! { <information::softmax_view::SoftmaxWidget/> }.into_any(),
+    },
+    Widget {
         id: "activations",
         title: "Activation explorer",
         lesson: "functions",

@@ -249,6 +249,7 @@ describe("widget embeds and links for every lesson", () => {
     ["stepper", "gd-loss-now"],
     ["optimiser-race", "gd-race-map"],
     ["entropy", "value-hp"],
+    ["softmax", "softmax-table"],
     ["activations", "activation-value"],
     ["losses", "loss-explorer"],
     ["checker", "checker-steps"],
@@ -301,6 +302,23 @@ describe("widget embeds and links for every lesson", () => {
     await page.waitForFunction(() => window.events.some((e) => e.stepwise === "error" && /rl/.test(e.message)));
     await send({ stepwise: "reset" });
     await waitState((e) => e.metrics.step === 0);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("softmax embed: set logits and the true class, read q, the loss and its gradient", async () => {
+    const { page, frame, send, state, waitState } = await host("embed/softmax");
+    await send({ stepwise: "set", state: { z: [2, 1, 0.1, -1], t: 1 } });
+    await waitState((e) => e.metrics.true_class === 1 && e.metrics.logits.length === 4);
+    const s = await state();
+    // Worked here: q = softmax(z), L = −ln q₁ (the true class), ∂L/∂z = q − one-hot.
+    const z = [2, 1, 0.1, -1];
+    const sum = z.reduce((a, v) => a + Math.exp(v), 0);
+    const q = z.map((v) => Math.exp(v) / sum);
+    q.forEach((v, i) => assert.ok(Math.abs(s.metrics.q[i] - v) < 1e-12));
+    assert.ok(Math.abs(s.metrics.loss + Math.log(q[1])) < 1e-12);
+    assert.ok(Math.abs(s.metrics.gradient[1] - (q[1] - 1)) < 1e-12);
+    assert.equal(await frame.locator('[data-testid="softmax-loss"]').innerText(), (-Math.log(q[1])).toFixed(4));
+    assert.equal(await frame.locator('[data-testid="term-table"]').count(), 0, "the entropy panels stay on the lesson page");
     assert.deepEqual(page.errors, []);
   });
 
