@@ -3,6 +3,7 @@
 mod classroom;
 pub(crate) mod compute;
 pub mod download;
+pub mod embeds;
 pub mod files;
 mod home;
 mod lab;
@@ -72,7 +73,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <placeholder::NotFound/> }>
                     <Route path=path!("/") view=move || view! { <home::Home compute/> }/>
                     <Route path=path!("/:lesson") view=LessonPage/>
-                    <Route path=path!("/embed/:lesson") view=LessonPage/>
+                    <Route path=path!("/embed/:lesson") view=EmbedPage/>
                 </Routes>
             </main>
             {(!embed).then(|| view! { <shell::Footer/> })}
@@ -80,12 +81,28 @@ fn App() -> impl IntoView {
     }
 }
 
+/// `/embed/<widget>` renders one widget (see `embeds.rs`); `/embed/<lesson>` a whole lesson.
+#[component]
+fn EmbedPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        let id = params.read().get("lesson").unwrap_or_default();
+        match embeds::find(&id) {
+            Some(widget) => view! { <embeds::EmbeddedWidget widget/> }.into_any(),
+            None => lesson_view(&id),
+        }
+    }
+}
+
 /// Looks the lesson up in the table; a lesson that is not built shows its placeholder.
 #[component]
 fn LessonPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
-    move || {
-        let slug = params.read().get("lesson").unwrap_or_default();
+    move || lesson_view(&params.read().get("lesson").unwrap_or_default())
+}
+
+fn lesson_view(slug: &str) -> AnyView {
+    {
         match LESSONS.iter().find(|lesson| lesson.slug == slug) {
             Some(lesson) if lesson.slug == "lab" => view! { <lab::LabPage/> }.into_any(),
             Some(lesson) if lesson.slug == "information" => {

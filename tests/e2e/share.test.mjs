@@ -191,3 +191,339 @@ describe("state in the link (/information)", () => {
     assert.deepEqual(page.errors, []);
   });
 });
+
+// Every widget alone at /embed/<widget> (src/app/embeds.rs), inside a bare host page that sizes
+// the frame from its height messages and records its events; and the links of the lessons that
+// gained state in the link: functions, the optimiser race, MNIST, text and GAN.
+describe("widget embeds and links for every lesson", () => {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu: false });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  /// A host page with one iframe of `route` (e.g. "embed/optimiser-race?rl=saddle").
+  async function host(route, width = 960) {
+    const page = await newPage(browser, { width: width + 40, height: 900 });
+    await page.setContent(`<body style="margin:20px;background:#eef1f5;font-family:sans-serif">
+      <script>
+        window.events = [];
+        addEventListener("message", (e) => {
+          if (e.data?.type === "stepwise:height") document.getElementById("w").style.height = e.data.height + "px";
+          if (e.data?.stepwise) window.events.push(e.data);
+        });
+      </script>
+      <iframe id="w" title="embedded widget" style="width:${width}px;height:700px;border:1px solid #ccd;border-radius:8px;background:white"
+        src="${site.url}${route}"></iframe></body>`);
+    const frame = page.frameLocator("#w");
+    const send = (message) => page.evaluate((m) => document.getElementById("w").contentWindow.postMessage(m, "*"), message);
+    const events = () => page.evaluate(() => window.events);
+    // The state after everything sent so far: ask, then read the newest answer.
+    const state = async (until = () => true) => {
+      const count = (await events()).length;
+      await send({ stepwise: "getState" });
+      await page.waitForFunction((n) => window.events.length > n, count);
+      const last = (await events()).filter((e) => e.stepwise === "state").at(-1);
+      return until(last) ? last : null;
+    };
+    /// Waits until the newest state event satisfies `check` (a function of { state, metrics }).
+    const waitState = (check, timeout = 60000) =>
+      page.waitForFunction(
+        (source) => {
+          const last = window.events.filter((e) => e.stepwise === "state").at(-1);
+          return last && new Function("e", `return (${source})(e)`)(last);
+        },
+        check.toString(),
+        { timeout },
+      );
+    await page.waitForFunction(() => window.events.some((e) => e.stepwise === "ready"), null, { timeout: 30000 });
+    return { page, frame, send, events, state, waitState };
+  }
+
+  const WIDGETS = [
+    ["stepper", "gd-loss-now"],
+    ["optimiser-race", "gd-race-map"],
+    ["entropy", "value-hp"],
+    ["softmax", "softmax-table"],
+    ["activations", "activation-value"],
+    ["losses", "loss-explorer"],
+    ["checker", "checker-steps"],
+    ["mnist-trainer", "mnist-train"],
+    ["draw-digit", "mnist-pad"],
+    ["gan-trainer", "gan-grid"],
+    ["text-classifier", "text-review"],
+  ];
+
+  test("every widget embed renders that widget alone, answers ready and fits its frame", async () => {
+    for (const [id, testid] of WIDGETS) {
+      const { page, frame, events } = await host(`embed/${id}`);
+      await frame.locator(`[data-testid="widget-${id}"]`).waitFor({ timeout: 30000 });
+      await frame.locator(`[data-testid="${testid}"]`).first().waitFor({ timeout: 30000 });
+      assert.equal(await frame.locator(".site-header").count(), 0, id);
+      const ready = (await events()).find((e) => e.stepwise === "ready");
+      assert.equal(ready.widget, id);
+      // Nothing wider than the frame: no sideways scrolling inside it.
+      const overflow = await frame.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth);
+      assert.ok(overflow <= 0, `${id} overflows its frame by ${overflow}px`);
+      await page.waitForTimeout(400);
+      await shot(page, `${SHOTS}embed-${id}.png`);
+      assert.deepEqual(page.errors, [], id);
+      await page.context().close();
+    }
+    // In a phone-wide column too.
+    for (const id of ["optimiser-race", "checker", "stepper"]) {
+      const { page, frame } = await host(`embed/${id}`, 360);
+      await frame.locator(`[data-testid="widget-${id}"]`).waitFor({ timeout: 30000 });
+      const overflow = await frame.locator("html").evaluate((html) => html.scrollWidth - html.clientWidth);
+      assert.ok(overflow <= 0, `${id} overflows a 360-px frame by ${overflow}px`);
+      if (id === "optimiser-race") await shot(page, `${SHOTS}embed-optimiser-race-phone.png`);
+      await page.context().close();
+    }
+  });
+
+  test("optimiser race embed: set a race, step it, read every racer's position", async () => {
+    const { page, send, state, waitState } = await host("embed/optimiser-race");
+    // SGD alone on the bowl ½(x² + 4y²) from (2, 1), α = 0.1: x ← 0.9x, y ← 0.6y each step.
+    await send({ stepwise: "set", state: { rl: "bowl", rk: 4, rs: [2, 1], ra: [0.1, 0.01, 0.01, 0.01, 0.01], ron: [1, 0, 0, 0, 0] } });
+    for (let i = 0; i < 3; i++) await send({ stepwise: "step" });
+    await waitState((e) => e.metrics.step === 3);
+    const s = await state();
+    assert.equal(s.widget, "optimiser-race");
+    assert.equal(s.state.rn, "3");
+    assert.equal(s.metrics.racers.length, 1);
+    const [x, y] = s.metrics.racers[0].position;
+    assert.ok(Math.abs(x - 2 * 0.9 ** 3) < 1e-5 && Math.abs(y - 0.6 ** 3) < 1e-5, `${x}, ${y}`);
+    await send({ stepwise: "set", state: { rl: "volcano" } });
+    await page.waitForFunction(() => window.events.some((e) => e.stepwise === "error" && /rl/.test(e.message)));
+    await send({ stepwise: "reset" });
+    await waitState((e) => e.metrics.step === 0);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("softmax embed: set logits and the true class, read q, the loss and its gradient", async () => {
+    const { page, frame, send, state, waitState } = await host("embed/softmax");
+    await send({ stepwise: "set", state: { z: [2, 1, 0.1, -1], t: 1 } });
+    await waitState((e) => e.metrics.true_class === 1 && e.metrics.logits.length === 4);
+    const s = await state();
+    // Worked here: q = softmax(z), L = −ln q₁ (the true class), ∂L/∂z = q − one-hot.
+    const z = [2, 1, 0.1, -1];
+    const sum = z.reduce((a, v) => a + Math.exp(v), 0);
+    const q = z.map((v) => Math.exp(v) / sum);
+    q.forEach((v, i) => assert.ok(Math.abs(s.metrics.q[i] - v) < 1e-12));
+    assert.ok(Math.abs(s.metrics.loss + Math.log(q[1])) < 1e-12);
+    assert.ok(Math.abs(s.metrics.gradient[1] - (q[1] - 1)) < 1e-12);
+    assert.equal(await frame.locator('[data-testid="softmax-loss"]').innerText(), (-Math.log(q[1])).toFixed(4));
+    assert.equal(await frame.locator('[data-testid="term-table"]').count(), 0, "the entropy panels stay on the lesson page");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("functions embeds: set the activation, the loss and a worked example; step the checker", async () => {
+    const a = await host("embed/activations");
+    await a.send({ stepwise: "set", state: { fa: "tanh", fx: 0.5 } });
+    await a.waitState((e) => e.metrics.activation.name === "tanh" && e.metrics.activation.x === 0.5);
+    const act = (await a.state()).metrics.activation;
+    assert.ok(Math.abs(act.value - Math.tanh(0.5)) < 1e-12);
+    assert.ok(Math.abs(act.derivative - (1 - Math.tanh(0.5) ** 2)) < 1e-12);
+    assert.equal(await a.frame.locator('[data-testid="activation-x-input"]').inputValue(), "0.5", "the box follows the host");
+    assert.equal(await a.frame.locator('[data-testid="activation-value"]').innerText(), Math.tanh(0.5).toFixed(6));
+    await a.page.context().close();
+
+    const l = await host("embed/losses");
+    await l.send({ stepwise: "set", state: { fl: "mae", fy: 1, fp: -0.5 } });
+    await l.waitState((e) => e.metrics.loss.name === "mae" && e.metrics.loss.prediction === -0.5);
+    const loss = (await l.state()).metrics.loss;
+    assert.equal(loss.value, 1.5);
+    assert.equal(loss.gradient, -1);
+    await l.page.context().close();
+
+    const c = await host("embed/checker");
+    // One sigmoid neuron: z = 0.5·1 + (−1)·2 + 0 = −1.5, a = σ(z), MSE against 1.
+    await c.send({ stepwise: "set", state: { cx: "1, 2", cw1: "0.5, -1", cb1: "0", ca1: "sigmoid", cy: "1", ce: "0.1" } });
+    await c.waitState((e) => e.metrics.checker.valid && e.state.cw1 === "0.5, -1");
+    const sigma = 1 / (1 + Math.exp(1.5));
+    let s = await c.state();
+    assert.ok(Math.abs(s.metrics.checker.loss - (sigma - 1) ** 2) < 1e-12);
+    const grad = 2 * (sigma - 1) * sigma * (1 - sigma);
+    assert.ok(Math.abs(s.metrics.checker.new_weights[0][0][1] - (-1 - 0.1 * grad * 2)) < 1e-12);
+    await c.send({ stepwise: "step" });
+    await c.send({ stepwise: "step" });
+    await c.waitState((e) => e.metrics.checker.shown === 3);
+    assert.equal(await c.frame.locator('[data-testid="checker-steps"] > li').count(), 3);
+    await c.send({ stepwise: "play" });
+    await c.page.waitForFunction(() => window.events.some((e) => e.stepwise === "error" && /nothing to play/.test(e.message)));
+    assert.deepEqual([...c.page.errors], []);
+  });
+
+  test("MNIST, text and GAN embeds: set the settings, train, pause, and read the metrics", async () => {
+    const m = await host("embed/mnist-trainer");
+    await m.waitState((e) => e.metrics.ready, 60000);
+    await m.send({ stepwise: "set", state: { h: "32", lr: 0.01, bs: 128, seed: 3 } });
+    await m.waitState((e) => e.state.h === "32" && e.state.bs === "128");
+    assert.match(await m.frame.locator('[data-testid="mnist-architecture"]').innerText(), /^784 → 32 → 10 units/);
+    await m.send({ stepwise: "step" });
+    await m.waitState((e) => e.metrics.step === 1);
+    await m.send({ stepwise: "play" });
+    await m.waitState((e) => e.metrics.step >= 40 && e.metrics.loss !== null, 60000);
+    await m.send({ stepwise: "pause" });
+    await m.waitState((e) => e.metrics.running === false);
+    const ms = await m.state();
+    assert.ok(ms.metrics.loss > 0 && ms.metrics.loss < 2.4, `loss ${ms.metrics.loss}`);
+    await shot(m.page, `${SHOTS}embed-mnist-trainer-trained.png`);
+    assert.deepEqual(m.page.errors, []);
+    await m.page.context().close();
+
+    const g = await host("embed/gan-trainer");
+    await g.waitState((e) => e.metrics.ready, 60000);
+    await g.send({ stepwise: "set", state: { preset: "tiny-batch", seed: 3 } });
+    await g.waitState((e) => e.state.bs === "4" && e.state.seed === "3");
+    for (let i = 0; i < 3; i++) await g.send({ stepwise: "step" });
+    await g.waitState((e) => e.metrics.step === 1, 30000);
+    await g.send({ stepwise: "play" });
+    await g.waitState((e) => e.metrics.step >= 15 && e.metrics.d_loss !== null, 60000);
+    await g.send({ stepwise: "pause" });
+    await g.waitState((e) => e.metrics.running === false);
+    assert.equal(await g.frame.locator('[data-testid="gan-batch"]').inputValue(), "4", "the settings panel shows the host's settings");
+    assert.deepEqual(g.page.errors, []);
+    await g.page.context().close();
+
+    const t = await host("embed/text-classifier");
+    await t.waitState((e) => e.metrics.ready, 90000);
+    await t.send({ stepwise: "set", state: { review: "Dull, boring and far too long. A waste of time." } });
+    await t.waitState((e) => /^Dull/.test(e.state.review ?? ""));
+    assert.equal(await t.frame.locator('[data-testid="text-review"]').inputValue(), "Dull, boring and far too long. A waste of time.");
+    await t.send({ stepwise: "play" });
+    await t.waitState((e) => e.metrics.accuracy !== null && e.metrics.step >= 150, 90000);
+    await t.send({ stepwise: "pause" });
+    await t.waitState((e) => e.metrics.running === false);
+    const ts = await t.state();
+    assert.ok(ts.metrics.accuracy > 0.6, `accuracy ${ts.metrics.accuracy}`);
+    assert.ok(ts.metrics.review_positive < 0.5, `the dull review reads as negative: ${ts.metrics.review_positive}`);
+    await shot(t.page, `${SHOTS}embed-text-classifier-trained.png`);
+    assert.deepEqual(t.page.errors, []);
+  });
+
+  test("links of functions, the race, MNIST, text and GAN restore their state", async () => {
+    const page = await newPage(browser);
+    const input = (id) => page.locator(`[data-testid="${id}"]`).inputValue();
+    await page.goto(site.url + "functions?fa=gelu&fx=1.5&fl=huber&fy=0&fp=2.5&cn=2&cl=bce");
+    await page.locator('[data-testid="activation-value"]').waitFor({ timeout: 30000 });
+    assert.equal(await input("activation-select"), "gelu");
+    assert.equal(await input("activation-x-input"), "1.50");
+    assert.equal(await input("loss-select"), "huber");
+    assert.equal(await input("loss-prediction-input"), "2.5");
+    assert.equal(await input("checker-layers"), "2");
+    assert.equal(await input("checker-loss"), "bce");
+    // Huber (δ = 1) at r = 2.5: |r| − ½.
+    assert.equal(await value(page, "loss-value"), "2.000000");
+    await page.locator('[data-testid="activation-select"]').selectOption("relu");
+    await page.waitForFunction(() => location.search.includes("fa=relu") && location.search.includes("fl=huber"));
+
+    await page.goto(site.url + "gradient-descent?a=0.05&rl=rosenbrock&rn=12");
+    await page.locator('[data-testid="gd-race-at"]').waitFor({ timeout: 30000 });
+    assert.equal(await value(page, "gd-race-at"), "looking at step 12 of 12");
+    assert.equal(await input("gd-landscape"), "Rosenbrock");
+    await page.locator('[data-testid="gd-race-step"]').click();
+    await page.waitForFunction(() => location.search.includes("rn=13") && location.search.includes("a=0.05"));
+    await page.locator('[data-testid="gd-next-step"]').click();
+    await page.waitForFunction(() => /[?&]n=1(&|$)/.test(location.search) && location.search.includes("rn=13"), null, { timeout: 5000 });
+
+    await page.goto(site.url + "mnist?h=64&act=tanh&opt=sgd&lr=0.05&bs=256&seed=7");
+    await page.locator('[data-testid="mnist-architecture"]').waitFor({ timeout: 30000 });
+    assert.equal(await input("mnist-hidden"), "64");
+    assert.equal(await input("mnist-learning-rate"), "0.05");
+    assert.equal(await input("mnist-batch"), "256");
+    assert.match(await value(page, "mnist-architecture"), /^784 → 64 → 10 units/);
+    await page.locator('[data-testid="share-mnist-trainer"]').click();
+    assert.match(await input("share-link"), /\/stepwise\/mnist\?h=64&act=tanh&opt=sgd&lr=0\.05&bs=256&seed=7$/);
+    assert.match(await input("share-embed"), /src="[^"]*\/stepwise\/embed\/mnist-trainer\?h=64&/);
+    await shot(page, `${SHOTS}share-mnist-link.png`);
+
+    const review = "Not my cup of tea, but the music is lovely.";
+    await page.goto(site.url + "text?ed=8&hu=4&bs=64&review=" + encodeURIComponent(review));
+    await page.locator('[data-testid="text-architecture"]').waitFor({ timeout: 30000 });
+    assert.match(await value(page, "text-architecture"), /8-number vectors → average → 4 ReLU units/);
+    assert.equal(await input("text-review"), review);
+    assert.equal(await input("text-batch"), "64");
+
+    await page.goto(site.url + "gan?preset=discriminator-too-strong&seed=11&gl=minimax");
+    await page.locator('[data-testid="gan-settings"]').waitFor({ timeout: 30000 });
+    assert.equal(await input("gan-batch"), "64");
+    assert.equal(await input("gan-loss"), "minimax");
+    await page.waitForFunction(() => location.search.includes("dlr=0.004") && location.search.includes("seed=11"));
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("keyboard: Tab reaches every control of /gradient-descent, each with a name and a visible focus ring", async () => {
+    const page = await newPage(browser);
+    await page.goto(site.url + "gradient-descent");
+    await page.locator('[data-testid="gd-race-map"]').waitFor({ timeout: 30000 });
+    await page.locator('[data-testid="share-stepper"]').click(); // its panel's controls count too
+    await page.locator('[data-testid="gd-own-data"] summary').click(); // and the CSV panel's
+    await page.locator("body").click({ position: { x: 2, y: 300 } });
+    const seen = [];
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press("Tab");
+      const info = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        if (e.dataset.tabbed) return { again: true };
+        e.dataset.tabbed = "1";
+        const labelled = e.getAttribute("aria-labelledby");
+        const name = (
+          e.getAttribute("aria-label") ||
+          (labelled ? labelled.split(" ").map((id) => document.getElementById(id)?.textContent ?? "").join(" ") : "") ||
+          [...(e.labels ?? [])].map((l) => l.textContent).join(" ") ||
+          (["BUTTON", "A", "SUMMARY"].includes(e.tagName) ? e.textContent : "") ||
+          e.title || ""
+        ).trim();
+        const ringOf = (el) => { const s = getComputedStyle(el); return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0; };
+        const ring = ringOf(e) || (e.closest(".file-button") ? ringOf(e.closest(".file-button")) : false);
+        return { tag: e.tagName, testid: e.dataset.testid ?? "", name, ring, html: e.outerHTML.slice(0, 120) };
+      });
+      if (!info || info.again) break;
+      seen.push(info);
+    }
+    const unnamed = seen.filter((c) => !c.name).map((c) => c.html);
+    assert.deepEqual(unnamed, [], "every control has an accessible name");
+    const ringless = seen.filter((c) => !c.ring).map((c) => c.html);
+    assert.deepEqual(ringless, [], "every control shows a focus ring");
+    const missed = await page.evaluate(() =>
+      [...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
+        .filter((e) => !e.disabled && e.checkVisibility() && !e.dataset.tabbed)
+        .map((e) => e.outerHTML.slice(0, 120)),
+    );
+    assert.deepEqual(missed, [], "Tab reaches every enabled control on the page");
+    assert.ok(seen.length > 40, `${seen.length} controls`);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("malformed links of every lesson and widget open with a note, never broken", async () => {
+    const links = [
+      ["functions?fa=swish&fx=1e999&fl=%%&cn=9&cx=" + "9,".repeat(400), "activation-value"],
+      ["embed/checker?cw1=<b>x</b>&ca1=<script>&ce=-", "checker"],
+      ["gradient-descent?rl=moon&rs=NaN,1&ra=1,2,3&rn=99999999", "gd-race-at"],
+      ["embed/optimiser-race?rk=-5&reps=0,0&ron=2,2,2,2,2", "gd-race-at"],
+      ["mnist?h=1,2,3,4,5&act=%E2%9C%93&lr=1e9&bs=3&seed=-2", "mnist-architecture"],
+      ["embed/draw-digit?h=0.5&opt=lion", "mnist-pad"],
+      ["text?ed=1&hu=99999&lr=NaN&bs=1e9&review=" + "x".repeat(3000), "text-architecture"],
+      ["gan?preset=%00&glr=Infinity&bs=0&ds=sometimes&seed=abc", "gan-settings"],
+      ["embed/gan-trainer?b1=2&gl=", "gan-grid"],
+    ];
+    for (const [link, testid] of links) {
+      const page = await newPage(browser);
+      await page.goto(site.url + link);
+      const notes = page.locator('[data-testid="link-notes"]');
+      await notes.waitFor({ timeout: 30000 });
+      assert.ok((await notes.locator("li").count()) >= 1, link);
+      await page.locator(`[data-testid="${testid}"]`).first().waitFor({ timeout: 30000 });
+      if (link.startsWith("mnist")) await shot(page, `${SHOTS}share-bad-mnist-link.png`);
+      assert.deepEqual(page.errors, [], link);
+      await page.context().close();
+    }
+  });
+});

@@ -61,25 +61,28 @@ fn pairs(state: &Map<String, Value>) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// Listens for the host's commands when this page is embedded. `handle` carries a command out
-/// and returns notes for anything it had to change; `metrics` are the numbers the lesson shows.
-pub fn serve_host<H, M>(lesson: &'static str, query: Signal<String>, handle: H, metrics: M)
+/// Listens for the host's commands when this page embeds `widget` (an id of `app/embeds.rs`,
+/// alone or as its lesson's first widget). `handle` carries a command out and returns notes for
+/// anything it had to change; `metrics` are the numbers the widget shows (read reactively, so
+/// the host hears of every change, training steps included).
+pub fn serve_host<H, M>(widget: &'static str, query: Signal<String>, handle: H, metrics: M)
 where
     H: Fn(Command) -> Vec<String> + 'static,
     M: Fn() -> Value + 'static,
 {
-    if parent().is_none() {
+    if parent().is_none() || !crate::app::embeds::is_embedded(widget) {
         return;
     }
+    let lesson = crate::app::embeds::find(widget).map_or(widget, |w| w.lesson);
     let metrics = StoredValue::new_local(metrics);
     let state = move || {
         let q = query.get_untracked();
         let fields: Map<String, Value> = form_urlencoded::parse(q.as_bytes())
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect();
-        json!({ "stepwise": "state", "lesson": lesson, "state": fields, "metrics": metrics.with_value(|m| m()) })
+        json!({ "stepwise": "state", "lesson": lesson, "widget": widget, "state": fields, "metrics": metrics.with_value(|m| m()) })
     };
-    let error = move |message: String| send(json!({ "stepwise": "error", "lesson": lesson, "message": message }));
+    let error = move |message: String| send(json!({ "stepwise": "error", "lesson": lesson, "widget": widget, "message": message }));
 
     let listener = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
         // Only the embedding page may drive the lesson; anything else is not even answered.
@@ -120,5 +123,5 @@ where
         query.track();
         send(state());
     });
-    send(json!({ "stepwise": "ready", "lesson": lesson }));
+    send(json!({ "stepwise": "ready", "lesson": lesson, "widget": widget }));
 }

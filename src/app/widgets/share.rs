@@ -6,6 +6,7 @@ use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::app::link;
+use crate::lessons::shared::url_state::replace_keys;
 
 /// The query of the address the page was opened with (`?…`, or empty).
 pub fn opening_query() -> String {
@@ -19,6 +20,12 @@ fn origin() -> String {
 /// Keeps `?query` of the address bar equal to `query`, a quarter-second after the last change
 /// (browsers throttle address updates made on every frame of a drag).
 pub fn follow_in_address(query: Signal<String>) {
+    follow_keys_in_address(None, query);
+}
+
+/// Like `follow_in_address`, for a widget that shares the address with others on its page: only
+/// the keys in `owned` are replaced by `query`; the rest of the address stays.
+pub fn follow_keys_in_address(owned: Option<&'static [&'static str]>, query: Signal<String>) {
     let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
         let query = query.get();
@@ -26,6 +33,10 @@ pub fn follow_in_address(query: Signal<String>) {
             let Some(window) = web_sys::window() else { return };
             let location = window.location();
             let path = location.pathname().unwrap_or_default();
+            let query = match owned {
+                Some(keys) => replace_keys(&location.search().unwrap_or_default(), keys, &query),
+                None => query.clone(),
+            };
             let wanted = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
             let current = format!("{path}{}", location.search().unwrap_or_default());
             if wanted != current {
@@ -55,9 +66,19 @@ pub fn LinkNotes(notes: Vec<String>) -> impl IntoView {
     }
 }
 
-/// A "Share / embed" button that opens the link and the iframe snippet for `slug`'s state.
+/// A "Share / embed" button that opens the link and the iframe snippet for `slug`'s state: the
+/// link opens the lesson page, the snippet embeds `widget` alone (or the whole lesson).
 #[component]
-pub fn Share(slug: &'static str, title: &'static str, query: Signal<String>) -> impl IntoView {
+pub fn Share(
+    slug: &'static str,
+    title: &'static str,
+    query: Signal<String>,
+    /// An id of `app/embeds.rs`: the snippet embeds this widget alone.
+    #[prop(optional)]
+    widget: Option<&'static str>,
+) -> impl IntoView {
+    let embed_route = widget.unwrap_or(slug);
+    let height = widget.and_then(crate::app::embeds::find).map_or(720, |w| w.height);
     let open = RwSignal::new(false);
     let with_query = move |path: String| {
         let q = query.get();
@@ -66,8 +87,8 @@ pub fn Share(slug: &'static str, title: &'static str, query: Signal<String>) -> 
     let page_link = move || with_query(link(&format!("/{slug}")));
     let snippet = move || {
         format!(
-            r#"<iframe src="{}" title="Stepwise: {title}" width="100%" height="720" style="border:0" loading="lazy"></iframe>"#,
-            with_query(link(&format!("/embed/{slug}")))
+            r#"<iframe src="{}" title="Stepwise: {title}" width="100%" height="{height}" style="border:0" loading="lazy"></iframe>"#,
+            with_query(link(&format!("/embed/{embed_route}")))
         )
     };
     let copy = |text: String| {
@@ -77,14 +98,14 @@ pub fn Share(slug: &'static str, title: &'static str, query: Signal<String>) -> 
     };
     view! {
         <div class="share">
-            <button class="share-toggle" data-testid="share" aria-expanded=move || open.get().to_string()
+            <button class="share-toggle" data-testid=widget.map_or("share".to_string(), |w| format!("share-{w}")) aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Share / embed"</button>
             <Show when=move || open.get()>
                 <div class="share-panel" data-testid="share-panel">
                     <label class="field">
                         <span class="field-label">"Link to this exact state"</span>
                         <span class="share-row">
-                            <input readonly data-testid="share-link" prop:value=page_link
+                            <input readonly data-testid="share-link" aria-label="Link to this exact state" prop:value=page_link
                                 on:focus=|ev| select_all(&ev)/>
                             <button on:click=move |_| copy(page_link())>"Copy"</button>
                         </span>
@@ -92,7 +113,7 @@ pub fn Share(slug: &'static str, title: &'static str, query: Signal<String>) -> 
                     <label class="field">
                         <span class="field-label">"Embed in a blog post or course page"</span>
                         <span class="share-row">
-                            <input readonly data-testid="share-embed" prop:value=snippet
+                            <input readonly data-testid="share-embed" aria-label="Embed snippet" prop:value=snippet
                                 on:focus=|ev| select_all(&ev)/>
                             <button on:click=move |_| copy(snippet())>"Copy"</button>
                         </span>

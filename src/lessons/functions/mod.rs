@@ -4,6 +4,7 @@
 
 pub mod activations;
 pub mod checker;
+pub mod link;
 pub mod losses;
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,11 @@ use activations::Activation;
 use checker::CheckerFields;
 use losses::Loss;
 
-/// The lesson's state (and, later, its URL state).
+/// The activation explorer's range of x (its chart and its slider).
+pub const X_MIN: f64 = -5.0;
+pub const X_MAX: f64 = 5.0;
+
+/// The lesson's state, also its link's state (`link.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FunctionsState {

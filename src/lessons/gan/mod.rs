@@ -5,6 +5,7 @@
 pub mod formulas;
 pub mod judge;
 pub mod latent;
+pub mod link;
 pub mod model;
 pub mod pictures;
 #[cfg(test)]
@@ -20,6 +21,8 @@ mod grid_view;
 mod judge_view;
 #[cfg(target_arch = "wasm32")]
 mod latent_view;
+#[cfg(target_arch = "wasm32")]
+mod link_view;
 #[cfg(target_arch = "wasm32")]
 mod phases_view;
 #[cfg(target_arch = "wasm32")]

@@ -117,7 +117,8 @@ impl Run {
 pub fn GanPage() -> impl IntoView {
     let data = RwSignal::new(Data::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
-    let settings = RwSignal::new(Settings::default());
+    let (opened, link_notes) = super::link_view::opening();
+    let settings = RwSignal::new(opened);
     let run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let judge: StoredValue<Rc<RefCell<JudgeState>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(JudgeState::default())));
     let judging = RwSignal::new(Judging::Waiting);
@@ -312,6 +313,22 @@ pub fn GanPage() -> impl IntoView {
     });
     let ready = Signal::derive(move || data.get() == Data::Ready);
     let latest = move || curves.with(|c| c.last().copied());
+    // State in the link and the host page API (link_view.rs).
+    let query = super::link_view::serve(super::link_view::Hooks {
+        settings,
+        running,
+        ready,
+        iterations: iterations.into(),
+        epoch: epoch.into(),
+        latest: Signal::derive(latest),
+        reset: Callback::new(move |_| reset()),
+        train: Callback::new(move |_| {
+            problem.set(None);
+            running.set(true);
+            train_loop();
+        }),
+        step: Callback::new(move |_| step_phase(next_phase.get_untracked())),
+    });
 
     view! {
         <article class="lesson gan" data-testid="lesson-gan">
@@ -323,6 +340,7 @@ pub fn GanPage() -> impl IntoView {
                 "D learns from real MNIST digits and from G's forgeries; G learns only from D's verdicts. Press "
                 <strong>"Train"</strong> " and watch the same 64 noise vectors turn from static into digits, in your browser."
             </p>
+            <super::link_view::LinkBar query notes=link_notes/>
             {move || match data.get() {
                 Data::Loading { received, expected } => view! {
                     <section class="panel" data-testid="gan-loading">

@@ -47,8 +47,11 @@ impl Form {
 #[component]
 pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Form::from(&settings.get_untracked()));
+    // Settings set from outside (a link, a host page's `set`) show in the form too.
+    Effect::new(move |_| form.set(Form::from(&settings.get())));
     let problem = RwSignal::new(None::<String>);
-    let chosen = RwSignal::new(0usize);
+    // The preset these settings are (a link may open one), else the first.
+    let chosen = RwSignal::new(settings.with_untracked(|s| PRESETS.iter().position(|p| (p.apply)(s) == *s).unwrap_or(0)));
     let apply_settings = move |new: Settings| {
         form.set(Form::from(&new));
         settings.set(new);

@@ -44,7 +44,7 @@ pub fn OwnData(#[prop(into)] on_points: Callback<Vec<Point>>) -> impl IntoView {
         <details class="panel gd-own-data" data-testid="gd-own-data">
             <summary><strong>"Use your own data (CSV)"</strong></summary>
             <p class="muted">"One point a line: x and y separated by a comma (a header line like “x,y” is fine). Up to 200 points."</p>
-            <textarea data-testid="gd-csv" rows="6" placeholder="x,y\n1,2.1\n2,2.9\n3,4.2"
+            <textarea data-testid="gd-csv" aria-label="Your points, one x,y pair a line" rows="6" placeholder="x,y\n1,2.1\n2,2.9\n3,4.2"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <div class="button-row">
                 <button class="primary" data-testid="gd-csv-use" on:click=move |_| apply(text.get_untracked())>"Use these points"</button>

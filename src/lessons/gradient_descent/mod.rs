@@ -7,6 +7,7 @@ pub mod frame;
 pub mod landscape;
 pub mod one_sample;
 pub mod race;
+pub mod race_link;
 pub mod regression;
 pub mod run;
 
@@ -21,6 +22,6 @@ pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod race_charts;
 #[cfg(target_arch = "wasm32")]
-mod race_view;
+pub mod race_view;
 #[cfg(target_arch = "wasm32")]
 mod step_view;

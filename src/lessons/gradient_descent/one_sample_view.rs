@@ -45,7 +45,7 @@ pub fn OneSampleExample() -> impl IntoView {
                 "the loss is ½(y − ŷ)² and the learning rate α = 0.1. Each line below uses the numbers of the line before."
             </p>
             <p class="muted" data-testid="gd-one-step">{move || format!("Step {}", count.get())}</p>
-            <div class="gd-formulas" data-testid="gd-one-formulas">
+            <div class="gd-formulas" data-testid="gd-one-formulas" role="group" aria-label="The formulas of this update, with its numbers">
                 {move || lines().into_iter().map(|line| view! { <Math block=true tex=line/> }).collect_view()}
             </div>
             <div class="button-row">

@@ -15,7 +15,7 @@ use super::regression::{least_squares, Point};
 use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::step_view::step_view;
 use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
+use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::Chart;
 use crate::lessons::shared::numbers::fixed;
 
@@ -33,8 +33,27 @@ fn rate_from_slider(p: f64) -> f64 {
     10f64.powf(p).clamp(LEARNING_RATE_RANGE.0, LEARNING_RATE_RANGE.1)
 }
 
+/// The stepper's keys in the link (the race on the same page has its own).
+const STEPPER_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
+
+/// The lesson page: the stepper (part 1), one sample with two weights, and the optimiser race
+/// (part 2). The stepper and the race are also embeddable alone (`app/embeds.rs`).
 #[component]
 pub fn GradientDescentPage() -> impl IntoView {
+    view! {
+        <article class="lesson gd" data-testid="lesson-gradient-descent">
+            <p class="kicker">"Lesson"</p>
+            <h1>"Gradient descent, one step at a time"</h1>
+            <Stepper/>
+            <OneSampleExample/>
+            <OptimiserRace/>
+        </article>
+    }
+}
+
+/// Part 1: fit a line by gradient descent, one phase of one step at a time.
+#[component]
+pub fn Stepper() -> impl IntoView {
     // A link holds the settings and how many steps were taken; the run is replayed from them.
     let (opened, opened_steps, link_notes) = Settings::from_query(&opening_query());
     let settings = RwSignal::new(opened.clone());
@@ -43,7 +62,7 @@ pub fn GradientDescentPage() -> impl IntoView {
         let steps = run.with(|r| r.steps.len());
         settings.with(|s| s.to_query(steps))
     });
-    follow_in_address(query);
+    follow_keys_in_address(Some(STEPPER_KEYS), query);
     // How much of the viewed step is shown: 0 = none yet, 1..=5 = up to that phase.
     let phase = RwSignal::new(0usize);
     let playing = RwSignal::new(false);
@@ -154,7 +173,7 @@ pub fn GradientDescentPage() -> impl IntoView {
     // keeps the data, start and seed and the step count branches at the current step, as a
     // learner's change would; any other `set` opens the state it describes, like a link.
     serve_host(
-        "gradient-descent",
+        "stepper",
         query,
         move |command| match command {
             Command::Set(q) => {
@@ -317,9 +336,6 @@ pub fn GradientDescentPage() -> impl IntoView {
     };
 
     view! {
-        <article class="lesson gd" data-testid="lesson-gradient-descent">
-            <p class="kicker">"Lesson"</p>
-            <h1>"Gradient descent, one step at a time"</h1>
             <p class="lede">
                 "A straight line h(x) = θ₀ + θ₁x should fit the points. Gradient descent starts from a bad line "
                 "and improves it step by step: it measures how wrong each prediction is, works out which way "
@@ -327,7 +343,7 @@ pub fn GradientDescentPage() -> impl IntoView {
                 <strong>"Next phase"</strong> " to see each part of a step, with its numbers."
             </p>
             <LinkNotes notes=link_notes/>
-            <Share slug="gradient-descent" title="Gradient descent, one step at a time" query/>
+            <Share slug="gradient-descent" title="Gradient descent, one step at a time" query widget="stepper"/>
 
             <section class="panel gd-controls">
                 <div class="settings-form">
@@ -497,10 +513,5 @@ pub fn GradientDescentPage() -> impl IntoView {
                 }}
             </section>
 
-            <OneSampleExample/>
-
-            <OptimiserRace/>
-
-        </article>
     }
 }

@@ -9,6 +9,9 @@ use super::frame::Frame;
 use super::landscape::{Landscape, LANDSCAPES};
 use super::race::{hyperparameters, method_name, set_hyperparameter, Race, RaceSettings, COLOURS};
 use super::race_charts::{draw_landscape, draw_paths};
+use super::race_link::RACE_KEYS;
+use crate::app::widgets::host_api::{serve_host, Command};
+use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
 use crate::app::widgets::Chart;
 use crate::lessons::shared::numbers::fixed;
 
@@ -37,10 +40,22 @@ fn rule(name: &str) -> &'static str {
     }
 }
 
+/// A race replayed to `steps` (a link holds the settings and the step; the race is deterministic).
+fn replayed(settings: RaceSettings, steps: usize) -> Race {
+    let mut race = Race::new(settings);
+    for _ in 0..steps {
+        if !race.step() {
+            break;
+        }
+    }
+    race
+}
+
 #[component]
 pub fn OptimiserRace() -> impl IntoView {
-    let settings = RwSignal::new(RaceSettings::default());
-    let race = RwSignal::new_local(Race::new(RaceSettings::default()));
+    let (opened, opened_steps, link_notes) = RaceSettings::from_query(&opening_query());
+    let settings = RwSignal::new(opened.clone());
+    let race = RwSignal::new_local(replayed(opened, opened_steps));
     // The step the learner is looking at; `None` follows the race.
     let looking_at = RwSignal::new(None::<usize>);
     let playing = RwSignal::new(false);
@@ -89,6 +104,60 @@ pub fn OptimiserRace() -> impl IntoView {
     };
     on_cleanup(move || playing.set(false));
 
+    // The link holds the settings and the newest step (not the step looked back at).
+    let query = Signal::derive(move || {
+        let steps = race.with(|r| r.steps());
+        settings.with(|s| s.to_query(steps))
+    });
+    follow_keys_in_address(Some(RACE_KEYS), query);
+    serve_host(
+        "optimiser-race",
+        query,
+        move |command| {
+            match command {
+                Command::Set(q) => {
+                    let (fresh, steps, notes) = RaceSettings::from_query(&q);
+                    playing.set(false);
+                    looking_at.set(None);
+                    problems.set(Vec::new());
+                    settings.set(fresh.clone());
+                    race.set(replayed(fresh, steps));
+                    return notes;
+                }
+                Command::Step => {
+                    step_once();
+                }
+                Command::Play => {
+                    if !playing.get_untracked() {
+                        play();
+                    }
+                }
+                Command::Pause => playing.set(false),
+                Command::Reset => restart(),
+            }
+            Vec::new()
+        },
+        move || {
+            race.with(|r| {
+                let racers: Vec<serde_json::Value> = r
+                    .racers
+                    .iter()
+                    .map(|racer| {
+                        let v = racer.last();
+                        serde_json::json!({
+                            "name": racer.name(),
+                            "step": v.step,
+                            "position": v.position,
+                            "value": if v.value.is_finite() { Some(v.value) } else { None },
+                            "stopped": racer.stopped.is_some(),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({ "step": r.steps(), "racers": racers })
+            })
+        },
+    );
+
     let total = move || race.with(|r| r.steps());
     let shown_step = move || looking_at.get().unwrap_or_else(total);
     let landscape = Memo::new(move |_| settings.with(|s| (s.landscape, s.condition)));
@@ -112,6 +181,8 @@ pub fn OptimiserRace() -> impl IntoView {
                 <strong>"Click the map"</strong> " to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
                 "Each landscape comes with learning rates that suit it; change them below and see what breaks."
             </p>
+            <LinkNotes notes=link_notes/>
+            <Share slug="gradient-descent" title="Optimisers race on a landscape" query widget="optimiser-race"/>
             <div class="settings-form">
                 <label class="field">
                     <span class="field-label">"landscape"</span>
@@ -122,7 +193,10 @@ pub fn OptimiserRace() -> impl IntoView {
                             change(&move |s| *s = fresh.clone());
                         }
                     }>
-                        {LANDSCAPES.iter().map(|(l, name)| view! { <option value=format!("{l:?}")>{*name}</option> }).collect_view()}
+                        {LANDSCAPES.iter().map(|(l, name)| {
+                            let l = *l;
+                            view! { <option value=format!("{l:?}") selected=move || settings.with(|s| s.landscape == l)>{*name}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <Show when=move || settings.with(|s| s.landscape == Landscape::Bowl)>
@@ -138,7 +212,7 @@ pub fn OptimiserRace() -> impl IntoView {
                 </Show>
                 <label class="field">
                     <span class="field-label">"speed"</span>
-                    <select on:change=move |ev| steps_per_frame.set(event_target_value(&ev).parse().unwrap_or(2))>
+                    <select aria-label="race speed" on:change=move |ev| steps_per_frame.set(event_target_value(&ev).parse().unwrap_or(2))>
                         <option value="1">"1 step a frame"</option>
                         <option value="2" selected=true>"2 steps a frame"</option>
                         <option value="10">"10 steps a frame"</option>

@@ -46,7 +46,7 @@ pub fn step_view(s: Step, p: usize) -> impl IntoView {
     };
     view! {
         <p class="gd-explain" data-testid="gd-explain">{explain}</p>
-        <div class="gd-formulas" data-testid="gd-formulas">
+        <div class="gd-formulas" data-testid="gd-formulas" role="group" aria-label="The formulas of this phase, with its numbers">
             {formulas().into_iter().map(|line| view! { <Math block=true tex=line/> }).collect_view()}
         </div>
         <div class="table-scroll">

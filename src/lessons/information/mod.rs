@@ -7,6 +7,8 @@ use crate::lessons::shared::url_state::{Query, QueryWriter};
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
+#[cfg(target_arch = "wasm32")]
+pub mod softmax_view;
 
 /// Fewest and most outcomes a distribution may have.
 pub const MIN_K: usize = 2;

@@ -116,7 +116,7 @@ pub fn InformationPage() -> impl IntoView {
     // An author's page can drive an embedded copy (app/widgets/host_api.rs): `set` takes the
     // link's keys, `step` adds the next row of the term table, `reset` goes back to the start.
     serve_host(
-        "information",
+        "entropy",
         query,
         move |command| match command {
             Command::Set(q) => {
@@ -418,73 +418,6 @@ pub fn InformationPage() -> impl IntoView {
         text
     };
 
-    // ---------- softmax demo ----------
-    let logits = Memo::new(move |_| state.with(|s| s.logits.clone()));
-    let true_class = Memo::new(move |_| state.with(|s| s.true_class));
-    let n_classes = Memo::new(move |_| state.with(|s| s.logits.len()));
-    let sliders = move || {
-        (0..n_classes.get())
-            .map(|i| {
-                view! {
-                    <div class="information-logit">
-                        <label for=format!("information-logit-{i}")>{format!("z{}", subscript(i + 1))}</label>
-                        <input
-                            id=format!("information-logit-{i}")
-                            type="range"
-                            min="-5"
-                            max="5"
-                            step="0.1"
-                            data-testid=format!("logit-{i}")
-                            prop:value=move || logits.with(|z| z.get(i).map(|x| format!("{x}")).unwrap_or_default())
-                            on:input=move |ev| {
-                                if let Ok(x) = event_target_value(&ev).parse::<f64>() {
-                                    state.update(|s| if let Some(slot) = s.logits.get_mut(i) { *slot = (x * 10.0).round() / 10.0 });
-                                }
-                            }
-                        />
-                        <output class="information-logit-value" data-testid=format!("logit-value-{i}")>
-                            {move || logits.with(|z| z.get(i).map(|x| fixed(*x, 1)).unwrap_or_default())}
-                        </output>
-                        <label class="information-true">
-                            <input
-                                type="radio"
-                                name="information-true-class"
-                                data-testid=format!("true-{i}")
-                                prop:checked=move || true_class.get() == i
-                                on:change=move |_| state.update(|s| s.true_class = i)
-                            />
-                            "true class"
-                        </label>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    let softmax_rows = move || {
-        let (z, t) = (logits.get(), true_class.get().min(logits.with(|z| z.len() - 1)));
-        let q = softmax(&z);
-        let g = softmax_gradient(&z, t);
-        (0..z.len())
-            .map(|i| {
-                let width = format!("width: {:.1}%", q[i] * 100.0);
-                view! {
-                    <tr class:information-current=i == t>
-                        <th scope="row">{format!("{}", i + 1)}</th>
-                        <td class="number">{fixed(z[i], 1)}</td>
-                        <td class="number" data-testid=format!("softmax-q-{i}")>{fixed(q[i], 4)}</td>
-                        <td class="information-qbar-cell"><span class="information-qbar" style=width></span></td>
-                        <td class="number">{if i == t { "1" } else { "0" }}</td>
-                        <td class="number" data-testid=format!("softmax-grad-{i}")>{fixed(g[i], 4)}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
-    let loss = move || {
-        let (z, t) = (logits.get(), true_class.get().min(logits.with(|z| z.len() - 1)));
-        (softmax_loss(&z, t), softmax(&z)[t], t)
-    };
-
     let stat = move |label: &'static str, testid: &'static str, value: Signal<f64>, note: &'static str| {
         view! {
             <div class="stat">
@@ -672,51 +605,7 @@ pub fn InformationPage() -> impl IntoView {
                 </p>
             </section>
 
-            <section class="panel">
-                <h2>"Link to training: softmax and the classification loss"</h2>
-                <p>
-                    "When P is one-hot (all its mass on the true class), H(P) = 0 and the cross-entropy is just −log q(true class): "
-                    "the loss the MNIST and text lessons minimise. A classifier outputs logits z; softmax turns them into a distribution q. "
-                    "Drag the logits and pick the true class."
-                </p>
-                <div class="information-formulas">
-                    {TEX_SOFTMAX.split(r", \qquad").map(|part| {
-                        let part = part.to_string();
-                        view! { <Math tex=Signal::derive(move || part.clone()) block=true/> }
-                    }).collect_view()}
-                </div>
-                <div class="button-row">
-                    <button data-testid="remove-class" disabled=move || { n_classes.get() <= 3 }
-                        on:click=move |_| state.update(|s| { s.logits.pop(); s.true_class = s.true_class.min(s.logits.len() - 1); })>"− Remove class"</button>
-                    <button data-testid="add-class" disabled=move || { n_classes.get() >= 5 }
-                        on:click=move |_| state.update(|s| s.logits.push(0.0))>"+ Add class"</button>
-                </div>
-                <div class="information-softmax">
-                    <div class="information-logits">{sliders}</div>
-                    <div class="table-scroll">
-                        <table data-testid="softmax-table">
-                            <thead><tr>
-                                <th>"class"</th><th class="number">"z"</th><th class="number">"q = softmax(z)"</th><th></th>
-                                <th class="number">"p (one-hot)"</th><th class="number">"∂L/∂z = q − p"</th>
-                            </tr></thead>
-                            <tbody>{softmax_rows}</tbody>
-                        </table>
-                    </div>
-                </div>
-                <p class="information-loss">
-                    {move || {
-                        let (l, qt, t) = loss();
-                        view! {
-                            "Loss L = −ln q" {subscript(t + 1)} " = −ln " {fixed(qt, 4)} " = "
-                            <strong data-testid="softmax-loss">{fixed(l, 4)}</strong> " nats"
-                        }
-                    }}
-                </p>
-                <p class="muted">
-                    "The gradient pushes the true class's logit up (its q − p is negative) and every other logit down, "
-                    "in proportion to the probability wrongly given to it. Gradient descent subtracts it."
-                </p>
-            </section>
+            <super::softmax_view::SoftmaxPanel state/>
 
             <section class="panel">
                 <h2>"Beyond: two Gaussians"</h2>
@@ -728,6 +617,3 @@ pub fn InformationPage() -> impl IntoView {
     }
 }
 
-fn subscript(n: usize) -> String {
-    n.to_string().chars().map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c)).collect()
-}

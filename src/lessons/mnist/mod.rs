@@ -6,6 +6,7 @@ pub mod batch;
 pub mod drawing;
 pub mod form;
 pub mod inside;
+pub mod link;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +21,8 @@ mod run;
 mod draw_view;
 #[cfg(target_arch = "wasm32")]
 mod inside_view;
+#[cfg(target_arch = "wasm32")]
+mod link_view;
 #[cfg(target_arch = "wasm32")]
 mod save_view;
 #[cfg(target_arch = "wasm32")]

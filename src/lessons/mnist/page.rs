@@ -78,7 +78,8 @@ async fn load(state: RwSignal<Data>) -> Option<Sets> {
 pub fn MnistPage() -> impl IntoView {
     let data = RwSignal::new(Data::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
-    let settings = RwSignal::new(Settings::default());
+    let (opened, link_notes) = super::link_view::opening();
+    let settings = RwSignal::new(opened);
     let trainer: StoredValue<Rc<RefCell<Option<Trainer<CpuBackend>>>>, LocalStorage> =
         StoredValue::new_local(Rc::new(RefCell::new(None)));
     let running = RwSignal::new(false);
@@ -239,6 +240,22 @@ pub fn MnistPage() -> impl IntoView {
 
     let steps_per_epoch = move || settings.with(|s| 60_000usize.div_ceil(s.batch_size));
     let latest_accuracy = move || accuracies.with(|a| a.last().copied());
+    // State in the link and the host page API (link_view.rs).
+    let query = super::link_view::serve(super::link_view::Hooks {
+        settings,
+        running,
+        ready: Signal::derive(move || data.get() == Data::Ready),
+        steps: steps.into(),
+        epoch: epoch.into(),
+        loss: Signal::derive(move || losses.with(|l| l.last().map(|p| p.loss))),
+        accuracy: Signal::derive(move || latest_accuracy().map(|a| a.accuracy)),
+        reset: Callback::new(move |_| reset()),
+        train: Callback::new(move |_| {
+            running.set(true);
+            train_loop();
+        }),
+        step: Callback::new(move |_| step_through()),
+    });
 
     view! {
         <article class="lesson mnist" data-testid="lesson-mnist">
@@ -250,6 +267,7 @@ pub fn MnistPage() -> impl IntoView {
                 " and a neural network learns to read them, right here in your browser: watch the "
                 "loss fall and the accuracy on 10,000 digits it has never seen climb."
             </p>
+            <super::link_view::LinkBar query notes=link_notes/>
             {move || match data.get() {
                 Data::Loading { received, expected } => view! {
                     <section class="panel" data-testid="mnist-loading">

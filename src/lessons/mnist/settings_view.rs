@@ -20,6 +20,8 @@ fn Field(label: &'static str, problem: Signal<Option<String>>, children: Childre
 #[component]
 pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Form::from_settings(&settings.get_untracked()));
+    // Settings set from outside (a host page's `set`) show in the form too.
+    Effect::new(move |_| form.set(Form::from_settings(&settings.get())));
     let parsed = Memo::new(move |_| form.get().parse());
     let problem = move |pick: fn(&super::form::Problems) -> Option<String>| {
         Signal::derive(move || parsed.get().err().and_then(|p| pick(&p)))

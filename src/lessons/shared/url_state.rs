@@ -46,6 +46,39 @@ impl Query {
         self.values.contains_key(key)
     }
 
+    /// The value as written, for readers with their own rules (it is not checked here).
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    /// Free text (a typed review, a field of the checker), kept as written up to `max_chars`.
+    pub fn text(&mut self, key: &str, default: &str, max_chars: usize) -> String {
+        let Some(text) = self.values.get(key).cloned() else { return default.to_string() };
+        if text.chars().count() > max_chars {
+            self.note(format!("{key} was longer than {max_chars} characters; only its start was kept."));
+            return text.chars().take(max_chars).collect();
+        }
+        text
+    }
+
+    /// A whole number that must be one of `allowed`: another number becomes the nearest allowed one.
+    pub fn one_of(&mut self, key: &str, default: usize, allowed: &[usize]) -> usize {
+        let Some(text) = self.values.get(key).cloned() else { return default };
+        match text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                let nearest = allowed.iter().copied().min_by(|a, b| (*a as f64 - x).abs().total_cmp(&(*b as f64 - x).abs())).unwrap_or(default);
+                if nearest as f64 != x {
+                    self.note(format!("{key} = {x} is not one of {allowed:?}; using {nearest}."));
+                }
+                nearest
+            }
+            _ => {
+                self.note(format!("{key} = “{}” is not a number; using {default}.", shorten(&text)));
+                default
+            }
+        }
+    }
+
     fn note(&mut self, text: String) {
         self.notes.push(text);
     }
@@ -167,8 +200,30 @@ impl QueryWriter {
         let list: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
         self.text(key, &list.join(","))
     }
+    /// 32-bit numbers in their own shortest form (`0.001`, not `0.0010000000474974513`); read
+    /// back as f64 and narrowed, they are the same f32.
+    pub fn numbers_f32(self, key: &str, values: &[f32]) -> Self {
+        let list: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+        self.text(key, &list.join(","))
+    }
     pub fn finish(mut self) -> String {
         self.out.finish()
+    }
+}
+
+/// `current` without the keys `owned` names, then `own` after it: how one widget writes its
+/// keys into an address it shares with other widgets (and with `present=1`).
+pub fn replace_keys(current: &str, owned: &[&str], own: &str) -> String {
+    let kept = form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .filter(|(k, _)| !owned.contains(&k.as_str()));
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    out.extend_pairs(kept);
+    let kept = out.finish();
+    match (kept.is_empty(), own.is_empty()) {
+        (true, _) => own.to_string(),
+        (false, true) => kept,
+        (false, false) => format!("{kept}&{own}"),
     }
 }
 
@@ -196,6 +251,24 @@ mod tests {
         let changes = vec![("a".to_string(), "0.3".to_string()), ("new".to_string(), "x y".to_string())];
         assert_eq!(merged("?n=2&a=0.1&m=batch", &changes), "n=2&a=0.3&m=batch&new=x+y");
         assert_eq!(merged("", &changes), "a=0.3&new=x+y");
+    }
+
+    #[test]
+    fn a_widget_replaces_only_its_own_keys() {
+        assert_eq!(replace_keys("?present=1&a=1&rl=bowl", &["rl", "rn"], "rl=saddle&rn=3"), "present=1&a=1&rl=saddle&rn=3");
+        assert_eq!(replace_keys("rl=bowl", &["rl"], ""), "");
+        assert_eq!(replace_keys("", &["rl"], "rl=x"), "rl=x");
+    }
+
+    #[test]
+    fn text_is_kept_and_cut_and_choices_snap_to_the_nearest() {
+        let mut q = Query::parse("r=caf%C3%A9+%26+more&b=100&c=abc&l=xxxxxxxx");
+        assert_eq!(q.text("r", "", 100), "café & more");
+        assert_eq!(q.text("l", "", 3), "xxx");
+        assert_eq!(q.one_of("b", 64, &[16, 32, 64, 128]), 128);
+        assert_eq!(q.one_of("c", 64, &[16, 32, 64, 128]), 64);
+        assert_eq!(q.notes.len(), 3, "{:?}", q.notes);
+        assert_eq!(q.raw("r"), Some("café & more"));
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
             <p class="muted">
                 {move || map.with(|m| m.as_ref().map(|m| format!(
                     "Each dot is a word's vector, flattened onto the two directions along which these vectors vary most \
-                     (principal component analysis: they hold {}% and {}% of the variance). Green words pull toward positive, red toward negative; \
+                     (principal component analysis: they hold {}% and {}% of the variance). Blue words pull toward positive, orange toward negative; \
                      only the {MAP_LABELS} strongest are labelled. Words the model treats alike land close together.",
                     fixed(100.0 * m.projection.explained[0], 0), fixed(100.0 * m.projection.explained[1], 0)
                 )).unwrap_or_default())}
@@ -169,7 +169,8 @@ fn draw_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::S
         .axis_style(muted)
         .draw();
     let largest = map.scores.iter().fold(0.0f64, |a, s| a.max(s.abs())).max(1e-9);
-    let (good, bad) = (css_colour("--good"), css_colour("--bad"));
+    // Blue and vermillion, not green and red: readable with every common colour-vision deficiency.
+    let (good, bad) = (css_colour("--positive"), css_colour("--negative"));
     let colour = |score: f64| {
         let base = if score >= 0.0 { good } else { bad };
         base.mix((0.25 + 0.75 * (score.abs() / largest)).min(1.0))

@@ -1,5 +1,5 @@
-//! The learner's text as HTML, each token tinted by its share of the logit: green pulls toward
-//! "positive", red toward "negative", stronger colour for a bigger share. Built as one string
+//! The learner's text as HTML, each token tinted by its share of the logit: blue pulls toward
+//! "positive", vermillion toward "negative", stronger colour for a bigger share. Built as one string
 //! (set as the element's inner HTML) because a 1,000-word review is 1,400 tokens and must
 //! redraw within a frame; every piece of the learner's text is escaped.
 

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod explore;
 pub mod form;
 pub mod highlight;
+pub mod link;
 pub mod model;
 pub mod saving;
 pub mod trainer;
@@ -15,6 +16,8 @@ pub mod trainer;
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod explore_view;
+#[cfg(target_arch = "wasm32")]
+mod link_view;
 #[cfg(target_arch = "wasm32")]
 mod review_view;
 #[cfg(target_arch = "wasm32")]

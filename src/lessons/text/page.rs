@@ -11,7 +11,6 @@ use plotters::prelude::*;
 
 use super::model::Weights;
 use super::trainer::{Evaluation, Score, Trainer};
-use super::Settings;
 use crate::app::download::{download, expected_size, manifest_sizes};
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::{ImdbSet, IMDB_FILE};
@@ -82,7 +81,8 @@ async fn load(state: RwSignal<Data>) -> Option<ImdbSet> {
 pub fn TextPage() -> impl IntoView {
     let data = RwSignal::new(Data::Loading { received: 0, expected: None });
     let set = RwSignal::new(None::<Arc<ImdbSet>>);
-    let settings = RwSignal::new(Settings::default());
+    let (opened, link_notes) = super::link_view::opening();
+    let settings = RwSignal::new(opened.settings);
     let trainer: StoredValue<SharedTrainer, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let evaluation: StoredValue<Rc<RefCell<Option<Evaluation>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let running = RwSignal::new(false);
@@ -102,9 +102,7 @@ pub fn TextPage() -> impl IntoView {
     let best = RwSignal::new(None::<(f64, u32, f64)>);
     let check_seconds = StoredValue::new(0.0f64);
     // The review in the typing box (the mistakes panel can put one there).
-    let review = RwSignal::new(String::from(
-        "A wonderful, moving film with a brilliant cast. I loved every minute, though the ending drags a little.",
-    ));
+    let review = RwSignal::new(opened.review);
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
@@ -260,6 +258,24 @@ pub fn TextPage() -> impl IntoView {
     let steps_per_epoch = move || set.with(|s| s.as_ref().map_or(1, |s| s.train_count)).div_ceil(settings.with(|s| s.batch_size));
     let latest = move || test_points.with(|p| p.last().copied());
     let vocabulary_size = move || set.with(|s| s.as_ref().map_or(20_000, |s| s.vocabulary.len()));
+    // State in the link and the host page API (link_view.rs).
+    let query = super::link_view::serve(super::link_view::Hooks {
+        settings,
+        review,
+        set,
+        weights,
+        running,
+        steps: steps.into(),
+        epoch: epoch.into(),
+        loss: Signal::derive(move || latest().map(|a| a.loss)),
+        accuracy: Signal::derive(move || latest().map(|a| a.accuracy)),
+        reset: Callback::new(move |_| reset()),
+        train: Callback::new(move |_| {
+            problem.set(None);
+            running.set(true);
+            train_loop();
+        }),
+    });
 
     view! {
         <article class="lesson text-lesson" data-testid="lesson-text">
@@ -271,6 +287,7 @@ pub fn TextPage() -> impl IntoView {
                 " and a small model learns from 25,000 of them in your browser, in under a minute; then type your own review "
                 "and see which words push it toward positive or negative."
             </p>
+            <super::link_view::LinkBar query notes=link_notes/>
             {move || match data.get() {
                 Data::Loading { received, expected } => view! {
                     <section class="panel" data-testid="text-loading">

@@ -102,7 +102,7 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
             <h2>"Type a review"</h2>
             <p class="muted">
                 "The prediction updates as you type. Each word is tinted by how much it moved the logit: "
-                <span class="w pos s8">"green"</span>" toward positive, "<span class="w neg s8">"red"</span>" toward negative, "
+                <span class="w pos s8">"blue"</span>" toward positive, "<span class="w neg s8">"orange"</span>" toward negative, "
                 "stronger colour for a bigger push (hover a word for its number). Words the model never saw in training count as \"unknown\"."
             </p>
             <textarea class="text-review" data-testid="text-review" rows="5" maxlength="1100000" node_ref=area

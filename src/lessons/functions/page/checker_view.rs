@@ -124,12 +124,13 @@ fn StepView(index: usize, step: Step, note: RwSignal<Option<String>>) -> impl In
 }
 
 #[component]
-pub fn Checker(state: RwSignal<FunctionsState>) -> impl IntoView {
+pub fn Checker(lesson: super::Lesson) -> impl IntoView {
+    let state = lesson.state;
     let fields = Memo::new(move |_| state.with(|s| s.checker.clone()));
     let parsed = Memo::new(move |_| fields.with(parse));
     let problems = Memo::new(move |_| parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default()));
     let all_steps = Memo::new(move |_| parsed.with(|p| p.as_ref().ok().map(steps).unwrap_or_default()));
-    let shown = RwSignal::new(1usize);
+    let shown = lesson.shown;
     let copy_note = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         all_steps.track();
@@ -140,6 +141,7 @@ pub fn Checker(state: RwSignal<FunctionsState>) -> impl IntoView {
     view! {
         <section class="panel functions-checker" data-testid="checker">
             <h2>"Worked-example checker"</h2>
+            {super::share(lesson, "checker", "Worked-example checker")}
             <p class="muted">
                 "Type in a worked example from a book or a blog post (one neuron or a two-layer network) and see every intermediate value of one training step computed exactly: "
                 "the forward pass, the loss, each gradient by the chain rule, and the updated weights. Vectors can be written “2, −3” or “[2, −3]”; "

@@ -8,11 +8,9 @@ use web_sys::PointerEvent;
 use super::charts::{draw_pair, x_at};
 use crate::app::widgets::{Chart, Math};
 use crate::lessons::functions::activations::Activation;
-use crate::lessons::functions::FunctionsState;
 use crate::lessons::shared::numbers::fixed;
 
-pub const X_MIN: f64 = -5.0;
-pub const X_MAX: f64 = 5.0;
+pub use crate::lessons::functions::{X_MAX, X_MIN};
 
 /// A pointer position over a chart, as an x in `[lo, hi]`.
 /// (Leptos delegates events to the document, so the element comes from a node reference, not
@@ -36,11 +34,19 @@ fn tidy(x: f64) -> f64 {
 }
 
 #[component]
-pub fn ActivationExplorer(state: RwSignal<FunctionsState>) -> impl IntoView {
+pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
+    let state = lesson.state;
     let activation = Memo::new(move |_| state.with(|s| s.activation));
     let x = Memo::new(move |_| state.with(|s| s.x));
     let typed = RwSignal::new(fixed(state.get_untracked().x, 2).replace('−', "-"));
     let problem = RwSignal::new(None::<String>);
+    // A link or a host page may move x: the box follows unless it already reads that number.
+    Effect::new(move |_| {
+        let x = state.with(|s| s.x);
+        if typed.with_untracked(|t| t.trim().replace('−', "-").parse::<f64>().ok()) != Some(x) {
+            typed.set(format!("{x}"));
+        }
+    });
     let set_x = move |value: f64| {
         let value = value.clamp(X_MIN, X_MAX);
         state.update(|s| s.x = value);
@@ -94,6 +100,7 @@ pub fn ActivationExplorer(state: RwSignal<FunctionsState>) -> impl IntoView {
     view! {
         <section class="panel functions-explorer" data-testid="activation-explorer">
             <h2>"Activation functions"</h2>
+            {super::share(lesson, "activations", "Activation explorer")}
             <p class="muted">"Pick a function and move x: drag the slider, type a value, or drag across the chart."</p>
             <div class="settings-form functions-controls">
                 <label class="field">

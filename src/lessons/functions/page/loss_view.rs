@@ -8,7 +8,6 @@ use super::charts::draw_pair;
 use super::explorer::{capture, pointer_x};
 use crate::app::widgets::{Chart, Math};
 use crate::lessons::functions::losses::Loss;
-use crate::lessons::functions::FunctionsState;
 use crate::lessons::shared::numbers::{fixed, fixed_ascii};
 
 /// The prediction moved into the chart's range for this loss and target.
@@ -30,14 +29,24 @@ fn parse_number(text: &str) -> Result<f64, String> {
 }
 
 #[component]
-pub fn LossExplorer(state: RwSignal<FunctionsState>) -> impl IntoView {
+pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
+    let state = lesson.state;
     let loss = Memo::new(move |_| state.with(|s| s.loss));
     let target = Memo::new(move |_| state.with(|s| s.loss.valid_target(s.target)));
     let prediction = Memo::new(move |_| state.with(|s| clamp_prediction(s.loss, s.loss.valid_target(s.target), s.prediction)));
     let range = Memo::new(move |_| loss.get().prediction_range(target.get()));
-    let typed_target = RwSignal::new("1".to_string());
+    let typed_target = RwSignal::new(format!("{}", state.get_untracked().target));
     let target_problem = RwSignal::new(None::<String>);
-    let typed_prediction = RwSignal::new("0.6".to_string());
+    let typed_prediction = RwSignal::new(format!("{}", state.get_untracked().prediction));
+    // A link or a host page may change the numbers: the boxes follow unless they already read them.
+    Effect::new(move |_| {
+        let (y, p) = state.with(|s| (s.target, s.prediction));
+        for (typed, value) in [(typed_target, y), (typed_prediction, p)] {
+            if typed.with_untracked(|t| parse_number(t).ok()) != Some(value) {
+                typed.set(format!("{value}"));
+            }
+        }
+    });
     let prediction_problem = RwSignal::new(None::<String>);
     let set_prediction = move |p: f64| {
         state.update(|s| s.prediction = p);
@@ -118,6 +127,7 @@ pub fn LossExplorer(state: RwSignal<FunctionsState>) -> impl IntoView {
     view! {
         <section class="panel functions-explorer" data-testid="loss-explorer">
             <h2>"Loss functions"</h2>
+            {super::share(lesson, "losses", "Loss explorer")}
             <p class="muted">"Pick a loss and a target y, then move the prediction ŷ. The gradient tells training which way to move ŷ, and how hard."</p>
             <div class="settings-form functions-controls">
                 <label class="field">

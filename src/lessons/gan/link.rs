@@ -1,0 +1,129 @@
+//! The GAN lesson's settings in a link: `?glr=0.005&dlr=0.005&b1=0.5&bs=64&gl=minimax&ds=each&seed=3`,
+//! or a "break it" preset by name (`?preset=tiny-batch&seed=3`; keys after it refine it). A link
+//! holds settings, not trained networks: training starts from them (and that seed) when the
+//! learner presses Train. Only values that differ from the defaults are written; bad values
+//! are clamped or replaced with a note.
+
+use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
+use crate::lessons::shared::url_state::{Query, QueryWriter};
+
+/// Every key the lesson writes or reads (the address keeps any other, like `present=1`).
+pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "seed"];
+
+const LOSSES: [(&str, GeneratorLoss); 2] = [("non-saturating", GeneratorLoss::NonSaturating), ("minimax", GeneratorLoss::Minimax)];
+const STEPS: [(&str, DiscriminatorSteps); 2] = [("both", DiscriminatorSteps::OneForBoth), ("each", DiscriminatorSteps::OnePerBatch)];
+
+/// A preset's name in a link: "Tiny batch" is `tiny-batch`.
+pub fn preset_slug(name: &str) -> String {
+    name.to_lowercase().replace(' ', "-")
+}
+
+fn name_of<T: PartialEq + Copy>(options: &[(&'static str, T)], value: T) -> &'static str {
+    options.iter().find(|(_, v)| *v == value).map_or(options[0].0, |(n, _)| n)
+}
+
+impl Settings {
+    pub fn to_query(&self) -> String {
+        let d = Settings::default();
+        let mut w = QueryWriter::new();
+        if self.generator_learning_rate != d.generator_learning_rate {
+            w = w.numbers_f32("glr", &[self.generator_learning_rate]);
+        }
+        if self.discriminator_learning_rate != d.discriminator_learning_rate {
+            w = w.numbers_f32("dlr", &[self.discriminator_learning_rate]);
+        }
+        if self.beta1 != d.beta1 {
+            w = w.numbers_f32("b1", &[self.beta1]);
+        }
+        if self.batch_size != d.batch_size {
+            w = w.number("bs", self.batch_size as f64);
+        }
+        if self.generator_loss != d.generator_loss {
+            w = w.text("gl", name_of(&LOSSES, self.generator_loss));
+        }
+        if self.discriminator_steps != d.discriminator_steps {
+            w = w.text("ds", name_of(&STEPS, self.discriminator_steps));
+        }
+        if self.seed != d.seed {
+            w = w.number("seed", self.seed as f64);
+        }
+        w.finish()
+    }
+
+    /// The settings a link describes, and a note for each value it replaced.
+    pub fn from_query(search: &str) -> (Settings, Vec<String>) {
+        let mut q = Query::parse(search);
+        let d = Settings::default();
+        let seed = q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64;
+        let names: Vec<(String, usize)> = PRESETS.iter().enumerate().map(|(i, p)| (preset_slug(p.name), i)).collect();
+        let options: Vec<(&str, Option<usize>)> = names.iter().map(|(n, i)| (n.as_str(), Some(*i))).collect();
+        let base = Settings { seed, ..d };
+        let base = match q.choice("preset", None, &options) {
+            Some(i) => (PRESETS[i].apply)(&base),
+            None => base,
+        };
+        let rate = |v: f32| v as f64;
+        let settings = Settings {
+            generator_learning_rate: q.number("glr", rate(base.generator_learning_rate), 1e-6, 1.0) as f32,
+            discriminator_learning_rate: q.number("dlr", rate(base.discriminator_learning_rate), 1e-6, 1.0) as f32,
+            beta1: q.number("b1", rate(base.beta1), 0.0, 0.99) as f32,
+            batch_size: q.integer("bs", base.batch_size, 1, 1024),
+            generator_loss: q.choice("gl", base.generator_loss, &LOSSES),
+            discriminator_steps: q.choice("ds", base.discriminator_steps, &STEPS),
+            ..base
+        };
+        (settings, q.notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_settings_have_an_empty_link() {
+        assert_eq!(Settings::default().to_query(), "");
+        assert_eq!(Settings::from_query(""), (Settings::default(), Vec::new()));
+    }
+
+    #[test]
+    fn settings_survive_the_link_and_can_be_checked() {
+        let s = Settings {
+            generator_learning_rate: 5e-3,
+            discriminator_learning_rate: 4e-3,
+            beta1: 0.9,
+            batch_size: 16,
+            generator_loss: GeneratorLoss::Minimax,
+            discriminator_steps: DiscriminatorSteps::OnePerBatch,
+            seed: 3,
+            ..Settings::default()
+        };
+        let (back, notes) = Settings::from_query(&s.to_query());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, s);
+        assert!(back.check().is_ok());
+    }
+
+    #[test]
+    fn a_preset_by_name_keeps_the_seed_and_later_keys_refine_it() {
+        let (s, notes) = Settings::from_query("preset=tiny-batch&seed=5");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(s, (PRESETS[3].apply)(&Settings { seed: 5, ..Settings::default() }));
+        assert_eq!(s.batch_size, 4);
+        let (s, _) = Settings::from_query("preset=learning-rate-too-high&glr=0.001");
+        assert_eq!((s.generator_learning_rate, s.discriminator_learning_rate), (0.001, 5e-3));
+    }
+
+    #[test]
+    fn bad_values_are_clamped_or_replaced_with_notes_and_always_check() {
+        let (s, notes) = Settings::from_query("preset=chaos&glr=50&dlr=0&b1=1&bs=0&gl=wasserstein&ds=x&seed=-1");
+        assert_eq!(s.generator_learning_rate, 1.0);
+        assert_eq!(s.discriminator_learning_rate, 1e-6);
+        assert_eq!(s.beta1, 0.99);
+        assert_eq!(s.batch_size, 1);
+        assert_eq!(s.generator_loss, GeneratorLoss::NonSaturating);
+        assert_eq!(s.seed, 0);
+        assert!(s.check().is_ok(), "a link can only describe a GAN that can be built");
+        assert_eq!(notes.len(), 8, "{notes:?}");
+    }
+}

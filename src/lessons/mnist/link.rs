@@ -1,0 +1,134 @@
+//! The digits lesson's settings in a link: `?h=256,128&act=tanh&opt=sgd&lr=0.05&bs=128&seed=7`
+//! (`h=none` for no hidden layer). A link holds settings, not a trained network: opening it
+//! sets the form, and training starts from those settings (and that seed) when the learner
+//! presses Train. Only values that differ from the defaults are written. Bad values are
+//! clamped or replaced with a note (see `shared::url_state`).
+
+use super::form::{activation_name, optimiser_name, ACTIVATIONS, BATCH_SIZES, MAX_HIDDEN_LAYERS, MAX_WIDTH, OPTIMISERS};
+use super::Settings;
+use crate::engine::layers::Activation;
+use crate::engine::optim::Method;
+use crate::lessons::shared::url_state::{Query, QueryWriter};
+
+/// Every key the lesson writes (the address keeps any other, like `present=1`).
+pub const KEYS: &[&str] = &["h", "act", "opt", "lr", "bs", "seed"];
+
+fn activation_of(name: &str) -> Activation {
+    match name {
+        "leaky-relu" => Activation::LeakyRelu { slope: 0.01 },
+        "sigmoid" => Activation::Sigmoid,
+        "tanh" => Activation::Tanh,
+        _ => Activation::Relu,
+    }
+}
+
+fn optimiser_of(name: &str) -> Method {
+    match name {
+        "sgd" => Method::Sgd,
+        "momentum" => Method::momentum(),
+        "nesterov" => Method::nesterov(),
+        "rmsprop" => Method::rms_prop(),
+        _ => Method::adam(),
+    }
+}
+
+impl Settings {
+    pub fn to_query(&self) -> String {
+        let d = Settings::default();
+        let mut w = QueryWriter::new();
+        if self.hidden != d.hidden {
+            let widths: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
+            let text = if widths.is_empty() { "none".to_string() } else { widths.join(",") };
+            w = w.text("h", &text);
+        }
+        if activation_name(self.activation) != activation_name(d.activation) {
+            w = w.text("act", activation_name(self.activation));
+        }
+        if optimiser_name(self.optimiser) != optimiser_name(d.optimiser) {
+            w = w.text("opt", optimiser_name(self.optimiser));
+        }
+        if self.learning_rate != d.learning_rate {
+            w = w.numbers_f32("lr", &[self.learning_rate]);
+        }
+        if self.batch_size != d.batch_size {
+            w = w.number("bs", self.batch_size as f64);
+        }
+        if self.seed != d.seed {
+            w = w.number("seed", self.seed as f64);
+        }
+        w.finish()
+    }
+
+    /// The settings a link describes, and a note for each value it replaced.
+    pub fn from_query(search: &str) -> (Settings, Vec<String>) {
+        let mut q = Query::parse(search);
+        let d = Settings::default();
+        let hidden = match q.raw("h").map(str::trim) {
+            None => d.hidden.clone(),
+            Some("" | "none" | "0") => Vec::new(),
+            Some(_) => {
+                let default: Vec<f64> = d.hidden.iter().map(|&w| w as f64).collect();
+                let widths = q.numbers("h", &default, (1, MAX_HIDDEN_LAYERS), (1.0, MAX_WIDTH as f64));
+                widths.iter().map(|w| w.round() as usize).collect()
+            }
+        };
+        let activations: Vec<(&str, &str)> = ACTIVATIONS.iter().map(|(n, _)| (*n, *n)).collect();
+        let optimisers: Vec<(&str, &str)> = OPTIMISERS.iter().map(|(n, _)| (*n, *n)).collect();
+        let settings = Settings {
+            hidden,
+            activation: activation_of(q.choice("act", activation_name(d.activation), &activations)),
+            optimiser: optimiser_of(q.choice("opt", optimiser_name(d.optimiser), &optimisers)),
+            learning_rate: q.number("lr", d.learning_rate as f64, 1e-6, 10.0) as f32,
+            batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
+            seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
+        };
+        (settings, q.notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::form::Form;
+    use super::*;
+
+    #[test]
+    fn the_default_settings_have_an_empty_link() {
+        assert_eq!(Settings::default().to_query(), "");
+        assert_eq!(Settings::from_query("?present=1"), (Settings::default(), Vec::new()));
+    }
+
+    #[test]
+    fn settings_survive_the_link_and_are_what_the_form_would_apply() {
+        let s = Settings {
+            hidden: vec![256, 128],
+            activation: Activation::Tanh,
+            optimiser: Method::nesterov(),
+            learning_rate: 0.05,
+            batch_size: 128,
+            seed: 7,
+        };
+        let link = s.to_query();
+        assert_eq!(link, "h=256%2C128&act=tanh&opt=nesterov&lr=0.05&bs=128&seed=7");
+        let (back, notes) = Settings::from_query(&link);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, s);
+        // The settings form reads them back to the same settings (what Apply would train).
+        assert_eq!(Form::from_settings(&back).parse().unwrap(), s);
+        let none = Settings { hidden: vec![], ..Settings::default() };
+        assert_eq!(Settings::from_query(&none.to_query()).0, none);
+    }
+
+    #[test]
+    fn bad_values_are_clamped_or_replaced_with_notes() {
+        let (s, notes) = Settings::from_query("h=9999,0.4,3,4&act=swish&opt=&lr=-1&bs=100&seed=x");
+        assert_eq!(s.hidden, Settings::default().hidden, "four layers is too many: the default is kept");
+        assert_eq!(s.activation, Activation::Relu);
+        assert_eq!(s.learning_rate, 1e-6);
+        assert_eq!(s.batch_size, 128, "nearest allowed batch size");
+        assert_eq!(s.seed, 1);
+        assert_eq!(notes.len(), 6, "{notes:?}");
+        let (s, notes) = Settings::from_query("h=9999,0.4");
+        assert_eq!(s.hidden, vec![MAX_WIDTH, 1]);
+        assert_eq!(notes.len(), 1);
+    }
+}

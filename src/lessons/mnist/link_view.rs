@@ -1,0 +1,103 @@
+//! The digits lesson's link, Share panel and host page API, kept out of `page.rs`: the page
+//! hands over its signals and actions once (`serve`) and shows `LinkBar`.
+
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::link::KEYS;
+use super::Settings;
+use crate::app::embeds::is_embedded;
+use crate::app::widgets::host_api::{serve_host, Command};
+use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+
+/// What the page lends the link and the host API.
+#[derive(Clone, Copy)]
+pub struct Hooks {
+    pub settings: RwSignal<Settings>,
+    pub running: RwSignal<bool>,
+    /// The digits are downloaded and decoded.
+    pub ready: Signal<bool>,
+    pub steps: Signal<u32>,
+    pub epoch: Signal<usize>,
+    /// The latest training loss shown (mean of the last 20 steps).
+    pub loss: Signal<Option<f64>>,
+    /// The latest test accuracy shown, as a fraction.
+    pub accuracy: Signal<Option<f64>>,
+    pub reset: Callback<()>,
+    /// Start (or resume) training.
+    pub train: Callback<()>,
+    /// One training step, taken apart in the step-through panel.
+    pub step: Callback<()>,
+}
+
+/// The settings the page opens with, and a note for each value of its link that was replaced.
+pub fn opening() -> (Settings, Vec<String>) {
+    Settings::from_query(&opening_query())
+}
+
+/// Keeps the address on the settings and answers a host page; returns the link's query.
+pub fn serve(h: Hooks) -> Signal<String> {
+    let query = Signal::derive(move || h.settings.with(Settings::to_query));
+    follow_keys_in_address(Some(KEYS), query);
+    let widget = if is_embedded("draw-digit") { "draw-digit" } else { "mnist-trainer" };
+    let waiting = || vec!["the digits are still downloading; wait for metrics.ready.".to_string()];
+    serve_host(
+        widget,
+        query,
+        move |command| match command {
+            Command::Set(q) => {
+                let (fresh, notes) = Settings::from_query(&q);
+                if fresh != h.settings.get_untracked() {
+                    h.settings.set(fresh);
+                    h.reset.run(()); // new settings: training starts again from them
+                }
+                notes
+            }
+            Command::Step if !h.ready.get_untracked() => waiting(),
+            Command::Step => {
+                h.step.run(());
+                Vec::new()
+            }
+            Command::Play if !h.ready.get_untracked() => waiting(),
+            Command::Play => {
+                if !h.running.get_untracked() {
+                    h.train.run(());
+                }
+                Vec::new()
+            }
+            Command::Pause => {
+                h.running.set(false);
+                Vec::new()
+            }
+            Command::Reset => {
+                h.reset.run(());
+                Vec::new()
+            }
+        },
+        move || {
+            json!({
+                "ready": h.ready.get(),
+                "running": h.running.get(),
+                "step": h.steps.get(),
+                "epoch": h.epoch.get() + 1,
+                "loss": h.loss.get(),
+                "accuracy": h.accuracy.get(),
+            })
+        },
+    );
+    query
+}
+
+/// The link notes and the Share / embed button, with what a link holds.
+#[component]
+pub fn LinkBar(query: Signal<String>, notes: Vec<String>) -> impl IntoView {
+    view! {
+        <LinkNotes notes/>
+        <div class="link-bar">
+            <Share slug="mnist" title="Train a digit classifier (MNIST)" query widget="mnist-trainer"/>
+            <p class="muted link-bar-note">
+                "A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."
+            </p>
+        </div>
+    }
+}

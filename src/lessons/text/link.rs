@@ -1,0 +1,108 @@
+//! The text lesson in a link: the model's settings (`ed` word-vector width, `hu` hidden units,
+//! `lr`, `bs`, `seed`) and the typed review (`review`). A link holds settings, not a trained
+//! model: training starts from them (and that seed) when the learner presses Train. Only values
+//! that differ from the defaults are written; bad values are clamped or replaced with a note.
+
+use super::form::{BATCH_SIZES, DIMS, MAX_HIDDEN};
+use super::Settings;
+use crate::lessons::shared::url_state::{Query, QueryWriter};
+
+/// Every key the lesson writes (the address keeps any other, like `present=1`).
+pub const KEYS: &[&str] = &["ed", "hu", "lr", "bs", "seed", "review"];
+/// Longest review a link holds, in characters (a long paragraph; links stay under 8 KB).
+pub const MAX_REVIEW: usize = 2000;
+/// The review in the typing box when a link has none.
+pub const DEFAULT_REVIEW: &str = "A wonderful, moving film with a brilliant cast. I loved every minute, though the ending drags a little.";
+
+/// What the lesson keeps in a link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextLink {
+    pub settings: Settings,
+    pub review: String,
+}
+
+impl Default for TextLink {
+    fn default() -> Self {
+        TextLink { settings: Settings::default(), review: DEFAULT_REVIEW.to_string() }
+    }
+}
+
+impl TextLink {
+    pub fn to_query(&self) -> String {
+        let (s, d) = (&self.settings, Settings::default());
+        let mut w = QueryWriter::new();
+        if s.embedding_dim != d.embedding_dim {
+            w = w.number("ed", s.embedding_dim as f64);
+        }
+        if s.hidden != d.hidden {
+            w = w.number("hu", s.hidden as f64);
+        }
+        if s.learning_rate != d.learning_rate {
+            w = w.numbers_f32("lr", &[s.learning_rate]);
+        }
+        if s.batch_size != d.batch_size {
+            w = w.number("bs", s.batch_size as f64);
+        }
+        if s.seed != d.seed {
+            w = w.number("seed", s.seed as f64);
+        }
+        if self.review != DEFAULT_REVIEW {
+            // A link keeps the start of a very long review (the box keeps all of it).
+            let kept: String = self.review.chars().take(MAX_REVIEW).collect();
+            w = w.text("review", &kept);
+        }
+        w.finish()
+    }
+
+    /// What a link describes, and a note for each value it replaced.
+    pub fn from_query(search: &str) -> (TextLink, Vec<String>) {
+        let mut q = Query::parse(search);
+        let d = Settings::default();
+        let settings = Settings {
+            embedding_dim: q.integer("ed", d.embedding_dim, DIMS.0, DIMS.1),
+            hidden: q.integer("hu", d.hidden, 0, MAX_HIDDEN),
+            learning_rate: q.number("lr", d.learning_rate as f64, 1e-6, 10.0) as f32,
+            batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
+            seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
+        };
+        let review = q.text("review", DEFAULT_REVIEW, MAX_REVIEW);
+        (TextLink { settings, review }, q.notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::form::Form;
+    use super::*;
+
+    #[test]
+    fn the_default_has_an_empty_link() {
+        assert_eq!(TextLink::default().to_query(), "");
+        assert_eq!(TextLink::from_query(""), (TextLink::default(), Vec::new()));
+    }
+
+    #[test]
+    fn settings_and_review_survive_the_link() {
+        let link = TextLink {
+            settings: Settings { embedding_dim: 32, hidden: 64, learning_rate: 0.01, batch_size: 64, seed: 9 },
+            review: "Not good. Not good at all — “awful” & boring?".into(),
+        };
+        let (back, notes) = TextLink::from_query(&link.to_query());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, link);
+        assert_eq!(Form::from_settings(&back.settings).parse().unwrap(), link.settings, "what the form would apply");
+    }
+
+    #[test]
+    fn bad_values_are_clamped_or_replaced_and_long_reviews_cut() {
+        let long = "word ".repeat(1000);
+        let (l, notes) = TextLink::from_query(&format!("ed=1000&hu=-3&lr=abc&bs=7&seed=1.5&review={long}"));
+        assert_eq!(l.settings.embedding_dim, DIMS.1);
+        assert_eq!(l.settings.hidden, 0);
+        assert_eq!(l.settings.learning_rate, Settings::default().learning_rate);
+        assert_eq!(l.settings.batch_size, 8);
+        assert_eq!(l.settings.seed, 1);
+        assert_eq!(l.review.chars().count(), MAX_REVIEW);
+        assert_eq!(notes.len(), 6, "{notes:?}");
+    }
+}
