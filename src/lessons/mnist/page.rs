@@ -13,7 +13,6 @@ use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
 use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
 use super::trainer::Trainer;
-use super::Settings;
 use crate::app::compute::Compute;
 use crate::app::download::{download, expected_size, manifest_sizes};
 use crate::app::widgets::{css_colour, Chart};
