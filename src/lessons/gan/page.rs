@@ -15,6 +15,7 @@ use super::model::{noise, Gan, Phase, PhaseReport};
 use super::settings_view::SettingsPanel;
 use super::Settings;
 use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::widgets::training_link::Training;
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
 use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
@@ -316,18 +317,21 @@ pub fn GanPage() -> impl IntoView {
     // State in the link and the host page API (link_view.rs).
     let query = super::link_view::serve(super::link_view::Hooks {
         settings,
-        running,
-        ready,
+        training: Training {
+            running,
+            ready,
+            waiting: super::link_view::WAITING,
+            reset: Callback::new(move |_| reset()),
+            train: Callback::new(move |_| {
+                problem.set(None);
+                running.set(true);
+                train_loop();
+            }),
+            step: Ok(Callback::new(move |_| step_phase(next_phase.get_untracked()))),
+        },
         iterations: iterations.into(),
         epoch: epoch.into(),
         latest: Signal::derive(latest),
-        reset: Callback::new(move |_| reset()),
-        train: Callback::new(move |_| {
-            problem.set(None);
-            running.set(true);
-            train_loop();
-        }),
-        step: Callback::new(move |_| step_phase(next_phase.get_untracked())),
     });
 
     view! {

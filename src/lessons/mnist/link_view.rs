@@ -8,27 +8,25 @@ use super::link::KEYS;
 use super::Settings;
 use crate::app::embeds::is_embedded;
 use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+use crate::app::widgets::share::{follow_keys_in_address, opening_query};
+use crate::app::widgets::training_link::{Training, TrainingLinkBar};
 
 /// What the page lends the link and the host API.
 #[derive(Clone, Copy)]
 pub struct Hooks {
     pub settings: RwSignal<Settings>,
-    pub running: RwSignal<bool>,
-    /// The digits are downloaded and decoded.
-    pub ready: Signal<bool>,
+    /// Train, pause, reset and one step through (the step-through panel's).
+    pub training: Training,
     pub steps: Signal<u32>,
     pub epoch: Signal<usize>,
     /// The latest training loss shown (mean of the last 20 steps).
     pub loss: Signal<Option<f64>>,
     /// The latest test accuracy shown, as a fraction.
     pub accuracy: Signal<Option<f64>>,
-    pub reset: Callback<()>,
-    /// Start (or resume) training.
-    pub train: Callback<()>,
-    /// One training step, taken apart in the step-through panel.
-    pub step: Callback<()>,
 }
+
+/// Said to a host that plays or steps before the data is in.
+pub const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
 
 /// The settings the page opens with, and a note for each value of its link that was replaced.
 pub fn opening() -> (Settings, Vec<String>) {
@@ -40,7 +38,6 @@ pub fn serve(h: Hooks) -> Signal<String> {
     let query = Signal::derive(move || h.settings.with(Settings::to_query));
     follow_keys_in_address(Some(KEYS), query);
     let widget = if is_embedded("draw-digit") { "draw-digit" } else { "mnist-trainer" };
-    let waiting = || vec!["the digits are still downloading; wait for metrics.ready.".to_string()];
     serve_host(
         widget,
         query,
@@ -49,35 +46,16 @@ pub fn serve(h: Hooks) -> Signal<String> {
                 let (fresh, notes) = Settings::from_query(&q);
                 if fresh != h.settings.get_untracked() {
                     h.settings.set(fresh);
-                    h.reset.run(()); // new settings: training starts again from them
+                    h.training.reset.run(()); // new settings: training starts again from them
                 }
                 notes
             }
-            Command::Step if !h.ready.get_untracked() => waiting(),
-            Command::Step => {
-                h.step.run(());
-                Vec::new()
-            }
-            Command::Play if !h.ready.get_untracked() => waiting(),
-            Command::Play => {
-                if !h.running.get_untracked() {
-                    h.train.run(());
-                }
-                Vec::new()
-            }
-            Command::Pause => {
-                h.running.set(false);
-                Vec::new()
-            }
-            Command::Reset => {
-                h.reset.run(());
-                Vec::new()
-            }
+            other => h.training.answer(other),
         },
         move || {
             json!({
-                "ready": h.ready.get(),
-                "running": h.running.get(),
+                "ready": h.training.ready.get(),
+                "running": h.training.running.get(),
                 "step": h.steps.get(),
                 "epoch": h.epoch.get() + 1,
                 "loss": h.loss.get(),
@@ -92,12 +70,7 @@ pub fn serve(h: Hooks) -> Signal<String> {
 #[component]
 pub fn LinkBar(query: Signal<String>, notes: Vec<String>) -> impl IntoView {
     view! {
-        <LinkNotes notes/>
-        <div class="link-bar">
-            <Share slug="mnist" title="Train a digit classifier (MNIST)" query widget="mnist-trainer"/>
-            <p class="muted link-bar-note">
-                "A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."
-            </p>
-        </div>
+        <TrainingLinkBar query notes slug="mnist" title="Train a digit classifier (MNIST)" widget="mnist-trainer"
+            holds="A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."/>
     }
 }

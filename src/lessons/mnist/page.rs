@@ -15,6 +15,7 @@ use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
 use super::trainer::Trainer;
 use crate::app::compute::Compute;
 use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::widgets::training_link::Training;
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::mnist::MnistSet;
 use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
@@ -242,18 +243,21 @@ pub fn MnistPage() -> impl IntoView {
     // State in the link and the host page API (link_view.rs).
     let query = super::link_view::serve(super::link_view::Hooks {
         settings,
-        running,
-        ready: Signal::derive(move || data.get() == Data::Ready),
+        training: Training {
+            running,
+            ready: Signal::derive(move || data.get() == Data::Ready),
+            waiting: super::link_view::WAITING,
+            reset: Callback::new(move |_| reset()),
+            train: Callback::new(move |_| {
+                running.set(true);
+                train_loop();
+            }),
+            step: Ok(Callback::new(move |_| step_through())),
+        },
         steps: steps.into(),
         epoch: epoch.into(),
         loss: Signal::derive(move || losses.with(|l| l.last().map(|p| p.loss))),
         accuracy: Signal::derive(move || latest_accuracy().map(|a| a.accuracy)),
-        reset: Callback::new(move |_| reset()),
-        train: Callback::new(move |_| {
-            running.set(true);
-            train_loop();
-        }),
-        step: Callback::new(move |_| step_through()),
     });
 
     view! {

@@ -11,7 +11,8 @@ use super::link::{TextLink, KEYS};
 use super::model::Weights;
 use super::Settings;
 use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+use crate::app::widgets::share::{follow_keys_in_address, opening_query};
+use crate::app::widgets::training_link::{Training, TrainingLinkBar};
 use crate::data::ImdbSet;
 
 /// What the page lends the link and the host API.
@@ -22,16 +23,19 @@ pub struct Hooks {
     pub set: RwSignal<Option<Arc<ImdbSet>>>,
     /// The weights of the last check (what the review box reads with).
     pub weights: RwSignal<Option<Arc<Weights>>>,
-    pub running: RwSignal<bool>,
+    /// Train, pause and reset (no single steps: it trains in slices).
+    pub training: Training,
     pub steps: Signal<u32>,
     pub epoch: Signal<usize>,
     /// The latest test loss and accuracy (all test reviews).
     pub loss: Signal<Option<f64>>,
     pub accuracy: Signal<Option<f64>>,
-    pub reset: Callback<()>,
-    /// Start (or resume) training.
-    pub train: Callback<()>,
 }
+
+/// Said to a host that plays before the data is in.
+pub const WAITING: &str = "the reviews are still downloading; wait for metrics.ready.";
+/// Said to a host that asks for one step.
+pub const NO_STEP: &str = "the text classifier trains in slices, not single steps: use play and pause.";
 
 /// What the page opens with, and a note for each value of its link that was replaced.
 pub fn opening() -> (TextLink, Vec<String>) {
@@ -53,26 +57,11 @@ pub fn serve(h: Hooks) -> Signal<String> {
                 }
                 if fresh.settings != h.settings.get_untracked() {
                     h.settings.set(fresh.settings);
-                    h.reset.run(()); // new settings: training starts again from them
+                    h.training.reset.run(()); // new settings: training starts again from them
                 }
                 notes
             }
-            Command::Step => vec!["the text classifier trains in slices, not single steps: use play and pause.".into()],
-            Command::Play if h.set.with_untracked(Option::is_none) => vec!["the reviews are still downloading; wait for metrics.ready.".into()],
-            Command::Play => {
-                if !h.running.get_untracked() {
-                    h.train.run(());
-                }
-                Vec::new()
-            }
-            Command::Pause => {
-                h.running.set(false);
-                Vec::new()
-            }
-            Command::Reset => {
-                h.reset.run(());
-                Vec::new()
-            }
+            other => h.training.answer(other),
         },
         move || {
             // The probability the review box shows, once there is a model to read with.
@@ -83,8 +72,8 @@ pub fn serve(h: Hooks) -> Signal<String> {
                 })
             });
             json!({
-                "ready": h.set.with(Option::is_some),
-                "running": h.running.get(),
+                "ready": h.training.ready.get(),
+                "running": h.training.running.get(),
                 "step": h.steps.get(),
                 "epoch": h.epoch.get() + 1,
                 "loss": h.loss.get(),
@@ -100,12 +89,7 @@ pub fn serve(h: Hooks) -> Signal<String> {
 #[component]
 pub fn LinkBar(query: Signal<String>, notes: Vec<String>) -> impl IntoView {
     view! {
-        <LinkNotes notes/>
-        <div class="link-bar">
-            <Share slug="text" title="A sentiment classifier, explained word by word" query widget="text-classifier"/>
-            <p class="muted link-bar-note">
-                "A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."
-            </p>
-        </div>
+        <TrainingLinkBar query notes slug="text" title="A sentiment classifier, explained word by word" widget="text-classifier"
+            holds="A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."/>
     }
 }

@@ -12,6 +12,7 @@ use plotters::prelude::*;
 use super::model::Weights;
 use super::trainer::{Evaluation, Score, Trainer};
 use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::widgets::training_link::Training;
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::{ImdbSet, IMDB_FILE};
 use crate::engine::poll::now_or_never;
@@ -264,17 +265,22 @@ pub fn TextPage() -> impl IntoView {
         review,
         set,
         weights,
-        running,
+        training: Training {
+            running,
+            ready: Signal::derive(move || set.with(Option::is_some)),
+            waiting: super::link_view::WAITING,
+            reset: Callback::new(move |_| reset()),
+            train: Callback::new(move |_| {
+                problem.set(None);
+                running.set(true);
+                train_loop();
+            }),
+            step: Err(super::link_view::NO_STEP),
+        },
         steps: steps.into(),
         epoch: epoch.into(),
         loss: Signal::derive(move || latest().map(|a| a.loss)),
         accuracy: Signal::derive(move || latest().map(|a| a.accuracy)),
-        reset: Callback::new(move |_| reset()),
-        train: Callback::new(move |_| {
-            problem.set(None);
-            running.set(true);
-            train_loop();
-        }),
     });
 
     view! {
