@@ -170,7 +170,7 @@ pub fn GanPage() -> impl IntoView {
         }
         if let Some(r) = cell.borrow_mut().as_mut() {
             r.averaged = averaged.get_untracked();
-        }
+        };
     };
 
     let reset = move || {
