@@ -57,7 +57,7 @@ pub fn AveragedChoice(averaged: RwSignal<bool>, settings: RwSignal<super::Settin
                 } else {
                     format!(
                         "The averaged generator is a copy of G whose weights trail G's: after each of G's steps, every weight moves {}% of the way \
-                         to G's (an exponential moving average). G's own weights keep swinging as it and D chase each other; their average \
+                         to G's (more in the first steps, while the average gets going: an exponential moving average). G's own weights keep swinging as it and D chase each other; their average \
                          draws steadier, cleaner digits. It never trains itself and never feeds back into the game. Untick to see G as it is right now.",
                         crate::lessons::shared::numbers::fixed(100.0 * (1.0 - decay() as f64), 1)
                     )

@@ -92,9 +92,16 @@ impl Default for Settings {
             generator_loss: GeneratorLoss::NonSaturating,
             discriminator_steps: DiscriminatorSteps::OneForBoth,
             real_label: 1.0,
-            average_decay: 0.0,
+            // Measured on 2 seeds at 3,600 and 4,000 iterations (see model/measure.rs and the
+            // table in the GAN report): 0.99 gave the judge's best mean confidence (0.735 against
+            // G's own 0.717), though the rarest digit fared worse (0.35% against 1.45%).
+            average_decay: 0.99,
             pack: 1,
-            discriminator_dropout: 0.0,
+            // Measured on 2 seeds (model/measure.rs, table in the GAN report): dropout 0.3 raised
+            // the judge's mean confidence at 2,000 iterations from 0.61/0.64 to 0.77/0.71, and
+            // to 0.78 at 4,000 (seed 1; 0.67 without). It is the usual regulariser of MLP
+            // discriminators on MNIST (Keras and PyTorch GAN examples use 0.3).
+            discriminator_dropout: 0.3,
             seed: 1,
         }
     }

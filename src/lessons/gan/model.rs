@@ -255,29 +255,37 @@ impl<B: Backend> Gan<B> {
         read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
     }
 
-    /// D's logits for a batch of images in training: with dropout when chosen (a fresh random
-    /// mask per pass, kept units scaled by 1/(1 − p)), and gradients for D's weights only when
-    /// D `learns`. Otherwise D's weights are read detached: the gradient still reaches the
-    /// images through D's layers, but D's own weights get none.
-    fn discriminate(&mut self, images: &Tensor<B>, learns: bool) -> Tensor<B> {
-        let rows = images.shape()[0] / self.settings.pack;
+    /// Dropout masks for D's hidden layers over `rows` inputs: each unit kept with probability
+    /// 1 − p and then scaled by 1/(1 − p), so its expected value is unchanged; `None` for the
+    /// output layer and when dropout is off. A fresh mask for every pass.
+    pub(crate) fn dropout_masks(&mut self, rows: usize) -> Vec<Option<Vec<f32>>> {
         let p = self.settings.discriminator_dropout;
-        let last = self.discriminator.layers.len() - 1;
         let widths: Vec<usize> = self.discriminator.layers.iter().map(|Layer::Dense(d)| d.outputs()).collect();
-        let mut masks = Vec::with_capacity(widths.len());
-        for (i, width) in widths.into_iter().enumerate() {
-            masks.push((p > 0.0 && i < last).then(|| {
-                let keep = 1.0 / (1.0 - p);
-                let mask: Vec<f32> = (0..rows * width).map(|_| if self.rng.uniform() < p { 0.0 } else { keep }).collect();
-                Tensor::from_values(&self.backend, &mask, &[rows, width])
-            }));
-        }
+        let last = widths.len() - 1;
+        let keep = 1.0 / (1.0 - p);
+        widths
+            .into_iter()
+            .enumerate()
+            .map(|(i, width)| (p > 0.0 && i < last).then(|| (0..rows * width).map(|_| if self.rng.uniform() < p { 0.0 } else { keep }).collect()))
+            .collect()
+    }
+
+    /// D's logits for a batch of images in training, with fresh dropout masks.
+    fn discriminate(&mut self, images: &Tensor<B>, learns: bool) -> Tensor<B> {
+        let masks = self.dropout_masks(images.shape()[0] / self.settings.pack);
+        self.discriminate_with(images, learns, &masks)
+    }
+
+    /// D's logits with these dropout masks, gradients for D's weights only when D `learns`.
+    /// Otherwise D's weights are read detached: the gradient still reaches the images through
+    /// D's layers, but D's own weights get none.
+    pub(crate) fn discriminate_with(&self, images: &Tensor<B>, learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
         let mut h = self.packed(images);
         for (Layer::Dense(d), mask) in self.discriminator.layers.iter().zip(masks) {
             let (w, b) = if learns { (d.weights.clone(), d.bias.clone()) } else { (d.weights.detach(), d.bias.detach()) };
             h = d.activation.apply(&h.matmul(&w).add(&b));
             if let Some(mask) = mask {
-                h = h.mul(&mask);
+                h = h.mul(&Tensor::from_values(&self.backend, mask, h.shape()));
             }
         }
         h

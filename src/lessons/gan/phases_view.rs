@@ -92,7 +92,11 @@ pub fn StepThrough(
                 let explanation = explanation(r.phase, settings.with(|s| s.discriminator_steps));
                 let scores_attr = serde_json::to_string(&r.scores).unwrap_or_default();
                 let (real_loss, fake_loss) = last_losses.get();
-                let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).zip(&r.scores).take(SHOWN).map(|(i, &s)| (i.to_vec(), s)).collect();
+                // With packs, D gives one probability per pack: each image shows its pack's.
+                let pack = (r.images.len() / IMAGE_PIXELS / r.scores.len().max(1)).max(1);
+                let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).enumerate().take(SHOWN)
+                    .map(|(i, image)| (image.to_vec(), r.scores.get(i / pack).copied().unwrap_or(f64::NAN))).collect();
+                let (dropout, inputs) = settings.with(|s| (s.discriminator_dropout, if s.pack == 1 { "images".to_string() } else { format!("packs of {} images", s.pack) }));
                 let who = if r.phase == Phase::DiscriminatorOnReal { "D(x)" } else { "D(G(z))" };
                 let real_label = settings.with(|s| s.real_label as f64);
                 let tex = with_numbers(&r, loss_kind(), real_label);
@@ -103,8 +107,9 @@ pub fn StepThrough(
                         <Math block=true tex=general(r.phase, loss_kind(), real_label)/>
                         <Math block=true tex=tex/>
                         <p class="muted">{format!(
-                            "m = {} images; the first two terms are shown. Mean {who} over the batch: {} (before this phase's update).",
-                            r.scores.len(), fixed(r.mean_score(), 3)
+                            "m = {} {inputs}; the first two terms are shown. Mean {who} over the batch: {} (before this phase's update{}).",
+                            r.scores.len(), fixed(r.mean_score(), 3),
+                            if dropout > 0.0 { format!(", with {}% of D's hidden units dropped at random, as in training", fixed(100.0 * dropout as f64, 0)) } else { String::new() }
                         )}</p>
                         {(r.phase != Phase::Generator).then(|| match (real_loss, fake_loss) {
                             (Some(a), Some(b)) => view! {
@@ -114,7 +119,11 @@ pub fn StepThrough(
                             }.into_any(),
                             _ => view! { <p class="muted">"Run both D phases to see D's whole objective, E[log D(x)] + E[log(1 − D(G(z)))]."</p> }.into_any(),
                         })}
-                        <p class="muted">{format!("The first {SHOWN} images of the batch, with D's probability that each is real:")}</p>
+                        <p class="muted">{if pack == 1 {
+                            format!("The first {SHOWN} images of the batch, with D's probability that each is real:")
+                        } else {
+                            format!("The first {SHOWN} images of the batch, with D's probability that their pack of {pack} is real:")
+                        }}</p>
                         <ul class="gan-thumbs" data-testid="gan-phase-images">
                             {shown.into_iter().map(|(image, score)| view! {
                                 <li><Thumb image/><span>{fixed(score, 2)}</span></li>

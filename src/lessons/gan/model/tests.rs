@@ -9,8 +9,10 @@ fn tiny_set() -> MnistSet {
     MnistSet { images, labels: (0..10).collect(), count: 10 }
 }
 
+/// Small networks; no dropout, so D's numbers can be recomputed from its weights alone (dropout
+/// has its own test).
 fn tiny_settings() -> Settings {
-    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, ..Settings::default() }
+    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, discriminator_dropout: 0.0, ..Settings::default() }
 }
 
 fn to_f64(values: &[f32]) -> Vec<f64> {
@@ -215,4 +217,45 @@ fn the_averaged_generator_is_an_exponential_moving_average_of_gs_weights() {
     // With averaging off, "averaged" images are G's own.
     let off = Gan::new(&cpu, Settings { average_decay: 0.0, ..tiny_settings() }, set.count);
     assert_eq!(off.generate_averaged(&z), off.generate(&z));
+}
+
+#[test]
+fn with_packs_of_two_d_reads_each_pair_of_images_as_one_input() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, Settings { pack: 2, ..tiny_settings() }, set.count);
+    assert_eq!(gan.settings.discriminator_sizes()[0], 2 * IMAGE_PIXELS);
+    let d = host_layers(&gan.discriminator);
+    let real = gan.train_discriminator_on_real(&set);
+    // 4 images make 2 inputs of 1,568 pixels: images 0 and 1 side by side, then 2 and 3.
+    assert_eq!(real.scores.len(), 2);
+    let logits = forward(&d, &to_f64(&real.images), 2);
+    close(real.loss, binary_cross_entropy(&logits, 1.0), 1e-5, "real loss on pairs");
+    let d = host_layers(&gan.discriminator);
+    let fake = gan.train_discriminator_on_fake();
+    close(fake.loss, binary_cross_entropy(&forward(&d, &to_f64(&fake.images), 2), 0.0), 1e-5, "fake loss on pairs");
+}
+
+#[test]
+fn dropout_zeroes_hidden_units_and_scales_the_rest_as_an_f64_recomputation_does() {
+    let cpu = CpuBackend::new();
+    let mut gan = Gan::new(&cpu, Settings { discriminator_dropout: 0.5, ..tiny_settings() }, 10);
+    let masks = gan.dropout_masks(3);
+    // One mask for the hidden layer (3 inputs × 6 units), none for the output; kept units are
+    // scaled by 1/(1 − 0.5) = 2.
+    let hidden = masks[0].as_ref().unwrap();
+    assert_eq!((hidden.len(), masks[1].is_none()), (18, true));
+    assert!(hidden.iter().all(|&m| m == 0.0 || m == 2.0) && hidden.contains(&0.0) && hidden.contains(&2.0));
+    let mut rng = Pcg32::from_seed(13);
+    let x: Vec<f32> = (0..3 * IMAGE_PIXELS).map(|_| rng.uniform_between(-1.0, 1.0)).collect();
+    let logits = read(&gan.discriminate_with(&Tensor::from_values(&cpu, &x, &[3, IMAGE_PIXELS]), false, &masks));
+    // By hand in f64: layer 1, times the mask, then layer 2.
+    let d = host_layers(&gan.discriminator);
+    let mut h = forward(&d[..1], &to_f64(&x), 3);
+    h.iter_mut().zip(hidden).for_each(|(h, &m)| *h *= m as f64);
+    let want = forward(&d[1..], &h, 3);
+    logits.iter().zip(&want).for_each(|(got, want)| close(*got as f64, *want, 1e-5, "logit with dropout"));
+    // Without dropout there are no masks and D is the plain network.
+    let mut plain = Gan::new(&cpu, tiny_settings(), 10);
+    assert!(plain.dropout_masks(3).iter().all(Option::is_none));
 }
