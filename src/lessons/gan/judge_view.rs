@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use super::charts::draw_histogram;
 use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
-use super::model::Gan;
-use super::page::{Sets, JUDGED_SAMPLES, JUDGE_EVERY};
+use super::page::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
 use crate::engine::layers::Sequential;
@@ -80,21 +79,26 @@ impl JudgeState {
         self.fresh.replace(false)
     }
 
-    pub fn judge(&self, gan: &Gan<CpuBackend>, noise: &[f32]) -> Option<Verdict> {
-        Some(judge_images(self.model.as_ref()?, &gan.generate(noise)))
+    /// The verdict on the images of the generator being shown (averaged or G itself).
+    pub fn judge(&self, run: &Run, noise: &[f32]) -> Option<Verdict> {
+        Some(judge_images(self.model.as_ref()?, &run.draw(noise)))
     }
+}
+
+fn who(averaged: bool) -> &'static str {
+    if averaged { "the averaged generator" } else { "G itself" }
 }
 
 #[component]
 pub fn JudgePanel(
     judging: RwSignal<Judging>,
-    verdicts: RwSignal<Vec<(u32, f64, Verdict)>>,
+    verdicts: RwSignal<Vec<(u32, f64, Verdict, bool)>>,
     training_seconds: RwSignal<f64>,
     ready: Signal<bool>,
     on_judge: Callback<()>,
 ) -> impl IntoView {
     let latest = move || verdicts.with(|v| v.last().cloned());
-    let first_success = move || verdicts.with(|v| v.iter().find(|(_, _, verdict)| verdict.meets_target()).map(|(i, s, _)| (*i, *s)));
+    let first_success = move || verdicts.with(|v| v.iter().find(|(_, _, verdict, _)| verdict.meets_target()).map(|(i, s, _, averaged)| (*i, *s, *averaged)));
     let _ = training_seconds;
     view! {
         <section class="panel gan-judge" data-testid="gan-judge">
@@ -102,7 +106,7 @@ pub fn JudgePanel(
             <p class="muted">
                 {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
                 "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
-                "(mode collapse), the bars below show it at once."
+                "(mode collapse), the bars below show it at once. It reads the drawings of the generator shown in the grid above."
             </p>
             <p data-testid="gan-judge-status">
                 {move || match judging.get() {
@@ -115,7 +119,7 @@ pub fn JudgePanel(
             </p>
             {move || match latest() {
                 None => view! { <p class="muted" data-testid="gan-judge-empty">"No verdict yet."</p> }.into_any(),
-                Some((iteration, seconds, verdict)) => {
+                Some((iteration, seconds, verdict, averaged)) => {
                     let share = verdict.smallest_share();
                     let counts = verdict.counts;
                     view! {
@@ -128,7 +132,7 @@ pub fn JudgePanel(
                                 <span class="stat-note">{format!("target ≥ {}% for every digit", fixed(100.0 * TARGET_SHARE, 0))}</span></div>
                             <div class="stat"><span class="stat-label">"judged at"</span>
                                 <span class="stat-value" data-testid="gan-judge-iteration">{iteration}</span>
-                                <span class="stat-note">{format!("iterations, after {} s of training", fixed(seconds, 0))}</span></div>
+                                <span class="stat-note" data-testid="gan-judge-iteration-note">{format!("iterations, after {} s of training; {}", fixed(seconds, 0), who(averaged))}</span></div>
                         </div>
                         <Chart label=Signal::derive(move || "Which digits the classifier sees in 1,000 generated images".to_string()) testid="gan-judge-histogram" aspect=0.35
                             draw=move |area, ratio| draw_histogram(area, ratio, &counts)/>
@@ -141,7 +145,7 @@ pub fn JudgePanel(
             }}
             <p data-testid="gan-judge-target">
                 {move || match first_success() {
-                    Some((i, s)) => format!("Target reached at iteration {i}, after {} s of training: mean confidence ≥ 0.8 and every digit at least 4% of the samples.", fixed(s, 0)),
+                    Some((i, s, averaged)) => format!("Target reached at iteration {i}, after {} s of training, by {}: mean confidence ≥ 0.8 and every digit at least 4% of the samples.", fixed(s, 0), who(averaged)),
                     None => "Target (mean confidence ≥ 0.8, every digit ≥ 4%) not reached yet.".to_string(),
                 }}
             </p>

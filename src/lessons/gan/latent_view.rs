@@ -42,7 +42,7 @@ pub fn LatentSpace(run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage>, #[p
         redraw.track();
         let cell = run.get_value();
         let Ok(guard) = cell.try_borrow() else { return Vec::new() };
-        guard.as_ref().map(|r| r.gan.generate(&z)).unwrap_or_default()
+        guard.as_ref().map(|r| r.draw(&z)).unwrap_or_default()
     };
     let line = Signal::derive(move || points.with(|p| draw(interpolate(&p.a, &p.b, STEPS))));
     let moved = Signal::derive(move || points.with(|p| draw(along(&p.a, &p.u, &p.v, x.get(), y.get()))));

@@ -9,7 +9,12 @@
 //!
 //! D takes one Adam step for both of its batches (the gradients add up), as the PyTorch DCGAN
 //! tutorial does, or one step after each batch, as Keras GAN examples do: see
-//! [`DiscriminatorSteps`].
+//! [`DiscriminatorSteps`]. As in that tutorial, G's step reuses the fake batch D has just seen:
+//! G's forward pass runs once per iteration, its graph kept from phase 2 to phase 3.
+//!
+//! After each G step, an averaged copy of G follows it slowly (an exponential moving average
+//! of the weights, Yazıcı et al. 2019): G's own weights keep oscillating in the game, the
+//! average smooths the oscillation out, and draws cleaner digits.
 
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 use crate::engine::init::Init;
@@ -17,6 +22,7 @@ use crate::engine::layers::{Activation, Dense, Layer, Sequential};
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
+use crate::engine::backend::Binary;
 use crate::engine::{Backend, Tensor};
 
 use super::{DiscriminatorSteps, GeneratorLoss, Settings};
@@ -75,6 +81,11 @@ pub struct Gan<B: Backend> {
     pub next_phase: Phase,
     /// D's gradients hold the real batch's share, waiting for the fake batch (`OneForBoth`).
     real_gradient_waiting: bool,
+    /// G's images from phase 2, with G's graph, waiting for G's step in phase 3.
+    fake_waiting: Option<Tensor<B>>,
+    /// The exponential moving average of G's weights (a copy of G while averaging is off).
+    pub averaged_generator: Sequential<B>,
+    averaged_parameters: Vec<Tensor<B>>,
 }
 
 /// A stack of dense layers initialised as PyTorch's `nn.Linear` is (weights U(±1/√fan_in)),
@@ -91,6 +102,37 @@ fn network<B: Backend>(backend: &B, sizes: &[usize], hidden: Activation, last: A
         })
         .collect();
     Sequential { layers }
+}
+
+/// A copy of a network's weights, as data (no gradients): the averaged generator's start.
+pub(crate) fn copy<B: Backend>(backend: &B, model: &Sequential<B>) -> Sequential<B> {
+    let layers = model
+        .layers
+        .iter()
+        .map(|Layer::Dense(d)| {
+            let data = |t: &Tensor<B>| Tensor::from_values(backend, &read(t), t.shape());
+            Layer::Dense(Dense { weights: data(&d.weights), bias: data(&d.bias), activation: d.activation })
+        })
+        .collect();
+    Sequential { layers }
+}
+
+/// The decay after `steps` G steps: it starts low and rises to `decay` as `(1 + t)/(10 + t)`
+/// does (TensorFlow's `ExponentialMovingAverage` with `num_updates`), so the average is not
+/// held back for long by G's random starting weights.
+pub fn average_decay_at(decay: f32, steps: u32) -> f32 {
+    let t = steps as f32;
+    decay.min((1.0 + t) / (10.0 + t))
+}
+
+/// `a += (1 − decay)(w − a)` for each averaged tensor a and its network's tensor w.
+pub fn move_average<B: Backend>(backend: &B, averaged: &[Tensor<B>], weights: &[Tensor<B>], decay: f32) {
+    for (average, weights) in averaged.iter().zip(weights) {
+        let len = weights.len();
+        let difference = backend.zeros(len);
+        backend.binary(Binary::Sub, weights.value(), average.value(), &difference, len, false);
+        backend.scale(&difference, 1.0 - decay, average.value(), len, true);
+    }
 }
 
 /// Standard-normal noise vectors, `count × latent` numbers.
@@ -110,6 +152,7 @@ impl<B: Backend> Gan<B> {
         let leaky = Activation::LeakyRelu { slope: settings.slope };
         let generator = network(backend, &settings.generator_sizes(), leaky, Activation::Tanh, &mut rng);
         let discriminator = network(backend, &settings.discriminator_sizes(), leaky, Activation::Identity, &mut rng);
+        let averaged_generator = copy(backend, &generator);
         let adam = |learning_rate| Optimiser::new(Method::Adam { beta1: settings.beta1, beta2: 0.999, epsilon: 1e-8 }, learning_rate);
         let mut order: Vec<usize> = (0..real_count).collect();
         rng.shuffle(&mut order);
@@ -128,6 +171,9 @@ impl<B: Backend> Gan<B> {
             iterations: 0,
             next_phase: Phase::DiscriminatorOnReal,
             real_gradient_waiting: false,
+            fake_waiting: None,
+            averaged_parameters: averaged_generator.parameters(),
+            averaged_generator,
             settings,
         }
     }
@@ -140,8 +186,20 @@ impl<B: Backend> Gan<B> {
         Tensor::from_values(&self.backend, values, &[rows, cols])
     }
 
+    /// One label per input of D: per image, or per pack of images.
     fn labels(&self, value: f32) -> Tensor<B> {
-        self.tensor(&vec![value; self.batch()], self.batch(), 1)
+        let rows = self.batch() / self.settings.pack;
+        self.tensor(&vec![value; rows], rows, 1)
+    }
+
+    /// Images (`rows × 784`) as D's inputs: each row holds `pack` images side by side, which
+    /// row-major storage gives by a reshape alone.
+    fn packed(&self, images: &Tensor<B>) -> Tensor<B> {
+        let pack = self.settings.pack;
+        if pack == 1 {
+            return images.clone();
+        }
+        images.reshape(&[images.shape()[0] / pack, IMAGE_PIXELS * pack])
     }
 
     /// The next `batch` real images as values in [−1, 1] (pixel / 127.5 − 1), cycling through
@@ -169,23 +227,79 @@ impl<B: Backend> Gan<B> {
         read(&images)
     }
 
+    /// The averaged generator's images for these noise vectors; G's own while averaging is off.
+    pub fn generate_averaged(&self, z: &[f32]) -> Vec<f32> {
+        if !self.averaging() {
+            return self.generate(z);
+        }
+        let rows = z.len() / self.settings.latent;
+        read(&self.averaged_generator.predict(&self.tensor(z, rows, self.settings.latent)))
+    }
+
+    pub fn averaging(&self) -> bool {
+        self.settings.average_decay > 0.0
+    }
+
+    /// Moves the averaged weights one step towards G's (see [`move_average`]).
+    fn update_average(&mut self) {
+        if self.averaging() {
+            let decay = average_decay_at(self.settings.average_decay, self.iterations);
+            move_average(&self.backend, &self.averaged_parameters, &self.generator_parameters, decay);
+        }
+    }
+
     /// D's probability "real" for each image (`rows × 784`), without recording a graph.
     pub fn judge_real(&self, images: &[f32]) -> Vec<f64> {
         let rows = images.len() / IMAGE_PIXELS;
-        let logits = self.discriminator.predict(&self.tensor(images, rows, IMAGE_PIXELS));
+        let logits = self.discriminator.predict(&self.packed(&self.tensor(images, rows, IMAGE_PIXELS)));
         read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
+    }
+
+    /// Dropout masks for D's hidden layers over `rows` inputs: each unit kept with probability
+    /// 1 − p and then scaled by 1/(1 − p), so its expected value is unchanged; `None` for the
+    /// output layer and when dropout is off. A fresh mask for every pass.
+    pub(crate) fn dropout_masks(&mut self, rows: usize) -> Vec<Option<Vec<f32>>> {
+        let p = self.settings.discriminator_dropout;
+        let widths: Vec<usize> = self.discriminator.layers.iter().map(|Layer::Dense(d)| d.outputs()).collect();
+        let last = widths.len() - 1;
+        let keep = 1.0 / (1.0 - p);
+        widths
+            .into_iter()
+            .enumerate()
+            .map(|(i, width)| (p > 0.0 && i < last).then(|| (0..rows * width).map(|_| if self.rng.uniform() < p { 0.0 } else { keep }).collect()))
+            .collect()
+    }
+
+    /// D's logits for a batch of images in training, with fresh dropout masks.
+    fn discriminate(&mut self, images: &Tensor<B>, learns: bool) -> Tensor<B> {
+        let masks = self.dropout_masks(images.shape()[0] / self.settings.pack);
+        self.discriminate_with(images, learns, &masks)
+    }
+
+    /// D's logits with these dropout masks, gradients for D's weights only when D `learns`.
+    /// Otherwise D's weights are read detached: the gradient still reaches the images through
+    /// D's layers, but D's own weights get none.
+    pub(crate) fn discriminate_with(&self, images: &Tensor<B>, learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
+        let mut h = self.packed(images);
+        for (Layer::Dense(d), mask) in self.discriminator.layers.iter().zip(masks) {
+            let (w, b) = if learns { (d.weights.clone(), d.bias.clone()) } else { (d.weights.detach(), d.bias.detach()) };
+            h = d.activation.apply(&h.matmul(&w).add(&b));
+            if let Some(mask) = mask {
+                h = h.mul(&Tensor::from_values(&self.backend, mask, h.shape()));
+            }
+        }
+        h
     }
 
     /// D's loss on `images`, all with the same label, and its gradient; then an Adam step,
     /// except after a real batch when both batches share one step (`OneForBoth`).
-    fn train_discriminator(&mut self, phase: Phase, images: Vec<f32>, label: f32) -> PhaseReport {
-        let x = self.tensor(&images, self.batch(), IMAGE_PIXELS);
+    fn train_discriminator(&mut self, phase: Phase, x: Tensor<B>, images: Vec<f32>, label: f32) -> PhaseReport {
         let shared = self.settings.discriminator_steps == DiscriminatorSteps::OneForBoth;
         // Keep the real batch's gradient only when the fake batch comes straight after it.
         if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
             self.discriminator_adam.zero_grad(&self.discriminator_parameters);
         }
-        let logits = self.discriminator.forward(&x);
+        let logits = self.discriminate(&x, true);
         let loss = logits.binary_cross_entropy_with_logits(&self.labels(label));
         loss.backward();
         self.real_gradient_waiting = shared && phase == Phase::DiscriminatorOnReal;
@@ -196,33 +310,45 @@ impl<B: Backend> Gan<B> {
         PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
     }
 
-    /// Phase 1: `−E[log D(x)]` on a batch of real digits.
+    /// Phase 1: `−E[log D(x)]` on a batch of real digits (labelled `real_label`).
     pub fn train_discriminator_on_real(&mut self, set: &MnistSet) -> PhaseReport {
+        self.fake_waiting = None; // a new iteration: G's step will see the next fake batch
         let images = self.real_batch(set);
+        let x = self.tensor(&images, self.batch(), IMAGE_PIXELS);
         self.next_phase = Phase::DiscriminatorOnFake;
-        self.train_discriminator(Phase::DiscriminatorOnReal, images, 1.0)
+        self.train_discriminator(Phase::DiscriminatorOnReal, x, images, self.settings.real_label)
     }
 
-    /// Phase 2: `−E[log(1 − D(G(z)))]` on a batch of G's images; G does not change.
-    pub fn train_discriminator_on_fake(&mut self) -> PhaseReport {
+    /// G's images for a fresh batch of noise, recording G's graph.
+    fn draw_fakes(&mut self) -> Tensor<B> {
         let (n, latent) = (self.batch(), self.settings.latent);
         let z = noise(&mut self.rng, n, latent);
-        let images = self.generate(&z);
-        self.next_phase = Phase::Generator;
-        self.train_discriminator(Phase::DiscriminatorOnFake, images, 0.0)
+        self.generator.forward(&self.tensor(&z, n, latent))
     }
 
-    /// Phase 3: one Adam step of G on the chosen generator loss; D does not change.
+    /// Phase 2: `−E[log(1 − D(G(z)))]` on a batch of G's images; G does not change. D reads
+    /// the images detached (no gradient reaches G here); the batch waits for G's step.
+    pub fn train_discriminator_on_fake(&mut self) -> PhaseReport {
+        let fakes = self.draw_fakes();
+        let images = read(&fakes);
+        self.next_phase = Phase::Generator;
+        let report = self.train_discriminator(Phase::DiscriminatorOnFake, fakes.detach(), images, 0.0);
+        self.fake_waiting = Some(fakes);
+        report
+    }
+
+    /// Phase 3: one Adam step of G on the chosen generator loss; D does not change. G's images
+    /// are phase 2's batch when one is waiting (its G has not changed since), else fresh ones.
     pub fn train_generator(&mut self) -> PhaseReport {
         self.real_gradient_waiting = false;
-        let (n, latent) = (self.batch(), self.settings.latent);
-        let z = noise(&mut self.rng, n, latent);
-        let z = self.tensor(&z, n, latent);
+        let images = match self.fake_waiting.take() {
+            Some(images) => images,
+            None => self.draw_fakes(),
+        };
         self.generator_adam.zero_grad(&self.generator_parameters);
-        let images = self.generator.forward(&z);
         // `predict` reads D's weights detached: the gradient reaches G's images through D's
         // layers, but D's own weights get none and stay as they are.
-        let logits = self.discriminator.predict(&images);
+        let logits = self.discriminate(&images, false);
         let loss = match self.settings.generator_loss {
             GeneratorLoss::NonSaturating => logits.binary_cross_entropy_with_logits(&self.labels(1.0)),
             // E[log(1 − D)] = −BCE(D, 0)
@@ -231,6 +357,7 @@ impl<B: Backend> Gan<B> {
         loss.backward();
         self.generator_adam.step(&self.generator_parameters);
         self.iterations += 1;
+        self.update_average();
         self.next_phase = Phase::DiscriminatorOnReal;
         let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
         PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores }
@@ -265,5 +392,7 @@ fn read<B: Backend>(tensor: &Tensor<B>) -> Vec<f32> {
     now_or_never(tensor.to_vec()).expect("this lesson reads from a synchronous backend")
 }
 
+#[cfg(test)]
+mod measure;
 #[cfg(test)]
 mod tests;

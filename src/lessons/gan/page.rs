@@ -103,6 +103,8 @@ pub struct Run {
     pub gan: Gan<CpuBackend>,
     pub grid_noise: Vec<f32>,
     pub judge_noise: Vec<f32>,
+    /// Whether the grid, the latent space and the judge see the averaged generator or G itself.
+    pub averaged: bool,
 }
 
 impl Run {
@@ -110,7 +112,16 @@ impl Run {
         // Their own streams of the seed, so showing and judging never change the training.
         let grid_noise = noise(&mut Pcg32::new(settings.seed, 1), GRID_SAMPLES, settings.latent);
         let judge_noise = noise(&mut Pcg32::new(settings.seed, 2), JUDGED_SAMPLES, settings.latent);
-        Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise }
+        Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise, averaged: true }
+    }
+
+    /// The images drawn for these noise vectors by the generator being shown.
+    pub fn draw(&self, z: &[f32]) -> Vec<f32> {
+        if self.averaged {
+            self.gan.generate_averaged(z)
+        } else {
+            self.gan.generate(z)
+        }
     }
 }
 
@@ -133,13 +144,15 @@ pub fn GanPage() -> impl IntoView {
     let grid = RwSignal::new(Vec::<f32>::new());
     let phase_report = RwSignal::new(None::<PhaseReport>);
     let last_losses = RwSignal::new((None::<f64>, None::<f64>)); // D's last real and fake losses
-    let verdicts = RwSignal::new(Vec::<(u32, f64, Verdict)>::new()); // (iteration, seconds, verdict)
+    // (iteration, seconds, verdict, whether the averaged generator was judged)
+    let verdicts = RwSignal::new(Vec::<(u32, f64, Verdict, bool)>::new());
+    let averaged = RwSignal::new(true); // show the averaged generator
 
     let redraw_grid = move || {
         let cell = run.get_value();
         let Ok(guard) = cell.try_borrow() else { return };
         if let Some(r) = guard.as_ref() {
-            grid.set(r.gan.generate(&r.grid_noise));
+            grid.set(r.draw(&r.grid_noise));
         }
     };
 
@@ -147,8 +160,8 @@ pub fn GanPage() -> impl IntoView {
         let cell = run.get_value();
         let Ok(guard) = cell.try_borrow() else { return };
         let Some(r) = guard.as_ref() else { return };
-        if let Some(verdict) = judge.get_value().borrow().judge(&r.gan, &r.judge_noise) {
-            verdicts.update(|v| v.push((r.gan.iterations, training_seconds.get_untracked(), verdict)));
+        if let Some(verdict) = judge.get_value().borrow().judge(r, &r.judge_noise) {
+            verdicts.update(|v| v.push((r.gan.iterations, training_seconds.get_untracked(), verdict, r.averaged)));
         }
     };
 
@@ -157,6 +170,9 @@ pub fn GanPage() -> impl IntoView {
         if cell.borrow().is_none() {
             *cell.borrow_mut() = Some(Run::new(settings.get_untracked()));
         }
+        if let Some(r) = cell.borrow_mut().as_mut() {
+            r.averaged = averaged.get_untracked();
+        };
     };
 
     let reset = move || {
@@ -367,6 +383,7 @@ pub fn GanPage() -> impl IntoView {
                     <h2>"What G draws"</h2>
                     <p class="muted">"The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place."</p>
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
+                    <super::grid_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { ensure_run(); redraw_grid(); judge_now(); })/>
                     <div class="button-row">
                         <button class="primary" data-testid="gan-train" disabled=move || !ready.get() on:click=toggle>
                             {move || if running.get() { "Pause" } else if iterations.get() > 0 { "Resume" } else { "Train" }}
@@ -388,7 +405,8 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
-                    <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."</p>
+                    <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
+                        {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
                     <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42
                         draw=move |area, ratio| draw_losses(area, ratio, &curves.get())/>
                     <Chart label=Signal::derive(move || "Mean D(x) and mean D(G(z))".to_string()) testid="gan-scores" aspect=0.42

