@@ -6,24 +6,24 @@
 //! weight gradient `Xᵀ·G` (where TensorFlow.js is weakest) needs no transposed copy.
 //!
 //! In the browser (wasm32 + simd128) the fast path is our own `packed.rs`, because it wins.
-//! Measured on this project's 2-core AMD EPYC (Zen 5), V8 of Node 20 (TurboFan), one thread,
-//! GFLOP/s from CPU time, best of 2 (wasm mul+add peak without FMA: about 48):
+//! Measured on this project's 2-core AMD EPYC (Zen 5) in headless Chromium 156, one thread,
+//! GFLOP/s (wall clock at load ≈ 2.5, best of 3 × 300 ms), all in one wasm module after
+//! wasm-opt -O3; TF.js wasm (XNNPACK) reached 34–39 at 256–1024 in the same hour:
 //!
-//! | shape (m×k×n)        | matrixmultiply 8×8 | packed 6×8 | packed 4×8 | packed 3×12 (chosen) |
-//! | -------------------- | -----------------: | ---------: | ---------: | -------------------: |
-//! | 256×256×256          | 36                 | 28         | 41–42      | 45–47                |
-//! | 512×512×512          | 34–36              | 28         | 42–43      | 44–50                |
-//! | 1024×1024×1024       | 31–36              | 29         | 42–44      | 41–48                |
-//! | 64×784×500 (X·W)     | 33                 |            | 40         | 41–45                |
-//! | 784×64×500 (Xᵀ·G)    | 26–28              |            | 43         | 45–48                |
-//! | 64×500×784 (G·Wᵀ)    | 33–34              |            | 37         | 36–37                |
-//! | 500×64×10 (Hᵀ·G, n=10) | 19–20            |            | 14         | 14                   |
+//! | shape (m×k×n)      | matrixmultiply 8×8 | ours 4×8 (chosen) | ours 2×16 | ours 8×8 | ours 3×12 / 6×8 / 4×12 |
+//! | ------------------ | -----------------: | ----------------: | --------: | -------: | ---------------------: |
+//! | 256×256×256        | 31.8               | 52.8              | 53.1      | 39.9     | 31 / 30 / 30           |
+//! | 512×512×512        | 31.7               | 53.8              | 55.8      | 39.8     | 31 / 30 / 30           |
+//! | 1024×1024×1024     | 31.0               | 53.7              | 56.0      | 38.3     | 31 / 30 / 30           |
+//! | 64×784×500 (X·W)   | 29.4               | 51.1              | 50.6      | 37.3     | 30 / 27 / 29           |
+//! | 784×64×500 (Xᵀ·G)  | 30.6               | 48.1              | 47.9      | 38.7     | 33 / 30 / 30           |
 //!
-//! Shapes that lost: 6×8 and 8×8 need more than V8's 16 xmm registers once LLVM hoists the
-//! broadcasts; 4×12 likewise (27); broadcasting A by shuffling a loaded vector (XNNPACK's
-//! "splat" variant) was no faster than a broadcasting load at 4×8 and slower at 8×8. The
-//! microkernel inlined into the loop nest ran at 20 (registers spilled): it is `inline(never)`.
-//! Very small products (n = 10 above) stay slightly slower; they are a few microseconds.
+//! Node 20's older V8 ranked the shapes differently (3×12 first at 47–50, 4×8 at 42–44,
+//! matrixmultiply 34–36): tune in the browser the site runs in. Shapes that lost need more
+//! than V8's 16 xmm registers once LLVM hoists the broadcasts of A. Broadcasting A by
+//! shuffling a loaded vector (XNNPACK's "splat" variant) was, in Node, no faster than a broadcasting
+//! load. The microkernel inlined into the loop nest ran at about half speed (registers
+//! spilled), hence `inline(never)` and the call through a pointer in `packed.rs`.
 
 use super::packed;
 use crate::engine::backend::Matmul;
@@ -147,8 +147,8 @@ mod tests {
     }
 
     /// The browser's packed path, run natively on 4-lane arrays: every transpose and
-    /// accumulate, edges that are not multiples of the 3 × 12 tile, k across several k blocks
-    /// (512) and m across several row blocks (48); the f64 reference sums in the same order.
+    /// accumulate, edges that are not multiples of the 4 × 8 tile, k across several k blocks
+    /// (512) and m across several row blocks (64), against an f64 reference.
     #[test]
     fn packed_path_agrees_with_the_reference_for_every_transpose_edge_and_block() {
         let mut rng = Pcg32::new(11, 3);

@@ -2,10 +2,10 @@
 //!
 //! Why hand-written although `matrixmultiply` has a wasm simd128 kernel: its kernel keeps an
 //! 8×8 block of C in 16 vector registers, and V8 on x86-64 has only 16 xmm registers in
-//! total, so it spills. Here the register block is 3 × 12 (9 accumulators, 3 vectors of B,
-//! 3 broadcasts of A: 15 registers), and the microkernel is its own small function, which V8
-//! allocates registers for far better than for the whole loop nest. Measured numbers, and the
-//! shapes that lost, are in `matmul.rs`, where the choice between the two is made.
+//! total, so it spills. Here the register block is 4 × 8 (8 accumulators, 2 vectors of B and
+//! the broadcasts of A: at most 14 registers), and the microkernel is its own small function,
+//! which V8 allocates registers for far better than for the whole loop nest. Measured numbers,
+//! and the shapes that lost, are in `matmul.rs`, where the choice between the two is made.
 //!
 //! Layout (GotoBLAS/BLIS): for each block of `KC` steps along k, B is packed once into panels
 //! of 8 columns (`[p][8]`, zero-padded), then for each block of `MC` rows A is packed into
@@ -18,14 +18,14 @@
 //! 4-lane array type, so `cargo test` checks packing, edges, transposes and accumulation.
 
 /// Rows of C per microkernel call.
-pub const MR: usize = 3;
+pub const MR: usize = 4;
 /// Vectors of 4 columns per microkernel call.
-const NV: usize = 3;
+const NV: usize = 2;
 /// Columns of C per microkernel call.
 pub const NR: usize = 4 * NV;
-/// Steps along k per block: one packed B panel is `KC × NR × 4` bytes (24 KB, in L1).
+/// Steps along k per block: one packed B panel is `KC × NR × 4` bytes (16 KB, in L1).
 const KC: usize = 512;
-/// Rows of A per block: one packed A block is `MC × KC × 4` bytes (96 KB, in L2).
+/// Rows of A per block: one packed A block is `MC × KC × 4` bytes (128 KB, in L2).
 const MC: usize = MR * 16;
 
 /// A matrix operand: element `(row, col)` is at `data[row * row_stride + col * col_stride]`.
