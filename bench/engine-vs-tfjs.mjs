@@ -9,7 +9,8 @@
 // Both sides wait for the device the same way: one value read back every 4 operations (every
 // product from n = 512 on); matmuls repeat for 300 ms, training steps for 1 s.
 // Also: numpy (OpenBLAS, one thread) natively, as the practical roof for the CPU figures.
-// Usage: node bench/engine-vs-tfjs.mjs   (after scripts/build-site.sh /stepwise/).
+// Usage: node bench/engine-vs-tfjs.mjs [--cpu]   (after scripts/build-site.sh /stepwise/);
+// --cpu measures only the run without WebGPU (the CPU rows), a few minutes quicker.
 // Writes bench/results/engine-vs-tfjs.md. Ratios > 1 mean Stepwise is faster.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -146,7 +147,7 @@ const lines = [
   `Headless Chromium (Debian), ${new Date().toISOString()}, ${(await import("node:os")).cpus()[0].model}.`,
   "Ratio = Stepwise ÷ TF.js in GFLOP/s or samples/s (> 1: Stepwise is faster). One thread on both sides.", "",
 ];
-for (const webgpu of [false, true]) {
+for (const webgpu of process.argv.includes("--cpu") ? [false] : [false, true]) {
   const browser = await launch({ webgpu });
   const page = await newPage(browser);
   const mine = await ours(page, webgpu);

@@ -1,14 +1,31 @@
 //! Matrix multiplication on the CPU: a plain triple loop that is obviously right, and a fast
 //! path that packs panels of both operands and runs a SIMD microkernel over them.
 //!
-//! Why the fast path is the `matrixmultiply` crate rather than hand-written: since 0.3.11 it
-//! ships an 8×8 `core::arch::wasm32` f32x4 microkernel under exactly
-//! `cfg(all(target_arch = "wasm32", target_feature = "simd128"))`, picks AVX/FMA kernels at
-//! run time natively, and takes arbitrary row and column strides. Strides matter most here:
-//! `op(A)` and `op(B)` are described by strides, and its packing step copies panels into the
-//! microkernel's layout whichever way they are stored, so the weight gradient `Xᵀ·G` (where
-//! TensorFlow.js is weakest) runs as fast as `X·W` with no transposed copy.
+//! The fast path natively is the `matrixmultiply` crate: it picks AVX/FMA kernels at run time
+//! and takes arbitrary row and column strides, so `op(A)` and `op(B)` are just strides and the
+//! weight gradient `Xᵀ·G` (where TensorFlow.js is weakest) needs no transposed copy.
+//!
+//! In the browser (wasm32 + simd128) the fast path is our own `packed.rs`, because it wins.
+//! Measured on this project's 2-core AMD EPYC (Zen 5) in headless Chromium 156, one thread,
+//! GFLOP/s (wall clock at load ≈ 2.5, best of 3 × 300 ms), all in one wasm module after
+//! wasm-opt -O3; TF.js wasm (XNNPACK) reached 34–39 at 256–1024 in the same hour:
+//!
+//! | shape (m×k×n)      | matrixmultiply 8×8 | ours 4×8 (chosen) | ours 2×16 | ours 8×8 | ours 3×12 / 6×8 / 4×12 |
+//! | ------------------ | -----------------: | ----------------: | --------: | -------: | ---------------------: |
+//! | 256×256×256        | 31.8               | 52.8              | 53.1      | 39.9     | 31 / 30 / 30           |
+//! | 512×512×512        | 31.7               | 53.8              | 55.8      | 39.8     | 31 / 30 / 30           |
+//! | 1024×1024×1024     | 31.0               | 53.7              | 56.0      | 38.3     | 31 / 30 / 30           |
+//! | 64×784×500 (X·W)   | 29.4               | 51.1              | 50.6      | 37.3     | 30 / 27 / 29           |
+//! | 784×64×500 (Xᵀ·G)  | 30.6               | 48.1              | 47.9      | 38.7     | 33 / 30 / 30           |
+//!
+//! Node 20's older V8 ranked the shapes differently (3×12 first at 47–50, 4×8 at 42–44,
+//! matrixmultiply 34–36): tune in the browser the site runs in. Shapes that lost need more
+//! than V8's 16 xmm registers once LLVM hoists the broadcasts of A. Broadcasting A by
+//! shuffling a loaded vector (XNNPACK's "splat" variant) was, in Node, no faster than a broadcasting
+//! load. The microkernel inlined into the loop nest ran at about half speed (registers
+//! spilled), hence `inline(never)` and the call through a pointer in `packed.rs`.
 
+use super::packed;
 use crate::engine::backend::Matmul;
 
 /// Below this many multiply-adds the packing overhead outweighs the SIMD kernel.
@@ -33,7 +50,14 @@ fn strides(rows: usize, cols: usize, transposed: bool) -> (isize, isize) {
     }
 }
 
-/// The packed SIMD path (see the module docs).
+/// The packed SIMD path (see the module docs): ours in the browser.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
+    matmul_packed(a, b, c, shape);
+}
+
+/// The packed SIMD path (see the module docs): `matrixmultiply` natively.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
     let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
@@ -63,6 +87,18 @@ pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
             1,
         );
     }
+}
+
+/// Our packed simd128 sgemm (`packed.rs`); natively it runs on plain 4-lane arrays, for tests.
+pub fn matmul_packed(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
+    let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
+    let view = |data, (row_stride, col_stride): (isize, isize)| packed::View {
+        data,
+        row_stride: row_stride as usize,
+        col_stride: col_stride as usize,
+    };
+    packed::sgemm(m, k, n, view(a, strides(m, k, transpose_a)), view(b, strides(k, n, transpose_b)), c, accumulate);
 }
 
 /// The definition, one dot product per output: the reference the fast path is tested against.
@@ -105,6 +141,41 @@ mod tests {
                 matmul_reference(&a, &b, &mut slow, shape);
                 for (x, y) in fast.iter().zip(&slow) {
                     assert!((x - y).abs() < 1e-4 * (1.0 + y.abs()), "{shape:?}: {x} vs {y}");
+                }
+            }
+        }
+    }
+
+    /// The browser's packed path, run natively on 4-lane arrays: every transpose and
+    /// accumulate, edges that are not multiples of the 4 × 8 tile, k across several k blocks
+    /// (512) and m across several row blocks (64), against an f64 reference.
+    #[test]
+    fn packed_path_agrees_with_the_reference_for_every_transpose_edge_and_block() {
+        let mut rng = Pcg32::new(11, 3);
+        for (m, k, n) in [(1, 1, 1), (2, 5, 13), (3, 12, 12), (7, 1100, 25), (50, 40, 11), (100, 3, 37), (0, 4, 5), (4, 0, 5)] {
+            for flags in 0..8 {
+                let shape = Matmul {
+                    m,
+                    k,
+                    n,
+                    transpose_a: flags & 1 != 0,
+                    transpose_b: flags & 2 != 0,
+                    accumulate: flags & 4 != 0,
+                };
+                let a: Vec<f32> = (0..m * k).map(|_| rng.normal()).collect();
+                let b: Vec<f32> = (0..k * n).map(|_| rng.normal()).collect();
+                let start: Vec<f32> = (0..m * n).map(|_| rng.normal()).collect();
+                let mut packed = start.clone();
+                matmul_packed(&a, &b, &mut packed, shape);
+                let at = |i: usize, p: usize| if shape.transpose_a { a[p * m + i] } else { a[i * k + p] } as f64;
+                let bt = |p: usize, j: usize| if shape.transpose_b { b[j * k + p] } else { b[p * n + j] } as f64;
+                for i in 0..m {
+                    for j in 0..n {
+                        let dot: f64 = (0..k).map(|p| at(i, p) * bt(p, j)).sum();
+                        let want = if shape.accumulate { start[i * n + j] as f64 + dot } else { dot };
+                        let got = packed[i * n + j] as f64;
+                        assert!((got - want).abs() < 1e-4 * (1.0 + want.abs()) * (k as f64).sqrt().max(1.0), "{shape:?} at ({i}, {j}): {got} vs {want}");
+                    }
                 }
             }
         }

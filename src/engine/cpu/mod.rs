@@ -8,11 +8,12 @@ mod elementwise;
 mod embedding;
 mod losses;
 mod matmul;
+mod packed;
 mod pool;
 mod rows;
 mod update;
 
-pub use matmul::{matmul_reference, matmul_fast};
+pub use matmul::{matmul_fast, matmul_packed, matmul_reference};
 
 use crate::engine::backend::*;
 use pool::Pool;
