@@ -8,6 +8,7 @@ pub enum Compute {
     /// Still asking the browser.
     Probing,
     /// WebGPU works; the adapter's name as the browser reports it (it may hide it).
+    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     WebGpu { adapter: String },
     /// The CPU path, and why WebGPU is not used.
     Cpu { reason: String },
@@ -54,6 +55,7 @@ thread_local! {
 
 /// A lesson lost the GPU mid-training (the device was lost or failed): from now on this visit
 /// computes on the CPU, and the header and the Lab say why.
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub fn gpu_lost(reason: &str) {
     if let Some(set) = SET_COMPUTE.with(|s| s.get()) {
         set.set(Compute::Cpu { reason: format!("the GPU stopped responding during training ({reason})") });
@@ -70,6 +72,14 @@ pub fn probe() -> ReadSignal<Compute> {
     compute
 }
 
+/// The light embed build (Cargo.toml's `full` feature off) has no WebGPU code: its widgets
+/// compute on the CPU, and the reason says so.
+#[cfg(not(feature = "full"))]
+async fn detect() -> Compute {
+    Compute::Cpu { reason: "this light embed build leaves WebGPU out to download less (the full site uses it)".into() }
+}
+
+#[cfg(feature = "full")]
 async fn detect() -> Compute {
     if !wgpu::util::is_browser_webgpu_supported().await {
         return Compute::Cpu {
@@ -97,6 +107,7 @@ async fn detect() -> Compute {
     Compute::WebGpu { adapter }
 }
 
+#[cfg(feature = "full")]
 /// wgpu leaves the name empty in browsers; `GPUAdapter.info` still gives a description, or a
 /// vendor and architecture ("google swiftshader" for Chromium's software adapter), which is
 /// enough for a learner to tell a real GPU from an emulated one.

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::lessons::{functions, gradient_descent, information, mnist};
+use crate::lessons::{functions, gradient_descent, information};
 
 pub struct Widget {
     /// The route: `/embed/<id>`.
@@ -25,6 +25,8 @@ pub struct Widget {
     pub view: fn() -> AnyView,
 }
 
+/// The first seven are the light widgets: the light embed build (Cargo.toml's `full` feature
+/// off; scripts/build-site.sh lists their ids) holds only those.
 pub const WIDGETS: &[Widget] = &[
     Widget {
         id: "stepper",
@@ -82,22 +84,25 @@ pub const WIDGETS: &[Widget] = &[
         height: 1200,
         view: || view! { <functions::page::CheckerWidget/> }.into_any(),
     },
+    #[cfg(feature = "full")]
     Widget {
         id: "mnist-trainer",
         title: "Train a digit classifier (MNIST)",
         lesson: "mnist",
         class: "mnist",
         height: 1400,
-        view: || view! { <mnist::page::MnistPage/> }.into_any(),
+        view: || view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
     },
+    #[cfg(feature = "full")]
     Widget {
         id: "draw-digit",
         title: "Draw a digit for a network you train",
         lesson: "mnist",
         class: "mnist",
         height: 1100,
-        view: || view! { <mnist::page::MnistPage/> }.into_any(),
+        view: || view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
     },
+    #[cfg(feature = "full")]
     Widget {
         id: "gan-trainer",
         title: "A GAN learns to draw digits",
@@ -106,6 +111,7 @@ pub const WIDGETS: &[Widget] = &[
         height: 1300,
         view: || view! { <crate::lessons::gan::page::GanPage/> }.into_any(),
     },
+    #[cfg(feature = "full")]
     Widget {
         id: "text-classifier",
         title: "A sentiment classifier, explained word by word",

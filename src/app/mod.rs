@@ -6,6 +6,7 @@ pub mod download;
 pub mod embeds;
 pub mod files;
 mod home;
+#[cfg(feature = "full")]
 mod lab;
 mod lessons;
 mod placeholder;
@@ -70,7 +71,7 @@ fn App() -> impl IntoView {
             })}
             <classroom::Shortcuts presenter/>
             <main id="main">
-                <Routes fallback=|| view! { <placeholder::NotFound/> }>
+                <Routes fallback=not_found>
                     <Route path=path!("/") view=move || view! { <home::Home compute/> }/>
                     <Route path=path!("/:lesson") view=LessonPage/>
                     <Route path=path!("/embed/:lesson") view=EmbedPage/>
@@ -102,25 +103,53 @@ fn LessonPage() -> impl IntoView {
 }
 
 fn lesson_view(slug: &str) -> AnyView {
-    {
-        match LESSONS.iter().find(|lesson| lesson.slug == slug) {
-            Some(lesson) if lesson.slug == "lab" => view! { <lab::LabPage/> }.into_any(),
-            Some(lesson) if lesson.slug == "information" => {
-                view! { <crate::lessons::information::page::InformationPage/> }.into_any()
-            }
-            Some(lesson) if lesson.slug == "gradient-descent" => {
-                view! { <crate::lessons::gradient_descent::page::GradientDescentPage/> }.into_any()
-            }
-            Some(lesson) if lesson.slug == "mnist" => view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
-            Some(lesson) if lesson.slug == "gan" => view! { <crate::lessons::gan::page::GanPage/> }.into_any(),
-            Some(lesson) if lesson.slug == "functions" => {
-                view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
-            }
-            Some(lesson) if lesson.slug == "text" => view! { <crate::lessons::text::page::TextPage/> }.into_any(),
-            Some(lesson) => view! { <placeholder::Placeholder lesson/> }.into_any(),
-            None => view! { <placeholder::NotFound/> }.into_any(),
+    match LESSONS.iter().find(|lesson| lesson.slug == slug) {
+        Some(lesson) if lesson.slug == "information" => {
+            view! { <crate::lessons::information::page::InformationPage/> }.into_any()
         }
+        Some(lesson) if lesson.slug == "gradient-descent" => {
+            view! { <crate::lessons::gradient_descent::page::GradientDescentPage/> }.into_any()
+        }
+        Some(lesson) if lesson.slug == "functions" => {
+            view! { <crate::lessons::functions::page::FunctionsPage/> }.into_any()
+        }
+        Some(lesson) => full_lesson_view(lesson),
+        None => not_found(),
     }
+}
+
+/// The pages only the full build has (see Cargo.toml's `full` feature).
+#[cfg(feature = "full")]
+fn full_lesson_view(lesson: &'static lessons::Lesson) -> AnyView {
+    match lesson.slug {
+        "lab" => view! { <lab::LabPage/> }.into_any(),
+        "mnist" => view! { <crate::lessons::mnist::page::MnistPage/> }.into_any(),
+        "gan" => view! { <crate::lessons::gan::page::GanPage/> }.into_any(),
+        "text" => view! { <crate::lessons::text::page::TextPage/> }.into_any(),
+        _ => view! { <placeholder::Placeholder lesson/> }.into_any(),
+    }
+}
+
+#[cfg(feature = "full")]
+fn not_found() -> AnyView {
+    view! { <placeholder::NotFound/> }.into_any()
+}
+
+/// The light embed build: any page beyond its small widgets (a big lesson, the Lab, a
+/// placeholder, an unknown path) points to the full site at the same address.
+#[cfg(not(feature = "full"))]
+fn full_lesson_view(lesson: &'static lessons::Lesson) -> AnyView {
+    match lesson.slug {
+        "lab" | "mnist" | "gan" | "text" => not_found(),
+        _ => view! { <placeholder::Placeholder lesson/> }.into_any(),
+    }
+}
+
+#[cfg(not(feature = "full"))]
+fn not_found() -> AnyView {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let path = path.strip_prefix(base_path()).unwrap_or(&path).to_string();
+    view! { <placeholder::FullSiteOnly path/> }.into_any()
 }
 
 pub fn mount() {

@@ -42,3 +42,24 @@ pub fn NotFound() -> impl IntoView {
         </article>
     }
 }
+
+/// The light embed build (see Cargo.toml's `full` feature) holds only the small widgets. A page
+/// it lacks is on the full site at the same address: a plain link there loads the full app
+/// (`rel="external"` stops the router from handling it inside this build).
+#[cfg(not(feature = "full"))]
+#[component]
+pub fn FullSiteOnly(path: String) -> impl IntoView {
+    let href = link(&path);
+    view! {
+        <article class="placeholder" data-testid="full-site-only">
+            <div>
+                <h1>"This page is on the full site"</h1>
+                <p class="lede">
+                    "This is the light build that embedded widgets load, so a blog's iframe downloads less. "
+                    "It holds only the small widgets; the page you asked for needs the full site."
+                </p>
+                <p><a href=href rel="external" target="_top">"Open it on the full Stepwise site →"</a></p>
+            </div>
+        </article>
+    }
+}

@@ -9,9 +9,13 @@
 //! - [`init`], [`rng`], [`optim`], [`layers`], [`export`]: what a training loop is built from.
 //! - [`webgpu`]: the same kernels in WGSL, through `wgpu`.
 //! - [`conformance`]: the one test suite every backend must pass.
+//!
+//! The light embed build (wasm without the `full` feature) leaves out `webgpu` and
+//! `conformance`: its widgets train on the CPU only. Native builds always have both.
 
 pub mod autodiff;
 pub mod backend;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod conformance;
 pub mod cpu;
 pub mod export;
@@ -22,6 +26,7 @@ pub mod optim;
 pub mod poll;
 pub mod rng;
 pub mod tensor;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod webgpu;
 pub mod workload;
 

@@ -2,10 +2,17 @@
 //! also its URL state) are plain Rust, tested natively with `cargo test`; its page, the Leptos
 //! view, is compiled only into the wasm build (`page.rs`, behind `cfg(target_arch = "wasm32")`).
 
+//!
+//! The light embed build (wasm without the `full` feature, see Cargo.toml) leaves out the
+//! lessons that download datasets and train networks; natively every lesson is always built.
+
 pub mod functions;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod gan;
 pub mod gradient_descent;
 pub mod information;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod mnist;
 pub mod shared;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod text;

@@ -286,6 +286,34 @@ describe("widget embeds and links for every lesson", () => {
     }
   });
 
+  // scripts/build-site.sh writes embed/<id>/index.html for the small widgets: the light build
+  // (no MNIST, GAN, text, Lab or WebGPU code), a different and smaller wasm than the full site's.
+  test("a light widget embed loads a smaller wasm than the full site, and points elsewhere to it", async () => {
+    const wasm = async (route) => {
+      const page = await newPage(browser);
+      await page.goto(site.url + route);
+      await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => /\.wasm$/.test(e.name) && e.responseEnd > 0));
+      const [entry] = await page.evaluate(() =>
+        performance.getEntriesByType("resource").filter((e) => /\.wasm$/.test(e.name)).map((e) => ({ name: e.name, size: e.decodedBodySize })));
+      return { page, ...entry };
+    };
+    const full = await wasm("");
+    const light = await wasm("embed/entropy");
+    await light.page.locator('[data-testid="widget-entropy"]').waitFor({ timeout: 30000 });
+    assert.notEqual(light.name, full.name);
+    assert.ok(light.size < full.size * 0.8, `light wasm ${light.size} B vs full ${full.size} B`);
+    console.log(`wasm: full ${full.size} B, light embed ${light.size} B`);
+    // A route the light build lacks, reached inside it, says where the full site has it.
+    await light.page.evaluate(() => { history.pushState(null, "", "/stepwise/mnist"); dispatchEvent(new PopStateEvent("popstate")); });
+    const note = light.page.locator('[data-testid="full-site-only"]');
+    await note.waitFor({ timeout: 10000 });
+    assert.equal(await note.locator("a").getAttribute("href"), "/stepwise/mnist");
+    await shot(light.page, `${SHOTS}embed-light-full-site-only.png`);
+    assert.deepEqual([...full.page.errors, ...light.page.errors], []);
+    await full.page.context().close();
+    await light.page.context().close();
+  });
+
   test("optimiser race embed: set a race, step it, read every racer's position", async () => {
     const { page, send, state, waitState } = await host("embed/optimiser-race");
     // SGD alone on the bowl ½(x² + 4y²) from (2, 1), α = 0.1: x ← 0.9x, y ← 0.6y each step.
