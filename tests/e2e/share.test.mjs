@@ -486,12 +486,8 @@ describe("widget embeds and links for every lesson", () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test("keyboard: Tab reaches every control of /gradient-descent, each with a name and a visible focus ring", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
-    await page.locator('[data-testid="gd-race-map"]').waitFor({ timeout: 30000 });
-    await page.locator('[data-testid="share-stepper"]').click(); // its panel's controls count too
-    await page.locator('[data-testid="gd-own-data"] summary').click(); // and the CSV panel's
+  // Tabs through the page from the top; returns what it reached and what it missed.
+  async function tabWalk(page) {
     await page.locator("body").click({ position: { x: 2, y: 300 } });
     const seen = [];
     for (let i = 0; i < 400; i++) {
@@ -516,18 +512,47 @@ describe("widget embeds and links for every lesson", () => {
       if (!info || info.again) break;
       seen.push(info);
     }
-    const unnamed = seen.filter((c) => !c.name).map((c) => c.html);
-    assert.deepEqual(unnamed, [], "every control has an accessible name");
-    const ringless = seen.filter((c) => !c.ring).map((c) => c.html);
-    assert.deepEqual(ringless, [], "every control shows a focus ring");
-    const missed = await page.evaluate(() =>
-      [...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
+    // A radio group is one Tab stop (arrow keys move within it), so one reached radio covers its group.
+    const missed = await page.evaluate(() => {
+      const reachedGroups = new Set([...document.querySelectorAll("input[type=radio][data-tabbed]")].map((r) => r.name));
+      return [...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
         .filter((e) => !e.disabled && e.checkVisibility() && !e.dataset.tabbed)
-        .map((e) => e.outerHTML.slice(0, 120)),
-    );
-    assert.deepEqual(missed, [], "Tab reaches every enabled control on the page");
-    assert.ok(seen.length > 40, `${seen.length} controls`);
+        .filter((e) => !(e.type === "radio" && reachedGroups.has(e.name)))
+        .map((e) => e.outerHTML.slice(0, 120));
+    });
+    return { seen, missed };
+  }
+
+  function checkWalk({ seen, missed }, where) {
+    assert.deepEqual(seen.filter((c) => !c.name).map((c) => c.html), [], `${where}: every control has an accessible name`);
+    assert.deepEqual(seen.filter((c) => !c.ring).map((c) => c.html), [], `${where}: every control shows a focus ring`);
+    assert.deepEqual(missed, [], `${where}: Tab reaches every enabled control on the page`);
+  }
+
+  test("keyboard: Tab reaches every control of /gradient-descent, each with a name and a visible focus ring", async () => {
+    const page = await newPage(browser);
+    await page.goto(site.url + "gradient-descent");
+    await page.locator('[data-testid="gd-race-map"]').waitFor({ timeout: 30000 });
+    await page.locator('[data-testid="share-stepper"]').click(); // its panel's controls count too
+    await page.locator('[data-testid="gd-own-data"] summary').click(); // and the CSV panel's
+    const walk = await tabWalk(page);
+    checkWalk(walk, "/gradient-descent");
+    assert.ok(walk.seen.length > 40, `${walk.seen.length} controls`);
     assert.deepEqual(page.errors, []);
+  });
+
+  test("keyboard: the same on every other page", async () => {
+    for (const [path, ready] of [["", "nav"], ["information", "main button"], ["functions", "main select"], ["mnist", '[data-testid="mnist-train"]:not([disabled])'],
+      ["gan", '[data-testid="gan-train"]:not([disabled])'], ["text", '[data-testid="text-train"]:not([disabled])'], ["lab", "main button"]]) {
+      const page = await newPage(browser);
+      await page.goto(site.url + path);
+      await page.locator(ready).first().waitFor({ timeout: 60000 });
+      const walk = await tabWalk(page);
+      checkWalk(walk, `/${path}`);
+      assert.ok(walk.seen.length > 0, `/${path}: ${walk.seen.length} controls`);
+      assert.deepEqual(page.errors, [], `/${path}`);
+      await page.context().close();
+    }
   });
 
   test("malformed links of every lesson and widget open with a note, never broken", async () => {

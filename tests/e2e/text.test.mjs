@@ -49,7 +49,15 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
     }));
     await train.click(); // pause: the page checks the final weights on all test reviews
     await page.waitForFunction(() => document.querySelector('[data-testid="text-train"]').textContent === "Resume");
-    const accuracy = await number(page, "text-accuracy");
+    // The check of the final weights on all 25,000 reviews may land just after the button
+    // changes: read the accuracy once it has stopped changing.
+    let accuracy = await number(page, "text-accuracy");
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(500);
+      const now = await number(page, "text-accuracy");
+      if (now === accuracy) break;
+      accuracy = now;
+    }
     const seconds = await number(page, "text-seconds");
     const speed = await number(page, "text-speed");
     const steps = await number(page, "text-steps");

@@ -18,5 +18,10 @@ pub fn Math(#[prop(into)] tex: Signal<String>, #[prop(optional)] block: bool) ->
         let tex = tex.get();
         mathml(&tex, layout).unwrap_or_else(|_| format!("<code class=\"math-error\">{}</code>", escape(&tex)))
     };
-    view! { <span class="math" class:math-block=block inner_html=html></span> }
+    // A wide block formula scrolls sideways, which makes the browser put it in the Tab order
+    // (so keyboard users can scroll it): as a named group it says what it is when focused.
+    view! {
+        <span class="math" class:math-block=block role=block.then_some("group") aria-label=block.then_some("formula")
+            inner_html=html></span>
+    }
 }

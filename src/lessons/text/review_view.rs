@@ -105,7 +105,7 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                 <span class="w pos s8">"blue"</span>" toward positive, "<span class="w neg s8">"orange"</span>" toward negative, "
                 "stronger colour for a bigger push (hover a word for its number). Words the model never saw in training count as \"unknown\"."
             </p>
-            <textarea class="text-review" data-testid="text-review" rows="5" maxlength="1100000" node_ref=area
+            <textarea class="text-review" data-testid="text-review" aria-label="a review to read" rows="5" maxlength="1100000" node_ref=area
                 on:input=move |ev| review.set(event_target_value(&ev))></textarea>
             <div class="button-row">
                 <button data-testid="text-pick" on:click=pick disabled=move || set.with(|s| s.is_none())>"Pick a test review"</button>

@@ -159,9 +159,9 @@ pub fn Teach(
                 "Watch the probability of your sentences move, and the test accuracy above."
             </p>
             <div class="text-teach-row">
-                <input type="text" class="text-teach-input" data-testid="text-teach-sentence" prop:value=move || draft.get()
+                <input type="text" class="text-teach-input" data-testid="text-teach-sentence" aria-label="your sentence" prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))/>
-                <select data-testid="text-teach-label" on:change=move |ev| draft_positive.set(event_target_value(&ev) == "positive")>
+                <select data-testid="text-teach-label" aria-label="its label" on:change=move |ev| draft_positive.set(event_target_value(&ev) == "positive")>
                     <option value="negative" selected=move || !draft_positive.get()>"negative"</option>
                     <option value="positive" selected=move || draft_positive.get()>"positive"</option>
                 </select>
