@@ -243,6 +243,14 @@ describe("/gradient-descent", () => {
     assert.equal(await text("adam", "position"), "(−3.9000, 1.9000)"); // Adam's first step is α per coordinate
     assert.equal(await text("adam", "first-moment"), "(−0.4000, 2.0000)"); // 0.1·g
     assert.equal(await text("adam", "second-moment"), "(0.0160, 0.4000)"); // 0.001·g²
+    // From the keyboard: focus the map, → moves the start a fortieth of the map (10 wide),
+    // Shift+↑ a tenth of its height (6); the race starts again from there.
+    await page.locator('[data-testid="gd-race-start-keys"]').focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Shift+ArrowUp");
+    assert.match(await page.locator('[data-testid="gd-race-start"]').innerText(), /Start \(x, y\) = \(−3\.75, 2\.60\)/);
+    assert.equal(await text("adam", "position"), "(−3.7500, 2.6000)");
+    assert.match(await page.locator('[data-testid="gd-race-at"]').innerText(), /step 0 of 0/);
     // Click the map to start elsewhere: every racer is back at step 0, at the same new point.
     const map = await page.locator('[data-testid="gd-race-map"]').boundingBox();
     await page.mouse.click(map.x + map.width * 0.75, map.y + map.height * 0.3);

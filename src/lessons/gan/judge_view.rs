@@ -17,9 +17,12 @@ use crate::app::files::{from_base64, local_storage};
 /// Where the MNIST lesson keeps its model (base64 of the `.safetensors` bytes); the same key
 /// as its `save_view::STORAGE_KEY`.
 const MNIST_STORAGE_KEY: &str = "stepwise-mnist-model";
-/// One epoch of the MNIST lesson's default network (784-500-10, Adam, batch 64): about 97% on
-/// the test digits, plenty for telling digits apart.
-const CLASSIFIER_STEPS: u32 = 938;
+/// Three epochs of the MNIST lesson's default network (784-500-10, Adam, batch 64), as the
+/// Digits lesson trains it: about 98% on the test digits. One epoch (96%) was tried first, but
+/// on G's in-between shapes it disagreed with a three-epoch judge on up to a fifth of the
+/// samples (model/measure.rs prints both), so its counts said as much about the judge as
+/// about G. The extra epochs cost about 7 s of the page's CPU time, early in training.
+const CLASSIFIER_STEPS: u32 = 3 * 938;
 /// Test images the judge's accuracy is measured on.
 const ACCURACY_IMAGES: usize = 1000;
 
@@ -68,7 +71,7 @@ impl JudgeState {
         }
         if steps >= CLASSIFIER_STEPS {
             let model = self.trainer.take().unwrap().model;
-            judging.set(Judging::Ready { origin: "a classifier trained on this page (one epoch of the Digits lesson's network)", accuracy: accuracy(&model, &sets.test, ACCURACY_IMAGES) });
+            judging.set(Judging::Ready { origin: "a classifier trained on this page (three epochs of the Digits lesson's network)", accuracy: accuracy(&model, &sets.test, ACCURACY_IMAGES) });
             self.model = Some(model);
             self.fresh.set(true);
         }

@@ -1,4 +1,5 @@
 //! The GAN lesson's settings in a link: `?glr=0.005&dlr=0.005&b1=0.5&bs=64&gl=minimax&ds=each&seed=3`,
+//! and the stabilisers: `rl=0.9&avg=0&pack=2&drop=0&spread=off`,
 //! or a "break it" preset by name (`?preset=tiny-batch&seed=3`; keys after it refine it). A link
 //! holds settings, not trained networks: training starts from them (and that seed) when the
 //! learner presses Train. Only values that differ from the defaults are written; bad values
@@ -8,10 +9,11 @@ use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
 use crate::lessons::shared::url_state::{Query, QueryWriter};
 
 /// Every key the lesson writes or reads (the address keeps any other, like `present=1`).
-pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "seed"];
+pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "rl", "avg", "pack", "drop", "spread", "seed"];
 
 const LOSSES: [(&str, GeneratorLoss); 2] = [("non-saturating", GeneratorLoss::NonSaturating), ("minimax", GeneratorLoss::Minimax)];
 const STEPS: [(&str, DiscriminatorSteps); 2] = [("both", DiscriminatorSteps::OneForBoth), ("each", DiscriminatorSteps::OnePerBatch)];
+const SWITCH: [(&str, bool); 2] = [("on", true), ("off", false)];
 
 /// A preset's name in a link: "Tiny batch" is `tiny-batch`.
 pub fn preset_slug(name: &str) -> String {
@@ -44,6 +46,21 @@ impl Settings {
         if self.discriminator_steps != d.discriminator_steps {
             w = w.text("ds", name_of(&STEPS, self.discriminator_steps));
         }
+        if self.real_label != d.real_label {
+            w = w.numbers_f32("rl", &[self.real_label]);
+        }
+        if self.average_decay != d.average_decay {
+            w = w.numbers_f32("avg", &[self.average_decay]);
+        }
+        if self.pack != d.pack {
+            w = w.number("pack", self.pack as f64);
+        }
+        if self.discriminator_dropout != d.discriminator_dropout {
+            w = w.numbers_f32("drop", &[self.discriminator_dropout]);
+        }
+        if self.minibatch_spread != d.minibatch_spread {
+            w = w.text("spread", name_of(&SWITCH, self.minibatch_spread));
+        }
         if self.seed != d.seed {
             w = w.number("seed", self.seed as f64);
         }
@@ -70,9 +87,21 @@ impl Settings {
             batch_size: q.integer("bs", base.batch_size, 1, 1024),
             generator_loss: q.choice("gl", base.generator_loss, &LOSSES),
             discriminator_steps: q.choice("ds", base.discriminator_steps, &STEPS),
+            real_label: q.number("rl", rate(base.real_label), 0.5, 1.0) as f32,
+            average_decay: q.number("avg", rate(base.average_decay), 0.0, 0.9999) as f32,
+            pack: q.integer("pack", base.pack, 1, 4),
+            discriminator_dropout: q.number("drop", rate(base.discriminator_dropout), 0.0, 0.85) as f32,
+            minibatch_spread: q.choice("spread", base.minibatch_spread, &SWITCH),
             ..base
         };
-        (settings, q.notes)
+        let mut notes = q.notes;
+        let settings = if settings.batch_size % settings.pack == 0 {
+            settings
+        } else {
+            notes.push(format!("pack: D cannot judge {} images at a time from batches of {}; it judges one at a time", settings.pack, settings.batch_size));
+            Settings { pack: 1, ..settings }
+        };
+        (settings, notes)
     }
 }
 
@@ -95,6 +124,11 @@ mod tests {
             batch_size: 16,
             generator_loss: GeneratorLoss::Minimax,
             discriminator_steps: DiscriminatorSteps::OnePerBatch,
+            real_label: 0.9,
+            average_decay: 0.999,
+            pack: 2,
+            discriminator_dropout: 0.5,
+            minibatch_spread: !Settings::default().minibatch_spread,
             seed: 3,
             ..Settings::default()
         };
@@ -116,14 +150,21 @@ mod tests {
 
     #[test]
     fn bad_values_are_clamped_or_replaced_with_notes_and_always_check() {
-        let (s, notes) = Settings::from_query("preset=chaos&glr=50&dlr=0&b1=1&bs=0&gl=wasserstein&ds=x&seed=-1");
+        let (s, notes) = Settings::from_query("preset=chaos&glr=50&dlr=0&b1=1&bs=0&gl=wasserstein&ds=x&seed=-1&rl=2&avg=1&drop=-1&spread=maybe");
         assert_eq!(s.generator_learning_rate, 1.0);
         assert_eq!(s.discriminator_learning_rate, 1e-6);
         assert_eq!(s.beta1, 0.99);
         assert_eq!(s.batch_size, 1);
         assert_eq!(s.generator_loss, GeneratorLoss::NonSaturating);
         assert_eq!(s.seed, 0);
+        assert_eq!((s.real_label, s.average_decay, s.discriminator_dropout), (1.0, 0.9999, 0.0));
+        assert_eq!(s.minibatch_spread, Settings::default().minibatch_spread);
         assert!(s.check().is_ok(), "a link can only describe a GAN that can be built");
-        assert_eq!(notes.len(), 8, "{notes:?}");
+        assert_eq!(notes.len(), 12, "{notes:?}");
+        // A pack that does not divide the batch falls back to one image at a time, with a note.
+        let (s, notes) = Settings::from_query("bs=6&pack=4");
+        assert_eq!((s.batch_size, s.pack), (6, 1));
+        assert!(notes[0].contains("pack"), "{notes:?}");
+        assert!(s.check().is_ok());
     }
 }

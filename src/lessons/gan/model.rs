@@ -86,6 +86,8 @@ pub struct Gan<B: Backend> {
     /// The exponential moving average of G's weights (a copy of G while averaging is off).
     pub averaged_generator: Sequential<B>,
     averaged_parameters: Vec<Tensor<B>>,
+    /// D's weight for its batch's spread (`minibatch_spread`), one number, learnt with D.
+    pub spread_weight: Tensor<B>,
 }
 
 /// A stack of dense layers initialised as PyTorch's `nn.Linear` is (weights U(±1/√fan_in)),
@@ -156,10 +158,16 @@ impl<B: Backend> Gan<B> {
         let adam = |learning_rate| Optimiser::new(Method::Adam { beta1: settings.beta1, beta2: 0.999, epsilon: 1e-8 }, learning_rate);
         let mut order: Vec<usize> = (0..real_count).collect();
         rng.shuffle(&mut order);
+        let spread_weight = Tensor::parameter(backend, &[0.0], &[1, 1]);
+        let mut discriminator_parameters = discriminator.parameters();
+        if settings.minibatch_spread {
+            discriminator_parameters.push(spread_weight.clone());
+        }
         Gan {
             backend: backend.clone(),
             generator_parameters: generator.parameters(),
-            discriminator_parameters: discriminator.parameters(),
+            discriminator_parameters,
+            spread_weight,
             generator_adam: adam(settings.generator_learning_rate),
             discriminator_adam: adam(settings.discriminator_learning_rate),
             generator,
@@ -251,7 +259,8 @@ impl<B: Backend> Gan<B> {
     /// D's probability "real" for each image (`rows × 784`), without recording a graph.
     pub fn judge_real(&self, images: &[f32]) -> Vec<f64> {
         let rows = images.len() / IMAGE_PIXELS;
-        let logits = self.discriminator.predict(&self.packed(&self.tensor(images, rows, IMAGE_PIXELS)));
+        let no_dropout = vec![None; self.discriminator.layers.len()];
+        let logits = self.discriminate_with(&self.tensor(images, rows, IMAGE_PIXELS), false, &no_dropout);
         read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
     }
 
@@ -281,14 +290,32 @@ impl<B: Backend> Gan<B> {
     /// D's layers, but D's own weights get none.
     pub(crate) fn discriminate_with(&self, images: &Tensor<B>, learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
         let mut h = self.packed(images);
-        for (Layer::Dense(d), mask) in self.discriminator.layers.iter().zip(masks) {
+        let last = self.discriminator.layers.len() - 1;
+        for (i, (Layer::Dense(d), mask)) in self.discriminator.layers.iter().zip(masks).enumerate() {
             let (w, b) = if learns { (d.weights.clone(), d.bias.clone()) } else { (d.weights.detach(), d.bias.detach()) };
-            h = d.activation.apply(&h.matmul(&w).add(&b));
+            let mut z = h.matmul(&w).add(&b);
+            if i == last && self.settings.minibatch_spread {
+                let weight = if learns { self.spread_weight.clone() } else { self.spread_weight.detach() };
+                z = z.add(&self.spread(&h).matmul(&weight));
+            }
+            h = d.activation.apply(&z);
             if let Some(mask) = mask {
                 h = h.mul(&Tensor::from_values(&self.backend, mask, h.shape()));
             }
         }
         h
+    }
+
+    /// The batch's spread as one extra feature per row (`rows × 1`, every row the same): the
+    /// variance over the batch of each of `h`'s features, averaged over the features. Built
+    /// from matrix products with constant matrices, so autodiff needs no new operation:
+    /// `M h` (M all 1/n) puts the batch mean in every row.
+    fn spread(&self, h: &Tensor<B>) -> Tensor<B> {
+        let (rows, features) = (h.shape()[0], h.shape()[1]);
+        let mean_of_batch = self.tensor(&vec![1.0 / rows as f32; rows * rows], rows, rows);
+        let centred = h.sub(&mean_of_batch.matmul(h));
+        let variance = mean_of_batch.matmul(&centred.mul(&centred));
+        variance.matmul(&self.tensor(&vec![1.0 / features as f32; features], features, 1))
     }
 
     /// D's loss on `images`, all with the same label, and its gradient; then an Adam step,

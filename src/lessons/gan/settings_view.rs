@@ -15,6 +15,7 @@ struct Form {
     average_decay: String,
     pack: String,
     dropout: String,
+    spread: bool,
     seed: String,
     loss: GeneratorLoss,
     steps: DiscriminatorSteps,
@@ -30,6 +31,7 @@ impl Form {
             average_decay: s.average_decay.to_string(),
             pack: s.pack.to_string(),
             dropout: s.discriminator_dropout.to_string(),
+            spread: s.minibatch_spread,
             seed: s.seed.to_string(),
             loss: s.generator_loss,
             steps: s.discriminator_steps,
@@ -47,6 +49,7 @@ impl Form {
             pack: self.pack.trim().parse().map_err(|_| format!("“{}” is not a whole number of images (D's pack)", self.pack))?,
             discriminator_dropout: self.dropout.trim().parse().map_err(|_| format!("“{}” is not a number (D's dropout)", self.dropout))?,
             seed: self.seed.trim().parse().map_err(|_| format!("“{}” is not a seed (a whole number from 0)", self.seed))?,
+            minibatch_spread: self.spread,
             generator_loss: self.loss,
             discriminator_steps: self.steps,
             ..base.clone()
@@ -86,14 +89,17 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
             <p class="muted">
                 "G: 100 → 256 → 512 → 784 (tanh), D: 784 → 512 → 256 → 1, leaky ReLU (0.2) between layers, binary cross-entropy "
                 "on D's logit, Adam with β₁ = 0.5. While D trains, 30% of its hidden units are switched off at random in each pass "
-                "(dropout): measured here, it made G's digits clearer sooner. Each preset below starts a new run; read what to watch for, then press Train."
+                "(dropout), and D's last layer also sees how much its batch varies (the spread, below): measured here, dropout made G's digits "
+                "clearer sooner, and the spread made G draw all ten digits instead of mostly 1s. Each preset below starts a new run; read what to watch for, then press Train."
             </p>
             <p class="muted">
                 "Four well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
                 "so D never grows fully sure of real digits. The averaging decay: how slowly the averaged generator follows G (0 turns it off). "
                 "Images D judges together: with 2 or more (PacGAN), D sees several images as one input, and a G that draws the same few digits "
                 "makes packs that look alike, which D learns to spot. D's dropout: the share of D's hidden units switched off at random in each "
-                "of its training passes, so D cannot lean on a few pixels."
+                "of its training passes, so D cannot lean on a few pixels. D sees its batch's spread: D's last layer also gets one more number, "
+                "how much the batch's images differ from each other (the variance of D's features across the batch); a G that draws "
+                "mostly one kind of digit makes batches that vary too little, and D catches it by that."
             </p>
             <div class="button-row">
                 {PRESETS.iter().enumerate().map(|(i, preset)| view! {
@@ -124,6 +130,11 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                 {text("averaging decay (0 = off)", "gan-average-decay", |f| f.average_decay.clone(), |f, v| f.average_decay = v)}
                 {text("images D judges together", "gan-pack", |f| f.pack.clone(), |f, v| f.pack = v)}
                 {text("D's dropout", "gan-dropout", |f| f.dropout.clone(), |f, v| f.dropout = v)}
+                <label class="field field-check">
+                    <input type="checkbox" data-testid="gan-spread" prop:checked=move || form.with(|f| f.spread)
+                        on:change=move |ev| form.update(|f| f.spread = event_target_checked(&ev))/>
+                    <span class="field-label">"D sees its batch's spread"</span>
+                </label>
                 {text("seed", "gan-seed", |f| f.seed.clone(), |f, v| f.seed = v)}
                 <div class="field field-action">
                     <button class="primary" data-testid="gan-apply" on:click=apply>"Apply and start over"</button>

@@ -169,6 +169,28 @@ pub fn OptimiserRace() -> impl IntoView {
         let rounded = point.map(|v| (v * 100.0).round() / 100.0);
         change(&move |s| s.start = rounded);
     };
+    // The same choice from the keyboard: with the map focused, the arrow keys move the start by
+    // a fortieth of the map (a tenth with Shift), so a teacher or a keyboard user can place it too.
+    let key_start = move |ev: web_sys::KeyboardEvent| {
+        let (dx, dy) = match ev.key().as_str() {
+            "ArrowLeft" => (-1.0, 0.0),
+            "ArrowRight" => (1.0, 0.0),
+            "ArrowUp" => (0.0, 1.0),
+            "ArrowDown" => (0.0, -1.0),
+            _ => return,
+        };
+        // Keep the page's own shortcuts (→ next phase) and scrolling out of it.
+        ev.prevent_default();
+        ev.stop_propagation();
+        let scale = if ev.shift_key() { 10.0 } else { 40.0 };
+        let (((x0, x1), (y0, y1)), from) = settings.with_untracked(|s| (s.landscape.view(), s.start));
+        let moved = [
+            (from[0] + dx * (x1 - x0) / scale).clamp(x0, x1),
+            (from[1] + dy * (y1 - y0) / scale).clamp(y0, y1),
+        ]
+        .map(|v| (v * 100.0).round() / 100.0);
+        change(&move |s| s.start = moved);
+    };
 
     view! {
         <section class="panel gd-race" data-testid="gd-race">
@@ -178,7 +200,7 @@ pub fn OptimiserRace() -> impl IntoView {
                 "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
                 "Momentum and Nesterov keep a velocity, so they roll through flat stretches and can overshoot; "
                 "RMSProp and Adam divide each step by a running size of the gradient, so steep and flat directions move alike. "
-                <strong>"Click the map"</strong> " to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
+                <strong>"Click the map"</strong> " (or focus it and press the arrow keys) to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
                 "Each landscape comes with learning rates that suit it; change them below and see what breaks."
             </p>
             <LinkNotes notes=link_notes/>
@@ -226,16 +248,23 @@ pub fn OptimiserRace() -> impl IntoView {
             </div>
 
             <div class="gd-race-board">
-                <div class="gd-race-map">
-                    <Chart aspect=0.75 label=Signal::derive(move || format!("The landscape {:?}: the stronger the shade, the lower", landscape.get().0))
-                        draw=move |area, ratio| { let (l, k) = landscape.get(); draw_landscape(area, ratio, l, k); }/>
-                    <div class="gd-race-overlay" on:click=click_start>
-                        <Chart aspect=0.75 testid="gd-race-map" label="The racers' paths; click to choose the start"
-                            draw=move |area, ratio| {
-                                let upto = shown_step();
-                                race.with(|r| frame.set_value(draw_paths(area, ratio, r, upto)));
-                            }/>
+                <div class="gd-race-left">
+                    <div class="gd-race-map">
+                        <Chart aspect=0.75 label=Signal::derive(move || format!("The landscape {:?}: the stronger the shade, the lower", landscape.get().0))
+                            draw=move |area, ratio| { let (l, k) = landscape.get(); draw_landscape(area, ratio, l, k); }/>
+                        <div class="gd-race-overlay" tabindex="0" role="group" data-testid="gd-race-start-keys"
+                            aria-label="Start point: arrow keys move it, Shift for bigger steps"
+                            on:click=click_start on:keydown=key_start>
+                            <Chart aspect=0.75 testid="gd-race-map" label="The racers' paths; click to choose the start"
+                                draw=move |area, ratio| {
+                                    let upto = shown_step();
+                                    race.with(|r| frame.set_value(draw_paths(area, ratio, r, upto)));
+                                }/>
+                        </div>
                     </div>
+                    <p class="muted gd-race-start" data-testid="gd-race-start" aria-live="polite">
+                        {move || format!("Start (x, y) = {}. Click the map, or focus it (Tab) and use the arrow keys.", settings.with(|s| pair(s.start, 2)))}
+                    </p>
                 </div>
                 <div class="gd-race-side">
                     <label class="field">

@@ -9,7 +9,8 @@
 //! `GAN_REAL_LABEL` (1 or 0.9), `GAN_FRESH_G_BATCH=1` (G's step draws its own batch instead of
 //! reusing phase 2's: the old, slower stepping), `GAN_DECAYS` (e.g. `0.99,0.995,0.999`),
 //! `GAN_G_STEPS` (G steps per iteration, the extra ones on fresh noise), `GAN_RATES` (G's and
-//! D's learning rates, e.g. `1e-4,4e-4`), `GAN_PACK` (images per input of D), `GAN_DROPOUT` (D's dropout).
+//! D's learning rates, e.g. `1e-4,4e-4`), `GAN_PACK` (images per input of D), `GAN_DROPOUT` (D's dropout), `GAN_JUDGE_EPOCHS` (epochs of a second, longer-trained judge),
+//! `GAN_SPREAD=1` (D sees its batch's spread).
 
 use super::*;
 use crate::engine::CpuBackend;
@@ -43,6 +44,20 @@ fn measure_speed_and_quality_on_real_mnist() {
     for _ in 0..938 {
         classifier.step(&train);
     }
+    // A second judge trained longer (GAN_JUDGE_EPOCHS, default 3): if it counts the digits
+    // differently, the first judge's counts say more about the judge than about G.
+    let judge_epochs: usize = list("GAN_JUDGE_EPOCHS", "3").first().copied().unwrap_or(3);
+    let mut longer = Trainer::new(&cpu, crate::lessons::mnist::Settings::default(), train.count);
+    for _ in 0..938 * judge_epochs {
+        longer.step(&train);
+    }
+    let test_dir = |name: &str| read_file(name);
+    let test = MnistSet::from_idx(&test_dir("t10k-images-idx3-ubyte"), &test_dir("t10k-labels-idx1-ubyte")).unwrap();
+    println!(
+        "judges: 1 epoch reads {:.1}% of test digits right, {judge_epochs} epochs {:.1}%",
+        100.0 * crate::lessons::gan::judge::accuracy(&classifier.model, &test, 10_000),
+        100.0 * crate::lessons::gan::judge::accuracy(&longer.model, &test, 10_000)
+    );
     let seeds: Vec<u64> = list("GAN_SEEDS", "1,2");
     let checkpoints: Vec<u32> = list("GAN_CHECKPOINTS", "2000,3000,3600,4000");
     let decays: Vec<f32> = list("GAN_DECAYS", "0.99,0.995,0.999");
@@ -52,12 +67,13 @@ fn measure_speed_and_quality_on_real_mnist() {
     let rates: Vec<f32> = list("GAN_RATES", "2e-4,2e-4");
     let pack: usize = list("GAN_PACK", "1").first().copied().unwrap_or(1);
     let discriminator_dropout: f32 = list("GAN_DROPOUT", "0").first().copied().unwrap_or(0.0);
-    println!("D's dropout {discriminator_dropout}");
+    let minibatch_spread = std::env::var("GAN_SPREAD").as_deref() == Ok("1");
+    println!("D's dropout {discriminator_dropout}, minibatch spread {minibatch_spread}");
     println!("D judges {pack} image(s) at a time");
     println!("G steps per iteration {generator_steps}, learning rates (G, D) {rates:?}");
     println!("real label {real_label}, G's step on {} batch, decays {decays:?}", if fresh { "a fresh" } else { "phase 2's" });
     for seed in seeds {
-        let settings = Settings { seed, real_label, generator_learning_rate: rates[0], discriminator_learning_rate: rates[1], pack, discriminator_dropout, ..Settings::default() };
+        let settings = Settings { seed, real_label, generator_learning_rate: rates[0], discriminator_learning_rate: rates[1], pack, discriminator_dropout, minibatch_spread, ..Settings::default() };
         let mut gan = Gan::new(&cpu, settings, train.count);
         let averages: Vec<Sequential<CpuBackend>> = decays.iter().map(|_| copy(&cpu, &gan.generator)).collect();
         let judge_noise = noise(&mut Pcg32::new(seed, 2), 1000, 100);
@@ -88,6 +104,7 @@ fn measure_speed_and_quality_on_real_mnist() {
             for (average, decay) in averages.iter().zip(&decays) {
                 let images = crate::engine::poll::now_or_never(average.predict(&Tensor::from_values(&cpu, &judge_noise, &[1000, 100])).to_vec()).unwrap();
                 println!("  averaged {decay:<6}: {}", describe(&judge_images(&classifier.model, &images)));
+                println!("    longer judge: {}", describe(&judge_images(&longer.model, &images)));
             }
         }
     }

@@ -9,10 +9,10 @@ fn tiny_set() -> MnistSet {
     MnistSet { images, labels: (0..10).collect(), count: 10 }
 }
 
-/// Small networks; no dropout, so D's numbers can be recomputed from its weights alone (dropout
-/// has its own test).
+/// Small networks; no dropout and no spread feature, so D's numbers can be recomputed from its
+/// layers alone (dropout and the spread have their own tests).
 fn tiny_settings() -> Settings {
-    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, discriminator_dropout: 0.0, ..Settings::default() }
+    Settings { latent: 3, generator_hidden: vec![5], discriminator_hidden: vec![6], batch_size: 4, seed: 3, discriminator_dropout: 0.0, minibatch_spread: false, ..Settings::default() }
 }
 
 fn to_f64(values: &[f32]) -> Vec<f64> {
@@ -258,4 +258,49 @@ fn dropout_zeroes_hidden_units_and_scales_the_rest_as_an_f64_recomputation_does(
     // Without dropout there are no masks and D is the plain network.
     let mut plain = Gan::new(&cpu, tiny_settings(), 10);
     assert!(plain.dropout_masks(3).iter().all(Option::is_none));
+}
+
+/// D's logits with the spread feature, in f64 from the formulas: the hidden features h of the
+/// batch, s = mean over features of the batch variance of each, and `h·W + b + w·s` at the end.
+fn logits_with_spread(d: &[crate::lessons::gan::reference::HostLayer], weight: f64, x: &[f64], rows: usize) -> Vec<f64> {
+    let (hidden, last) = d.split_at(d.len() - 1);
+    let h = forward(hidden, x, rows);
+    let features = last[0].inputs;
+    let mut spread = 0.0;
+    for j in 0..features {
+        let column: Vec<f64> = (0..rows).map(|r| h[r * features + j]).collect();
+        let mean = column.iter().sum::<f64>() / rows as f64;
+        spread += column.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / rows as f64;
+    }
+    spread /= features as f64;
+    forward(last, &h, rows).iter().map(|l| l + weight * spread).collect()
+}
+
+#[test]
+fn the_spread_feature_adds_its_weight_times_the_batch_variance_and_learns_by_its_gradient() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut gan = Gan::new(&cpu, Settings { minibatch_spread: true, ..tiny_settings() }, set.count);
+    gan.spread_weight.set_values(&[0.7]);
+    let d = host_layers(&gan.discriminator);
+    // Phase 1 with one step for both batches: the gradient waits, unapplied, for phase 2.
+    let real = gan.train_discriminator_on_real(&set);
+    let x = to_f64(&real.images);
+    let loss = |w: f64| binary_cross_entropy(&logits_with_spread(&d, w, &x, 4), 1.0);
+    close(real.loss, loss(0.7), 1e-5, "real loss with the spread");
+    // A single image has no spread: judging it alone is the plain network.
+    let one = &real.images[..IMAGE_PIXELS];
+    close(gan.judge_real(one)[0], 1.0 / (1.0 + (-forward(&d, &to_f64(one), 1)[0]).exp()), 1e-5, "D(x) of one image");
+    // ∂L/∂w by the engine against central differences in f64.
+    let grad = now_or_never(gan.spread_weight.grad_to_vec()).unwrap().unwrap()[0] as f64;
+    let h = 1e-6;
+    let want = (loss(0.7 + h) - loss(0.7 - h)) / (2.0 * h);
+    assert!((grad - want).abs() < 1e-5 + 1e-3 * want.abs(), "∂L/∂w: engine {grad}, finite differences {want}");
+    assert!(want.abs() > 1e-4, "the test exercises a real gradient ({want})");
+    // D's step moves the spread weight; G's step leaves it alone.
+    gan.train_discriminator_on_fake();
+    let after_d = read(&gan.spread_weight)[0];
+    assert_ne!(after_d, 0.7);
+    gan.train_generator();
+    assert_eq!(read(&gan.spread_weight)[0], after_d);
 }
