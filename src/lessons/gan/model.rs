@@ -20,6 +20,7 @@ use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 use crate::engine::init::Init;
 use crate::engine::layers::{Activation, Dense, Layer, Sequential};
 use crate::engine::optim::{Method, Optimiser};
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))] // native reads block (see `read`)
 use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
 use crate::engine::backend::Binary;
@@ -413,9 +414,13 @@ impl<B: Backend> Gan<B> {
     }
 }
 
-/// Values of a tensor on a synchronous backend (the CPU; a WebGPU read would need awaiting,
-/// and this lesson trains on the CPU).
+/// Values of a tensor. In the browser the lesson trains on the CPU, whose reads are complete at
+/// once (a WebGPU read there would need awaiting). Natively any backend can be read by blocking,
+/// so the cross-backend test (tests/gan_backends_agree.rs) runs this same model on WebGPU.
 fn read<B: Backend>(tensor: &Tensor<B>) -> Vec<f32> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return pollster::block_on(tensor.to_vec());
+    #[cfg(target_arch = "wasm32")]
     now_or_never(tensor.to_vec()).expect("this lesson reads from a synchronous backend")
 }
 
