@@ -69,6 +69,13 @@ for (const mode of ["webgpu", "cpu"]) {
         const cells = await page.locator(`[data-testid="training-${batch}"] td`).allInnerTexts();
         assert.ok(parseFloat(cells[1]) > 0, `batch ${batch}: ${cells}`);
       }
+      // One iteration of the GAN lesson's game on each backend (the issue asks for both figures).
+      await page.waitForFunction((filled) =>
+        [...(document.querySelector('[data-testid="training-gan"]')?.querySelectorAll("td") ?? [])]
+          .filter((td) => / \/s$/.test(td.textContent)).length === filled, filled, { timeout: 300000 });
+      const gan = await page.locator('[data-testid="training-gan"] td').allInnerTexts();
+      assert.ok(parseFloat(gan[1]) > 0, `${gan}`);
+      console.log(`# GAN iterations per second (${mode}): CPU ${gan[1]}, WebGPU ${gan[2]}`);
       await shot(page, `${SHOTS}${mode}/lab-speed.png`);
       assert.deepEqual(page.errors, []);
       await page.context().close();

@@ -483,6 +483,14 @@ describe("widget embeds and links for every lesson", () => {
     assert.equal(await input("gan-batch"), "64");
     assert.equal(await input("gan-loss"), "minimax");
     await page.waitForFunction(() => location.search.includes("dlr=0.004") && location.search.includes("seed=11"));
+    // The stabilisers travel in the link too.
+    await page.goto(site.url + "gan?rl=0.9&avg=0.999&pack=2&drop=0.1&spread=off");
+    await page.locator('[data-testid="gan-settings"]').waitFor({ timeout: 30000 });
+    assert.equal(await input("gan-real-label"), "0.9");
+    assert.equal(await input("gan-average-decay"), "0.999");
+    assert.equal(await input("gan-pack"), "2");
+    assert.equal(await input("gan-dropout"), "0.1");
+    assert.equal(await page.locator('[data-testid="gan-spread"]').isChecked(), false);
     assert.deepEqual(page.errors, []);
   });
 

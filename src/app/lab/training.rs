@@ -1,6 +1,7 @@
 //! Times the standard training step (784-500-10 ReLU network, Adam, softmax cross-entropy; see
 //! `engine::workload`) on each backend, at batch 64 and 256: samples per second, and what that
-//! means for one pass over MNIST's 60,000 training images.
+//! means for one pass over MNIST's 60,000 training images. Then one iteration of the GAN
+//! lesson's game (its default networks and settings) on each backend.
 
 use leptos::prelude::*;
 
@@ -9,7 +10,10 @@ use super::speed::now;
 use crate::app::compute::Compute;
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::workload::TrainingStep;
+use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
+use crate::engine::rng::Pcg32;
 use crate::engine::{Backend, CpuBackend};
+use crate::lessons::gan::model::Gan;
 
 const BATCHES: [usize; 2] = [64, 256];
 const MIN_MILLISECONDS: f64 = 1000.0;
@@ -35,12 +39,38 @@ async fn samples_per_second<B: Backend>(backend: &B, batch: usize) -> f64 {
     (steps * batch) as f64 / ((now() - start) / 1000.0)
 }
 
+/// GAN iterations per second: D on a real batch, D on a fake batch, G's step (the GAN lesson's
+/// defaults, batch 64), G's loss read back every 2 iterations. The "real" images are seeded
+/// random bytes: the speed does not depend on the pixels, and the Lab downloads no dataset.
+async fn gan_iterations_per_second<B: Backend>(backend: &B) -> f64 {
+    let mut rng = Pcg32::from_seed(12);
+    let count = 256;
+    let set = MnistSet { images: (0..count * IMAGE_PIXELS).map(|_| (rng.uniform() * 255.0) as u8).collect(), labels: vec![0; count], count };
+    let mut gan = Gan::new(backend, crate::lessons::gan::Settings::default(), count);
+    gan.iterate_unread(&set).to_vec().await; // warm-up
+    yield_to_browser().await;
+    let (mut iterations, start) = (0, now());
+    loop {
+        let loss = gan.iterate_unread(&set);
+        iterations += 1;
+        if iterations % 2 == 0 {
+            loss.to_vec().await;
+            if now() - start >= MIN_MILLISECONDS {
+                break;
+            }
+        }
+    }
+    iterations as f64 / ((now() - start) / 1000.0)
+}
+
 #[component]
 pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
     let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
     let gpu = RwSignal::new(Vec::<(usize, f64)>::new());
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
+    // GAN iterations per second: (CPU, WebGPU).
+    let gan = RwSignal::new((None::<f64>, None::<f64>));
 
     let measure = move |_| {
         if running.get_untracked() {
@@ -49,6 +79,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
         running.set(true);
         cpu.set(Vec::new());
         gpu.set(Vec::new());
+        gan.set((None, None));
         note.set(None);
         wasm_bindgen_futures::spawn_local(async move {
             let backend = CpuBackend::new();
@@ -57,6 +88,9 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
                 let rate = samples_per_second(&backend, batch).await;
                 cpu.update(|r| r.push((batch, rate)));
             }
+            yield_to_browser().await;
+            let rate = gan_iterations_per_second(&backend).await;
+            gan.update(|g| g.0 = Some(rate));
             if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
                 match WebGpuBackend::new().await {
                     Ok(backend) => {
@@ -65,6 +99,9 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
                             let rate = samples_per_second(&backend, batch).await;
                             gpu.update(|r| r.push((batch, rate)));
                         }
+                        yield_to_browser().await;
+                        let rate = gan_iterations_per_second(&backend).await;
+                        gan.update(|g| g.1 = Some(rate));
                     }
                     Err(error) => note.set(Some(error)),
                 }
@@ -112,6 +149,24 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
                                 </tr>
                             })
                             .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p>
+                "And one iteration of the GAN lesson's game, with its default networks (G: 100 → 256 → 512 → 784, "
+                "D: 784 → 512 → 256 → 1, batch 64): D learns from a real batch and a fake batch, then G takes its step."
+            </p>
+            <div class="table-scroll">
+                <table class="timings">
+                    <thead><tr><th>"GAN"</th><th>"CPU (WebAssembly SIMD)"</th><th>"WebGPU"</th></tr></thead>
+                    <tbody>
+                        <tr data-testid="training-gan">
+                            <td>"iterations per second"</td>
+                            {move || [gan.get().0, gan.get().1].into_iter().map(|rate| match rate {
+                                Some(rate) => view! { <td class="number">{format!("{rate:.1} /s")}</td> }.into_any(),
+                                None => view! { <td class="muted">"—"</td> }.into_any(),
+                            }).collect_view()}
+                        </tr>
                     </tbody>
                 </table>
             </div>

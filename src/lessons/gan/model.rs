@@ -108,12 +108,18 @@ fn network<B: Backend>(backend: &B, sizes: &[usize], hidden: Activation, last: A
 }
 
 /// A copy of a network's weights, as data (no gradients): the averaged generator's start.
+/// Made on the device, without reading the weights back (a WebGPU read must be awaited): zeros
+/// moved all the way to the weights, `a += 1·(w − a)`, which is exactly w.
 pub(crate) fn copy<B: Backend>(backend: &B, model: &Sequential<B>) -> Sequential<B> {
     let layers = model
         .layers
         .iter()
         .map(|Layer::Dense(d)| {
-            let data = |t: &Tensor<B>| Tensor::from_values(backend, &read(t), t.shape());
+            let data = |t: &Tensor<B>| {
+                let copied = Tensor::zeros(backend, t.shape());
+                move_average(backend, std::slice::from_ref(&copied), std::slice::from_ref(t), 0.0);
+                copied
+            };
             Layer::Dense(Dense { weights: data(&d.weights), bias: data(&d.bias), activation: d.activation })
         })
         .collect();
@@ -322,6 +328,13 @@ impl<B: Backend> Gan<B> {
     /// D's loss on `images`, all with the same label, and its gradient; then an Adam step,
     /// except after a real batch when both batches share one step (`OneForBoth`).
     fn train_discriminator(&mut self, phase: Phase, x: Tensor<B>, images: Vec<f32>, label: f32) -> PhaseReport {
+        let (loss, logits) = self.discriminator_step(phase, x, label);
+        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
+        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
+    }
+
+    /// D's loss and logits for this phase, after its gradient (and step), nothing read back.
+    fn discriminator_step(&mut self, phase: Phase, x: Tensor<B>, label: f32) -> (Tensor<B>, Tensor<B>) {
         let shared = self.settings.discriminator_steps == DiscriminatorSteps::OneForBoth;
         // Keep the real batch's gradient only when the fake batch comes straight after it.
         if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
@@ -334,8 +347,7 @@ impl<B: Backend> Gan<B> {
         if !self.real_gradient_waiting {
             self.discriminator_adam.step(&self.discriminator_parameters);
         }
-        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
-        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
+        (loss, logits)
     }
 
     /// Phase 1: `−E[log D(x)]` on a batch of real digits (labelled `real_label`).
@@ -373,10 +385,17 @@ impl<B: Backend> Gan<B> {
             Some(images) => images,
             None => self.draw_fakes(),
         };
+        let (loss, logits) = self.generator_step(&images);
+        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
+        PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores }
+    }
+
+    /// G's loss and D's logits for G's images, after G's step, nothing read back.
+    fn generator_step(&mut self, images: &Tensor<B>) -> (Tensor<B>, Tensor<B>) {
         self.generator_adam.zero_grad(&self.generator_parameters);
         // `predict` reads D's weights detached: the gradient reaches G's images through D's
         // layers, but D's own weights get none and stay as they are.
-        let logits = self.discriminate(&images, false);
+        let logits = self.discriminate(images, false);
         let loss = match self.settings.generator_loss {
             GeneratorLoss::NonSaturating => logits.binary_cross_entropy_with_logits(&self.labels(1.0)),
             // E[log(1 − D)] = −BCE(D, 0)
@@ -387,8 +406,7 @@ impl<B: Backend> Gan<B> {
         self.iterations += 1;
         self.update_average();
         self.next_phase = Phase::DiscriminatorOnReal;
-        let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
-        PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores }
+        (loss, logits)
     }
 
     /// Runs whichever phase comes next (for stepping through one at a time).
@@ -398,6 +416,20 @@ impl<B: Backend> Gan<B> {
             Phase::DiscriminatorOnFake => self.train_discriminator_on_fake(),
             Phase::Generator => self.train_generator(),
         }
+    }
+
+    /// One whole iteration with nothing read back, as on a GPU, where a read waits for the
+    /// device: G's loss, still on the device. The same arithmetic as [`Gan::iterate`] (the
+    /// Lab times it on both backends).
+    pub fn iterate_unread(&mut self, set: &MnistSet) -> Tensor<B> {
+        self.fake_waiting = None;
+        let real = self.real_batch(set);
+        let x = self.tensor(&real, self.batch(), IMAGE_PIXELS);
+        self.discriminator_step(Phase::DiscriminatorOnReal, x, self.settings.real_label);
+        let fakes = self.draw_fakes();
+        self.discriminator_step(Phase::DiscriminatorOnFake, fakes.detach(), 0.0);
+        self.real_gradient_waiting = false;
+        self.generator_step(&fakes).0
     }
 
     /// The three phases in order: one iteration.

@@ -93,7 +93,7 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                 "clearer sooner, and the spread made G draw all ten digits instead of mostly 1s. Each preset below starts a new run; read what to watch for, then press Train."
             </p>
             <p class="muted">
-                "Four well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
+                "Five well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
                 "so D never grows fully sure of real digits. The averaging decay: how slowly the averaged generator follows G (0 turns it off). "
                 "Images D judges together: with 2 or more (PacGAN), D sees several images as one input, and a G that draws the same few digits "
                 "makes packs that look alike, which D learns to spot. D's dropout: the share of D's hidden units switched off at random in each "

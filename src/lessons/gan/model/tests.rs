@@ -304,3 +304,20 @@ fn the_spread_feature_adds_its_weight_times_the_batch_variance_and_learns_by_its
     gan.train_generator();
     assert_eq!(read(&gan.spread_weight)[0], after_d);
 }
+
+#[test]
+fn an_unread_iteration_does_the_same_arithmetic_as_a_read_one() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let settings = Settings { minibatch_spread: true, discriminator_dropout: 0.3, ..tiny_settings() };
+    let (mut read_back, mut unread) = (Gan::new(&cpu, settings.clone(), set.count), Gan::new(&cpu, settings, set.count));
+    for _ in 0..3 {
+        let report = read_back.iterate(&set);
+        let loss = read(&unread.iterate_unread(&set))[0] as f64;
+        assert_eq!(loss.to_bits(), report.generator_loss.to_bits());
+    }
+    assert_eq!(unread.iterations, 3);
+    assert_eq!(host_layers(&unread.generator)[0].weights, host_layers(&read_back.generator)[0].weights);
+    assert_eq!(host_layers(&unread.averaged_generator)[1].weights, host_layers(&read_back.averaged_generator)[1].weights);
+    assert_eq!(host_layers(&unread.discriminator)[0].weights, host_layers(&read_back.discriminator)[0].weights);
+}
