@@ -37,6 +37,21 @@ describe("/gan with WebGPU disabled", () => {
     return page;
   }
 
+  test("a failed download says why and Retry recovers", async () => {
+    const page = await newPage(browser);
+    let fail = true;
+    await page.route("**/data/mnist-train.bin", (route) => (fail ? route.abort("connectionreset") : route.continue()));
+    await page.goto(site.url + "gan");
+    const error = page.locator('[data-testid="gan-error"]');
+    await error.waitFor({ timeout: 60000 });
+    assert.match(await error.innerText(), /could not be loaded[\s\S]*failed/);
+    fail = false;
+    await page.locator('[data-testid="gan-retry"]').click();
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])', { timeout: 60000 });
+    assert.equal(await error.count(), 0);
+    await page.context().close();
+  });
+
   test("each phase steps on its own and shows its loss with the batch's numbers", async () => {
     const page = await open();
     await shot(page, `${SHOTS}gan-ready.png`);

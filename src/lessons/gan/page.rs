@@ -14,11 +14,10 @@ use super::judge_view::{JudgePanel, JudgeState, Judging};
 use super::model::{noise, Gan, Phase, PhaseReport};
 use super::settings_view::SettingsPanel;
 use super::Settings;
-use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::download::{load_mnist, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
-use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
 use crate::engine::rng::Pcg32;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
@@ -35,13 +34,6 @@ pub const JUDGE_EVERY: u32 = 200;
 const GRID_SAMPLES: usize = 64;
 pub const JUDGED_SAMPLES: usize = 1000;
 
-#[derive(Clone, Debug, PartialEq)]
-enum Data {
-    Loading { received: u64, expected: Option<u64> },
-    Failed(String),
-    Ready,
-}
-
 pub struct Sets {
     pub train: MnistSet,
     pub test: MnistSet,
@@ -53,39 +45,6 @@ pub fn now() -> f64 {
 
 async fn next_frame() {
     gloo::timers::future::TimeoutFuture::new(0).await;
-}
-
-async fn load(state: RwSignal<Data>) -> Option<Sets> {
-    state.set(Data::Loading { received: 0, expected: None });
-    let manifest = manifest_sizes().await;
-    let train_size = expected_size(&manifest, MNIST_TRAIN_FILE);
-    let test_size = expected_size(&manifest, MNIST_TEST_FILE);
-    let total = train_size.zip(test_size).map(|(a, b)| a + b);
-    let fail = |message: String| {
-        state.set(Data::Failed(message));
-        None
-    };
-    let test_bytes = match download(&format!("data/{MNIST_TEST_FILE}"), test_size, |got, _| state.set(Data::Loading { received: got, expected: total })).await {
-        Ok(bytes) => bytes,
-        Err(message) => return fail(message),
-    };
-    let offset = test_bytes.len() as u64;
-    let train_bytes = match download(&format!("data/{MNIST_TRAIN_FILE}"), train_size, |got, _| {
-        state.set(Data::Loading { received: offset + got, expected: total })
-    })
-    .await
-    {
-        Ok(bytes) => bytes,
-        Err(message) => return fail(message),
-    };
-    // Decoding checks the format header and the CRC-32 of the contents.
-    match MnistSet::decode(&test_bytes).and_then(|test| Ok((MnistSet::decode(&train_bytes)?, test))) {
-        Ok((train, test)) => {
-            state.set(Data::Ready);
-            Some(Sets { train, test })
-        }
-        Err(error) => fail(error.to_string()),
-    }
 }
 
 /// Running sums of one curve point.
@@ -127,7 +86,7 @@ impl Run {
 
 #[component]
 pub fn GanPage() -> impl IntoView {
-    let data = RwSignal::new(Data::Loading { received: 0, expected: None });
+    let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
     let (opened, link_notes) = super::link_view::opening();
     let settings = RwSignal::new(opened);
@@ -192,14 +151,17 @@ pub fn GanPage() -> impl IntoView {
         redraw_grid();
     };
 
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(loaded) = load(data).await {
-            let loaded = Rc::new(loaded);
-            sets.set_value(Some(loaded.clone()));
-            judge.get_value().borrow_mut().start(&loaded.test, judging);
-            reset(); // a fresh run, so the grid shows G's untrained static at once
-        }
-    });
+    let start_loading = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some((train, test)) = load_mnist(data).await {
+                let loaded = Rc::new(Sets { train, test });
+                sets.set_value(Some(loaded.clone()));
+                judge.get_value().borrow_mut().start(&loaded.test, judging);
+                reset(); // a fresh run, so the grid shows G's untrained static at once
+            }
+        });
+    };
+    start_loading();
 
     let stop_for = move |loss: f64, phase: Phase, iteration: u32| {
         running.set(false);
@@ -328,7 +290,7 @@ pub fn GanPage() -> impl IntoView {
         phase_report.track();
         run.get_value().try_borrow().ok().and_then(|g| g.as_ref().map(|r| r.gan.next_phase)).unwrap_or(Phase::DiscriminatorOnReal)
     });
-    let ready = Signal::derive(move || data.get() == Data::Ready);
+    let ready = Signal::derive(move || data.get() == Dataset::Ready);
     let latest = move || curves.with(|c| c.last().copied());
     // State in the link and the host page API (link_view.rs).
     let query = super::link_view::serve(super::link_view::Hooks {
@@ -361,23 +323,7 @@ pub fn GanPage() -> impl IntoView {
                 <strong>"Train"</strong> " and watch the same 64 noise vectors turn from static into digits, in your browser."
             </p>
             <super::link_view::LinkBar query notes=link_notes/>
-            {move || match data.get() {
-                Data::Loading { received, expected } => view! {
-                    <section class="panel" data-testid="gan-loading">
-                        <h2>"Downloading the digits"</h2>
-                        <progress max=move || expected.unwrap_or(0).max(1) as f64 value=received as f64></progress>
-                        <p class="muted">{format!("{:.1} MB", received as f64 / 1e6)}{expected.map(|e| format!(" of {:.1} MB", e as f64 / 1e6))}</p>
-                    </section>
-                }.into_any(),
-                Data::Failed(message) => view! {
-                    <section class="panel notice" role="alert" data-testid="gan-error">
-                        <h2>"The digits could not be loaded"</h2>
-                        <p>{message}</p>
-                        <p>"Reload the page to try again."</p>
-                    </section>
-                }.into_any(),
-                Data::Ready => ().into_any(),
-            }}
+            <DatasetStatus data what="digits" testid="gan" on_retry=Callback::new(move |_| start_loading())/>
             <div class="gan-top">
                 <section class="panel gan-samples">
                     <h2>"What G draws"</h2>

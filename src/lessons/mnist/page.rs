@@ -14,69 +14,23 @@ use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, W
 use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
 use super::trainer::Trainer;
 use crate::app::compute::Compute;
-use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::download::{load_mnist, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::mnist::MnistSet;
-use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
 use crate::engine::poll::now_or_never;
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::{fixed, grouped};
-
-#[derive(Clone, Debug, PartialEq)]
-enum Data {
-    Loading { received: u64, expected: Option<u64> },
-    Failed(String),
-    Ready,
-}
 
 pub(super) struct Sets {
     pub train: MnistSet,
     pub test: Arc<MnistSet>,
 }
 
-async fn load(state: RwSignal<Data>) -> Option<Sets> {
-    state.set(Data::Loading { received: 0, expected: None });
-    let manifest = manifest_sizes().await;
-    let train_size = expected_size(&manifest, MNIST_TRAIN_FILE);
-    let test_size = expected_size(&manifest, MNIST_TEST_FILE);
-    let total = train_size.zip(test_size).map(|(a, b)| a + b);
-    let fail = |message: String| {
-        state.set(Data::Failed(message));
-        None
-    };
-    let test_bytes = match download(&format!("data/{MNIST_TEST_FILE}"), test_size, |got, _| {
-        state.set(Data::Loading { received: got, expected: total })
-    })
-    .await
-    {
-        Ok(bytes) => bytes,
-        Err(message) => return fail(message),
-    };
-    let offset = test_bytes.len() as u64;
-    let train_bytes = match download(&format!("data/{MNIST_TRAIN_FILE}"), train_size, |got, _| {
-        state.set(Data::Loading { received: offset + got, expected: total })
-    })
-    .await
-    {
-        Ok(bytes) => bytes,
-        Err(message) => return fail(message),
-    };
-    // Decoding checks the format header and the CRC-32 of the contents.
-    let decoded = MnistSet::decode(&test_bytes).and_then(|test| Ok((MnistSet::decode(&train_bytes)?, test)));
-    match decoded {
-        Ok((train, test)) => {
-            state.set(Data::Ready);
-            Some(Sets { train, test: Arc::new(test) })
-        }
-        Err(error) => fail(error.to_string()),
-    }
-}
-
 #[component]
 pub fn MnistPage() -> impl IntoView {
-    let data = RwSignal::new(Data::Loading { received: 0, expected: None });
+    let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
     let (opened, link_notes) = super::link_view::opening();
     let settings = RwSignal::new(opened);
@@ -120,7 +74,8 @@ pub fn MnistPage() -> impl IntoView {
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Some(loaded) = load(data).await {
+            if let Some((train, test)) = load_mnist(data).await {
+                let loaded = Sets { train, test: Arc::new(test) };
                 test_set.set(Some(loaded.test.clone()));
                 sets.set_value(Some(Rc::new(loaded)));
             }
@@ -245,7 +200,7 @@ pub fn MnistPage() -> impl IntoView {
         settings,
         training: Training {
             running,
-            ready: Signal::derive(move || data.get() == Data::Ready),
+            ready: Signal::derive(move || data.get() == Dataset::Ready),
             waiting: super::link_view::WAITING,
             reset: Callback::new(move |_| reset()),
             train: Callback::new(move |_| {
@@ -271,31 +226,7 @@ pub fn MnistPage() -> impl IntoView {
                 "loss fall and the accuracy on 10,000 digits it has never seen climb."
             </p>
             <super::link_view::LinkBar query notes=link_notes/>
-            {move || match data.get() {
-                Data::Loading { received, expected } => view! {
-                    <section class="panel" data-testid="mnist-loading">
-                        <h2>"Downloading the digits"</h2>
-                        <progress
-                            max=move || expected.unwrap_or(0).max(1) as f64
-                            value=received as f64
-                        ></progress>
-                        <p class="muted">
-                            {format!("{:.1} MB", received as f64 / 1e6)}
-                            {expected.map(|e| format!(" of {:.1} MB", e as f64 / 1e6))}
-                        </p>
-                    </section>
-                }
-                .into_any(),
-                Data::Failed(message) => view! {
-                    <section class="panel notice" role="alert" data-testid="mnist-error">
-                        <h2>"The digits could not be loaded"</h2>
-                        <p>{message}</p>
-                        <button class="primary" data-testid="mnist-retry" on:click=move |_| start_loading()>"Retry"</button>
-                    </section>
-                }
-                .into_any(),
-                Data::Ready => ().into_any(),
-            }}
+            <DatasetStatus data what="digits" testid="mnist" on_retry=Callback::new(move |_| start_loading())/>
             <section class="panel mnist-controls">
                 <h2>"The network"</h2>
                 <p data-testid="mnist-architecture">
@@ -313,7 +244,7 @@ pub fn MnistPage() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="mnist-train"
-                        disabled=move || data.get() != Data::Ready || (report.busy.get() && !running.get())
+                        disabled=move || data.get() != Dataset::Ready || (report.busy.get() && !running.get())
                         on:click=toggle
                     >
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
@@ -364,8 +295,8 @@ pub fn MnistPage() -> impl IntoView {
                     draw=move |area, ratio| draw_curves(area, ratio, &losses.get(), &accuracies.get())
                 />
             </section>
-            <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Data::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
-            <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Data::Ready && !report.busy.get()) on_step=move |_| step_through()/>
+            <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Dataset::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
+            <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Dataset::Ready && !report.busy.get()) on_step=move |_| step_through()/>
             <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel mnist-inside">
                 <h2>"Inside the network"</h2>

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::model::Weights;
 use super::trainer::{Evaluation, Score, Trainer};
-use crate::app::download::{download, expected_size, manifest_sizes};
+use crate::app::download::{load_asset, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::{ImdbSet, IMDB_FILE};
@@ -27,14 +27,6 @@ const CHECK_MILLISECONDS: f64 = 5.0;
 const CHECK_EVERY: u32 = 150;
 
 pub(super) type SharedTrainer = Rc<RefCell<Option<Trainer<CpuBackend>>>>;
-
-#[derive(Clone, Debug, PartialEq)]
-enum Data {
-    Loading { received: u64, expected: Option<u64> },
-    Unpacking,
-    Failed(String),
-    Ready,
-}
 
 /// Training loss and accuracy, averaged over the steps since the previous point.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,35 +44,9 @@ async fn next_frame() {
     gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
-async fn load(state: RwSignal<Data>) -> Option<ImdbSet> {
-    state.set(Data::Loading { received: 0, expected: None });
-    let manifest = manifest_sizes().await;
-    let size = expected_size(&manifest, IMDB_FILE);
-    let bytes = match download(&format!("data/{IMDB_FILE}"), size, |got, expected| state.set(Data::Loading { received: got, expected })).await {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            state.set(Data::Failed(message));
-            return None;
-        }
-    };
-    state.set(Data::Unpacking);
-    next_frame().await; // let "Unpacking" paint before the thread is busy
-    // Decoding checks the format header and the CRC-32 of the contents.
-    match ImdbSet::decode(&bytes) {
-        Ok(set) => {
-            state.set(Data::Ready);
-            Some(set)
-        }
-        Err(error) => {
-            state.set(Data::Failed(error.to_string()));
-            None
-        }
-    }
-}
-
 #[component]
 pub fn TextPage() -> impl IntoView {
-    let data = RwSignal::new(Data::Loading { received: 0, expected: None });
+    let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let set = RwSignal::new(None::<Arc<ImdbSet>>);
     let (opened, link_notes) = super::link_view::opening();
     let settings = RwSignal::new(opened.settings);
@@ -107,7 +73,7 @@ pub fn TextPage() -> impl IntoView {
 
     let start_loading = move || {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Some(loaded) = load(data).await {
+            if let Some(loaded) = load_asset(data, IMDB_FILE, ImdbSet::decode).await {
                 set.set(Some(Arc::new(loaded)));
             }
         });
@@ -294,29 +260,7 @@ pub fn TextPage() -> impl IntoView {
                 "and see which words push it toward positive or negative."
             </p>
             <super::link_view::LinkBar query notes=link_notes/>
-            {move || match data.get() {
-                Data::Loading { received, expected } => view! {
-                    <section class="panel" data-testid="text-loading">
-                        <h2>"Downloading the reviews"</h2>
-                        <progress max=move || expected.unwrap_or(0).max(1) as f64 value=received as f64></progress>
-                        <p class="muted">
-                            {format!("{:.1} MB", received as f64 / 1e6)}
-                            {expected.map(|e| format!(" of {:.1} MB", e as f64 / 1e6))}
-                        </p>
-                    </section>
-                }.into_any(),
-                Data::Unpacking => view! {
-                    <section class="panel" data-testid="text-loading"><h2>"Unpacking the reviews…"</h2></section>
-                }.into_any(),
-                Data::Failed(message) => view! {
-                    <section class="panel notice" role="alert" data-testid="text-error">
-                        <h2>"The reviews could not be loaded"</h2>
-                        <p>{message}</p>
-                        <button class="primary" data-testid="text-retry" on:click=move |_| start_loading()>"Retry"</button>
-                    </section>
-                }.into_any(),
-                Data::Ready => ().into_any(),
-            }}
+            <DatasetStatus data what="reviews" testid="text" on_retry=Callback::new(move |_| start_loading())/>
             <section class="panel">
                 <h2>"The model"</h2>
                 <p>
@@ -341,7 +285,7 @@ pub fn TextPage() -> impl IntoView {
                 </p>
                 <super::settings_view::SettingsForm settings on_apply=move |_| reset()/>
                 <div class="button-row">
-                    <button class="primary" data-testid="text-train" disabled=move || data.get() != Data::Ready on:click=toggle>
+                    <button class="primary" data-testid="text-train" disabled=move || data.get() != Dataset::Ready on:click=toggle>
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
                     </button>
                     <button data-testid="text-reset" on:click=move |_| reset() disabled=move || steps.get() == 0 && weights.with(|w| w.is_none())>"Reset"</button>
