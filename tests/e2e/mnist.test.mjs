@@ -115,6 +115,33 @@ for (const mode of ["cpu", "webgpu"]) {
     });
 
     if (mode === "webgpu") {
+      test("the learner can train on the CPU instead, and switch back between runs; the network carries over", async () => {
+        const page = await newPage(browser);
+        await page.goto(site.url + "mnist");
+        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const device = page.locator('[data-testid="mnist-device"]');
+        const engine = page.locator('[data-testid="mnist-engine"]');
+        const train = page.locator('[data-testid="mnist-train"]');
+        const steps = () => number(page, "mnist-steps");
+        const until = (n) => page.waitForFunction((n) => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= n, n, { timeout: 120000 });
+        await engine.selectOption("cpu");
+        assert.equal(await device.getAttribute("data-device"), "cpu");
+        await train.click();
+        assert.ok(await engine.isDisabled(), "not switched mid-run");
+        await until(100);
+        assert.match(await device.innerText(), /Training on the CPU/);
+        await train.click();
+        const paused = await steps();
+        await engine.selectOption("gpu");
+        await train.click();
+        await until(paused + 10);
+        assert.equal(await device.getAttribute("data-device"), "webgpu");
+        assert.match(await device.innerText(), /Training on the GPU through WebGPU/);
+        await train.click();
+        assert.deepEqual(page.errors, []);
+        await page.context().close();
+      });
+
       test("trains on WebGPU; when the GPU is lost mid-training it goes on on the CPU from its last copy", async () => {
         const page = await newPage(browser);
         await page.goto(site.url + "mnist");

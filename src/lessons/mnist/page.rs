@@ -65,6 +65,12 @@ pub fn MnistPage() -> impl IntoView {
         gpu_lost: RwSignal::new(None),
         generation: StoredValue::new(0),
     };
+    // The learner may train on the CPU though WebGPU is there (to compare, or because a
+    // software adapter is slower than the CPU); it applies from the next Train or Resume.
+    let prefer_cpu = RwSignal::new(false);
+    // What training will use when it starts: WebGPU, unless lost or the learner chose the CPU.
+    let planned = move || compute.map(|c| c.get()).filter(|c| !(prefer_cpu.get() && matches!(c, Compute::WebGpu { .. })));
+    let gpu_offered = move || matches!(compute.map(|c| c.get()), Some(Compute::WebGpu { .. })) && report.gpu_lost.get().is_none();
     // Reset and loading a model end any running loop without letting it write.
     let new_generation = move || {
         report.generation.update_value(|g| *g += 1);
@@ -149,7 +155,7 @@ pub fn MnistPage() -> impl IntoView {
         }
         report.busy.set(true);
         let adapter = match compute.map(|c| c.get_untracked()) {
-            Some(Compute::WebGpu { adapter }) if report.gpu_lost.get_untracked().is_none() => Some(adapter),
+            Some(Compute::WebGpu { adapter }) if report.gpu_lost.get_untracked().is_none() && !prefer_cpu.get_untracked() => Some(adapter),
             _ => None,
         };
         wasm_bindgen_futures::spawn_local(async move {
@@ -256,9 +262,20 @@ pub fn MnistPage() -> impl IntoView {
             </section>
             <section class="panel">
                 <h2>"Progress"</h2>
-                <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), compute.map(|c| c.get()))>
-                    {move || device_text(report.device.get(), compute.map(|c| c.get()))}
+                <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), planned())>
+                    {move || device_text(report.device.get(), planned())}
                 </p>
+                <Show when=gpu_offered>
+                    <label class="field field-inline">
+                        <span class="field-label">"train on"</span>
+                        <select data-testid="mnist-engine" disabled=move || running.get()
+                            on:change=move |ev| prefer_cpu.set(event_target_value(&ev) == "cpu")>
+                            <option value="gpu" selected=move || !prefer_cpu.get()>"the GPU (WebGPU)"</option>
+                            <option value="cpu" selected=move || prefer_cpu.get()>"the CPU (WebAssembly SIMD)"</option>
+                        </select>
+                        <span class="muted">"Changes apply when training starts or resumes; the network carries over."</span>
+                    </label>
+                </Show>
                 <div class="stat-row">
                     <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="mnist-epoch">{move || epoch.get() + 1}</span></div>
                     <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="mnist-steps">{move || steps.get()}</span></div>

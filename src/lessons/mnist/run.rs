@@ -244,7 +244,8 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
         report.device.set(Some(Device::Gpu { adapter }));
         (Trainer::from_snapshot(&backend, settings.clone(), &snapshot), backend)
     });
-    if on_gpu.is_none() && report.device.get_untracked().is_none() {
+    // On the CPU now: say so, keeping a reason already given (say, the GPU could not open).
+    if on_gpu.is_none() && !matches!(report.device.get_untracked(), Some(Device::Cpu { .. })) {
         report.device.set(Some(Device::Cpu { why: None }));
     }
     let mut meter = LossMeter::default();
