@@ -108,8 +108,8 @@ fn network<B: Backend>(backend: &B, sizes: &[usize], hidden: Activation, last: A
 }
 
 /// A copy of a network's weights, as data (no gradients): the averaged generator's start.
-/// Made on the device, without reading the weights back (a WebGPU read must be awaited): zeros
-/// moved all the way to the weights, `a += 1·(w − a)`, which is exactly w.
+/// Made on the device (w scaled by 1), without reading the weights back: a WebGPU read must
+/// be awaited.
 pub(crate) fn copy<B: Backend>(backend: &B, model: &Sequential<B>) -> Sequential<B> {
     let layers = model
         .layers
@@ -117,7 +117,7 @@ pub(crate) fn copy<B: Backend>(backend: &B, model: &Sequential<B>) -> Sequential
         .map(|Layer::Dense(d)| {
             let data = |t: &Tensor<B>| {
                 let copied = Tensor::zeros(backend, t.shape());
-                move_average(backend, std::slice::from_ref(&copied), std::slice::from_ref(t), 0.0);
+                backend.scale(t.value(), 1.0, copied.value(), t.len(), false);
                 copied
             };
             Layer::Dense(Dense { weights: data(&d.weights), bias: data(&d.bias), activation: d.activation })
