@@ -82,7 +82,7 @@ fn one_epoch_on_the_cpu_and_on_webgpu_reaches_96_percent_with_agreeing_loss_curv
     // the next steps' losses match what the GPU itself would have computed.
     let snapshot = pollster::block_on(on_gpu.snapshot());
     let mut moved = Trainer::from_snapshot(&cpu, Settings::default(), &snapshot);
-    assert_eq!((moved.steps(), moved.epoch, moved.position()), (938, 1, 0));
+    assert_eq!((moved.steps(), moved.epoch(), moved.position()), (938, 1, 0));
     let (gpu_next, _) = train(&mut on_gpu, &train_set, 20);
     let (moved_next, _) = train(&mut moved, &train_set, 20);
     for (step, (g, c)) in gpu_next.iter().zip(&moved_next).enumerate() {

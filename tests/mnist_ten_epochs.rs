@@ -26,10 +26,10 @@ fn ten_epochs_of_the_default_network_read_98_percent_of_the_test_digits() {
     let mut trainer = Trainer::new(&cpu, Settings::default(), train.count);
     let start = Instant::now();
     let mut accuracies = Vec::new();
-    while trainer.epoch < 10 {
-        let epoch = trainer.epoch;
+    while trainer.epoch() < 10 {
+        let epoch = trainer.epoch();
         trainer.step(&train);
-        if trainer.epoch > epoch {
+        if trainer.epoch() > epoch {
             accuracies.push(now_or_never(trainer.accuracy(&test, 0, test.count)).unwrap());
         }
     }

@@ -5,6 +5,7 @@ pub(crate) mod compute;
 pub mod download;
 pub mod embeds;
 pub mod files;
+pub mod training;
 mod home;
 #[cfg(feature = "full")]
 mod lab;

@@ -26,6 +26,7 @@ pub mod optim;
 pub mod poll;
 pub mod rng;
 pub mod tensor;
+pub mod training;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod webgpu;
 pub mod workload;

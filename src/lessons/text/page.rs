@@ -2,7 +2,7 @@
 //! classifier live a slice per frame, check it on all 25,000 test reviews as it goes, and hand
 //! the weights to the panels that explain it (typed review, embedding, mistakes, teaching).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -10,17 +10,17 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::model::Weights;
-use super::trainer::{Evaluation, Score, Trainer};
+use super::trainer::{Evaluation, Score, StepResult, Trainer};
+use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
 use crate::app::download::{load_asset, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::{css_colour, Chart};
 use crate::data::{ImdbSet, IMDB_FILE};
 use crate::engine::poll::now_or_never;
+use crate::engine::training::{Driver, Flow, RateMeter, Slice};
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::{fixed, grouped};
 
-/// Each slice of training runs this long before the page gets the thread back to paint.
-const SLICE_MILLISECONDS: f64 = 12.0;
 /// At most this long of each slice goes to checking the test reviews.
 const CHECK_MILLISECONDS: f64 = 5.0;
 /// A test check (all 25,000 test reviews) starts every this many steps.
@@ -34,14 +34,6 @@ struct TrainPoint {
     step: u32,
     loss: f64,
     accuracy: f64,
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-async fn next_frame() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 #[component]
@@ -141,56 +133,52 @@ pub fn TextPage() -> impl IntoView {
                 *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), settings.get_untracked(), &s));
                 start_check(); // the untrained model's test accuracy: the first point
             }
-            let (mut loss_sum, mut correct, mut seen, mut window_steps) = (0.0f64, 0usize, 0usize, 0u32);
+            // Since the last point: the loss summed over reviews, reviews right, reviews seen.
+            let window = Cell::new((0.0f64, 0usize, 0usize));
             let mut last = now();
-            while running.get_untracked() {
-                let slice_start = now();
-                seconds.update(|t| *t += (slice_start - last) / 1000.0);
-                last = slice_start;
-                advance_check(CHECK_MILLISECONDS);
-                let mut reviews = 0usize;
-                let train_start = now();
-                {
-                    let mut guard = cell.borrow_mut();
-                    let Some(t) = guard.as_mut() else { break };
-                    while now() - slice_start < SLICE_MILLISECONDS {
-                        let result = t.step(&s);
-                        reviews += result.reviews;
-                        if !result.loss.is_finite() {
-                            running.set(false);
-                            problem.set(Some(format!(
-                                "The loss became {} at step {}: the learning rate is too large. Training has stopped; \
-                                 the curves so far are kept. Lower the learning rate and start over.",
-                                fixed(result.loss, 3),
-                                t.steps()
-                            )));
-                            break;
-                        }
-                        loss_sum += result.loss * result.reviews as f64;
-                        correct += result.correct;
-                        seen += result.reviews;
-                        window_steps += 1;
-                        if t.steps() % CHECK_EVERY == 0 {
-                            break;
-                        }
+            let mut driver = Driver::new(SLICE_MILLISECONDS);
+            let hooks = Hooks {
+                before_slice: || {
+                    let slice_start = now();
+                    seconds.update(|t| *t += (slice_start - last) / 1000.0);
+                    last = slice_start;
+                    advance_check(CHECK_MILLISECONDS);
+                },
+                after_step: |t: &mut Trainer<CpuBackend>, result: &StepResult| {
+                    if result.loss.is_finite() {
+                        let (loss_sum, correct, seen) = window.get();
+                        window.set((loss_sum + result.loss * result.reviews as f64, correct + result.correct, seen + result.reviews));
                     }
-                    let busy = (now() - train_start) / 1000.0;
-                    if busy > 0.0 && reviews > 0 {
-                        let rate = reviews as f64 / busy;
-                        reviews_per_second.update(|r| *r = if *r == 0.0 { rate } else { 0.9 * *r + 0.1 * rate });
+                    if t.steps() % CHECK_EVERY == 0 {
+                        Flow::EndSlice
+                    } else {
+                        Flow::Continue
                     }
-                    steps.set(t.steps());
-                    epoch.set(t.epoch);
-                    position.set(t.position());
-                }
-                let step_now = steps.get_untracked();
-                if window_steps > 0 && step_now % CHECK_EVERY == 0 {
-                    train_points.update(|p| p.push(TrainPoint { step: step_now, loss: loss_sum / seen as f64, accuracy: correct as f64 / seen as f64 }));
-                    (loss_sum, correct, seen, window_steps) = (0.0, 0, 0, 0);
-                    finish_check(); // a slow check never lags more than one behind
-                    start_check();
-                }
-                next_frame().await;
+                },
+                after_slice: |_: &Slice, rate: &RateMeter| {
+                    reviews_per_second.set(rate.smoothed());
+                    if let Some(t) = cell.borrow().as_ref() {
+                        steps.set(t.steps());
+                        epoch.set(t.epoch());
+                        position.set(t.position());
+                    }
+                    let step_now = steps.get_untracked();
+                    let (loss_sum, correct, seen) = window.get();
+                    if seen > 0 && step_now % CHECK_EVERY == 0 {
+                        train_points.update(|p| p.push(TrainPoint { step: step_now, loss: loss_sum / seen as f64, accuracy: correct as f64 / seen as f64 }));
+                        window.set((0.0, 0, 0));
+                        finish_check(); // a slow check never lags more than one behind
+                        start_check();
+                    }
+                },
+            };
+            if let Ended::Diverged(d) = play(&cell, &*s, &mut driver, move || running.get_untracked(), hooks).await {
+                running.set(false);
+                problem.set(Some(d.message(
+                    "The loss",
+                    "step",
+                    "the learning rate is too large. Training has stopped; the curves so far are kept. Lower the learning rate and start over.",
+                )));
             }
             // Paused: check the weights as they are now, so every figure on the page matches them.
             finish_check();

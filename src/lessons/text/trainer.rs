@@ -6,6 +6,7 @@
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;
+use crate::engine::training::{EpochCursor, Learner, StepOutcome};
 use crate::engine::{Backend, Tensor};
 
 use super::model::{bags, logistic_loss, sigmoid, Scorer, TextModel, Weights};
@@ -19,6 +20,15 @@ pub struct StepResult {
     pub reviews: usize,
 }
 
+impl StepOutcome for StepResult {
+    fn loss(&self) -> f64 {
+        self.loss
+    }
+    fn samples(&self) -> usize {
+        self.reviews
+    }
+}
+
 pub struct Trainer<B: Backend> {
     backend: B,
     pub settings: Settings,
@@ -26,11 +36,8 @@ pub struct Trainer<B: Backend> {
     parameters: Vec<Tensor<B>>,
     optimiser: Optimiser<B>,
     rng: Pcg32,
-    /// This epoch's order of the training reviews, and how far through it we are.
-    order: Vec<usize>,
-    position: usize,
-    /// Completed epochs.
-    pub epoch: usize,
+    /// Where in which shuffled epoch of the training reviews the run is.
+    cursor: EpochCursor,
 }
 
 impl<B: Backend + Clone> Trainer<B> {
@@ -38,8 +45,7 @@ impl<B: Backend + Clone> Trainer<B> {
     pub fn new(backend: &B, settings: Settings, set: &ImdbSet) -> Self {
         let mut rng = Pcg32::from_seed(settings.seed);
         let model = TextModel::new(backend, set.vocabulary.len(), &settings, &mut rng);
-        let mut order: Vec<usize> = set.train().collect();
-        rng.shuffle(&mut order);
+        let cursor = EpochCursor::new(set.train(), &mut rng);
         Trainer {
             backend: backend.clone(),
             parameters: model.parameters(),
@@ -47,9 +53,7 @@ impl<B: Backend + Clone> Trainer<B> {
             settings,
             model,
             rng,
-            order,
-            position: 0,
-            epoch: 0,
+            cursor,
         }
     }
 
@@ -68,24 +72,22 @@ impl<B: Backend + Clone> Trainer<B> {
 
     /// Reviews seen in the current epoch.
     pub fn position(&self) -> usize {
-        self.position
+        self.cursor.position()
+    }
+
+    /// Completed epochs.
+    pub fn epoch(&self) -> usize {
+        self.cursor.epoch()
     }
 
     pub fn train_count(&self) -> usize {
-        self.order.len()
+        self.cursor.len()
     }
 
     /// One mini-batch step. After the last batch of an epoch (which may be smaller) a new
     /// shuffled epoch begins.
     pub fn step(&mut self, set: &ImdbSet) -> StepResult {
-        let end = (self.position + self.settings.batch_size).min(self.order.len());
-        let batch: Vec<usize> = self.order[self.position..end].to_vec();
-        self.position = end;
-        if self.position == self.order.len() {
-            self.position = 0;
-            self.epoch += 1;
-            self.rng.shuffle(&mut self.order);
-        }
+        let batch = self.cursor.next_batch(self.settings.batch_size, &mut self.rng);
         let reviews: Vec<&[u32]> = batch.iter().map(|&i| set.review_tokens(i)).collect();
         let labels: Vec<f32> = batch.iter().map(|&i| set.label(i) as f32).collect();
         self.step_on(&reviews, &labels)
@@ -124,6 +126,19 @@ impl<B: Backend + Clone> Trainer<B> {
 
     pub async fn weights(&self) -> Weights {
         self.model.weights().await
+    }
+}
+
+impl<B: Backend + Clone> Learner for Trainer<B> {
+    type Data = ImdbSet;
+    type Outcome = StepResult;
+
+    fn step(&mut self, set: &ImdbSet) -> StepResult {
+        Trainer::step(self, set)
+    }
+
+    fn steps(&self) -> u32 {
+        Trainer::steps(self)
     }
 }
 
@@ -224,15 +239,45 @@ mod tests {
         let set = toy_set();
         let cpu = CpuBackend::new();
         let mut trainer = Trainer::new(&cpu, Settings { batch_size: 4, ..Settings::default() }, &set);
-        let first_order = trainer.order.clone();
         let sizes: Vec<usize> = (0..2).map(|_| trainer.step(&set).reviews).collect();
         assert_eq!(sizes, [4, 2]);
-        assert_eq!((trainer.epoch, trainer.position(), trainer.steps()), (1, 0, 2));
-        assert!(trainer.order.iter().all(|&i| i < 6), "only training reviews are trained on");
-        let mut sorted = trainer.order.clone();
+        assert_eq!((trainer.epoch(), trainer.position(), trainer.steps()), (1, 0, 2));
+        let mut sorted = trainer.cursor.order().to_vec();
         sorted.sort();
-        assert_eq!(sorted, (0..6).collect::<Vec<_>>());
-        let _ = first_order;
+        assert_eq!(sorted, (0..6).collect::<Vec<_>>(), "only training reviews are trained on");
+    }
+
+    #[test]
+    fn the_driver_takes_the_same_steps_as_a_bare_loop_bit_for_bit() {
+        use crate::engine::training::{Driver, Flow};
+        let set = toy_set();
+        let cpu = CpuBackend::new();
+        let settings = Settings { batch_size: 4, ..Settings::default() };
+        let mut bare = Trainer::new(&cpu, settings.clone(), &set);
+        let bare_losses: Vec<u64> = (0..7).map(|_| bare.step(&set).loss.to_bits()).collect();
+        let mut driven = Trainer::new(&cpu, settings, &set);
+        let mut driven_losses = Vec::new();
+        let mut driver = Driver::new(f64::INFINITY);
+        while driven_losses.len() < 7 {
+            // One step a slice, as a page whose every slice ends at a check.
+            driver.run_slice(&mut driven, &set, &|| 0.0, |_, result| {
+                driven_losses.push(result.loss.to_bits());
+                Flow::EndSlice
+            });
+        }
+        assert_eq!(driven_losses, bare_losses);
+        assert_eq!((driven.epoch(), driven.position()), (bare.epoch(), bare.position()));
+    }
+
+    #[test]
+    fn a_learning_rate_far_too_large_stops_the_text_run_through_the_driver() {
+        use crate::engine::training::Driver;
+        let set = toy_set();
+        let cpu = CpuBackend::new();
+        let mut trainer = Trainer::new(&cpu, Settings { batch_size: 4, learning_rate: 1e38, ..Settings::default() }, &set);
+        let total = Driver::new(f64::INFINITY).run_steps(&mut trainer, &set, 200);
+        let diverged = total.diverged.expect("the loss stops being a number");
+        assert!(!diverged.loss.is_finite() && total.steps < 200, "{total:?}");
     }
 
     #[test]
@@ -312,7 +357,7 @@ mod real_reviews {
         let first = trainer.step(&set);
         // Small random vectors: every review starts near p = 1/2, a loss near ln 2.
         assert!((first.loss - 2f64.ln()).abs() < 0.02, "first loss {}", first.loss);
-        while trainer.epoch == 0 {
+        while trainer.epoch() == 0 {
             trainer.step(&set);
         }
         let score = test_accuracy(&trainer, &set);

@@ -51,7 +51,7 @@ fn each_phases_loss_and_scores_equal_an_f64_recomputation() {
         for (s, l) in real.scores.iter().zip(&logits) {
             close(*s, 1.0 / (1.0 + (-l).exp()), 1e-5, "D(x)");
         }
-        let first = gan.order[0];
+        let first = gan.cursor.order()[0];
         close(real.images[100] as f64, set.image(first)[100] as f64 / 127.5 - 1.0, 1e-6, "pixel scaling");
 
         // Phase 2 on fakes: the images are G's for the noise drawn; D was updated in phase 1.
@@ -320,4 +320,43 @@ fn an_unread_iteration_does_the_same_arithmetic_as_a_read_one() {
     assert_eq!(host_layers(&unread.generator)[0].weights, host_layers(&read_back.generator)[0].weights);
     assert_eq!(host_layers(&unread.averaged_generator)[1].weights, host_layers(&read_back.averaged_generator)[1].weights);
     assert_eq!(host_layers(&unread.discriminator)[0].weights, host_layers(&read_back.discriminator)[0].weights);
+}
+
+#[test]
+fn the_driver_runs_the_same_phases_as_a_bare_loop_bit_for_bit() {
+    use crate::engine::training::{Driver, Flow};
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let mut bare = Gan::new(&cpu, tiny_settings(), set.count);
+    let bare_losses: Vec<u64> = (0..12).map(|_| bare.run_phase(bare.next_phase, &set).loss.to_bits()).collect();
+    let mut driven = Gan::new(&cpu, tiny_settings(), set.count);
+    let mut driven_losses = Vec::new();
+    let mut driver = Driver::new(f64::INFINITY);
+    // Slices of 5 phases: a slice may end mid-iteration and the next goes on from there.
+    for _ in 0..3 {
+        let mut left = 5.min(12 - driven_losses.len());
+        if left == 0 {
+            break;
+        }
+        driver.run_slice(&mut driven, &set, &|| 0.0, |_, report| {
+            driven_losses.push(report.loss.to_bits());
+            left -= 1;
+            if left == 0 { Flow::EndSlice } else { Flow::Continue }
+        });
+    }
+    assert_eq!(driven_losses, bare_losses);
+    assert_eq!((driven.iterations, driven.epoch(), driver.rate.overall() > 0.0 || driver.rate.overall() == 0.0), (4, bare.epoch(), true));
+}
+
+#[test]
+fn a_learning_rate_far_too_large_stops_the_gan_through_the_driver() {
+    use crate::engine::training::Driver;
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let settings = Settings { generator_learning_rate: 1e30, discriminator_learning_rate: 1e30, ..tiny_settings() };
+    let mut gan = Gan::new(&cpu, settings, set.count);
+    let total = Driver::new(f64::INFINITY).run_steps(&mut gan, &set, 300);
+    let diverged = total.diverged.expect("a loss that is not a number stops the run");
+    assert!(!diverged.loss.is_finite());
+    assert!(total.steps < 300, "stopped at phase {}", total.steps);
 }
