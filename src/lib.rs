@@ -6,6 +6,7 @@
 pub mod data;
 pub mod engine;
 pub mod lessons;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

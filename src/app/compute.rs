@@ -38,10 +38,11 @@ impl Compute {
         match self {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
-                "Training runs on your GPU through WebGPU (adapter: {adapter})."
+                "Your browser offers WebGPU (adapter: {adapter}). The Digits lesson trains on it and the Lab times it; \
+                 the GAN and Text lessons train on your CPU with WebAssembly SIMD, one thread, on the page."
             ),
             Compute::Cpu { reason } => format!(
-                "Training runs on your CPU with WebAssembly SIMD, because {reason}."
+                "Training runs on your CPU with WebAssembly SIMD, one thread, on the page, because {reason}."
             ),
         }
     }

@@ -6,6 +6,8 @@ pub mod download;
 pub mod embeds;
 pub mod files;
 pub mod training;
+#[cfg(feature = "full")]
+pub mod worker_client;
 mod home;
 #[cfg(feature = "full")]
 mod lab;

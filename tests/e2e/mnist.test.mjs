@@ -39,7 +39,10 @@ for (const mode of ["cpu", "webgpu"]) {
         const tick = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(tick); else resolve(frames / ((performance.now() - start) / 1000)); };
         requestAnimationFrame(tick);
       }));
-      console.log(`# ${mode}: ${fps.toFixed(1)} frames per second while training on the page's thread`);
+      const thread = await page.locator('[data-testid="mnist-device"]').getAttribute("data-thread");
+      // Without WebGPU the CPU trains in the background worker; WebGPU still runs on the page.
+      assert.equal(thread, mode === "cpu" ? "worker" : "page");
+      console.log(`# ${mode}: ${fps.toFixed(1)} frames per second while training on the ${thread === "worker" ? "background worker" : "page's thread"}`);
       await train.click(); // pause
       assert.equal(await train.innerText(), "Resume");
       // On WebGPU the steps already queued finish and the run is copied back first.
@@ -113,6 +116,32 @@ for (const mode of ["cpu", "webgpu"]) {
       assert.deepEqual(page.errors, []);
       await page.context().close();
     });
+
+    if (mode === "cpu") {
+      test("a training worker that dies hands training to the page's thread from its last snapshot", async () => {
+        const page = await newPage(browser);
+        await page.goto(site.url + "mnist");
+        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        await page.locator('[data-testid="mnist-train"]').click();
+        const device = page.locator('[data-testid="mnist-device"]');
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 100, null, { timeout: 60000 });
+        assert.equal(await device.getAttribute("data-thread"), "worker");
+        const before = await number(page, "mnist-steps");
+        await page.evaluate(() => window.__stepwiseCrashWorker());
+        await page.waitForFunction(() => document.querySelector('[data-testid="mnist-device"]').dataset.thread === "page", null, { timeout: 20000 });
+        assert.match(await device.innerText(), /training worker stopped .*from step \d+/);
+        const handed = Number((await device.innerText()).match(/from step (\d+)/)[1]);
+        assert.ok(handed >= before, `went on from step ${handed}, the page showed ${before} before the crash`);
+        await page.waitForFunction((n) => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= n + 100, handed, { timeout: 60000 });
+        await page.locator('[data-testid="mnist-train"]').click(); // pause
+        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])');
+        assert.ok(await number(page, "mnist-accuracy") >= 80, "the run goes on learning");
+        await shot(page, `${SHOTS}${mode}/mnist-worker-crashed.png`);
+        // The crash itself is expected in the log (the worker's panic); nothing else is.
+        assert.deepEqual(page.errors.filter((e) => !/asked the training worker to crash|Uncaught|RuntimeError|unreachable/.test(e)), []);
+        await page.context().close();
+      });
+    }
 
     if (mode === "webgpu") {
       test("the learner can train on the CPU instead, and switch back between runs; the network carries over", async () => {

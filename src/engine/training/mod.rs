@@ -85,6 +85,16 @@ impl EpochCursor {
         &self.order
     }
 
+    /// The order, the place in it and the epochs done: what a snapshot stores.
+    pub fn parts(&self) -> (&[usize], usize, usize) {
+        (&self.order, self.position, self.epoch)
+    }
+
+    /// A cursor at a place a snapshot stored (see [`EpochCursor::parts`]).
+    pub fn from_parts(order: Vec<usize>, position: usize, epoch: usize) -> Self {
+        EpochCursor { position: position.min(order.len()), order, epoch }
+    }
+
     /// Steps in one epoch at this batch size (the last one may be short).
     pub fn steps_per_epoch(&self, size: usize) -> usize {
         self.order.len().div_ceil(size.max(1))

@@ -7,6 +7,7 @@ pub mod drawing;
 pub mod form;
 pub mod inside;
 pub mod link;
+pub mod snapshot_bytes;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
@@ -17,6 +18,8 @@ mod bars_view;
 mod batch_view;
 #[cfg(target_arch = "wasm32")]
 mod run;
+#[cfg(target_arch = "wasm32")]
+mod worker_run;
 #[cfg(target_arch = "wasm32")]
 mod draw_view;
 #[cfg(target_arch = "wasm32")]

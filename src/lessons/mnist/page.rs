@@ -12,6 +12,8 @@ use plotters::prelude::*;
 use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
 use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
+use super::worker_run::train_in_worker;
+use crate::app::worker_client::TrainingWorker;
 use super::trainer::Trainer;
 use crate::app::compute::Compute;
 use crate::app::download::{load_mnist, Dataset, DatasetStatus};
@@ -51,6 +53,7 @@ pub fn MnistPage() -> impl IntoView {
     let batch_report = RwSignal::new(None::<super::batch::BatchReport>);
     let compute = use_context::<ReadSignal<Compute>>();
     let gpu: StoredValue<Option<WebGpuBackend>, LocalStorage> = StoredValue::new_local(None);
+    let worker: StoredValue<Option<TrainingWorker>, LocalStorage> = StoredValue::new_local(None);
     let report = Report {
         running,
         busy: RwSignal::new(false),
@@ -169,6 +172,32 @@ pub fn MnistPage() -> impl IntoView {
                 },
                 None => None,
             };
+            if device.is_none() {
+                // The CPU trains in the background worker; if it cannot start or it fails, on
+                // this page's thread from the mirror's last snapshot, and the page says why.
+                let fell_back = match training_worker(worker) {
+                    Ok(w) => match train_in_worker(&sets, &cell, &w, report, &check).await {
+                        Ok(()) => None,
+                        Err(reason) => {
+                            w.terminate();
+                            worker.set_value(None);
+                            let step = cell.borrow().as_ref().map_or(0, |t| t.steps());
+                            Some(format!("the training worker stopped ({reason}); training goes on on this page's thread from step {step}, its last snapshot"))
+                        }
+                    },
+                    Err(reason) => Some(format!("the training worker could not start ({reason}), so training runs on this page's thread")),
+                };
+                let Some(why) = fell_back else {
+                    report.busy.set(false);
+                    return;
+                };
+                web_sys::console::warn_1(&format!("stepwise: {why}").into());
+                report.device.set(Some(Device::Cpu { why: Some(why) }));
+                if !report.running.get_untracked() {
+                    report.busy.set(false);
+                    return;
+                }
+            }
             train(sets, cell, device, report, check).await;
         });
     };
@@ -262,7 +291,7 @@ pub fn MnistPage() -> impl IntoView {
             </section>
             <section class="panel">
                 <h2>"Progress"</h2>
-                <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), planned())>
+                <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), planned()) data-thread=move || thread_kind(report.device.get())>
                     {move || device_text(report.device.get(), planned())}
                 </p>
                 <Show when=gpu_offered>
@@ -335,6 +364,16 @@ pub fn MnistPage() -> impl IntoView {
     }
 }
 
+/// The page's training worker, started the first time it is needed and kept for the visit.
+fn training_worker(store: StoredValue<Option<TrainingWorker>, LocalStorage>) -> Result<TrainingWorker, String> {
+    if let Some(w) = store.get_value() {
+        return Ok(w);
+    }
+    let w = TrainingWorker::start()?;
+    store.set_value(Some(w.clone()));
+    Ok(w)
+}
+
 /// "webgpu" or "cpu": where training runs, or will run when it starts.
 fn device_kind(device: Option<Device>, compute: Option<Compute>) -> &'static str {
     match (device, compute) {
@@ -348,9 +387,20 @@ fn device_text(device: Option<Device>, compute: Option<Compute>) -> String {
     match (device, compute) {
         (Some(Device::Gpu { adapter }), _) => format!("Training on the GPU through WebGPU · {adapter}."),
         (Some(Device::Cpu { why: Some(why) }), _) => format!("Training on {CPU}: {why}."),
-        (Some(Device::Cpu { why: None }), _) => format!("Training on {CPU}."),
+        (Some(Device::Cpu { why: None }), _) => format!("Training on {CPU}, on this page's thread."),
+        (Some(Device::Worker { threads }), _) => {
+            format!("Training on {CPU} in a background worker ({threads} thread{}), so the page stays responsive.", if threads == 1 { "" } else { "s" })
+        }
         (None, Some(Compute::WebGpu { adapter })) => format!("Trains on the GPU through WebGPU · {adapter}."),
         (None, _) => format!("Trains on {CPU}."),
+    }
+}
+
+/// "worker" or "page": which thread trains, for the tests and the curious.
+fn thread_kind(device: Option<Device>) -> &'static str {
+    match device {
+        Some(Device::Worker { .. }) => "worker",
+        _ => "page",
     }
 }
 

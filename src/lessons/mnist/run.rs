@@ -18,8 +18,7 @@ use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::{Backend, CpuBackend};
 use crate::lessons::shared::numbers::fixed;
 
-/// Test accuracy on the first 1,000 test images every this many steps.
-pub const CHECK_EVERY: u32 = 200;
+use super::trainer::CHECK_EVERY;
 /// A GPU run is copied to the CPU at least this often (milliseconds of training).
 const COPY_EVERY_MILLISECONDS: f64 = 2000.0;
 /// GPU steps queued before waiting for the GPU: about this many seconds of its work, so the
@@ -47,8 +46,10 @@ pub struct AccuracyPoint {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Device {
     Gpu { adapter: String },
-    /// The CPU, and why not the GPU when the browser offers one.
+    /// The CPU on the page's thread, and why not the GPU (or the worker) when there is one.
     Cpu { why: Option<String> },
+    /// The CPU in the training worker, off the page's thread.
+    Worker { threads: u32 },
 }
 
 /// The page's signals the loop reports to.
@@ -73,7 +74,7 @@ pub struct Report {
 
 /// The mean loss over about 20 steps becomes one point of the curve.
 #[derive(Default)]
-struct LossMeter {
+pub(super) struct LossMeter {
     sum: f64,
     count: u32,
 }
@@ -81,7 +82,7 @@ struct LossMeter {
 impl LossMeter {
     /// Adds `count` steps, ending at `step`, whose losses sum to `sum`. A loss that is not a
     /// number stops training with an explanation; returns whether training may go on.
-    fn add(&mut self, sum: f64, count: u32, step: u32, learning_rate: f32, report: &Report) -> bool {
+    pub(super) fn add(&mut self, sum: f64, count: u32, step: u32, learning_rate: f32, report: &Report) -> bool {
         if !sum.is_finite() {
             report.running.set(false);
             report.problem.set(Some(format!(
@@ -132,8 +133,8 @@ fn step<B: Backend>(t: &mut Trainer<B>, sets: &Sets) -> (crate::engine::Tensor<B
 /// number (the slice's loss sum is then NaN, which stops the run with an explanation).
 fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> Slice {
     let mut check_due = false;
-    let done = driver.run_slice(t, &sets.train, &now, |t, step| {
-        check_due = step.epoch_ended || t.steps().is_multiple_of(CHECK_EVERY);
+    let done = driver.run_slice(t, &sets.train, &now, |_, step| {
+        check_due = step.check_due;
         if check_due {
             Flow::EndSlice
         } else {

@@ -16,10 +16,10 @@ use super::Settings;
 /// weights, the optimiser's state, and where in which shuffled epoch the run is.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
-    parameters: Vec<Vec<f32>>,
-    optimiser: OptimiserSnapshot,
-    rng: Pcg32,
-    cursor: EpochCursor,
+    pub(super) parameters: Vec<Vec<f32>>,
+    pub(super) optimiser: OptimiserSnapshot,
+    pub(super) rng: Pcg32,
+    pub(super) cursor: EpochCursor,
 }
 
 impl Snapshot {
@@ -201,7 +201,12 @@ pub struct DigitsStep {
     pub images: usize,
     /// The step ended an epoch (the page checks all test images then).
     pub epoch_ended: bool,
+    /// The page checks the test accuracy after this step: an epoch ended, or a check step.
+    pub check_due: bool,
 }
+
+/// Test accuracy on the first 1,000 test images every this many steps.
+pub const CHECK_EVERY: u32 = 200;
 
 impl StepOutcome for DigitsStep {
     fn loss(&self) -> f64 {
@@ -222,7 +227,8 @@ impl Learner for Trainer<CpuBackend> {
         let epoch = self.epoch();
         let images = (self.settings.batch_size).min(self.cursor.len() - self.position());
         let loss = now_or_never(Trainer::step(self, train).to_vec()).map_or(f64::NAN, |v| v[0] as f64);
-        DigitsStep { loss, images, epoch_ended: self.epoch() > epoch }
+        let epoch_ended = self.epoch() > epoch;
+        DigitsStep { loss, images, epoch_ended, check_due: epoch_ended || self.steps().is_multiple_of(CHECK_EVERY) }
     }
 
     fn steps(&self) -> u32 {

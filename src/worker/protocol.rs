@@ -1,0 +1,113 @@
+//! The messages between the page and the training worker. Scalars travel as a small JSON
+//! string; a run's snapshot travels beside it as raw bytes (a transferred `ArrayBuffer`), so
+//! no float is ever written as text.
+
+use serde::{Deserialize, Serialize};
+
+/// The worker sends progress at least this often while it trains (and at every check and on
+/// pause), so the page's mirror is never older than this.
+pub const REPORT_EVERY_MILLISECONDS: f64 = 250.0;
+/// A worker's slice of steps between looks at its message queue.
+pub const WORKER_SLICE_MILLISECONDS: f64 = 40.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Train the Digits lesson's network from the snapshot sent beside this message, with
+    /// these settings (the lesson's JSON), on the training images at `url`.
+    Start { run: u32, url: String, settings: String },
+    /// Stop after the current slice and send a last progress report.
+    Pause { run: u32 },
+    /// Panic, as a bug would: the e2e test of a worker that dies (`window.__stepwiseCrashWorker()`).
+    Crash,
+}
+
+/// What the worker did since its previous report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub run: u32,
+    /// The run's step count, epoch and place in the epoch at the snapshot beside this report.
+    pub steps: u32,
+    pub epoch: usize,
+    pub position: usize,
+    /// Sum of the finite losses of the steps since the last report, and how many there were.
+    pub loss_sum: f64,
+    pub loss_steps: u32,
+    pub images: usize,
+    /// Time inside training steps since the last report.
+    pub milliseconds: f64,
+    /// The last step ended an epoch or reached a check step: the page checks the snapshot.
+    pub check_due: bool,
+    /// The worker has stopped (paused, or after a loss that is not a number).
+    pub last: bool,
+    /// Threads the worker trains on.
+    pub threads: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's wasm is loaded and it listens. Messages sent before this would be lost
+    /// (a worker drops events that arrive before its handler is set), so the page waits for it.
+    Ready,
+    /// A report, with the run's snapshot beside it.
+    Progress(Progress),
+    /// A loss was not a number (its bits, since JSON has no NaN); the worker has stopped.
+    Diverged { run: u32, step: u32, loss_bits: u64 },
+    /// The worker could not train (the data did not download, a snapshot was unreadable).
+    Failed { run: u32, message: String },
+}
+
+impl FromWorker {
+    pub fn run(&self) -> u32 {
+        match self {
+            FromWorker::Progress(p) => p.run,
+            FromWorker::Diverged { run, .. } | FromWorker::Failed { run, .. } => *run,
+            FromWorker::Ready => 0,
+        }
+    }
+}
+
+/// A message as the browser carries it: `{ json, snapshot }`, the snapshot's buffer transferred
+/// (moved, not copied) to the other side.
+#[cfg(target_arch = "wasm32")]
+pub fn envelope(message: &impl Serialize, snapshot: Option<Vec<u8>>) -> (js_sys::Object, js_sys::Array) {
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    let object = Object::new();
+    let json = serde_json::to_string(message).expect("messages serialise");
+    let _ = Reflect::set(&object, &"json".into(), &json.into());
+    let transfer = Array::new();
+    if let Some(bytes) = snapshot {
+        let buffer = Uint8Array::from(bytes.as_slice()).buffer();
+        let _ = Reflect::set(&object, &"snapshot".into(), &buffer);
+        transfer.push(&buffer);
+    }
+    (object, transfer)
+}
+
+/// The JSON text and the snapshot bytes of a received `{ json, snapshot }`.
+#[cfg(target_arch = "wasm32")]
+pub fn open(data: &wasm_bindgen::JsValue) -> (String, Option<Vec<u8>>) {
+    use js_sys::{Reflect, Uint8Array};
+    let json = Reflect::get(data, &"json".into()).ok().and_then(|j| j.as_string()).unwrap_or_default();
+    let snapshot = Reflect::get(data, &"snapshot".into()).ok().filter(|b| !b.is_undefined()).map(|b| Uint8Array::new(&b).to_vec());
+    (json, snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_survive_json_with_a_nan_loss_intact() {
+        let diverged = FromWorker::Diverged { run: 3, step: 41, loss_bits: f64::NAN.to_bits() };
+        let back: FromWorker = serde_json::from_str(&serde_json::to_string(&diverged).unwrap()).unwrap();
+        assert_eq!(back, diverged);
+        let FromWorker::Diverged { loss_bits, .. } = back else { unreachable!() };
+        assert!(f64::from_bits(loss_bits).is_nan());
+        let start = ToWorker::Start { run: 1, url: "https://x/data/mnist-train.bin".into(), settings: "{}".into() };
+        let text = serde_json::to_string(&start).unwrap();
+        assert!(text.contains(r#""kind":"start""#), "{text}");
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), start);
+    }
+}

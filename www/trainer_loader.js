@@ -1,0 +1,4 @@
+// Starts the training worker (src/worker/): loads wasm-bindgen's glue for the `trainer` binary,
+// then its wasm. Both are beside this file (Trunk names worker files without a hash).
+importScripts("./trainer.js");
+wasm_bindgen({ module_or_path: "./trainer_bg.wasm" });
