@@ -42,7 +42,8 @@ impl Compute {
                  the GAN and Text lessons train on your CPU with WebAssembly SIMD, one thread, on the page."
             ),
             Compute::Cpu { reason } => format!(
-                "Training runs on your CPU with WebAssembly SIMD, one thread, on the page, because {reason}."
+                "Training runs on your CPU with WebAssembly SIMD, one thread, because {reason}. \
+                 The Digits lesson trains in a background worker; the GAN and Text lessons on the page."
             ),
         }
     }

@@ -12,7 +12,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::worker::protocol::{envelope, open, FromWorker, ToWorker};
+use futures_util::StreamExt;
+
+use crate::worker::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker};
 
 /// What the lesson's loop receives: a message with its snapshot bytes, or the worker's death.
 pub enum Heard {
@@ -125,4 +127,87 @@ impl TrainingWorker {
 
 fn describe(error: &JsValue) -> String {
     error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| error.as_string()).unwrap_or_else(|| "unknown error".into())
+}
+
+/// The page's training worker, started the first time a lesson needs it and kept for the visit
+/// (its datasets stay downloaded). A crashed worker is dropped from `store` by the lesson.
+pub fn worker_for(store: leptos::prelude::StoredValue<Option<TrainingWorker>, leptos::prelude::LocalStorage>) -> Result<TrainingWorker, String> {
+    use leptos::prelude::*;
+    if let Some(w) = store.get_value() {
+        return Ok(w);
+    }
+    let w = TrainingWorker::start()?;
+    store.set_value(Some(w.clone()));
+    Ok(w)
+}
+
+/// What a lesson's page does with the worker's reports.
+pub struct Follow<Current, Running, OnProgress, OnDiverged> {
+    /// False once the run was replaced (reset, a loaded model): stop at once, write nothing.
+    pub current: Current,
+    /// False once the learner paused: the worker is asked to stop and its last report is read.
+    pub running: Running,
+    /// A report and its snapshot: restore the mirror, update the page.
+    pub on_progress: OnProgress,
+    /// The step, the loss that was not a number, and whose loss it was.
+    pub on_diverged: OnDiverged,
+}
+
+/// Starts `lesson` in the worker from `snapshot` and follows it until it stops. `Err` says why
+/// the worker failed; the page's mirror then holds the last snapshot it received.
+pub async fn follow<Current, Running, OnProgress, OnDiverged>(
+    worker: &TrainingWorker,
+    lesson: Lesson,
+    urls: Vec<String>,
+    settings: String,
+    snapshot: Vec<u8>,
+    mut page: Follow<Current, Running, OnProgress, OnDiverged>,
+) -> Result<(), String>
+where
+    Current: Fn() -> bool,
+    Running: Fn() -> bool,
+    OnProgress: FnMut(Progress, &[u8]) -> Result<(), String>,
+    OnDiverged: FnMut(u32, f64, &str),
+{
+    let run = NEXT_RUN.with(|n| n.replace(n.get() + 1));
+    let mut heard = worker.send_and_listen(&ToWorker::Start { run, lesson, urls, settings }, Some(snapshot));
+    let mut pause_sent = false;
+    while let Some(h) = heard.next().await {
+        if !(page.current)() {
+            worker.send(&ToWorker::Pause { run }, None);
+            return Ok(());
+        }
+        let (message, bytes) = match h {
+            Heard::Crashed(reason) => return Err(reason),
+            Heard::Message(message, bytes) => (message, bytes),
+        };
+        if message.run() != run {
+            continue;
+        }
+        match message {
+            FromWorker::Ready => {}
+            FromWorker::Failed { message, .. } => return Err(message),
+            FromWorker::Diverged { step, loss_bits, who, .. } => {
+                (page.on_diverged)(step, f64::from_bits(loss_bits), &who);
+                return Ok(());
+            }
+            FromWorker::Progress(p) => {
+                let last = p.last;
+                (page.on_progress)(p, &bytes.unwrap_or_default())?;
+                if last {
+                    return Ok(());
+                }
+                if !(page.running)() && !pause_sent {
+                    worker.send(&ToWorker::Pause { run }, None);
+                    pause_sent = true;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// Each run sent to a worker gets a new number; reports of older runs are ignored.
+    static NEXT_RUN: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
 }

@@ -7,15 +7,21 @@
 //! `ArrayBuffer` per snapshot (gloo-worker copies every message through bincode), and the
 //! protocol is four messages ([`protocol`]). wasm-bindgen's own worker pattern is what this is.
 //!
-//! Today the Digits lesson trains here on the CPU, one thread. The page keeps the lesson's
-//! state (a mirror of the run, restored from each snapshot); see `lessons/mnist/run.rs`.
+//! Today the Digits and GAN lessons train here on the CPU, one thread. The page keeps each
+//! lesson's state (a mirror of the run, restored from each snapshot); see
+//! `lessons/mnist/worker_run.rs` and `lessons/gan/worker_run.rs`.
 
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod protocol;
 
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod digits;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
-pub use digits::start;
+mod gan;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod host;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+pub use host::start;
 
 /// The light embed build has no lesson that trains in a worker; Trunk still builds the binary,
 /// and `scripts/build-site.sh` keeps the full build's worker files, never this one.

@@ -4,6 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lessons::gan::curves::CurvePoint;
+
+/// Which lesson's model a run trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lesson {
+    /// `urls`: the training and test digits.
+    Digits,
+    /// `urls`: the training digits.
+    Gan,
+}
+
 /// The worker sends progress at least this often while it trains (and at every check and on
 /// pause), so the page's mirror is never older than this.
 pub const REPORT_EVERY_MILLISECONDS: f64 = 250.0;
@@ -13,9 +25,9 @@ pub const WORKER_SLICE_MILLISECONDS: f64 = 40.0;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Train the Digits lesson's network from the snapshot sent beside this message, with
-    /// these settings (the lesson's JSON), on the training images at `url`.
-    Start { run: u32, url: String, settings: String },
+    /// Train `lesson`'s model from the snapshot sent beside this message, with these settings
+    /// (the lesson's JSON), on the data at `urls` (absolute addresses; see [`Lesson`]).
+    Start { run: u32, lesson: Lesson, urls: Vec<String>, settings: String },
     /// Stop after the current slice and send a last progress report.
     Pause { run: u32 },
     /// Panic, as a bug would: the e2e test of a worker that dies (`window.__stepwiseCrashWorker()`).
@@ -36,8 +48,14 @@ pub struct Progress {
     pub images: usize,
     /// Time inside training steps since the last report.
     pub milliseconds: f64,
-    /// The last step ended an epoch or reached a check step: the page checks the snapshot.
+    /// The page checks the snapshot now: the Digits run ended an epoch or reached a check
+    /// step; the GAN reached a judging iteration.
     pub check_due: bool,
+    /// The GAN's curve points completed since the last report.
+    pub points: Vec<CurvePoint>,
+    /// At a check, the digit the snapshot reads for each of the first 1,000 test images (all
+    /// 10,000 at the end of an epoch), so the page need not compute them itself.
+    pub predicted: Option<Vec<u8>>,
     /// The worker has stopped (paused, or after a loss that is not a number).
     pub last: bool,
     /// Threads the worker trains on.
@@ -53,7 +71,8 @@ pub enum FromWorker {
     /// A report, with the run's snapshot beside it.
     Progress(Progress),
     /// A loss was not a number (its bits, since JSON has no NaN); the worker has stopped.
-    Diverged { run: u32, step: u32, loss_bits: u64 },
+    /// `who`: whose loss, in the lesson's words (the GAN's "generator" or "discriminator").
+    Diverged { run: u32, step: u32, loss_bits: u64, who: String },
     /// The worker could not train (the data did not download, a snapshot was unreadable).
     Failed { run: u32, message: String },
 }
@@ -100,14 +119,14 @@ mod tests {
 
     #[test]
     fn messages_survive_json_with_a_nan_loss_intact() {
-        let diverged = FromWorker::Diverged { run: 3, step: 41, loss_bits: f64::NAN.to_bits() };
+        let diverged = FromWorker::Diverged { run: 3, step: 41, loss_bits: f64::NAN.to_bits(), who: "generator".into() };
         let back: FromWorker = serde_json::from_str(&serde_json::to_string(&diverged).unwrap()).unwrap();
         assert_eq!(back, diverged);
         let FromWorker::Diverged { loss_bits, .. } = back else { unreachable!() };
         assert!(f64::from_bits(loss_bits).is_nan());
-        let start = ToWorker::Start { run: 1, url: "https://x/data/mnist-train.bin".into(), settings: "{}".into() };
+        let start = ToWorker::Start { run: 1, lesson: Lesson::Gan, urls: vec!["https://x/data/mnist-train.bin".into()], settings: "{}".into() };
         let text = serde_json::to_string(&start).unwrap();
-        assert!(text.contains(r#""kind":"start""#), "{text}");
+        assert!(text.contains(r#""kind":"start""#) && text.contains(r#""lesson":"gan""#), "{text}");
         assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), start);
     }
 }

@@ -91,6 +91,8 @@ describe("/gan with WebGPU disabled", () => {
       requestAnimationFrame(tick);
     }));
     console.log(`# ${fps.toFixed(1)} frames per second while training`);
+    // The GAN trains in the background worker; the page shows its copy.
+    assert.equal(await page.locator('[data-testid="gan-thread"]').getAttribute("data-thread"), "worker");
     let shots = 1;
     const marks = [30, 90, 150];
     let seconds = 0;
@@ -107,6 +109,8 @@ describe("/gan with WebGPU disabled", () => {
     }
     await train.click(); // pause
     assert.equal(await train.innerText(), "Resume");
+    // The worker's last report (at most a quarter of a second away) lands before Resume is enabled.
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])');
     await page.locator('[data-testid="gan-judge-now"]').click();
     const paused = await number(page, "gan-iterations");
     await page.waitForTimeout(500);

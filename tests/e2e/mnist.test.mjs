@@ -39,6 +39,14 @@ for (const mode of ["cpu", "webgpu"]) {
         const tick = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(tick); else resolve(frames / ((performance.now() - start) / 1000)); };
         requestAnimationFrame(tick);
       }));
+      // Main-thread long tasks (over 50 ms) while training, over 5 s: reported, never asserted.
+      const longTasks = await page.evaluate(() => new Promise((resolve) => {
+        const tasks = [];
+        const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+        observer.observe({ type: "longtask" });
+        setTimeout(() => { observer.disconnect(); resolve(tasks); }, 5000);
+      }));
+      console.log(`# ${mode}: ${longTasks.length} main-thread long tasks over 50 ms in 5 s of training${longTasks.length ? `, the longest ${Math.max(...longTasks).toFixed(0)} ms` : ""}`);
       const thread = await page.locator('[data-testid="mnist-device"]').getAttribute("data-thread");
       // Without WebGPU the CPU trains in the background worker; WebGPU still runs on the page.
       assert.equal(thread, mode === "cpu" ? "worker" : "page");

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::rng::Pcg32;
 
+mod snapshot;
+pub use snapshot::Snapshot;
+
 /// A shuffled walk through a training set, epoch after epoch. The shuffles draw from the
 /// learner's own generator (passed in), so a seed gives the same batches on every backend and
 /// a snapshot of (generator, cursor) resumes the walk exactly.

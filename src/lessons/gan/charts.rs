@@ -6,15 +6,7 @@ use plotters_canvas::CanvasBackend;
 
 use crate::app::widgets::css_colour;
 
-/// One point of the curves: means over the iterations since the previous point.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CurvePoint {
-    pub iteration: u32,
-    pub d_loss: f64,
-    pub g_loss: f64,
-    pub real: f64,
-    pub fake: f64,
-}
+pub use super::curves::CurvePoint;
 
 type Area = DrawingArea<CanvasBackend, Shift>;
 

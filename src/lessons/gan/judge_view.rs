@@ -77,6 +77,11 @@ impl JudgeState {
         }
     }
 
+    /// Whether the classifier is still training.
+    pub fn training(&self) -> bool {
+        self.trainer.is_some()
+    }
+
     /// True once, right after the classifier became ready (so the loop judges at once).
     pub fn just_became_ready(&self) -> bool {
         self.fresh.replace(false)

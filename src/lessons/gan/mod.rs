@@ -2,6 +2,7 @@
 //! from real ones. The settings, the model and its three training phases, and the judge are
 //! plain Rust, tested natively; the page (`page.rs`) drives them in the browser.
 
+pub mod curves;
 pub mod formulas;
 pub mod judge;
 pub mod latent;
@@ -23,6 +24,8 @@ mod judge_view;
 mod latent_view;
 #[cfg(target_arch = "wasm32")]
 mod link_view;
+#[cfg(target_arch = "wasm32")]
+mod worker_run;
 #[cfg(target_arch = "wasm32")]
 mod phases_view;
 #[cfg(target_arch = "wasm32")]

@@ -23,7 +23,7 @@ use crate::engine::optim::{Method, Optimiser};
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))] // native reads block (see `read`)
 use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, Snapshot, StepOutcome};
 use crate::engine::backend::Binary;
 use crate::engine::{Backend, Tensor};
 
@@ -450,6 +450,45 @@ impl<B: Backend> Gan<B> {
         self.discriminator_step(Phase::DiscriminatorOnFake, fakes.detach(), 0.0);
         self.real_gradient_waiting = false;
         self.generator_step(&fakes).0
+    }
+
+    /// Every weight of the run, in a snapshot's order: G, D (with its spread weight when used),
+    /// the averaged G.
+    fn all_parameters(&self) -> Vec<&Tensor<B>> {
+        self.generator_parameters.iter().chain(&self.discriminator_parameters).chain(&self.averaged_parameters).collect()
+    }
+
+    /// Whether the run is between iterations (a snapshot keeps only that state: D's waiting
+    /// gradient and G's waiting batch are not copied).
+    pub fn at_iteration_start(&self) -> bool {
+        self.next_phase == Phase::DiscriminatorOnReal && self.fake_waiting.is_none() && !self.real_gradient_waiting
+    }
+
+    /// A copy of the run on the host, taken between iterations (see [`Gan::at_iteration_start`]).
+    pub async fn snapshot(&self) -> Snapshot {
+        let reads: Vec<_> = self.all_parameters().iter().map(|p| p.backend().read(p.value(), p.len())).collect();
+        let optimisers = vec![self.generator_adam.snapshot(&self.generator_parameters).await, self.discriminator_adam.snapshot(&self.discriminator_parameters).await];
+        let mut parameters = Vec::with_capacity(reads.len());
+        for read in reads {
+            parameters.push(read.await);
+        }
+        Snapshot { parameters, optimisers, rng: self.rng.clone(), cursor: self.cursor.clone(), count: self.iterations as u64 }
+    }
+
+    /// Becomes the run in `snapshot` (taken from a GAN with the same settings, on any backend):
+    /// the next iteration is the one that run would have taken.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        for (parameter, values) in self.all_parameters().into_iter().zip(&snapshot.parameters) {
+            parameter.set_values(values);
+        }
+        self.generator_adam.restore(&snapshot.optimisers[0], &self.generator_parameters);
+        self.discriminator_adam.restore(&snapshot.optimisers[1], &self.discriminator_parameters);
+        self.rng = snapshot.rng.clone();
+        self.cursor.clone_from(&snapshot.cursor);
+        self.iterations = snapshot.count as u32;
+        self.next_phase = Phase::DiscriminatorOnReal;
+        self.real_gradient_waiting = false;
+        self.fake_waiting = None;
     }
 
     /// The three phases in order: one iteration.

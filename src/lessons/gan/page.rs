@@ -8,6 +8,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::charts::{draw_losses, draw_scores, CurvePoint};
+use super::curves::CurveSums;
+use super::worker_run::GanPage;
+use crate::app::worker_client::{worker_for, TrainingWorker};
 use super::grid_view::ImageGrid;
 use super::judge::Verdict;
 use super::judge_view::{JudgePanel, JudgeState, Judging};
@@ -24,29 +27,26 @@ use crate::engine::training::{Driver, Flow, Learner, RateMeter, Slice};
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
 
-/// Iterations averaged into one point of the curves.
-const POINT_EVERY: u32 = 10;
 /// The sample grid is redrawn at most this often.
 const GRID_EVERY_MILLISECONDS: f64 = 600.0;
-/// The judge reads 1,000 samples every this many iterations.
-pub const JUDGE_EVERY: u32 = 200;
+pub use super::curves::JUDGE_EVERY;
 /// Samples in the grid: 8 × 8 fixed noise vectors.
 const GRID_SAMPLES: usize = 64;
 pub const JUDGED_SAMPLES: usize = 1000;
 
+/// Where the GAN trains.
+#[derive(Clone, Debug, PartialEq)]
+enum Thread {
+    /// Not trained yet this visit.
+    Idle,
+    Worker,
+    /// On the page's thread, and why.
+    Page(Option<String>),
+}
+
 pub struct Sets {
     pub train: MnistSet,
     pub test: MnistSet,
-}
-
-/// Running sums of one curve point.
-#[derive(Default)]
-struct Sums {
-    d_loss: f64,
-    g_loss: f64,
-    real: f64,
-    fake: f64,
-    count: u32,
 }
 
 /// The GAN being trained, with the noise it is shown and judged on.
@@ -112,6 +112,14 @@ pub fn GanPage() -> impl IntoView {
     // (iteration, seconds, verdict, whether the averaged generator was judged)
     let verdicts = RwSignal::new(Vec::<(u32, f64, Verdict, bool)>::new());
     let averaged = RwSignal::new(true); // show the averaged generator
+    let worker: StoredValue<Option<TrainingWorker>, LocalStorage> = StoredValue::new_local(None);
+    // Where the GAN trains, and why on the page if not in the worker.
+    let thread = RwSignal::new(Thread::Idle);
+    // Bumped by reset: a run from before stops without writing into the new one.
+    let generation = StoredValue::new(0u64);
+    // The worker is still training (or sending its last report after a pause): a phase stepped
+    // on the page now would be overwritten by that report, so stepping waits.
+    let busy = RwSignal::new(false);
 
     let redraw_grid = move || {
         let cell = run.get_value();
@@ -142,6 +150,7 @@ pub fn GanPage() -> impl IntoView {
 
     let reset = move || {
         running.set(false);
+        generation.update_value(|g| *g += 1);
         run.get_value().borrow_mut().take();
         curves.set(Vec::new());
         verdicts.set(Vec::new());
@@ -184,7 +193,62 @@ pub fn GanPage() -> impl IntoView {
             let Some(sets) = sets.get_value() else { return };
             ensure_run();
             let cell = run.get_value();
-            let mut sums = Sums::default();
+            // In the background worker; if it cannot start or it fails, on this page's thread
+            // from the mirror's last snapshot, and the page says why.
+            let started = generation.get_value();
+            let current = move || generation.get_value() == started;
+            let fell_back = match worker_for(worker) {
+                Ok(w) => {
+                    thread.set(Thread::Worker);
+                    let mut last_grid = now();
+                    let mut last_report = now();
+                    let page = GanPage {
+                        current,
+                        running: move || running.get_untracked(),
+                        on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool| {
+                            curves.update(|c| c.extend(points));
+                            iterations.set(done);
+                            epoch.set(epochs);
+                            speed.set(rate);
+                            training_seconds.update(|t| *t += (now() - last_report) / 1000.0);
+                            last_report = now();
+                            if judge_due || judge.get_value().borrow().just_became_ready() {
+                                judge_now();
+                            }
+                            if now() - last_grid > GRID_EVERY_MILLISECONDS {
+                                redraw_grid();
+                                last_grid = now();
+                            }
+                        },
+                        on_diverged: |step: u32, loss: f64, who: &str| {
+                            stop_for(loss, if who == "generator" { Phase::Generator } else { Phase::DiscriminatorOnReal }, step);
+                        },
+                    };
+                    busy.set(true);
+                    let outcome = super::worker_run::train_in_worker(&sets, &cell, &w, judge.get_value(), judging, page).await;
+                    busy.set(false);
+                    match outcome {
+                        Ok(()) => None,
+                        Err(reason) => {
+                            w.terminate();
+                            worker.set_value(None);
+                            let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
+                            Some(format!("the training worker stopped ({reason}); training goes on on this page's thread from iteration {done}, its last snapshot"))
+                        }
+                    }
+                }
+                Err(reason) => Some(format!("the training worker could not start ({reason}), so training runs on this page's thread")),
+            };
+            let Some(why) = fell_back else {
+                redraw_grid();
+                return;
+            };
+            web_sys::console::warn_1(&format!("stepwise: {why}").into());
+            thread.set(Thread::Page(Some(why)));
+            if !running.get_untracked() || !current() {
+                return;
+            }
+            let mut sums = CurveSums::default();
             let mut last_grid = now();
             let judge_due = Cell::new(false);
             let last_phase = Cell::new(Phase::DiscriminatorOnReal);
@@ -196,29 +260,11 @@ pub fn GanPage() -> impl IntoView {
                 after_step: |r: &mut Run, report: &PhaseReport| {
                     judge.get_value().borrow_mut().train_a_little(&sets, judging);
                     last_phase.set(report.phase);
-                    match report.phase {
-                        Phase::DiscriminatorOnReal => {
-                            sums.d_loss += report.loss;
-                            sums.real += report.mean_score();
-                        }
-                        Phase::DiscriminatorOnFake => {
-                            sums.d_loss += report.loss;
-                            sums.fake += report.mean_score();
-                        }
-                        Phase::Generator => {
-                            sums.g_loss += report.loss;
-                            sums.count += 1;
-                            let i = r.gan.iterations;
-                            if sums.count == POINT_EVERY {
-                                let n = sums.count as f64;
-                                let point = CurvePoint { iteration: i, d_loss: sums.d_loss / n, g_loss: sums.g_loss / n, real: sums.real / n, fake: sums.fake / n };
-                                curves.update(|c| c.push(point));
-                                sums = Sums::default();
-                            }
-                            if i % JUDGE_EVERY == 0 {
-                                judge_due.set(true);
-                            }
-                        }
+                    if let Some(point) = sums.add(report, r.gan.iterations) {
+                        curves.update(|c| c.push(point));
+                    }
+                    if report.phase == Phase::Generator && r.gan.iterations % JUDGE_EVERY == 0 {
+                        judge_due.set(true);
                     }
                     if judge_due.get() {
                         Flow::EndSlice
@@ -262,6 +308,9 @@ pub fn GanPage() -> impl IntoView {
     // One phase on its own, from the step-through panel (training pauses first).
     let step_phase = move |phase: Phase| {
         running.set(false);
+        if busy.get_untracked() {
+            return; // the worker's last report is on its way; press again once it is in
+        }
         let Some(sets) = sets.get_value() else { return };
         ensure_run();
         let cell = run.get_value();
@@ -329,7 +378,7 @@ pub fn GanPage() -> impl IntoView {
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
                     <super::grid_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { ensure_run(); redraw_grid(); judge_now(); })/>
                     <div class="button-row">
-                        <button class="primary" data-testid="gan-train" disabled=move || !ready.get() on:click=toggle>
+                        <button class="primary" data-testid="gan-train" disabled=move || !ready.get() || (busy.get() && !running.get()) on:click=toggle>
                             {move || if running.get() { "Pause" } else if iterations.get() > 0 { "Resume" } else { "Train" }}
                         </button>
                         <button data-testid="gan-reset" on:click=move |_| reset() disabled=move || !ready.get()>"Reset"</button>
@@ -349,6 +398,14 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
+                    <p class="muted" data-testid="gan-thread" data-thread=move || match thread.get() { Thread::Worker => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
+                        {move || match thread.get() {
+                            Thread::Idle => "Trains on your CPU (WebAssembly SIMD) in a background worker, so this page stays responsive.".to_string(),
+                            Thread::Worker => "Training on your CPU (WebAssembly SIMD) in a background worker (1 thread); this page shows a copy refreshed four times a second.".to_string(),
+                            Thread::Page(None) => "Training on your CPU (WebAssembly SIMD), on this page's thread.".to_string(),
+                            Thread::Page(Some(why)) => format!("Training on your CPU (WebAssembly SIMD) on this page's thread: {why}."),
+                        }}
+                    </p>
                     <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
                         {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
                     <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42
@@ -365,8 +422,8 @@ pub fn GanPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice" data-testid="gan-not-built">
                     <strong>"Not built yet: "</strong>
-                    "a conditional GAN where you pick the digit, and training on WebGPU. "
-                    "Today both networks train on your CPU (WebAssembly SIMD), on this page's thread, one phase at a time between frames. "
+                    "a conditional GAN where you pick the digit, training on WebGPU, and training on all your CPU's cores. "
+                    "Today both networks train on one core of your CPU (WebAssembly SIMD) in a background worker. "
                     "The same game runs on WebGPU in the Lab, which times an iteration on both engines."
                 </p>
             </section>

@@ -7,7 +7,6 @@ pub mod drawing;
 pub mod form;
 pub mod inside;
 pub mod link;
-pub mod snapshot_bytes;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]

@@ -226,8 +226,8 @@ async fn copy_back(t: &Trainer<WebGpuBackend>, backend: &WebGpuBackend, cpu: &Sh
 }
 
 /// Runs until paused, reset or a model is loaded. `gpu` is the device to train on, if any;
-/// `check(images)` evaluates the CPU trainer on the first `images` test images.
-pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBackend, String)>, report: Report, check: impl Fn(usize)) {
+/// `check(images, None)` evaluates the CPU trainer on the first `images` test images.
+pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBackend, String)>, report: Report, check: impl Fn(usize, Option<Vec<u8>>)) {
     let generation = report.generation.get_value();
     let current = move || report.generation.get_value() == generation;
     let Some(start) = cpu.borrow().as_ref().map(|t| (now_or_never(t.snapshot()), t.settings.clone())) else { return };
@@ -295,7 +295,7 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
             }
         }
         if slice.check_due {
-            check(if position == 0 { sets.test.count } else { 1000 });
+            check(if position == 0 { sets.test.count } else { 1000 }, None);
         }
         next_frame().await;
     }

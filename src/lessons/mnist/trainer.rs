@@ -4,7 +4,7 @@
 
 use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
 use crate::engine::layers::Sequential;
-use crate::engine::optim::{Optimiser, OptimiserSnapshot};
+use crate::engine::optim::Optimiser;
 use crate::engine::rng::Pcg32;
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{EpochCursor, Learner, StepOutcome};
@@ -12,21 +12,9 @@ use crate::engine::{one_hot, Backend, CpuBackend, Tensor};
 
 use super::Settings;
 
-/// Everything it takes to go on training elsewhere (on the CPU when the GPU is lost): the
-/// weights, the optimiser's state, and where in which shuffled epoch the run is.
-#[derive(Clone, Debug)]
-pub struct Snapshot {
-    pub(super) parameters: Vec<Vec<f32>>,
-    pub(super) optimiser: OptimiserSnapshot,
-    pub(super) rng: Pcg32,
-    pub(super) cursor: EpochCursor,
-}
-
-impl Snapshot {
-    pub fn steps(&self) -> u32 {
-        self.optimiser.steps
-    }
-}
+/// Everything it takes to go on training elsewhere (on the CPU when the GPU is lost, in the
+/// training worker): the weights, Adam's state, and where in which shuffled epoch the run is.
+pub use crate::engine::training::Snapshot;
 
 pub struct Trainer<B: Backend> {
     backend: B,
@@ -80,7 +68,7 @@ impl<B: Backend + Clone> Trainer<B> {
         for read in reads {
             parameters.push(read.await);
         }
-        Snapshot { parameters, optimiser, rng: self.rng.clone(), cursor: self.cursor.clone() }
+        Snapshot { parameters, optimisers: vec![optimiser], rng: self.rng.clone(), cursor: self.cursor.clone(), count: 0 }
     }
 
     /// Becomes the run in `snapshot` (taken from a trainer with the same layer sizes, on any
@@ -89,7 +77,7 @@ impl<B: Backend + Clone> Trainer<B> {
         for (parameter, values) in self.parameters.iter().zip(&snapshot.parameters) {
             parameter.set_values(values);
         }
-        self.optimiser.restore(&snapshot.optimiser, &self.parameters);
+        self.optimiser.restore(&snapshot.optimisers[0], &self.parameters);
         self.rng = snapshot.rng.clone();
         self.cursor.clone_from(&snapshot.cursor);
     }
@@ -331,7 +319,7 @@ mod tests {
             original.step(&set); // into the second epoch (4 steps per epoch)
         }
         let snapshot = now_or_never(original.snapshot()).unwrap();
-        assert_eq!((snapshot.steps(), snapshot.cursor.epoch(), snapshot.cursor.position()), (5, 1, 6));
+        assert_eq!((snapshot.optimisers[0].steps, snapshot.cursor.epoch(), snapshot.cursor.position()), (5, 1, 6));
         let mut copy = Trainer::from_snapshot(&cpu, settings, &snapshot);
         for _ in 0..6 {
             let a = now_or_never(original.step(&set).to_vec()).unwrap();
@@ -415,6 +403,40 @@ mod tests {
             assert_eq!(read as u8, predicted[i]);
             assert!(p[test.label(i) as usize] < p[read]);
         }
+    }
+}
+
+#[cfg(test)]
+mod snapshot_bytes {
+    use super::*;
+    use crate::engine::poll::now_or_never;
+    use crate::engine::CpuBackend;
+
+    #[test]
+    fn a_snapshot_through_bytes_resumes_the_run_bit_for_bit() {
+        let cpu = CpuBackend::new();
+        let set = MnistSet {
+            images: (0..20 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
+            labels: (0..20).map(|i| (i % 10) as u8).collect(),
+            count: 20,
+        };
+        let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+        let mut original = Trainer::new(&cpu, settings.clone(), set.count);
+        for _ in 0..5 {
+            original.step(&set);
+        }
+        let snapshot = now_or_never(original.snapshot()).unwrap();
+        let bytes = snapshot.to_bytes();
+        let back = Snapshot::from_bytes(&bytes).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{snapshot:?}"), "every field, every float's bits");
+        let mut copy = Trainer::from_snapshot(&cpu, settings, &back);
+        for _ in 0..6 {
+            let a = now_or_never(original.step(&set).to_vec()).unwrap();
+            let b = now_or_never(copy.step(&set).to_vec()).unwrap();
+            assert_eq!(a, b);
+        }
+        assert!(Snapshot::from_bytes(&bytes[..bytes.len() - 1]).is_err(), "a cut buffer is refused");
+        assert!(Snapshot::from_bytes(&[]).is_err());
     }
 }
 

@@ -360,3 +360,33 @@ fn a_learning_rate_far_too_large_stops_the_gan_through_the_driver() {
     assert!(!diverged.loss.is_finite());
     assert!(total.steps < 300, "stopped at phase {}", total.steps);
 }
+
+#[test]
+fn a_snapshot_through_bytes_resumes_the_gan_bit_for_bit() {
+    use crate::engine::poll::now_or_never;
+    use crate::engine::training::Snapshot;
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    // Dropout, the spread feature and averaging on: every piece of state is in the copy.
+    let settings = Settings { discriminator_dropout: 0.3, minibatch_spread: true, average_decay: 0.9, ..tiny_settings() };
+    let mut original = Gan::new(&cpu, settings.clone(), set.count);
+    for _ in 0..7 {
+        original.iterate(&set); // past an epoch of the ten images
+    }
+    assert!(original.at_iteration_start());
+    let bytes = now_or_never(original.snapshot()).unwrap().to_bytes();
+    let mut copy = Gan::new(&cpu, settings, set.count);
+    copy.restore(&Snapshot::from_bytes(&bytes).unwrap());
+    assert_eq!((copy.iterations, copy.epoch()), (original.iterations, original.epoch()));
+    for _ in 0..9 {
+        let a = original.run_phase(original.next_phase, &set);
+        let b = copy.run_phase(copy.next_phase, &set);
+        assert_eq!(a.loss.to_bits(), b.loss.to_bits(), "{:?}", a.phase);
+        assert_eq!(a.images, b.images);
+    }
+    let z = noise(&mut Pcg32::from_seed(5), 2, 3);
+    assert_eq!(original.generate_averaged(&z), copy.generate_averaged(&z), "the averaged generator came along");
+    let mut mid = original;
+    mid.run_phase(Phase::DiscriminatorOnReal, &set);
+    assert!(!mid.at_iteration_start());
+}

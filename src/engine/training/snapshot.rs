@@ -1,21 +1,33 @@
-//! A training snapshot as bytes, so a run can move between the page and its training worker
-//! as one transferable `ArrayBuffer`: a small JSON header (shapes, the generator, the place in
-//! the epoch), then the floats and the epoch's order as little-endian binary. Floats are never
-//! written as text, so they arrive bit for bit.
+//! A run copied to the host: everything it takes to go on training elsewhere (on the CPU when
+//! the GPU is lost, in the training worker, back on the page). As bytes it is one transferable
+//! `ArrayBuffer`: a small JSON header (shapes, the generator, the place in the epoch), then the
+//! floats and the epoch's order as little-endian binary. Floats are never written as text, so
+//! they arrive bit for bit.
 
 use serde::{Deserialize, Serialize};
 
-use super::trainer::Snapshot;
+use super::EpochCursor;
 use crate::engine::optim::OptimiserSnapshot;
 use crate::engine::rng::Pcg32;
-use crate::engine::training::EpochCursor;
+
+/// The weights (in the learner's own order), its optimisers' state, its generator and its place
+/// in the epoch, and one count of the learner's own (the GAN's iterations; 0 where unused).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub parameters: Vec<Vec<f32>>,
+    pub optimisers: Vec<OptimiserSnapshot>,
+    pub rng: Pcg32,
+    pub cursor: EpochCursor,
+    pub count: u64,
+}
 
 #[derive(Serialize, Deserialize)]
 struct Header {
     parameters: Vec<usize>,
-    /// Per parameter, the lengths of its optimiser state buffers.
-    state: Vec<Vec<usize>>,
-    optimiser_steps: u32,
+    /// Per optimiser, per parameter, the lengths of its state buffers.
+    state: Vec<Vec<Vec<usize>>>,
+    optimiser_steps: Vec<u32>,
+    count: u64,
     rng: Pcg32,
     order: usize,
     position: usize,
@@ -57,23 +69,26 @@ impl Snapshot {
         let (order, position, epoch) = self.cursor.parts();
         let header = Header {
             parameters: self.parameters.iter().map(Vec::len).collect(),
-            state: self.optimiser.state.iter().map(|s| s.iter().map(Vec::len).collect()).collect(),
-            optimiser_steps: self.optimiser.steps,
+            state: self.optimisers.iter().map(|o| o.state.iter().map(|s| s.iter().map(Vec::len).collect()).collect()).collect(),
+            optimiser_steps: self.optimisers.iter().map(|o| o.steps).collect(),
+            count: self.count,
             rng: self.rng.clone(),
             order: order.len(),
             position,
             epoch,
         };
         let json = serde_json::to_vec(&header).expect("a header always serialises");
-        let mut out = Vec::with_capacity(8 + json.len() + 4 * (order.len() + header.parameters.iter().sum::<usize>() * 3));
+        let mut out = Vec::with_capacity(8 + json.len() + 4 * (order.len() + header.parameters.iter().sum::<usize>() * (1 + 2 * self.optimisers.len())));
         out.extend_from_slice(&(json.len() as u32).to_le_bytes());
         out.extend_from_slice(&json);
         for p in &self.parameters {
             floats(&mut out, p);
         }
-        for buffers in &self.optimiser.state {
-            for b in buffers {
-                floats(&mut out, b);
+        for optimiser in &self.optimisers {
+            for buffers in &optimiser.state {
+                for b in buffers {
+                    floats(&mut out, b);
+                }
             }
         }
         for &i in order {
@@ -87,53 +102,25 @@ impl Snapshot {
         let length = reader.words(1)?[0] as usize;
         let header: Header = serde_json::from_slice(reader.take(length)?).map_err(|e| format!("the training snapshot's header is unreadable ({e})"))?;
         let parameters = header.parameters.iter().map(|&n| reader.floats(n)).collect::<Result<Vec<_>, _>>()?;
-        let state = header.state.iter().map(|lens| lens.iter().map(|&n| reader.floats(n)).collect::<Result<Vec<_>, _>>()).collect::<Result<Vec<_>, _>>()?;
+        if header.state.len() != header.optimiser_steps.len() {
+            return Err("the training snapshot does not match its header".into());
+        }
+        let mut optimisers = Vec::with_capacity(header.state.len());
+        for (lengths, &steps) in header.state.iter().zip(&header.optimiser_steps) {
+            let state = lengths.iter().map(|lens| lens.iter().map(|&n| reader.floats(n)).collect::<Result<Vec<_>, _>>()).collect::<Result<Vec<_>, _>>()?;
+            optimisers.push(OptimiserSnapshot { steps, state });
+        }
         let order: Vec<usize> = reader.words(header.order)?.into_iter().map(|i| i as usize).collect();
         if !reader.bytes.is_empty() || header.position > order.len() {
             return Err("the training snapshot does not match its header".into());
         }
         Ok(Snapshot {
             parameters,
-            optimiser: OptimiserSnapshot { steps: header.optimiser_steps, state },
+            optimisers,
             rng: header.rng,
             cursor: EpochCursor::from_parts(order, header.position, header.epoch),
+            count: header.count,
         })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::trainer::Trainer;
-    use super::super::Settings;
-    use super::*;
-    use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
-    use crate::engine::poll::now_or_never;
-    use crate::engine::CpuBackend;
-
-    #[test]
-    fn a_snapshot_through_bytes_resumes_the_run_bit_for_bit() {
-        let cpu = CpuBackend::new();
-        let set = MnistSet {
-            images: (0..20 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
-            labels: (0..20).map(|i| (i % 10) as u8).collect(),
-            count: 20,
-        };
-        let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
-        let mut original = Trainer::new(&cpu, settings.clone(), set.count);
-        for _ in 0..5 {
-            original.step(&set);
-        }
-        let snapshot = now_or_never(original.snapshot()).unwrap();
-        let bytes = snapshot.to_bytes();
-        let back = Snapshot::from_bytes(&bytes).unwrap();
-        assert_eq!(format!("{back:?}"), format!("{snapshot:?}"), "every field, every float's bits");
-        let mut copy = Trainer::from_snapshot(&cpu, settings, &back);
-        for _ in 0..6 {
-            let a = now_or_never(original.step(&set).to_vec()).unwrap();
-            let b = now_or_never(copy.step(&set).to_vec()).unwrap();
-            assert_eq!(a, b);
-        }
-        assert!(Snapshot::from_bytes(&bytes[..bytes.len() - 1]).is_err(), "a cut buffer is refused");
-        assert!(Snapshot::from_bytes(&[]).is_err());
-    }
-}
