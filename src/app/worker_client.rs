@@ -29,8 +29,11 @@ pub struct TrainingWorker {
     /// Where messages go: the loop of the newest run (an older loop's stream then ends).
     sink: Rc<RefCell<Option<UnboundedSender<Heard>>>>,
     /// Messages waiting for the worker to say it is ready; `None` once it has.
-    waiting: Rc<RefCell<Option<Vec<(js_sys::Object, js_sys::Array)>>>>,
+    waiting: Rc<RefCell<Option<Vec<Envelope>>>>,
 }
+
+/// A message as posted: the object and the buffers it transfers.
+type Envelope = (js_sys::Object, js_sys::Array);
 
 /// The worker script Trunk writes beside the app (`trainer_loader.js` loads `trainer.js` and its
 /// wasm), relative to `<base href>` so a sub-path host works.
@@ -52,7 +55,7 @@ impl TrainingWorker {
         }
         let worker = Worker::new(&script_url()?).map_err(|e| format!("the browser refused to start it ({})", describe(&e)))?;
         let sink: Rc<RefCell<Option<UnboundedSender<Heard>>>> = Rc::new(RefCell::new(None));
-        let waiting: Rc<RefCell<Option<Vec<(js_sys::Object, js_sys::Array)>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let waiting: Rc<RefCell<Option<Vec<Envelope>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let send = {
             let sink = sink.clone();
             move |heard: Heard| {
@@ -153,8 +156,11 @@ pub struct Follow<Current, Running, OnProgress, OnDiverged> {
     pub on_diverged: OnDiverged,
 }
 
-/// Starts `lesson` in the worker from `snapshot` and follows it until it stops. `Err` says why
-/// the worker failed; the page's mirror then holds the last snapshot it received.
+/// Why the worker failed, and the last whole snapshot it sent (if any): the page resumes from
+/// it (its mirror may hold newer weights without the optimiser state that goes with them).
+pub type Failed = (String, Option<Vec<u8>>);
+
+/// Starts `lesson` in the worker from `snapshot` and follows it until it stops.
 pub async fn follow<Current, Running, OnProgress, OnDiverged>(
     worker: &TrainingWorker,
     lesson: Lesson,
@@ -162,7 +168,7 @@ pub async fn follow<Current, Running, OnProgress, OnDiverged>(
     settings: String,
     snapshot: Vec<u8>,
     mut page: Follow<Current, Running, OnProgress, OnDiverged>,
-) -> Result<(), String>
+) -> Result<(), Failed>
 where
     Current: Fn() -> bool,
     Running: Fn() -> bool,
@@ -170,15 +176,17 @@ where
     OnDiverged: FnMut(u32, f64, &str),
 {
     let run = NEXT_RUN.with(|n| n.replace(n.get() + 1));
+    let snapshot_sent = snapshot.clone();
     let mut heard = worker.send_and_listen(&ToWorker::Start { run, lesson, urls, settings }, Some(snapshot));
     let mut pause_sent = false;
+    let mut last_full = Some(snapshot_sent);
     while let Some(h) = heard.next().await {
         if !(page.current)() {
             worker.send(&ToWorker::Pause { run }, None);
             return Ok(());
         }
         let (message, bytes) = match h {
-            Heard::Crashed(reason) => return Err(reason),
+            Heard::Crashed(reason) => return Err((reason, last_full)),
             Heard::Message(message, bytes) => (message, bytes),
         };
         if message.run() != run {
@@ -186,14 +194,18 @@ where
         }
         match message {
             FromWorker::Ready => {}
-            FromWorker::Failed { message, .. } => return Err(message),
+            FromWorker::Failed { message, .. } => return Err((message, last_full)),
             FromWorker::Diverged { step, loss_bits, who, .. } => {
                 (page.on_diverged)(step, f64::from_bits(loss_bits), &who);
                 return Ok(());
             }
             FromWorker::Progress(p) => {
-                let last = p.last;
-                (page.on_progress)(p, &bytes.unwrap_or_default())?;
+                let (last, full) = (p.last, p.full);
+                let bytes = bytes.unwrap_or_default();
+                (page.on_progress)(p, &bytes).map_err(|e| (e, last_full.clone()))?;
+                if full {
+                    last_full = Some(bytes);
+                }
                 if last {
                     return Ok(());
                 }

@@ -41,14 +41,14 @@ impl Remote for Digits {
         (slice, check_due)
     }
 
-    fn report(&mut self, progress: &mut Progress, check_due: bool) -> Vec<u8> {
+    fn report(&mut self, progress: &mut Progress, check_due: bool, full: bool) -> Vec<u8> {
         let t = &self.trainer;
         (progress.steps, progress.epoch, progress.position) = (t.steps(), t.epoch(), t.position());
         if check_due {
             let images = if t.position() == 0 { self.test.count } else { 1000 };
             progress.predicted = now_or_never(t.predictions(&self.test, 0, images));
         }
-        now_or_never(t.snapshot()).map(|s| s.to_bytes()).unwrap_or_default()
+        now_or_never(t.snapshot()).map(|s| if full { s.to_bytes() } else { s.weights().to_bytes() }).unwrap_or_default()
     }
 
     fn who(&self) -> String {

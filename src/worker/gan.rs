@@ -46,7 +46,7 @@ impl Remote for GanRun {
             if report.phase != Phase::Generator {
                 return Flow::Continue;
             }
-            judge_due = gan.iterations % JUDGE_EVERY == 0;
+            judge_due = gan.iterations.is_multiple_of(JUDGE_EVERY);
             if judge_due || now() - start >= WORKER_SLICE_MILLISECONDS {
                 Flow::EndSlice
             } else {
@@ -56,10 +56,10 @@ impl Remote for GanRun {
         (slice, judge_due)
     }
 
-    fn report(&mut self, progress: &mut Progress, _: bool) -> Vec<u8> {
+    fn report(&mut self, progress: &mut Progress, _: bool, full: bool) -> Vec<u8> {
         (progress.steps, progress.epoch, progress.position) = (self.gan.iterations, self.gan.epoch(), 0);
         progress.points = std::mem::take(&mut self.points);
-        now_or_never(self.gan.snapshot()).map(|s| s.to_bytes()).unwrap_or_default()
+        now_or_never(self.gan.snapshot()).map(|s| if full { s.to_bytes() } else { s.weights().to_bytes() }).unwrap_or_default()
     }
 
     fn who(&self) -> String {

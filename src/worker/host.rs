@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-use super::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker, REPORT_EVERY_MILLISECONDS};
+use super::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker, FULL_EVERY_MILLISECONDS, REPORT_EVERY_MILLISECONDS};
 use crate::data::mnist::MnistSet;
 use crate::engine::training::{Driver, Slice};
 
@@ -27,8 +27,9 @@ pub(super) trait Remote {
     /// Trains one slice of about `WORKER_SLICE_MILLISECONDS`; returns it and whether the page
     /// should check the run now.
     fn slice(&mut self, driver: &mut Driver) -> (Slice, bool);
-    /// Fills the report's place in the run and the lesson's extras; returns the snapshot.
-    fn report(&mut self, progress: &mut Progress, check_due: bool) -> Vec<u8>;
+    /// Fills the report's place in the run and the lesson's extras; returns the snapshot, whole
+    /// or (`full` false) the weights only.
+    fn report(&mut self, progress: &mut Progress, check_due: bool, full: bool) -> Vec<u8>;
     /// Whose loss diverged, in the lesson's words.
     fn who(&self) -> String;
 }
@@ -92,10 +93,12 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         points: Vec::new(),
         predicted: None,
         last: false,
+        full: false,
         threads: 1,
     };
     let mut progress = fresh(run);
     let mut last_report = now();
+    let mut last_full = now();
     loop {
         let playing = PLAYING.with(|p| p.get()) == Some(run);
         let mut check_due = false;
@@ -115,7 +118,12 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         if !playing || check_due || now() - last_report >= REPORT_EVERY_MILLISECONDS {
             progress.check_due = check_due;
             progress.last = !playing;
-            let snapshot = remote.report(&mut progress, check_due);
+            progress.full = !playing || check_due || now() - last_full >= FULL_EVERY_MILLISECONDS;
+            if progress.full {
+                last_full = now();
+            }
+            let full = progress.full;
+            let snapshot = remote.report(&mut progress, check_due, full);
             post(&FromWorker::Progress(std::mem::replace(&mut progress, fresh(run))), Some(snapshot));
             if !playing {
                 return;

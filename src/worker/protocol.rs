@@ -19,6 +19,9 @@ pub enum Lesson {
 /// The worker sends progress at least this often while it trains (and at every check and on
 /// pause), so the page's mirror is never older than this.
 pub const REPORT_EVERY_MILLISECONDS: f64 = 250.0;
+/// A whole snapshot (with the optimisers' state, to resume from) goes at least this often, at
+/// every check and on pause; the reports between carry the weights only.
+pub const FULL_EVERY_MILLISECONDS: f64 = 2000.0;
 /// A worker's slice of steps between looks at its message queue.
 pub const WORKER_SLICE_MILLISECONDS: f64 = 40.0;
 
@@ -58,6 +61,8 @@ pub struct Progress {
     pub predicted: Option<Vec<u8>>,
     /// The worker has stopped (paused, or after a loss that is not a number).
     pub last: bool,
+    /// The snapshot beside this report is whole (else weights only).
+    pub full: bool,
     /// Threads the worker trains on.
     pub threads: u32,
 }

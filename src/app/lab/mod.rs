@@ -11,6 +11,25 @@ use leptos::prelude::*;
 
 use super::compute::Compute;
 
+/// Whether this page is cross-origin isolated, so that wasm threads (SharedArrayBuffer) could
+/// run here.
+fn isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+fn threads_sentence() -> String {
+    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency() as u32).unwrap_or(1);
+    let page = if isolated() {
+        "This page is cross-origin isolated, so it could share memory between threads"
+    } else {
+        "This page is not cross-origin isolated (no SharedArrayBuffer), so it cannot share memory between threads"
+    };
+    format!(
+        "{page}. Your browser reports {cores} logical cores. Training uses one of them today, in a background worker \
+         (the Digits and GAN lessons); training on all cores is not built yet. The timings below run on this page's thread."
+    )
+}
+
 #[component]
 pub fn LabPage() -> impl IntoView {
     let compute = expect_context::<ReadSignal<Compute>>();
@@ -24,6 +43,7 @@ pub fn LabPage() -> impl IntoView {
                 "Here you can check that both compute the same numbers, and see which one is faster."
             </p>
             <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
+            <p class="muted" data-testid="lab-threads" data-isolated=isolated().to_string()>{threads_sentence()}</p>
             <agreement::Agreement compute/>
             <speed::Speed compute/>
             <training::Training compute/>

@@ -481,6 +481,10 @@ impl<B: Backend> Gan<B> {
         for (parameter, values) in self.all_parameters().into_iter().zip(&snapshot.parameters) {
             parameter.set_values(values);
         }
+        self.iterations = snapshot.count as u32;
+        if !snapshot.is_full() {
+            return; // weights only: the views' copy between full snapshots
+        }
         self.generator_adam.restore(&snapshot.optimisers[0], &self.generator_parameters);
         self.discriminator_adam.restore(&snapshot.optimisers[1], &self.discriminator_parameters);
         self.rng = snapshot.rng.clone();

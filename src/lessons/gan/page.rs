@@ -263,7 +263,7 @@ pub fn GanPage() -> impl IntoView {
                     if let Some(point) = sums.add(report, r.gan.iterations) {
                         curves.update(|c| c.push(point));
                     }
-                    if report.phase == Phase::Generator && r.gan.iterations % JUDGE_EVERY == 0 {
+                    if report.phase == Phase::Generator && r.gan.iterations.is_multiple_of(JUDGE_EVERY) {
                         judge_due.set(true);
                     }
                     if judge_due.get() {

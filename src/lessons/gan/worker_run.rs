@@ -91,5 +91,11 @@ where
         },
         on_diverged: |step: u32, loss: f64, who: &str| on_diverged(step, loss, who),
     };
-    follow(worker, Lesson::Gan, vec![url], settings, snapshot.to_bytes(), follower).await
+    follow(worker, Lesson::Gan, vec![url], settings, snapshot.to_bytes(), follower).await.map_err(|(reason, last_full)| {
+        // Resume from the last whole run, not from newer weights without their optimisers.
+        if let (Some(r), Some(Ok(s))) = (cell.borrow_mut().as_mut(), last_full.map(|b| Snapshot::from_bytes(&b))) {
+            r.gan.restore(&s);
+        }
+        reason
+    })
 }

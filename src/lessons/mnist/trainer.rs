@@ -77,6 +77,9 @@ impl<B: Backend + Clone> Trainer<B> {
         for (parameter, values) in self.parameters.iter().zip(&snapshot.parameters) {
             parameter.set_values(values);
         }
+        if !snapshot.is_full() {
+            return; // weights only: the views' copy between full snapshots
+        }
         self.optimiser.restore(&snapshot.optimisers[0], &self.parameters);
         self.rng = snapshot.rng.clone();
         self.cursor.clone_from(&snapshot.cursor);
@@ -255,6 +258,12 @@ pub(super) fn argmax(values: &[f32]) -> u8 {
     best as u8
 }
 
+/// Synthetic digits for tests: image i's pixels are (k·37) mod 256 over the whole set.
+#[cfg(test)]
+fn toy_digits(count: usize) -> MnistSet {
+    MnistSet { images: (0..count * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(), labels: (0..count).map(|i| (i % 10) as u8).collect(), count }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,11 +317,7 @@ mod tests {
     #[test]
     fn a_run_restored_from_a_snapshot_goes_on_exactly_as_the_original() {
         let cpu = CpuBackend::new();
-        let set = MnistSet {
-            images: (0..20 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
-            labels: (0..20).map(|i| (i % 10) as u8).collect(),
-            count: 20,
-        };
+        let set = toy_digits(20);
         let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
         let mut original = Trainer::new(&cpu, settings.clone(), set.count);
         for _ in 0..5 {
@@ -328,14 +333,6 @@ mod tests {
         }
         assert_eq!(now_or_never(copy.model.parameters()[0].to_vec()), now_or_never(original.model.parameters()[0].to_vec()));
         assert_eq!((copy.epoch(), copy.position(), copy.steps()), (original.epoch(), original.position(), 11));
-    }
-
-    fn toy_digits(count: usize) -> MnistSet {
-        MnistSet {
-            images: (0..count * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
-            labels: (0..count).map(|i| (i % 10) as u8).collect(),
-            count,
-        }
     }
 
     #[test]
@@ -415,11 +412,7 @@ mod snapshot_bytes {
     #[test]
     fn a_snapshot_through_bytes_resumes_the_run_bit_for_bit() {
         let cpu = CpuBackend::new();
-        let set = MnistSet {
-            images: (0..20 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
-            labels: (0..20).map(|i| (i % 10) as u8).collect(),
-            count: 20,
-        };
+        let set = toy_digits(20);
         let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
         let mut original = Trainer::new(&cpu, settings.clone(), set.count);
         for _ in 0..5 {
@@ -437,6 +430,26 @@ mod snapshot_bytes {
         }
         assert!(Snapshot::from_bytes(&bytes[..bytes.len() - 1]).is_err(), "a cut buffer is refused");
         assert!(Snapshot::from_bytes(&[]).is_err());
+    }
+
+    #[test]
+    fn a_weights_only_copy_moves_the_weights_and_leaves_the_optimiser_alone() {
+        let cpu = CpuBackend::new();
+        let set = toy_digits(12);
+        let settings = Settings { hidden: vec![8], batch_size: 4, ..Settings::default() };
+        let mut run = Trainer::new(&cpu, settings.clone(), set.count);
+        let mut mirror = Trainer::new(&cpu, settings, set.count);
+        for _ in 0..3 {
+            run.step(&set);
+        }
+        let full = now_or_never(run.snapshot()).unwrap();
+        let weights = full.weights();
+        assert!(full.is_full() && !weights.is_full());
+        let bytes = weights.to_bytes();
+        assert!(bytes.len() * 2 < full.to_bytes().len(), "Adam's two moments are left out");
+        mirror.restore(&Snapshot::from_bytes(&bytes).unwrap());
+        assert_eq!(now_or_never(mirror.model.parameters()[0].to_vec()), now_or_never(run.model.parameters()[0].to_vec()));
+        assert_eq!(mirror.steps(), 0, "the mirror's optimiser is untouched");
     }
 }
 

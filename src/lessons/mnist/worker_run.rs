@@ -52,5 +52,12 @@ pub async fn train_in_worker(sets: &Sets, cpu: &SharedTrainer, worker: &Training
             meter.borrow_mut().add(loss, 1, step, learning_rate, &report);
         },
     };
-    follow(worker, Lesson::Digits, vec![url, test_url], serde_json::to_string(&settings).map_err(|e| e.to_string())?, snapshot.to_bytes(), page).await
+    let settings = serde_json::to_string(&settings).map_err(|e| e.to_string())?;
+    follow(worker, Lesson::Digits, vec![url, test_url], settings, snapshot.to_bytes(), page).await.map_err(|(reason, last_full)| {
+        // Resume from the last whole run, not from newer weights without their optimiser.
+        if let (Some(t), Some(Ok(s))) = (cpu.borrow_mut().as_mut(), last_full.map(|b| Snapshot::from_bytes(&b))) {
+            t.restore(&s);
+        }
+        reason
+    })
 }

@@ -149,7 +149,7 @@ pub fn TextPage() -> impl IntoView {
                         let (loss_sum, correct, seen) = window.get();
                         window.set((loss_sum + result.loss * result.reviews as f64, correct + result.correct, seen + result.reviews));
                     }
-                    if t.steps() % CHECK_EVERY == 0 {
+                    if t.steps().is_multiple_of(CHECK_EVERY) {
                         Flow::EndSlice
                     } else {
                         Flow::Continue
@@ -164,7 +164,7 @@ pub fn TextPage() -> impl IntoView {
                     }
                     let step_now = steps.get_untracked();
                     let (loss_sum, correct, seen) = window.get();
-                    if seen > 0 && step_now % CHECK_EVERY == 0 {
+                    if seen > 0 && step_now.is_multiple_of(CHECK_EVERY) {
                         train_points.update(|p| p.push(TrainPoint { step: step_now, loss: loss_sum / seen as f64, accuracy: correct as f64 / seen as f64 }));
                         window.set((0.0, 0, 0));
                         finish_check(); // a slow check never lags more than one behind
