@@ -233,7 +233,12 @@ pub fn GanPage() -> impl IntoView {
                             w.terminate();
                             worker.set_value(None);
                             let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
-                            Some(format!("the training worker stopped ({reason}); training goes on on this page's thread from iteration {done}, its last snapshot"))
+                            iterations.set(done);
+                            curves.update(|c| c.retain(|p| p.iteration <= done));
+                            Some(format!(
+                                "the training worker stopped ({reason}); training goes on on this page's thread from iteration {done}, \
+                                 the last whole copy it sent (one at least every 2 seconds): the iterations since then are taken again"
+                            ))
                         }
                     }
                 }

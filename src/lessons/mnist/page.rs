@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
-use super::run::{open_gpu, train, AccuracyPoint, Device, LossPoint, Report};
+use super::run::{open_gpu, rewind, train, AccuracyPoint, Device, LossPoint, Report};
 use super::worker_run::train_in_worker;
 use crate::app::worker_client::{worker_for, TrainingWorker};
 use super::trainer::Trainer;
@@ -182,8 +182,11 @@ pub fn MnistPage() -> impl IntoView {
                         Err(reason) => {
                             w.terminate();
                             worker.set_value(None);
-                            let step = cell.borrow().as_ref().map_or(0, |t| t.steps());
-                            Some(format!("the training worker stopped ({reason}); training goes on on this page's thread from step {step}, its last snapshot"))
+                            let step = rewind(&report, &cell).unwrap_or(0);
+                            Some(format!(
+                                "the training worker stopped ({reason}); training goes on on this page's thread from step {step}, \
+                                 the last whole copy it sent (one at least every 2 seconds): the steps since then are taken again"
+                            ))
                         }
                     },
                     Err(reason) => Some(format!("the training worker could not start ({reason}), so training runs on this page's thread")),

@@ -185,13 +185,7 @@ pub async fn open_gpu(store: StoredValue<Option<WebGpuBackend>, LocalStorage>) -
 /// The GPU stopped at `gpu_step`: the CPU goes on from its copy, the curves drop what the CPU
 /// did not keep, and the page says so.
 fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) {
-    let Some((from, epoch, position)) = cpu.borrow().as_ref().map(|t| (t.steps(), t.epoch(), t.position())) else { return };
-    report.losses.update(|l| l.retain(|p| p.step <= from));
-    report.accuracies.update(|a| a.retain(|p| p.step <= from));
-    report.steps.set(from);
-    report.epoch.set(epoch);
-    report.position.set(position);
-    report.samples_per_second.set(0.0);
+    let Some(from) = rewind(report, cpu) else { return };
     report.device.set(Some(Device::Cpu { why: Some("the GPU stopped responding".into()) }));
     report.gpu_lost.set(Some(format!(
         "The GPU stopped responding at step {gpu_step} ({reason}). Training continues on the CPU from step {from}, \
@@ -200,6 +194,19 @@ fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) 
     )));
     crate::app::compute::gpu_lost(reason);
     web_sys::console::warn_1(&format!("stepwise: GPU lost at step {gpu_step} ({reason}); continuing on the CPU from step {from}").into());
+}
+
+/// The page goes back to the CPU trainer's run (the last whole copy of a run that stopped
+/// elsewhere): the curves drop what it did not keep, the counters show its place. Returns its step.
+pub(super) fn rewind(report: &Report, cpu: &SharedTrainer) -> Option<u32> {
+    let (from, epoch, position) = cpu.borrow().as_ref().map(|t| (t.steps(), t.epoch(), t.position()))?;
+    report.losses.update(|l| l.retain(|p| p.step <= from));
+    report.accuracies.update(|a| a.retain(|p| p.step <= from));
+    report.steps.set(from);
+    report.epoch.set(epoch);
+    report.position.set(position);
+    report.samples_per_second.set(0.0);
+    Some(from)
 }
 
 /// What copying the GPU's run into the CPU trainer found.
