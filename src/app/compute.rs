@@ -39,11 +39,11 @@ impl Compute {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
                 "Your browser offers WebGPU (adapter: {adapter}). The Digits lesson trains on it and the Lab times it; \
-                 the GAN and Text lessons train on your CPU with WebAssembly SIMD, one thread, on the page."
+                 the GAN trains on your CPU (WebAssembly SIMD) in a background worker, and the Text lesson on the page, one thread each."
             ),
             Compute::Cpu { reason } => format!(
                 "Training runs on your CPU with WebAssembly SIMD, one thread, because {reason}. \
-                 The Digits lesson trains in a background worker; the GAN and Text lessons on the page."
+                 The Digits and GAN lessons train in a background worker; the Text lesson on the page."
             ),
         }
     }

@@ -2,8 +2,6 @@
 //! page's CPU trainer becomes a mirror, restored from the snapshot of each report (at least
 //! every 250 ms, at every check and on pause), which every panel reads as before.
 
-use std::cell::Cell;
-
 use leptos::prelude::*;
 
 use super::page::Sets;
@@ -24,10 +22,9 @@ pub async fn train_in_worker(sets: &Sets, cpu: &SharedTrainer, worker: &Training
     report.device.set(Some(Device::Worker { threads: 1 }));
     let meter = std::cell::RefCell::new(LossMeter::default());
     let learning_rate = settings.learning_rate;
-    let stopped = Cell::new(false);
     let page = Follow {
         current: move || report.generation.get_value() == generation,
-        running: || report.running.get_untracked() && !stopped.get(),
+        running: || report.running.get_untracked(),
         on_progress: |p: crate::worker::protocol::Progress, bytes: &[u8]| {
             let snapshot = Snapshot::from_bytes(bytes)?;
             if let Some(t) = cpu.borrow_mut().as_mut() {
@@ -40,8 +37,9 @@ pub async fn train_in_worker(sets: &Sets, cpu: &SharedTrainer, worker: &Training
                 let rate = p.images as f64 / (p.milliseconds / 1000.0);
                 report.samples_per_second.update(|s| *s = if *s == 0.0 { rate } else { 0.7 * *s + 0.3 * rate });
             }
-            if p.loss_steps > 0 && !meter.borrow_mut().add(p.loss_sum, p.loss_steps, p.steps, learning_rate, &report) {
-                stopped.set(true); // a loss sum that is not a number: the meter has said so
+            // The worker sums finite losses only (a loss that is not a number ends its run).
+            if p.loss_steps > 0 {
+                meter.borrow_mut().add(p.loss_sum, p.loss_steps, p.steps, learning_rate, &report);
             }
             if p.check_due {
                 check(if p.position == 0 { sets.test.count } else { 1000 }, p.predicted);
