@@ -25,19 +25,21 @@
 //! load. The microkernel inlined into the loop nest ran at about half speed (registers
 //! spilled), hence `inline(never)` and the call through a pointer in `packed.rs`.
 
-use super::packed;
+use super::{packed, threads};
 use crate::engine::backend::Matmul;
 
 /// Below this many multiply-adds the packing overhead outweighs the SIMD kernel.
 const SMALL: usize = 4 * 1024;
 
+/// `C (+)= op(A)·op(B)`, split by blocks of C's rows across threads (`threads.rs`): each
+/// block is the same kernel on fewer rows, so every number is the one a single thread gives.
 pub(super) fn matmul(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
     let Matmul { m, k, n, .. } = shape;
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
     if m * k * n <= SMALL {
         matmul_reference(a, b, c, shape);
     } else {
-        matmul_fast(a, b, c, shape);
+        threads::for_row_blocks(c, m, n, packed::MR, k * n, |first, block| fast_block(a, b, block, shape, first, block.len() / n));
     }
 }
 
@@ -50,32 +52,56 @@ fn strides(rows: usize, cols: usize, transposed: bool) -> (isize, isize) {
     }
 }
 
-/// The packed SIMD path (see the module docs): ours in the browser.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+/// The fast path on all of C: our packed kernel in the browser, `matrixmultiply` natively.
 pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
-    matmul_packed(a, b, c, shape);
+    let Matmul { m, k, n, .. } = shape;
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
+    fast_block(a, b, c, shape, 0, m);
 }
 
-/// The packed SIMD path (see the module docs): `matrixmultiply` natively.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
-    let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
+/// Our packed simd128 sgemm (`packed.rs`) on all of C; natively it runs on plain 4-lane
+/// arrays, for tests.
+pub fn matmul_packed(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
+    let Matmul { m, k, n, .. } = shape;
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
-    if m == 0 || n == 0 {
+    packed_block(a, b, c, shape, 0, m);
+}
+
+/// Where row `first` of `op(A)` starts in A's storage, and `op(A)`'s strides.
+fn rows_of_a(shape: Matmul, first: usize) -> (usize, isize, isize) {
+    let (row_stride, col_stride) = strides(shape.m, shape.k, shape.transpose_a);
+    (first * row_stride as usize, row_stride, col_stride)
+}
+
+/// Rows `first..first + rows` of C (`c` holds just those rows): the packed SIMD path (see the
+/// module docs), ours in the browser.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn fast_block(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul, first: usize, rows: usize) {
+    packed_block(a, b, c, shape, first, rows);
+}
+
+/// Rows `first..first + rows` of C (`c` holds just those rows): `matrixmultiply` natively.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn fast_block(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul, first: usize, rows: usize) {
+    let Matmul { m, k, n, transpose_b, accumulate, .. } = shape;
+    assert!(first + rows <= m && c.len() >= rows * n, "rows {first}..{} are outside {shape:?}", first + rows);
+    if rows == 0 || n == 0 {
         return;
     }
-    let (row_stride_a, col_stride_a) = strides(m, k, transpose_a);
+    let (offset, row_stride_a, col_stride_a) = rows_of_a(shape, first);
     let (row_stride_b, col_stride_b) = strides(k, n, transpose_b);
     let beta = if accumulate { 1.0 } else { 0.0 };
-    // SAFETY: the asserts above guarantee every element addressed through these strides lies
-    // inside its slice, and `c` is borrowed mutably, so it aliases neither input.
+    // SAFETY: the callers assert that A holds `m × k` and B `k × n` numbers, and rows
+    // `first..first + rows` of `op(A)` lie inside A (checked above), so every element
+    // addressed through these strides lies inside its slice; `c` is borrowed mutably, so it
+    // aliases neither input.
     unsafe {
         matrixmultiply::sgemm(
-            m,
+            rows,
             k,
             n,
             1.0,
-            a.as_ptr(),
+            a.as_ptr().add(offset),
             row_stride_a,
             col_stride_a,
             b.as_ptr(),
@@ -89,16 +115,15 @@ pub fn matmul_fast(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
     }
 }
 
-/// Our packed simd128 sgemm (`packed.rs`); natively it runs on plain 4-lane arrays, for tests.
-pub fn matmul_packed(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
-    let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
-    let view = |data, (row_stride, col_stride): (isize, isize)| packed::View {
-        data,
-        row_stride: row_stride as usize,
-        col_stride: col_stride as usize,
-    };
-    packed::sgemm(m, k, n, view(a, strides(m, k, transpose_a)), view(b, strides(k, n, transpose_b)), c, accumulate);
+/// Rows `first..first + rows` of C through `packed.rs`.
+fn packed_block(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul, first: usize, rows: usize) {
+    let Matmul { m, k, n, transpose_b, accumulate, .. } = shape;
+    assert!(first + rows <= m, "rows {first}..{} are outside {shape:?}", first + rows);
+    let (offset, row_stride, col_stride) = rows_of_a(shape, first);
+    let a = packed::View { data: &a[offset.min(a.len())..], row_stride: row_stride as usize, col_stride: col_stride as usize };
+    let (row_stride_b, col_stride_b) = strides(k, n, transpose_b);
+    let b = packed::View { data: b, row_stride: row_stride_b as usize, col_stride: col_stride_b as usize };
+    packed::sgemm(rows, k, n, a, b, c, accumulate);
 }
 
 /// The definition, one dot product per output: the reference the fast path is tested against.
@@ -143,6 +168,26 @@ mod tests {
                     assert!((x - y).abs() < 1e-4 * (1.0 + y.abs()), "{shape:?}: {x} vs {y}");
                 }
             }
+        }
+    }
+
+    /// What the threads do (`threads.rs`): C computed as blocks of rows through the browser's
+    /// packed kernel is the whole C bit for bit, for plain and transposed operands.
+    #[test]
+    fn packed_blocks_of_rows_give_the_whole_product_bit_for_bit() {
+        let mut rng = Pcg32::new(5, 9);
+        let (m, k, n) = (70, 600, 37);
+        let a: Vec<f32> = (0..m * k).map(|_| rng.normal()).collect();
+        let b: Vec<f32> = (0..k * n).map(|_| rng.normal()).collect();
+        for flags in 0..4 {
+            let shape = Matmul { m, k, n, transpose_a: flags & 1 != 0, transpose_b: flags & 2 != 0, accumulate: false };
+            let mut whole = vec![0.0; m * n];
+            matmul_packed(&a, &b, &mut whole, shape);
+            let mut blocks = vec![0.0; m * n];
+            for (first, rows) in [(0, 8), (8, 36), (44, 26)] {
+                packed_block(&a, &b, &mut blocks[first * n..(first + rows) * n], shape, first, rows);
+            }
+            assert_eq!(blocks, whole, "{shape:?}");
         }
     }
 

@@ -11,9 +11,11 @@ mod matmul;
 mod packed;
 mod pool;
 mod rows;
+mod threads;
 mod update;
 
 pub use matmul::{matmul_fast, matmul_packed, matmul_reference};
+pub use threads::count as threads;
 
 use crate::engine::backend::*;
 use pool::Pool;
@@ -205,8 +207,17 @@ impl Backend for CpuBackend {
 
     fn update(&self, rule: Update, param: &CpuBuffer, grad: &CpuBuffer, state: &[CpuBuffer], len: usize) {
         let mut state: Vec<RefMut<'_, Vec<f32>>> = state.iter().map(|s| s.values_mut()).collect();
-        let mut state: Vec<&mut [f32]> = state.iter_mut().map(|s| &mut s[..len]).collect();
-        update::update(rule, &mut param.values_mut()[..len], &grad.values()[..len], &mut state);
+        let (mut param, grad) = (param.values_mut(), grad.values());
+        // Split into blocks of elements across threads; each element's update is the same
+        // arithmetic on any block, so the result does not depend on the thread count.
+        let block = len.div_ceil(threads::parts(len, 1024, update::WORK_PER_ELEMENT)).max(1);
+        let mut state: Vec<std::slice::ChunksMut<'_, f32>> = state.iter_mut().map(|s| s[..len].chunks_mut(block)).collect();
+        let blocks: Vec<_> = param[..len]
+            .chunks_mut(block)
+            .zip(grad[..len].chunks(block))
+            .map(|(p, g)| (p, g, state.iter_mut().map(|s| s.next().expect("state is as long as the parameter")).collect::<Vec<_>>()))
+            .collect();
+        threads::for_each(blocks, |(param, grad, mut state)| update::update(rule, param, grad, &mut state));
     }
 }
 

@@ -2,6 +2,9 @@
 
 use crate::engine::backend::Update;
 
+/// Roughly what one element's update costs, in multiply-adds, for splitting across threads.
+pub(super) const WORK_PER_ELEMENT: usize = 8;
+
 pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut [&mut [f32]]) {
     match rule {
         Update::Sgd { learning_rate } => {

@@ -390,3 +390,24 @@ fn a_snapshot_through_bytes_resumes_the_gan_bit_for_bit() {
     mid.run_phase(Phase::DiscriminatorOnReal, &set);
     assert!(!mid.at_iteration_start());
 }
+
+/// The default GAN (layers of hundreds, batch 64) on 1 and 2 threads: the CPU backend splits
+/// its big matmuls and Adam by blocks of output, so 20 seeded phases and the whole run
+/// (weights, Adam, generator state) are the same bit for bit.
+#[test]
+fn twenty_seeded_phases_are_the_same_bit_for_bit_on_one_and_two_threads() {
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
+            let cpu = CpuBackend::new();
+            let set = tiny_set();
+            let mut gan = Gan::new(&cpu, Settings::default(), set.count);
+            let losses: Vec<u64> = (0..20).map(|_| gan.run_phase(gan.next_phase, &set).loss.to_bits()).collect();
+            (losses, futures_now(gan.snapshot()).to_bytes())
+        })
+    };
+    assert_eq!(run(2), run(1));
+}
+
+fn futures_now<T>(future: impl std::future::Future<Output = T>) -> T {
+    crate::engine::poll::now_or_never(future).expect("the CPU backend never waits")
+}
