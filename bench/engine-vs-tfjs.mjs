@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { launch, newPage } from "../tests/e2e/browser.mjs";
 import { DIST, serve } from "../tests/e2e/serve.mjs";
+import { tfjsTraining } from "./tfjs-training.mjs";
 
 const TFJS = new URL("../node_modules/@tensorflow/", import.meta.url).pathname;
 const SIZES = [64, 256, 512, 1024];
@@ -90,39 +91,6 @@ async function oursTraining(page, webgpu) {
   return result;
 }
 
-/// TF.js training rates for one backend: { batch: samples/s }.
-async function tfjsTraining(page, backend) {
-  return page.evaluate(async ({ backend, batches }) => {
-    await tf.setBackend(backend);
-    await tf.ready();
-    const rates = {};
-    for (const batch of batches) {
-      const model = tf.sequential({ layers: [
-        tf.layers.dense({ inputShape: [784], units: 500, activation: "relu" }),
-        tf.layers.dense({ units: 10 }),
-      ] });
-      const optimizer = tf.train.adam(0.001);
-      const x = tf.randomUniform([batch, 784]);
-      const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32"), 10).toFloat();
-      const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x)), true);
-      let loss = step(); await loss.data(); loss.dispose(); // warm-up
-      let steps = 0;
-      const start = performance.now();
-      for (;;) {
-        loss = step();
-        steps += 1;
-        if (steps % 4 === 0) {
-          await loss.data();
-          loss.dispose();
-          if (performance.now() - start >= 1000) break;
-        } else loss.dispose();
-      }
-      rates[batch] = (steps * batch) / ((performance.now() - start) / 1000);
-      x.dispose(); labels.dispose(); optimizer.dispose(); model.layers.forEach((l) => l.dispose());
-    }
-    return rates;
-  }, { backend, batches: BATCHES });
-}
 
 /// numpy on one thread, natively: { n: ms }, or null with the reason.
 function numpy() {
@@ -157,12 +125,12 @@ for (const webgpu of process.argv.includes("--cpu") ? [false] : [false, true]) {
   if (webgpu) {
     await page.addScriptTag({ url: `${origin}/tfjs/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js` });
     theirs.webgpu = await tfjs(page, "webgpu", SIZES);
-    theirsTraining.webgpu = await tfjsTraining(page, "webgpu");
+    theirsTraining.webgpu = await tfjsTraining(page, "webgpu", BATCHES);
   } else {
     await page.addScriptTag({ url: `${origin}/tfjs/tfjs-backend-wasm/dist/tf-backend-wasm.min.js` });
     await page.evaluate((path) => tf.wasm.setWasmPaths(path), `${origin}/tfjs/tfjs-backend-wasm/dist/`);
     theirs.wasm = await tfjs(page, "wasm", SIZES);
-    theirsTraining.wasm = await tfjsTraining(page, "wasm");
+    theirsTraining.wasm = await tfjsTraining(page, "wasm", BATCHES);
     theirs.cpu = await tfjs(page, "cpu", SIZES.filter((n) => n <= 512)); // plain JS: 1024 takes too long
   }
   const adapter = (await page.locator('[data-testid="backend"]').innerText()).trim();

@@ -21,7 +21,7 @@ cp "$DIST/index.html" "$DIST/404.html"
 LIGHT_WIDGETS="stepper optimiser-race entropy softmax activations losses checker"
 LIGHT="$REPO/target/light-dist"
 log "trunk build --release --no-default-features (light embeds: $LIGHT_WIDGETS)"
-RUSTUP_TOOLCHAIN="$(wasm_toolchain)" trunk build --release --no-default-features --public-url "$PUBLIC_URL" --dist "$LIGHT"
+STEPWISE_LIGHT=1 RUSTUP_TOOLCHAIN="$(wasm_toolchain)" trunk build --release --no-default-features --public-url "$PUBLIC_URL" --dist "$LIGHT"
 for file in "$LIGHT"/*.js "$LIGHT"/*.wasm "$LIGHT"/*.css; do
   [ -e "$DIST/$(basename "$file")" ] || cp "$file" "$DIST/"
 done

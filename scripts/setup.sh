@@ -32,6 +32,12 @@ if [ "$(wasm_toolchain)" = "debian" ]; then
   apt_install -t bookworm-security rustc-web cargo-web rust-web-src lld-22
   rustup toolchain list | grep -q '^debian' || rustup toolchain link debian /usr
 fi
+# The threaded training worker rebuilds std with atomics (scripts/build-threads.sh): it needs
+# std's sources (the Debian route's rust-web-src has them).
+if [ "$(wasm_toolchain)" = "stable" ] && ! rustup component list --installed --toolchain stable 2>/dev/null | grep -q '^rust-src'; then
+  log "rustup component add rust-src"
+  timeout 300 rustup component add rust-src --toolchain stable
+fi
 log "wasm toolchain: $(wasm_toolchain) ($(RUSTUP_TOOLCHAIN=$(wasm_toolchain) rustc --version))"
 
 # 2. Browser, its driver, and a software Vulkan driver so wgpu tests run without a GPU.

@@ -39,7 +39,26 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(answer(event));
 });
 
+// Cross-origin isolation on static hosts, the technique of coi-serviceworker: hosts such as
+// GitHub Pages send no COOP/COEP headers, so this worker adds them to every answer it gives.
+// An isolated page may share memory between Web Workers, so training uses every core
+// (app/worker_client.rs). It takes effect from the first page load this worker answers: a
+// reload, or the next visit. Every file of the site is same-origin, so require-corp blocks
+// nothing of ours; an iframe embed on another site stays allowed (COEP limits what a page
+// embeds, not who embeds it).
+function isolate(response) {
+  if (response.status === 0) return response; // an opaque answer cannot be changed
+  const headers = new Headers(response.headers);
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function answer(event) {
+  return isolate(await answerAsIs(event));
+}
+
+async function answerAsIs(event) {
   const request = event.request;
   const cache = await caches.open(CACHE);
   try {

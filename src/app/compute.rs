@@ -39,11 +39,13 @@ impl Compute {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
                 "Your browser offers WebGPU (adapter: {adapter}). The Digits lesson trains on it and the Lab times it; \
-                 the GAN trains on your CPU (WebAssembly SIMD) in a background worker, and the Text lesson on the page, one thread each."
+                 the GAN trains on your CPU (WebAssembly SIMD) in a background worker (on every core when the page is \
+                 cross-origin isolated, else on one), and the Text lesson on the page, one thread."
             ),
             Compute::Cpu { reason } => format!(
-                "Training runs on your CPU with WebAssembly SIMD, one thread, because {reason}. \
-                 The Digits and GAN lessons train in a background worker; the Text lesson on the page."
+                "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits and GAN lessons train in a \
+                 background worker (on every core when the page is cross-origin isolated, else on one); the Text lesson on the \
+                 page, one thread."
             ),
         }
     }

@@ -156,5 +156,7 @@ fn not_found() -> AnyView {
 }
 
 pub fn mount() {
+    #[cfg(feature = "full")]
+    worker_client::install_probe();
     leptos::mount::mount_to_body(App);
 }

@@ -35,11 +35,30 @@ pub struct TrainingWorker {
 /// A message as posted: the object and the buffers it transfers.
 type Envelope = (js_sys::Object, js_sys::Array);
 
-/// The worker script Trunk writes beside the app (`trainer_loader.js` loads `trainer.js` and its
-/// wasm), relative to `<base href>` so a sub-path host works.
-fn script_url() -> Result<String, String> {
+/// Whether this page is cross-origin isolated: only then can Web Workers share a wasm memory
+/// (SharedArrayBuffer), which the threaded training worker needs.
+pub fn isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// How the lessons say where the worker trains: " (1 thread: this page is not cross-origin
+/// isolated)" or " (2 threads)".
+pub fn threads_phrase(threads: u32) -> String {
+    match threads {
+        0 | 1 if !isolated() => " (1 thread: this page is not cross-origin isolated, so it cannot share memory between threads)".into(),
+        0 | 1 => " (1 thread)".into(),
+        n => format!(" ({n} threads)"),
+    }
+}
+
+/// The worker script to start, relative to `<base href>` so a sub-path host works: on an
+/// isolated page the threaded build (`threads/loader.js`, a module worker; see
+/// scripts/build-threads.sh), otherwise the one-thread worker Trunk writes beside the app
+/// (`trainer_loader.js` loads `trainer.js` and its wasm).
+fn script_url(threaded: bool) -> Result<String, String> {
     let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).ok_or("the page has no address")?;
-    web_sys::Url::new_with_base("trainer_loader.js", &base).map(|u| u.href()).map_err(|_| "the worker's address is not valid".to_string())
+    let script = if threaded { "threads/loader.js" } else { "trainer_loader.js" };
+    web_sys::Url::new_with_base(script, &base).map(|u| u.href()).map_err(|_| "the worker's address is not valid".to_string())
 }
 
 /// An asset's absolute address (a worker resolves relative ones against its own script).
@@ -53,7 +72,12 @@ impl TrainingWorker {
         if !js_sys::Reflect::has(&js_sys::global(), &"Worker".into()).unwrap_or(false) {
             return Err("this browser cannot run Web Workers".into());
         }
-        let worker = Worker::new(&script_url()?).map_err(|e| format!("the browser refused to start it ({})", describe(&e)))?;
+        let threaded = isolated();
+        let options = web_sys::WorkerOptions::new();
+        if threaded {
+            options.set_type(web_sys::WorkerType::Module);
+        }
+        let worker = Worker::new_with_options(&script_url(threaded)?, &options).map_err(|e| format!("the browser refused to start it ({})", describe(&e)))?;
         let sink: Rc<RefCell<Option<UnboundedSender<Heard>>>> = Rc::new(RefCell::new(None));
         let waiting: Rc<RefCell<Option<Vec<Envelope>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let send = {
@@ -193,7 +217,7 @@ where
             continue;
         }
         match message {
-            FromWorker::Ready => {}
+            FromWorker::Ready | FromWorker::Probed { .. } => {}
             FromWorker::Failed { message, .. } => return Err((message, last_full)),
             FromWorker::Diverged { step, loss_bits, who, .. } => {
                 (page.on_diverged)(step, f64::from_bits(loss_bits), &who);
@@ -222,4 +246,32 @@ where
 thread_local! {
     /// Each run sent to a worker gets a new number; reports of older runs are ignored.
     static NEXT_RUN: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+/// Installs `window.__stepwiseProbeWorker(steps, batchSize, threads)` for the e2e suite and
+/// bench/threads.mjs: it starts a fresh training worker (threaded on an isolated page), trains a
+/// seeded Digits network there (see `ToWorker::Probe`), and resolves to the worker's answer as
+/// JSON (`{kind: "probed", loss_bits, milliseconds, threads}`), then ends that worker.
+pub fn install_probe() {
+    let probe = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|steps: u32, batch_size: u32, threads: u32| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            let url = asset_url(crate::data::MNIST_TRAIN_FILE).ok_or("the page has no address")?;
+            let worker = TrainingWorker::start()?;
+            let mut heard = worker.send_and_listen(&ToWorker::Probe { url, steps, batch_size: batch_size as usize, threads }, None);
+            let answer = loop {
+                match heard.next().await {
+                    Some(Heard::Message(message @ FromWorker::Probed { .. }, _)) => break serde_json::to_string(&message).map_err(|e| e.to_string()),
+                    Some(Heard::Message(FromWorker::Failed { message, .. }, _)) | Some(Heard::Crashed(message)) => break Err(message),
+                    Some(_) => {}
+                    None => break Err("the worker went away".to_string()),
+                }
+            };
+            worker.terminate();
+            answer.map(JsValue::from).map_err(JsValue::from)
+        })
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = Reflect::set(&window, &"__stepwiseProbeWorker".into(), probe.as_ref());
+    }
+    probe.forget(); // one closure for the page's life
 }

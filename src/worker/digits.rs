@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::host::{digits, now, Remote};
-use super::protocol::Progress;
+use super::protocol::{FromWorker, Progress};
 use crate::data::mnist::MnistSet;
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{Driver, Flow, Slice, Snapshot};
@@ -54,4 +54,24 @@ impl Remote for Digits {
     fn who(&self) -> String {
         "network".into()
     }
+}
+
+/// [`super::protocol::ToWorker::Probe`]: a fresh seeded run of `steps` steps on at most
+/// `threads` threads, timed inside the steps only. The same seed gives the same losses on any
+/// thread count (engine/cpu/threads.rs); the e2e suite checks that here, in the browser.
+pub(super) async fn probe(url: &str, steps: u32, batch_size: usize, threads: u32) -> Result<FromWorker, String> {
+    let set = digits(url).await?;
+    crate::engine::cpu::limit_threads(threads as usize);
+    let settings = Settings { batch_size, ..Settings::default() };
+    let mut trainer = Trainer::new(&CpuBackend::new(), settings, set.count);
+    let mut loss_bits = Vec::with_capacity(steps as usize);
+    let started = now();
+    for _ in 0..steps {
+        let loss = now_or_never(trainer.step(&set).to_vec()).and_then(|l| l.first().copied()).unwrap_or(f32::NAN);
+        loss_bits.push(loss.to_bits());
+    }
+    let milliseconds = now() - started;
+    let used = crate::engine::cpu::threads() as u32;
+    crate::engine::cpu::limit_threads(0);
+    Ok(FromWorker::Probed { loss_bits, milliseconds, threads: used })
 }

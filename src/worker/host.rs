@@ -94,7 +94,7 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         predicted: None,
         last: false,
         full: false,
-        threads: 1,
+        threads: crate::engine::cpu::threads() as u32,
     };
     let mut progress = fresh(run);
     let mut last_report = now();
@@ -157,6 +157,12 @@ fn on_message(event: MessageEvent) {
             PLAYING.with(|p| p.set(Some(run)));
             wasm_bindgen_futures::spawn_local(start_run(run, lesson, urls, settings, snapshot.unwrap_or_default()));
         }
+        ToWorker::Probe { url, steps, batch_size, threads } => wasm_bindgen_futures::spawn_local(async move {
+            match super::digits::probe(&url, steps, batch_size, threads).await {
+                Ok(answer) => post(&answer, None),
+                Err(e) => fail(0, e),
+            }
+        }),
         ToWorker::Crash => panic!("the page asked the training worker to crash (a test of a worker that dies)"),
         ToWorker::Pause { run } => PLAYING.with(|p| {
             if p.get() == Some(run) {
@@ -166,11 +172,48 @@ fn on_message(event: MessageEvent) {
     }
 }
 
-/// The worker's entry point: listens for the page's messages, then says it is ready.
+/// The worker's entry point: listens for the page's messages, starts the helper threads in the
+/// threaded build, then says it is ready.
 pub fn start() {
+    #[cfg(feature = "threads")]
+    if !threads::is_the_trainer() {
+        return; // a rayon helper: it runs the module's start too, and then rayon's loop
+    }
     console_error_panic_hook::set_once();
     let handler = Closure::<dyn Fn(MessageEvent)>::new(on_message);
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget(); // lives as long as the worker
+    #[cfg(feature = "threads")]
+    wasm_bindgen_futures::spawn_local(async {
+        threads::start_helpers().await;
+        post(&FromWorker::Ready, None);
+    });
+    #[cfg(not(feature = "threads"))]
     post(&FromWorker::Ready, None);
+}
+
+/// The threaded build's helper Web Workers (wasm-bindgen-rayon), one per core.
+#[cfg(feature = "threads")]
+mod threads {
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_futures::JsFuture;
+
+    /// Whether this is the worker the page started (its loader sets the flag), not a helper.
+    pub fn is_the_trainer() -> bool {
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("stepwiseTrainer")).is_ok_and(|v| v.is_truthy())
+    }
+
+    /// Starts one helper per core the browser reports but one: this worker computes a part of
+    /// each split itself (engine/cpu/threads.rs), so every core computes. If the helpers cannot
+    /// start, training runs on this worker alone, and the reports say one thread.
+    pub async fn start_helpers() {
+        let cores = super::scope().navigator().hardware_concurrency() as usize;
+        let helpers = cores.clamp(1, 16) - 1;
+        if helpers == 0 {
+            return;
+        }
+        if let Err(e) = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(helpers)).await {
+            web_sys::console::warn_2(&"Stepwise: the training threads did not start; training runs on one thread.".into(), &e);
+        }
+    }
 }

@@ -35,6 +35,10 @@ pub enum ToWorker {
     Pause { run: u32 },
     /// Panic, as a bug would: the e2e test of a worker that dies (`window.__stepwiseCrashWorker()`).
     Crash,
+    /// For tests and benchmarks (`window.__stepwiseProbeWorker`): train a fresh, seeded Digits
+    /// network (the lesson's defaults, batch `batch_size`) for `steps` steps on the digits at
+    /// `url`, on at most `threads` threads (0: all the worker has), and answer [`FromWorker::Probed`].
+    Probe { url: String, steps: u32, batch_size: usize, threads: u32 },
 }
 
 /// What the worker did since its previous report.
@@ -80,6 +84,9 @@ pub enum FromWorker {
     Diverged { run: u32, step: u32, loss_bits: u64, who: String },
     /// The worker could not train (the data did not download, a snapshot was unreadable).
     Failed { run: u32, message: String },
+    /// The answer to [`ToWorker::Probe`]: each step's loss (its bits, so the test compares
+    /// them exactly), the time inside the steps, and the threads they ran on.
+    Probed { loss_bits: Vec<u32>, milliseconds: f64, threads: u32 },
 }
 
 impl FromWorker {
@@ -87,7 +94,7 @@ impl FromWorker {
         match self {
             FromWorker::Progress(p) => p.run,
             FromWorker::Diverged { run, .. } | FromWorker::Failed { run, .. } => *run,
-            FromWorker::Ready => 0,
+            FromWorker::Ready | FromWorker::Probed { .. } => 0,
         }
     }
 }

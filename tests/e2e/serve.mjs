@@ -19,9 +19,15 @@ const TYPES = {
 /// The built site: dist/, or $STEPWISE_DIST (see scripts/build-site.sh).
 export const DIST = process.env.STEPWISE_DIST ?? new URL("../../dist/", import.meta.url).pathname;
 
+/// The headers that make a page cross-origin isolated (SharedArrayBuffer, so wasm threads).
+export const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
 /// `mounts` serves more folders beside the site, e.g. { "/tfjs/": dir } for the benchmarks.
-export async function serve({ root, base = "/", port = 0, mounts = {} }) {
+/// `isolated` sends the isolation headers with every answer, as `trunk serve` does (Trunk.toml);
+/// without them the page is what a static host such as GitHub Pages serves.
+export async function serve({ root, base = "/", port = 0, mounts = {}, isolated = false }) {
   const server = createServer(async (request, response) => {
+    if (isolated) for (const [name, value] of Object.entries(ISOLATION)) response.setHeader(name, value);
     const url = new URL(request.url, "http://127.0.0.1");
     let path = decodeURIComponent(url.pathname);
     const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
@@ -57,8 +63,8 @@ export async function serve({ root, base = "/", port = 0, mounts = {} }) {
   return { server, url: `http://127.0.0.1:${actual}${base}` };
 }
 
-// `node tests/e2e/serve.mjs [port] [base]` serves dist/ by hand, for looking at a build.
+// `node tests/e2e/serve.mjs [port] [base] [isolated]` serves dist/ by hand, for looking at a build.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await serve({ root: DIST, port: Number(process.argv[2] ?? 8080), base: process.argv[3] ?? "/" });
+  const { url } = await serve({ root: DIST, port: Number(process.argv[2] ?? 8080), base: process.argv[3] ?? "/", isolated: process.argv[4] === "isolated" });
   console.log(`serving ${DIST} at ${url}`);
 }

@@ -11,23 +11,24 @@ use leptos::prelude::*;
 
 use super::compute::Compute;
 
-/// Whether this page is cross-origin isolated, so that wasm threads (SharedArrayBuffer) could
-/// run here.
-fn isolated() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
-}
+use crate::app::worker_client::isolated;
 
 fn threads_sentence() -> String {
     let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency() as u32).unwrap_or(1);
-    let page = if isolated() {
-        "This page is cross-origin isolated, so it could share memory between threads"
+    if isolated() {
+        format!(
+            "This page is cross-origin isolated, so Web Workers can share memory. Your browser reports {cores} logical cores: \
+             the Digits and GAN lessons train in a background worker with {cores} helper threads, which split each big \
+             matrix product between them. The timings below run on this page's own thread, one thread."
+        )
     } else {
-        "This page is not cross-origin isolated (no SharedArrayBuffer), so it cannot share memory between threads"
-    };
-    format!(
-        "{page}. Your browser reports {cores} logical cores. Training uses one of them today, in a background worker \
-         (the Digits and GAN lessons); training on all cores is not built yet. The timings below run on this page's thread."
-    )
+        format!(
+            "This page is not cross-origin isolated (no SharedArrayBuffer), so Web Workers cannot share memory: the Digits \
+             and GAN lessons train in a background worker on one thread, although your browser reports {cores} logical cores. \
+             A page served with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: \
+             require-corp (or reloaded once our offline helper is installed) trains on all of them. The timings below run on this page's own thread."
+        )
+    }
 }
 
 #[component]

@@ -15,7 +15,7 @@ mod threads;
 mod update;
 
 pub use matmul::{matmul_fast, matmul_packed, matmul_reference};
-pub use threads::count as threads;
+pub use threads::{count as threads, set_limit as limit_threads};
 
 use crate::engine::backend::*;
 use pool::Pool;

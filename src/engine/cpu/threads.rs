@@ -14,12 +14,26 @@
 /// work to another Web Worker and waiting for it costs tens of microseconds.
 pub const MIN_WORK_PER_PART: usize = 1 << 20;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// At most this many threads (see [`set_limit`]).
+static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
 /// How many threads the CPU backend splits work across.
 pub fn count() -> usize {
+    // A thread outside the pool (the worker's own, or a test's) does the first part of each
+    // split itself, beside the pool's threads (see `for_each`).
     #[cfg(any(not(target_arch = "wasm32"), feature = "threads"))]
-    return rayon::current_num_threads();
+    let threads = rayon::current_num_threads() + usize::from(rayon::current_thread_index().is_none());
     #[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
-    return 1;
+    let threads = 1;
+    threads.min(LIMIT.load(Ordering::Relaxed)).max(1)
+}
+
+/// Splits work across at most `threads` threads from now on (0: all there are), so one build
+/// can be timed on 1 thread and on all of them (the worker's probe; bench/threads.mjs).
+pub fn set_limit(threads: usize) {
+    LIMIT.store(if threads == 0 { usize::MAX } else { threads }, Ordering::Relaxed);
 }
 
 /// How many parts `rows` rows (`work_per_row` each) split into: at most one per thread, each of
@@ -39,32 +53,33 @@ pub fn for_row_blocks(out: &mut [f32], rows: usize, cols: usize, align: usize, w
         return;
     }
     let block_rows = rows.div_ceil(parts).div_ceil(align) * align;
-    split(out, block_rows * cols, &|index, block| work(index * block_rows, block));
+    let blocks: Vec<(usize, &mut [f32])> = out.chunks_mut(block_rows * cols).enumerate().collect();
+    for_each(blocks, |(index, block)| work(index * block_rows, block));
 }
 
-/// Runs `work` on each item, in parallel where there are threads (items are blocks that the
-/// caller split by [`parts`]).
+/// Runs `work` on each item (blocks that the caller split by [`parts`]): the calling thread
+/// takes the first, the pool's threads the others, and the call returns when all are done.
+///
+/// Why the caller works too (rayon's `in_place_scope`) instead of handing every part to the
+/// pool and waiting: in the browser, measured on this project's 2-core machine, the caller's
+/// part starts at once while a sleeping helper takes tens of microseconds to wake, and the
+/// helpers (Web Workers started by another Web Worker) ran the same kernel about 25% slower
+/// than the worker that started them.
 pub fn for_each<T: Send>(items: Vec<T>, work: impl Fn(T) + Sync + Send) {
     #[cfg(any(not(target_arch = "wasm32"), feature = "threads"))]
-    {
-        use rayon::prelude::*;
-        if items.len() > 1 {
-            items.into_par_iter().for_each(work);
-            return;
-        }
+    if items.len() > 1 {
+        let work = &work;
+        let mut items = items.into_iter();
+        let first = items.next().expect("more than one item");
+        rayon::in_place_scope(|scope| {
+            for item in items {
+                scope.spawn(move |_| work(item));
+            }
+            work(first);
+        });
+        return;
     }
     items.into_iter().for_each(work);
-}
-
-#[cfg(any(not(target_arch = "wasm32"), feature = "threads"))]
-fn split(out: &mut [f32], block: usize, work: &(dyn Fn(usize, &mut [f32]) + Sync)) {
-    use rayon::prelude::*;
-    out.par_chunks_mut(block).enumerate().for_each(|(index, chunk)| work(index, chunk));
-}
-
-#[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
-fn split(out: &mut [f32], block: usize, work: &(dyn Fn(usize, &mut [f32]) + Sync)) {
-    out.chunks_mut(block).enumerate().for_each(|(index, chunk)| work(index, chunk));
 }
 
 #[cfg(test)]
@@ -77,6 +92,8 @@ mod tests {
 
     #[test]
     fn parts_respect_threads_work_and_alignment() {
+        // Inside a pool the thread is one of the pool's; outside, it works beside them.
+        assert_eq!(count(), rayon::current_num_threads() + 1);
         pool(4).install(|| {
             assert_eq!(parts(64, 4, MIN_WORK_PER_PART), 4, "one part a thread");
             assert_eq!(parts(6, 4, MIN_WORK_PER_PART), 2, "no more parts than 4-row blocks");

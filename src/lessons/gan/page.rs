@@ -39,7 +39,8 @@ pub const JUDGED_SAMPLES: usize = 1000;
 enum Thread {
     /// Not trained yet this visit.
     Idle,
-    Worker,
+    /// In the background worker, on this many threads (`None` until its first report).
+    Worker(Option<u32>),
     /// On the page's thread, and why.
     Page(Option<String>),
 }
@@ -199,13 +200,16 @@ pub fn GanPage() -> impl IntoView {
             let current = move || generation.get_value() == started;
             let fell_back = match worker_for(worker) {
                 Ok(w) => {
-                    thread.set(Thread::Worker);
+                    thread.set(Thread::Worker(None));
                     let mut last_grid = now();
                     let mut last_report = now();
                     let page = GanPage {
                         current,
                         running: move || running.get_untracked(),
-                        on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool| {
+                        on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool, threads: u32| {
+                            if thread.get_untracked() != Thread::Worker(Some(threads)) {
+                                thread.set(Thread::Worker(Some(threads)));
+                            }
                             curves.update(|c| c.extend(points));
                             iterations.set(done);
                             epoch.set(epochs);
@@ -403,10 +407,13 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
-                    <p class="muted" data-testid="gan-thread" data-thread=move || match thread.get() { Thread::Worker => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
+                    <p class="muted" data-testid="gan-thread" data-thread=move || match thread.get() { Thread::Worker(_) => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
                         {move || match thread.get() {
                             Thread::Idle => "Trains on your CPU (WebAssembly SIMD) in a background worker, so this page stays responsive.".to_string(),
-                            Thread::Worker => "Training on your CPU (WebAssembly SIMD) in a background worker (1 thread); this page shows a copy refreshed four times a second.".to_string(),
+                            Thread::Worker(threads) => format!(
+                                "Training on your CPU (WebAssembly SIMD) in a background worker{}; this page shows a copy refreshed four times a second.",
+                                threads.map(crate::app::worker_client::threads_phrase).unwrap_or_default()
+                            ),
                             Thread::Page(None) => "Training on your CPU (WebAssembly SIMD), on this page's thread.".to_string(),
                             Thread::Page(Some(why)) => format!("Training on your CPU (WebAssembly SIMD) on this page's thread: {why}."),
                         }}
@@ -427,8 +434,9 @@ pub fn GanPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice" data-testid="gan-not-built">
                     <strong>"Not built yet: "</strong>
-                    "a conditional GAN where you pick the digit, training on WebGPU, and training on all your CPU's cores. "
-                    "Today both networks train on one core of your CPU (WebAssembly SIMD) in a background worker. "
+                    "a conditional GAN where you pick the digit, and training on WebGPU. "
+                    "Today both networks train on your CPU (WebAssembly SIMD) in a background worker: on all its cores when "
+                    "this page is cross-origin isolated, else on one. "
                     "The same game runs on WebGPU in the Lab, which times an iteration on both engines."
                 </p>
             </section>

@@ -28,7 +28,7 @@ pub struct GanPage<Current, Running, OnReport, OnDiverged> {
     pub current: Current,
     pub running: Running,
     /// New curve points, iterations and epoch done, GAN iterations per second since Train, and
-    /// whether the judge should read the run now.
+    /// whether the judge should read the run now, and the worker's thread count.
     pub on_report: OnReport,
     pub on_diverged: OnDiverged,
 }
@@ -45,7 +45,7 @@ pub async fn train_in_worker<Current, Running, OnReport, OnDiverged>(
 where
     Current: Fn() -> bool + Copy + 'static,
     Running: Fn() -> bool + Copy + 'static,
-    OnReport: FnMut(Vec<CurvePoint>, u32, usize, f64, bool),
+    OnReport: FnMut(Vec<CurvePoint>, u32, usize, f64, bool, u32),
     OnDiverged: FnMut(u32, f64, &str),
 {
     let url = asset_url(MNIST_TRAIN_FILE).ok_or("the page has no address for the digits")?;
@@ -86,7 +86,7 @@ where
             iterations.set(iterations.get() + p.images);
             milliseconds.set(milliseconds.get() + p.milliseconds);
             let speed = if milliseconds.get() > 0.0 { iterations.get() as f64 / (milliseconds.get() / 1000.0) } else { 0.0 };
-            on_report(p.points, p.steps, p.epoch, speed, p.check_due);
+            on_report(p.points, p.steps, p.epoch, speed, p.check_due, p.threads);
             Ok(())
         },
         on_diverged: |step: u32, loss: f64, who: &str| on_diverged(step, loss, who),

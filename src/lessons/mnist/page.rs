@@ -360,9 +360,9 @@ pub fn MnistPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "training on all your CPU's cores, and WebGPU in the background worker. Today, on the CPU, the network "
-                    "trains in a background worker on one core, and this page shows a copy of it refreshed four times a second; "
-                    "on your GPU (WebGPU) it trains on this page's thread, a few steps per frame."
+                    "WebGPU in the background worker. Today, on the CPU, the network trains in a background worker (on all "
+                    "your CPU's cores when this page is cross-origin isolated, else on one), and this page shows a copy of it "
+                    "refreshed four times a second; on your GPU (WebGPU) it trains on this page's thread, a few steps per frame."
                 </p>
             </section>
         </article>
@@ -384,7 +384,7 @@ fn device_text(device: Option<Device>, compute: Option<Compute>) -> String {
         (Some(Device::Cpu { why: Some(why) }), _) => format!("Training on {CPU}: {why}."),
         (Some(Device::Cpu { why: None }), _) => format!("Training on {CPU}, on this page's thread."),
         (Some(Device::Worker { threads }), _) => {
-            format!("Training on {CPU} in a background worker ({threads} thread{}), so the page stays responsive.", if threads == 1 { "" } else { "s" })
+            format!("Training on {CPU} in a background worker{}, so the page stays responsive.", crate::app::worker_client::threads_phrase(threads))
         }
         (None, Some(Compute::WebGpu { adapter })) => format!("Trains on the GPU through WebGPU · {adapter}."),
         (None, _) => format!("Trains on {CPU}."),

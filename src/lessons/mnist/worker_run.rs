@@ -30,6 +30,9 @@ pub async fn train_in_worker(sets: &Sets, cpu: &SharedTrainer, worker: &Training
             if let Some(t) = cpu.borrow_mut().as_mut() {
                 t.restore(&snapshot);
             }
+            if report.device.get_untracked() != Some(Device::Worker { threads: p.threads }) {
+                report.device.set(Some(Device::Worker { threads: p.threads }));
+            }
             report.steps.set(p.steps);
             report.epoch.set(p.epoch);
             report.position.set(p.position);

@@ -1,0 +1,112 @@
+// Training on every core. A cross-origin isolated page (served with COOP/COEP, as `trunk serve`
+// does) trains in the threaded worker (scripts/build-threads.sh), one helper thread per core; a
+// page that is not isolated (a static host, an embed) trains in the one-thread worker. The same
+// seed gives the same losses, bit for bit, on either, and each lesson says where it trains.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { launch, newPage, shot } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+const SHOTS = new URL("./screenshots/threads/", import.meta.url).pathname;
+
+/// A fresh worker on `page` trains a seeded Digits network for `steps` steps (see
+/// `install_probe` in app/worker_client.rs) and answers its losses, time and threads.
+async function probe(page, steps, threads) {
+  const answer = JSON.parse(await page.evaluate(([s, t]) => window.__stepwiseProbeWorker(s, 64, t), [steps, threads]));
+  answer.imagesPerSecond = (steps * 64) / (answer.milliseconds / 1000);
+  return answer;
+}
+
+describe("training on every core", () => {
+  let browser, plain, isolated;
+  before(async () => {
+    plain = await serve({ root: DIST, base: "/stepwise/" });
+    isolated = await serve({ root: DIST, base: "/stepwise/", isolated: true });
+    browser = await launch({ webgpu: false });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    plain?.server.close();
+    isolated?.server.close();
+  });
+
+  test("50 seeded steps give the same losses bit for bit on all threads, on one, and in the one-thread worker", async () => {
+    const page = await newPage(browser);
+    await page.goto(isolated.url + "mnist");
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, "served with COOP and COEP, the page is isolated");
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const all = await probe(page, 50, 0);
+    const one = await probe(page, 50, 1);
+    assert.equal(all.threads, cores, "one helper thread per core");
+    assert.equal(one.threads, 1);
+    if (cores < 2) console.log("# this machine reports one core: the threaded worker ran on one thread, so threads were not compared");
+    const other = await newPage(browser);
+    await other.goto(plain.url + "mnist");
+    assert.equal(await other.evaluate(() => crossOriginIsolated), false);
+    const single = await probe(other, 50, 0);
+    assert.equal(single.threads, 1, "a page that is not isolated trains on one thread");
+    assert.equal(all.loss_bits.length, 50);
+    assert.deepEqual(one.loss_bits, all.loss_bits, `1 and ${cores} threads`);
+    assert.deepEqual(single.loss_bits, all.loss_bits, "the one-thread worker and the threaded one");
+    const f = (x) => Math.round(x).toLocaleString("en");
+    console.log(`# 50 steps of 64 (measured, not asserted): ${f(all.imagesPerSecond)} images/s on ${cores} threads, ${f(one.imagesPerSecond)} on 1 (same module), ${f(single.imagesPerSecond)} in the one-thread worker`);
+    assert.deepEqual([...page.errors, ...other.errors], []);
+    await page.context().close();
+    await other.context().close();
+  });
+
+  test("the Digits and GAN lessons and the Lab say how many threads they train on", async () => {
+    const page = await newPage(browser);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const want = cores === 1 ? /\(1 thread\)/ : new RegExp(`\\(${cores} threads\\)`);
+    await page.goto(isolated.url + "mnist");
+    await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+    await page.locator('[data-testid="mnist-train"]').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 300, null, { timeout: 60000 });
+    const device = page.locator('[data-testid="mnist-device"]');
+    assert.equal(await device.getAttribute("data-thread"), "worker");
+    assert.match(await device.innerText(), want);
+    await page.locator('[data-testid="mnist-train"]').click(); // pause
+    await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])');
+    await shot(page, `${SHOTS}mnist-isolated.png`);
+
+    await page.goto(isolated.url + "gan");
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])', { timeout: 60000 });
+    await page.locator('[data-testid="gan-train"]').click();
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="gan-thread"]').textContent), want.source, { timeout: 60000 });
+    await page.locator('[data-testid="gan-train"]').click(); // pause
+
+    await page.goto(isolated.url + "lab");
+    const lab = page.locator('[data-testid="lab-threads"]');
+    assert.equal(await lab.getAttribute("data-isolated"), "true");
+    assert.match(await lab.innerText(), /is cross-origin isolated/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+
+    const other = await newPage(browser);
+    await other.goto(plain.url + "mnist");
+    await other.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+    await other.locator('[data-testid="mnist-train"]').click();
+    await other.waitForFunction(() => document.querySelector('[data-testid="mnist-device"]').textContent.includes("thread"), null, { timeout: 60000 });
+    assert.match(await other.locator('[data-testid="mnist-device"]').innerText(), /1 thread: this page is not cross-origin isolated/);
+    await other.locator('[data-testid="mnist-train"]').click();
+    await other.goto(plain.url + "lab");
+    assert.equal(await other.locator('[data-testid="lab-threads"]').getAttribute("data-isolated"), "false");
+    assert.deepEqual(other.errors, []);
+    await other.context().close();
+  });
+
+  test("on a static host that sends no headers, the offline helper makes the page isolated from the first reload on", async () => {
+    const page = await newPage(browser, { width: 1280, height: 800 }, { serviceWorkers: "allow" });
+    await page.goto(plain.url + "lab");
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false, "the host sends no COOP/COEP");
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, "the service worker added them");
+    assert.equal(await page.locator('[data-testid="lab-threads"]').getAttribute("data-isolated"), "true");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
