@@ -248,26 +248,39 @@ thread_local! {
     static NEXT_RUN: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
 }
 
+/// What a probe measured (see `ToWorker::Probe`).
+pub struct Probed {
+    pub loss_bits: Vec<u32>,
+    pub milliseconds: f64,
+    pub threads: u32,
+}
+
+/// Starts a fresh training worker (threaded on an isolated page), trains a seeded Digits
+/// network there for `steps` steps (see `ToWorker::Probe`), then ends that worker.
+pub async fn probe_worker(steps: u32, batch_size: usize, threads: u32) -> Result<Probed, String> {
+    let url = asset_url(crate::data::MNIST_TRAIN_FILE).ok_or("the page has no address")?;
+    let worker = TrainingWorker::start()?;
+    let mut heard = worker.send_and_listen(&ToWorker::Probe { url, steps, batch_size, threads }, None);
+    let answer = loop {
+        match heard.next().await {
+            Some(Heard::Message(FromWorker::Probed { loss_bits, milliseconds, threads }, _)) => break Ok(Probed { loss_bits, milliseconds, threads }),
+            Some(Heard::Message(FromWorker::Failed { message, .. }, _)) | Some(Heard::Crashed(message)) => break Err(message),
+            Some(_) => {}
+            None => break Err("the worker went away".to_string()),
+        }
+    };
+    worker.terminate();
+    answer
+}
+
 /// Installs `window.__stepwiseProbeWorker(steps, batchSize, threads)` for the e2e suite and
-/// bench/threads.mjs: it starts a fresh training worker (threaded on an isolated page), trains a
-/// seeded Digits network there (see `ToWorker::Probe`), and resolves to the worker's answer as
-/// JSON (`{kind: "probed", loss_bits, milliseconds, threads}`), then ends that worker.
+/// bench/threads.mjs: [`probe_worker`], resolved as JSON (`{kind: "probed", loss_bits,
+/// milliseconds, threads}`).
 pub fn install_probe() {
     let probe = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|steps: u32, batch_size: u32, threads: u32| {
         wasm_bindgen_futures::future_to_promise(async move {
-            let url = asset_url(crate::data::MNIST_TRAIN_FILE).ok_or("the page has no address")?;
-            let worker = TrainingWorker::start()?;
-            let mut heard = worker.send_and_listen(&ToWorker::Probe { url, steps, batch_size: batch_size as usize, threads }, None);
-            let answer = loop {
-                match heard.next().await {
-                    Some(Heard::Message(message @ FromWorker::Probed { .. }, _)) => break serde_json::to_string(&message).map_err(|e| e.to_string()),
-                    Some(Heard::Message(FromWorker::Failed { message, .. }, _)) | Some(Heard::Crashed(message)) => break Err(message),
-                    Some(_) => {}
-                    None => break Err("the worker went away".to_string()),
-                }
-            };
-            worker.terminate();
-            answer.map(JsValue::from).map_err(JsValue::from)
+            let Probed { loss_bits, milliseconds, threads } = probe_worker(steps, batch_size as usize, threads).await.map_err(JsValue::from)?;
+            serde_json::to_string(&FromWorker::Probed { loss_bits, milliseconds, threads }).map(JsValue::from).map_err(|e| JsValue::from(e.to_string()))
         })
     });
     if let Some(window) = web_sys::window() {

@@ -82,6 +82,14 @@ describe("training on every core", () => {
     const lab = page.locator('[data-testid="lab-threads"]');
     assert.equal(await lab.getAttribute("data-isolated"), "true");
     assert.match(await lab.innerText(), /is cross-origin isolated/);
+    // The Lab's worker table: one thread against all, and the same losses bit for bit.
+    await page.locator('[data-testid="measure-threads"]').click();
+    for (const batch of [64, 256]) {
+      await page.waitForSelector(`[data-testid="threads-same-${batch}"]`, { timeout: 120000 });
+      assert.equal(await page.locator(`[data-testid="threads-same-${batch}"]`).getAttribute("data-same"), "true");
+      console.log(`# Lab, worker at batch ${batch} (measured, not asserted): ${(await page.locator(`[data-testid="threads-${batch}"]`).innerText()).replace(/\s+/g, " ")}`);
+    }
+    await page.locator('[data-testid="worker-threads"]').screenshot({ path: `${SHOTS}lab-worker-threads.png` });
     assert.deepEqual(page.errors, []);
     await page.context().close();
 
@@ -94,6 +102,9 @@ describe("training on every core", () => {
     await other.locator('[data-testid="mnist-train"]').click();
     await other.goto(plain.url + "lab");
     assert.equal(await other.locator('[data-testid="lab-threads"]').getAttribute("data-isolated"), "false");
+    await other.locator('[data-testid="measure-threads"]').click();
+    await other.waitForFunction(() => /\/s/.test(document.querySelector('[data-testid="threads-256"] td:nth-child(2)')?.textContent ?? ""), null, { timeout: 120000 });
+    assert.match(await other.locator('[data-testid="worker-threads"]').innerText(), /not cross-origin isolated, so the worker has one thread/);
     assert.deepEqual(other.errors, []);
     await other.context().close();
   });

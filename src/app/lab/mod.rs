@@ -5,6 +5,7 @@
 
 mod agreement;
 mod speed;
+mod threads;
 mod training;
 
 use leptos::prelude::*;
@@ -19,14 +20,16 @@ fn threads_sentence() -> String {
         format!(
             "This page is cross-origin isolated, so Web Workers can share memory. Your browser reports {cores} logical cores: \
              the Digits and GAN lessons train in a background worker with {cores} helper threads, which split each big \
-             matrix product between them. The timings below run on this page's own thread, one thread."
+             matrix product between them. The timings below run on this page's own thread, one thread, except the last table's, \
+             which time the background worker."
         )
     } else {
         format!(
             "This page is not cross-origin isolated (no SharedArrayBuffer), so Web Workers cannot share memory: the Digits \
              and GAN lessons train in a background worker on one thread, although your browser reports {cores} logical cores. \
              A page served with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: \
-             require-corp (or reloaded once our offline helper is installed) trains on all of them. The timings below run on this page's own thread."
+             require-corp (or reloaded once our offline helper is installed) trains on all of them. The timings below run on this page's own thread, except the last table's, which time the \
+             background worker."
         )
     }
 }
@@ -48,6 +51,7 @@ pub fn LabPage() -> impl IntoView {
             <agreement::Agreement compute/>
             <speed::Speed compute/>
             <training::Training compute/>
+            <threads::WorkerThreads/>
             <section class="panel">
                 <h2>"When does the GPU win?"</h2>
                 <p>
