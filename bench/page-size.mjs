@@ -56,10 +56,16 @@ for (const name of await readdir(DIST)) {
   if (!/\.(html|js|wasm|css)$/.test(name) || name === "404.html") continue;
   rows.push({ name, light: lightFiles.has(name), worker: /^trainer/.test(name), ...(await measure(name)) });
 }
+// The threaded training worker (scripts/build-threads.sh): loaded instead of the one-thread
+// worker when training starts on a cross-origin isolated page.
+for (const name of existsSync(DIST + "threads") ? await readdir(DIST + "threads") : []) {
+  if (/\.(js|wasm)$/.test(name)) rows.push({ name: `threads/${name}`, light: false, worker: false, threaded: true, ...(await measure(`threads/${name}`)) });
+}
 rows.sort((a, b) => b.gzip - a.gzip);
 // The training worker's files (src/worker/) load only when a lesson starts training.
 const worker = rows.filter((r) => r.worker).reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
-const total = rows.filter((r) => !r.light && !r.worker).reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
+const threaded = rows.filter((r) => r.threaded).reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
+const total = rows.filter((r) => !r.light && !r.worker && !r.threaded).reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
 const entries = [{ name: "every page and the big embeds (index.html, 404.html)", ...(await entry("index.html")) }];
 if (existsSync(DIST + "embed")) {
   for (const widget of await readdir(DIST + "embed")) {
@@ -69,9 +75,9 @@ if (existsSync(DIST + "embed")) {
 const smallest = entries.reduce((a, b) => (b.gzip < a.gzip ? b : a));
 const table = [
   "| file | raw | gzip |", "| --- | ---: | ---: |",
-  ...rows.map((r) => `| ${r.name}${r.light ? " (light embeds only)" : ""}${r.worker ? " (training worker, loaded when training starts)" : ""} | ${kb(r.raw)} | ${kb(r.gzip)} |`),
+  ...rows.map((r) => `| ${r.name}${r.light ? " (light embeds only)" : ""}${r.worker ? " (training worker, loaded when training starts)" : ""}${r.threaded ? " (threaded training worker, on isolated pages)" : ""} | ${kb(r.raw)} | ${kb(r.gzip)} |`),
   `| **total** (full site) | ${kb(total.raw)} | **${kb(total.gzip)}** |`,
-  "", `Training worker (not in the total): ${kb(worker.raw)} raw, ${kb(worker.gzip)} gzip, fetched once when training starts.`,
+  "", `Training worker (not in the total): ${kb(worker.raw)} raw, ${kb(worker.gzip)} gzip, fetched once when training starts; on a cross-origin isolated page the threaded one instead: ${kb(threaded.raw)} raw, ${kb(threaded.gzip)} gzip.`,
   "", `Budget: ${kb(BUDGET)} gzip. ${total.gzip <= BUDGET ? "Within budget." : "OVER BUDGET."}`,
   "", "Initial transfer per entry page (HTML + the CSS, JS and wasm it loads):", "",
   "| entry | raw | gzip |", "| --- | ---: | ---: |",

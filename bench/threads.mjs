@@ -82,6 +82,9 @@ const lines = [
 for (const b of BATCHES) {
   lines.push(`| ${b} | ${f(oursOne.rates[b])} | ${f(oursAll.rates[b])} | ${r(oursAll.rates[b] / oursOne.rates[b])} | ${f(oursPlain.rates[b])} | ${f(theirsOne.rates[b])} | ${f(theirsAll.rates[b])} | ${r(theirsAll.rates[b] / theirsOne.rates[b])} | ${r(oursOne.rates[b] / theirsOne.rates[b])} | ${r(oursAll.rates[b] / theirsAll.rates[b])} |`);
 }
+if (theirsAll.threads !== cores) {
+  lines.push("", `TF.js was asked for ${cores} threads (setThreadsCount, before its backend started, on an isolated page; it loaded its threaded SIMD binary) but reports ${theirsAll.threads}: its last column compares against that.`);
+}
 lines.push("", "Targets (issue: training runtime): ours on 2 threads ≥ 1.8 × ours on 1; ours ≥ 8 × TF.js wasm at an equal thread count.");
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
 await writeFile(new URL("./results/threads.md", import.meta.url), lines.join("\n") + "\n");

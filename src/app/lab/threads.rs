@@ -57,8 +57,8 @@ pub fn WorkerThreads() -> impl IntoView {
         <section class="panel" data-testid="worker-threads">
             <h2>"Training in the background worker: one thread or all"</h2>
             <p>
-                "The Digits and GAN lessons train in a background worker. On a cross-origin isolated page it starts one "
-                "helper thread per core, and each big matrix product is split between them by blocks of rows. Every number "
+                "The Digits and GAN lessons train in a background worker. On a cross-origin isolated page it uses every core "
+                "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
                 "is computed exactly as on one thread, so the losses should be the same to the last bit. Each run trains a "
                 "fresh network, from the same seed, on the real digits."
             </p>
@@ -71,8 +71,8 @@ pub fn WorkerThreads() -> impl IntoView {
                     <thead>
                         <tr>
                             <th>"batch"</th>
-                            <th>"1 thread"</th>
-                            <th>{move || threads().map(|n| format!("{n} threads")).unwrap_or_else(|| "all threads".into())}</th>
+                            <th>"1 thread, images/s"</th>
+                            <th>{move || threads().map(|n| format!("{n} threads, images/s")).unwrap_or_else(|| "all threads".into())}</th>
                             <th>"speed-up"</th>
                             <th>"same losses?"</th>
                         </tr>
@@ -87,11 +87,11 @@ pub fn WorkerThreads() -> impl IntoView {
                                     <tr data-testid=format!("threads-{batch}")>
                                         <td class="number">{batch}</td>
                                         {move || match row().one {
-                                            Some((r, _)) => view! { <td class="number">{format!("{r:.0} /s")}</td> }.into_any(),
+                                            Some((r, _)) => view! { <td class="number">{format!("{r:.0}")}</td> }.into_any(),
                                             None => dash(),
                                         }}
                                         {move || match row().all {
-                                            Some((r, _, _)) => view! { <td class="number">{format!("{r:.0} /s")}</td> }.into_any(),
+                                            Some((r, _, _)) => view! { <td class="number">{format!("{r:.0}")}</td> }.into_any(),
                                             None => dash(),
                                         }}
                                         {move || match row() {
