@@ -10,7 +10,7 @@ use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{MessageEvent, Worker};
 
 use futures_util::StreamExt;
 
@@ -25,7 +25,9 @@ pub enum Heard {
 
 #[derive(Clone)]
 pub struct TrainingWorker {
-    worker: Worker,
+    /// The Web Worker: the threaded one on an isolated page, replaced by the one-thread worker
+    /// if it fails before it is ready.
+    worker: Rc<RefCell<Option<Worker>>>,
     /// Where messages go: the loop of the newest run (an older loop's stream then ends).
     sink: Rc<RefCell<Option<UnboundedSender<Heard>>>>,
     /// Messages waiting for the worker to say it is ready; `None` once it has.
@@ -72,16 +74,30 @@ impl TrainingWorker {
         if !js_sys::Reflect::has(&js_sys::global(), &"Worker".into()).unwrap_or(false) {
             return Err("this browser cannot run Web Workers".into());
         }
-        let threaded = isolated();
+        let started = TrainingWorker { worker: Rc::new(RefCell::new(None)), sink: Rc::new(RefCell::new(None)), waiting: Rc::new(RefCell::new(Some(Vec::new()))) };
+        let worker = started.spawn(isolated())?;
+        *started.worker.borrow_mut() = Some(worker);
+        // The e2e test of a worker that dies mid-training calls `window.__stepwiseCrashWorker()`.
+        let crash = {
+            let w = started.clone();
+            Closure::<dyn Fn()>::new(move || w.send(&ToWorker::Crash, None))
+        };
+        if let Some(window) = web_sys::window() {
+            let _ = Reflect::set(&window, &"__stepwiseCrashWorker".into(), crash.as_ref());
+        }
+        crash.forget(); // one small closure per worker
+        Ok(started)
+    }
+
+    /// Starts the threaded or the one-thread worker script, wired to this handle.
+    fn spawn(&self, threaded: bool) -> Result<Worker, String> {
         let options = web_sys::WorkerOptions::new();
         if threaded {
             options.set_type(web_sys::WorkerType::Module);
         }
         let worker = Worker::new_with_options(&script_url(threaded)?, &options).map_err(|e| format!("the browser refused to start it ({})", describe(&e)))?;
-        let sink: Rc<RefCell<Option<UnboundedSender<Heard>>>> = Rc::new(RefCell::new(None));
-        let waiting: Rc<RefCell<Option<Vec<Envelope>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let send = {
-            let sink = sink.clone();
+            let sink = self.sink.clone();
             move |heard: Heard| {
                 if let Some(s) = sink.borrow().as_ref() {
                     let _ = s.unbounded_send(heard);
@@ -90,7 +106,7 @@ impl TrainingWorker {
         };
         let on_message = {
             let send = send.clone();
-            let (worker, waiting) = (worker.clone(), waiting.clone());
+            let (worker, waiting) = (worker.clone(), self.waiting.clone());
             Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
                 let (json, snapshot) = open(&event.data());
                 match serde_json::from_str::<FromWorker>(&json) {
@@ -104,27 +120,42 @@ impl TrainingWorker {
                 }
             })
         };
-        let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            let message = event.message();
-            send(Heard::Crashed(if message.is_empty() { "it stopped with an error".into() } else { message }));
-        });
+        let on_error = {
+            let this = self.clone();
+            // A plain `Event`, not an `ErrorEvent`, when the script itself fails to load: its
+            // message is read without assuming the type.
+            Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+                event.prevent_default();
+                let message = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+                let message = if message.is_empty() {
+                    if this.waiting.borrow().is_some() { "its script did not load" } else { "it stopped with an error" }.to_string()
+                } else {
+                    message
+                };
+                // A threaded worker that fails to load (an old browser, a host without the
+                // threads/ files) is replaced by the one-thread worker; the messages queued for
+                // it (their buffers not yet transferred) go to the new one.
+                if threaded && this.waiting.borrow().is_some() {
+                    web_sys::console::warn_1(&format!("Stepwise: the threaded training worker did not start ({message}); using the one-thread worker.").into());
+                    match this.spawn(false) {
+                        Ok(plain) => {
+                            if let Some(old) = this.worker.borrow_mut().replace(plain) {
+                                old.terminate();
+                            }
+                        }
+                        Err(e) => send(Heard::Crashed(e)),
+                    }
+                    return;
+                }
+                send(Heard::Crashed(message));
+            })
+        };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // One pair of closures per worker, which lives as long as the page.
         on_message.forget();
         on_error.forget();
-        let started = TrainingWorker { worker, sink, waiting };
-        // The e2e test of a worker that dies mid-training calls `window.__stepwiseCrashWorker()`.
-        let crash = {
-            let w = started.clone();
-            Closure::<dyn Fn()>::new(move || w.send(&ToWorker::Crash, None))
-        };
-        if let Some(window) = web_sys::window() {
-            let _ = Reflect::set(&window, &"__stepwiseCrashWorker".into(), crash.as_ref());
-        }
-        crash.forget(); // one small closure per worker
-        Ok(started)
+        Ok(worker)
     }
 
     /// Sends a message (with a snapshot, transferred) and returns the stream of what the worker
@@ -142,12 +173,16 @@ impl TrainingWorker {
             queue.push((object, transfer));
             return;
         }
-        let _ = self.worker.post_message_with_transfer(&object, &transfer);
+        if let Some(worker) = self.worker.borrow().as_ref() {
+            let _ = worker.post_message_with_transfer(&object, &transfer);
+        }
     }
 
     /// Ends the worker at once (a crashed worker is replaced by a new one on the next run).
     pub fn terminate(&self) {
-        self.worker.terminate();
+        if let Some(worker) = self.worker.borrow().as_ref() {
+            worker.terminate();
+        }
         self.sink.borrow_mut().take();
     }
 }

@@ -120,4 +120,20 @@ describe("training on every core", () => {
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
+
+  test("an isolated page whose threaded worker cannot load trains in the one-thread worker instead", async () => {
+    const page = await newPage(browser);
+    await page.context().route(/threads\/loader\.js$/, (route) => route.fulfill({ status: 404, body: "not here" }));
+    await page.goto(isolated.url + "mnist");
+    await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+    await page.locator('[data-testid="mnist-train"]').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 100, null, { timeout: 60000 });
+    const device = page.locator('[data-testid="mnist-device"]');
+    assert.equal(await device.getAttribute("data-thread"), "worker", "still in a background worker");
+    assert.match(await device.innerText(), /\(1 thread\)/);
+    await page.locator('[data-testid="mnist-train"]').click(); // pause
+    // The failed script is expected in the log (a 404 and the page's warning); nothing else is.
+    assert.deepEqual(page.errors.filter((e) => !/404|loader\.js/.test(e)), []);
+    await page.context().close();
+  });
 });
