@@ -14,6 +14,16 @@ use super::compute::Compute;
 
 use crate::app::worker_client::isolated;
 
+/// The Lab's "Measure …" button: disabled and saying so while its measurement runs.
+#[component]
+fn MeasureButton(running: RwSignal<bool>, on_click: Callback<()>, label: &'static str, testid: &'static str) -> impl IntoView {
+    view! {
+        <button class="primary" on:click=move |_| on_click.run(()) disabled=move || running.get() data-testid=testid>
+            {move || if running.get() { "Measuring…" } else { label }}
+        </button>
+    }
+}
+
 fn threads_sentence() -> String {
     let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency() as u32).unwrap_or(1);
     if isolated() {

@@ -65,7 +65,7 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
 
-    let measure = move |_| {
+    let measure = move |_: ()| {
         if running.get_untracked() {
             return;
         }
@@ -107,9 +107,7 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
                 "Multiplying two n × n matrices takes 2n³ floating-point operations; this is most of the "
                 "work of training a neural network. GFLOP/s is billions of those operations per second."
             </p>
-            <button class="primary" on:click=measure disabled=move || running.get() data-testid="measure">
-                {move || if running.get() { "Measuring…" } else { "Measure matrix multiplication" }}
-            </button>
+            <super::MeasureButton running on_click=Callback::new(measure) label="Measure matrix multiplication" testid="measure"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
             <div class="table-scroll">
                 <table class="timings">

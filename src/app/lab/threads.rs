@@ -27,7 +27,7 @@ pub fn WorkerThreads() -> impl IntoView {
     let rows = RwSignal::new(vec![Row::default(); RUNS.len()]);
     let running = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let measure = move |_| {
+    let measure = move |_: ()| {
         if running.get_untracked() {
             return;
         }
@@ -62,9 +62,7 @@ pub fn WorkerThreads() -> impl IntoView {
                 "is computed exactly as on one thread, so the losses should be the same to the last bit. Each run trains a "
                 "fresh network, from the same seed, on the real digits."
             </p>
-            <button class="primary" on:click=measure disabled=move || running.get() data-testid="measure-threads">
-                {move || if running.get() { "Measuring…" } else { "Measure the worker" }}
-            </button>
+            <super::MeasureButton running on_click=Callback::new(measure) label="Measure the worker" testid="measure-threads"/>
             {move || problem.get().map(|p| view! { <p class="notice">{format!("The worker could not train: {p}.")}</p> })}
             <div class="table-scroll">
                 <table class="timings">

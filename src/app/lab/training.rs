@@ -72,7 +72,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
     // GAN iterations per second: (CPU, WebGPU).
     let gan = RwSignal::new((None::<f64>, None::<f64>));
 
-    let measure = move |_| {
+    let measure = move |_: ()| {
         if running.get_untracked() {
             return;
         }
@@ -128,9 +128,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
                 "and an Adam update, on a batch of 64 or 256 images. The last column is how long one "
                 "pass over all 60,000 MNIST training images would take at that speed."
             </p>
-            <button class="primary" on:click=measure disabled=move || running.get() data-testid="measure-training">
-                {move || if running.get() { "Measuring…" } else { "Measure a training step" }}
-            </button>
+            <super::MeasureButton running on_click=Callback::new(measure) label="Measure a training step" testid="measure-training"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
             <div class="table-scroll">
                 <table class="timings">
