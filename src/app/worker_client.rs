@@ -14,7 +14,7 @@ use web_sys::{MessageEvent, Worker};
 
 use futures_util::StreamExt;
 
-use crate::worker::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker};
+use crate::worker::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker, Trial};
 
 /// What the lesson's loop receives: a message with its snapshot bytes, or the worker's death.
 pub enum Heard {
@@ -203,6 +203,35 @@ pub fn worker_for(store: leptos::prelude::StoredValue<Option<TrainingWorker>, le
     Ok(w)
 }
 
+/// Trains in the page's worker (`train`, given the worker); if the worker cannot start or
+/// fails, returns why, in words the lesson shows as it goes on on the page's thread. After a
+/// failure, `resumed_at` rewinds the page to the mirror's last whole copy and says where that
+/// is ("step 1,200", "iteration 300").
+pub async fn train_in_worker_or_say_why<Run: std::future::Future<Output = Result<(), String>>>(
+    store: leptos::prelude::StoredValue<Option<TrainingWorker>, leptos::prelude::LocalStorage>,
+    train: impl FnOnce(TrainingWorker) -> Run,
+    resumed_at: impl FnOnce() -> String,
+) -> Option<String> {
+    use leptos::prelude::*;
+    let why = match worker_for(store) {
+        Ok(w) => match train(w.clone()).await {
+            Ok(()) => return None,
+            Err(reason) => {
+                w.terminate();
+                store.set_value(None); // a new worker starts on the next run
+                let at = resumed_at();
+                format!(
+                    "the training worker stopped ({reason}); training goes on on this page's thread from {at}, the last whole copy \
+                     it sent (one at least every 2 seconds): the work since then is done again"
+                )
+            }
+        },
+        Err(reason) => format!("the training worker could not start ({reason}), so training runs on this page's thread"),
+    };
+    web_sys::console::warn_1(&format!("stepwise: {why}").into());
+    Some(why)
+}
+
 /// What a lesson's page does with the worker's reports.
 pub struct Follow<Current, Running, OnProgress, OnDiverged> {
     /// False once the run was replaced (reset, a loaded model): stop at once, write nothing.
@@ -285,20 +314,19 @@ thread_local! {
 
 /// What a probe measured (see `ToWorker::Probe`).
 pub struct Probed {
-    pub loss_bits: Vec<u32>,
+    pub bits: Vec<u32>,
     pub milliseconds: f64,
     pub threads: u32,
 }
 
-/// Starts a fresh training worker (threaded on an isolated page), trains a seeded Digits
-/// network there for `steps` steps (see `ToWorker::Probe`), then ends that worker.
-pub async fn probe_worker(steps: u32, batch_size: usize, threads: u32) -> Result<Probed, String> {
-    let url = asset_url(crate::data::MNIST_TRAIN_FILE).ok_or("the page has no address")?;
+/// Starts a fresh training worker (threaded on an isolated page), runs `trial` there on at most
+/// `threads` threads (0: all), then ends that worker.
+pub async fn probe_worker(trial: Trial, threads: u32) -> Result<Probed, String> {
     let worker = TrainingWorker::start()?;
-    let mut heard = worker.send_and_listen(&ToWorker::Probe { url, steps, batch_size, threads }, None);
+    let mut heard = worker.send_and_listen(&ToWorker::Probe { trial, threads }, None);
     let answer = loop {
         match heard.next().await {
-            Some(Heard::Message(FromWorker::Probed { loss_bits, milliseconds, threads }, _)) => break Ok(Probed { loss_bits, milliseconds, threads }),
+            Some(Heard::Message(FromWorker::Probed { bits, milliseconds, threads }, _)) => break Ok(Probed { bits, milliseconds, threads }),
             Some(Heard::Message(FromWorker::Failed { message, .. }, _)) | Some(Heard::Crashed(message)) => break Err(message),
             Some(_) => {}
             None => break Err("the worker went away".to_string()),
@@ -308,14 +336,21 @@ pub async fn probe_worker(steps: u32, batch_size: usize, threads: u32) -> Result
     answer
 }
 
+/// A seeded Digits network trained `steps` steps at `batch_size` (see `Trial::Training`).
+pub fn training_trial(steps: u32, batch_size: usize) -> Result<Trial, String> {
+    let url = asset_url(crate::data::MNIST_TRAIN_FILE).ok_or("the page has no address")?;
+    Ok(Trial::Training { url, steps, batch_size })
+}
+
 /// Installs `window.__stepwiseProbeWorker(steps, batchSize, threads)` for the e2e suite and
-/// bench/threads.mjs: [`probe_worker`], resolved as JSON (`{kind: "probed", loss_bits,
-/// milliseconds, threads}`).
+/// bench/threads.mjs: [`probe_worker`] on a [`training_trial`], resolved as JSON (`{kind:
+/// "probed", bits, milliseconds, threads}`).
 pub fn install_probe() {
     let probe = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|steps: u32, batch_size: u32, threads: u32| {
         wasm_bindgen_futures::future_to_promise(async move {
-            let Probed { loss_bits, milliseconds, threads } = probe_worker(steps, batch_size as usize, threads).await.map_err(JsValue::from)?;
-            serde_json::to_string(&FromWorker::Probed { loss_bits, milliseconds, threads }).map(JsValue::from).map_err(|e| JsValue::from(e.to_string()))
+            let trial = training_trial(steps, batch_size as usize).map_err(JsValue::from)?;
+            let Probed { bits, milliseconds, threads } = probe_worker(trial, threads).await.map_err(JsValue::from)?;
+            serde_json::to_string(&FromWorker::Probed { bits, milliseconds, threads }).map(JsValue::from).map_err(|e| JsValue::from(e.to_string()))
         })
     });
     if let Some(window) = web_sys::window() {

@@ -3,11 +3,11 @@
 
 use std::rc::Rc;
 
-use super::host::{digits, now, Remote};
-use super::protocol::{FromWorker, Progress};
+use super::host::{opening, digits, now, Remote};
+use super::protocol::Progress;
 use crate::data::mnist::MnistSet;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{Driver, Flow, Slice, Snapshot};
+use crate::engine::training::{Driver, Flow, Slice};
 use crate::engine::CpuBackend;
 use crate::lessons::mnist::trainer::Trainer;
 use crate::lessons::mnist::Settings;
@@ -20,8 +20,7 @@ pub(super) struct Digits {
 
 /// The run in `snapshot`, on the training and test digits at `urls`.
 pub(super) async fn remote(urls: &[String], settings: &str, snapshot: &[u8]) -> Result<Digits, String> {
-    let settings: Settings = serde_json::from_str(settings).map_err(|e| format!("the training worker could not read the settings ({e})"))?;
-    let snapshot = Snapshot::from_bytes(snapshot)?;
+    let (settings, snapshot): (Settings, _) = opening(settings, snapshot)?;
     let [train_url, test_url] = urls else { return Err("the training worker needs the training and test digits".into()) };
     let (train, test) = (digits(train_url).await?, digits(test_url).await?);
     Ok(Digits { trainer: Trainer::from_snapshot(&CpuBackend::new(), settings, &snapshot), train, test })
@@ -32,11 +31,7 @@ impl Remote for Digits {
         let mut check_due = false;
         let slice = driver.run_slice(&mut self.trainer, &self.train, &now, |_, step| {
             check_due = step.check_due;
-            if check_due {
-                Flow::EndSlice
-            } else {
-                Flow::Continue
-            }
+            Flow::end_if(check_due)
         });
         (slice, check_due)
     }
@@ -54,24 +49,4 @@ impl Remote for Digits {
     fn who(&self) -> String {
         "network".into()
     }
-}
-
-/// [`super::protocol::ToWorker::Probe`]: a fresh seeded run of `steps` steps on at most
-/// `threads` threads, timed inside the steps only. The same seed gives the same losses on any
-/// thread count (engine/cpu/threads.rs); the e2e suite checks that here, in the browser.
-pub(super) async fn probe(url: &str, steps: u32, batch_size: usize, threads: u32) -> Result<FromWorker, String> {
-    let set = digits(url).await?;
-    crate::engine::cpu::limit_threads(threads as usize);
-    let settings = Settings { batch_size, ..Settings::default() };
-    let mut trainer = Trainer::new(&CpuBackend::new(), settings, set.count);
-    let mut loss_bits = Vec::with_capacity(steps as usize);
-    let started = now();
-    for _ in 0..steps {
-        let loss = now_or_never(trainer.step(&set).to_vec()).and_then(|l| l.first().copied()).unwrap_or(f32::NAN);
-        loss_bits.push(loss.to_bits());
-    }
-    let milliseconds = now() - started;
-    let used = crate::engine::cpu::threads() as u32;
-    crate::engine::cpu::limit_threads(0);
-    Ok(FromWorker::Probed { loss_bits, milliseconds, threads: used })
 }

@@ -3,11 +3,11 @@
 
 use std::rc::Rc;
 
-use super::host::{digits, now, Remote};
+use super::host::{opening, digits, now, Remote};
 use super::protocol::{Progress, WORKER_SLICE_MILLISECONDS};
 use crate::data::mnist::MnistSet;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{Driver, Flow, Slice, Snapshot};
+use crate::engine::training::{Driver, Flow, Slice};
 use crate::engine::CpuBackend;
 use crate::lessons::gan::curves::{CurvePoint, CurveSums, JUDGE_EVERY};
 use crate::lessons::gan::model::{Gan, Phase};
@@ -23,8 +23,7 @@ pub(super) struct GanRun {
 
 /// The GAN in `snapshot` (taken between iterations), on the training digits at `urls[0]`.
 pub(super) async fn remote(urls: &[String], settings: &str, snapshot: &[u8]) -> Result<GanRun, String> {
-    let settings: Settings = serde_json::from_str(settings).map_err(|e| format!("the training worker could not read the settings ({e})"))?;
-    let snapshot = Snapshot::from_bytes(snapshot)?;
+    let (settings, snapshot): (Settings, _) = opening(settings, snapshot)?;
     let [train_url] = urls else { return Err("the training worker needs the training digits".into()) };
     let train = digits(train_url).await?;
     let mut gan = Gan::new(&CpuBackend::new(), settings, train.count);
@@ -47,11 +46,7 @@ impl Remote for GanRun {
                 return Flow::Continue;
             }
             judge_due = gan.iterations.is_multiple_of(JUDGE_EVERY);
-            if judge_due || now() - start >= WORKER_SLICE_MILLISECONDS {
-                Flow::EndSlice
-            } else {
-                Flow::Continue
-            }
+            Flow::end_if(judge_due || now() - start >= WORKER_SLICE_MILLISECONDS)
         });
         (slice, judge_due)
     }

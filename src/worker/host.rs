@@ -13,13 +13,13 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
 use super::protocol::{envelope, open, FromWorker, Lesson, Progress, ToWorker, FULL_EVERY_MILLISECONDS, REPORT_EVERY_MILLISECONDS};
 use crate::data::mnist::MnistSet;
-use crate::engine::training::{Driver, Slice};
+use crate::engine::training::{Driver, Slice, Snapshot};
 
 thread_local! {
     /// The run the page last asked for; a run whose number is not this one stops.
     static PLAYING: Cell<Option<u32>> = const { Cell::new(None) };
     /// Each dataset downloaded once per worker (by address).
-    static SETS: RefCell<Vec<(String, Rc<MnistSet>)>> = const { RefCell::new(Vec::new()) };
+    static SETS: RefCell<Vec<(String, Rc<dyn std::any::Any>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A lesson's run inside the worker.
@@ -66,15 +66,28 @@ async fn download(url: &str) -> Result<Vec<u8>, String> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// The digits at `url`, downloaded and decoded once per worker.
-pub(super) async fn digits(url: &str) -> Result<Rc<MnistSet>, String> {
-    if let Some(set) = SETS.with(|t| t.borrow().iter().find(|(u, _)| u == url).map(|(_, s)| s.clone())) {
+/// The dataset at `url` (`what`, in the learner's words: "digits", "reviews"), downloaded and
+/// decoded once per worker.
+pub(super) async fn dataset<T: 'static, E: std::fmt::Display>(url: &str, what: &str, decode: fn(&[u8]) -> Result<T, E>) -> Result<Rc<T>, String> {
+    let cached = SETS.with(|t| t.borrow().iter().find(|(u, _)| u == url).map(|(_, s)| s.clone()));
+    if let Some(set) = cached.and_then(|s| s.downcast::<T>().ok()) {
         return Ok(set);
     }
-    let bytes = download(url).await.map_err(|e| format!("the training worker could not download the digits ({e})"))?;
-    let set = Rc::new(MnistSet::decode(&bytes).map_err(|e| format!("the training worker could not read the digits ({e})"))?);
+    let bytes = download(url).await.map_err(|e| format!("the training worker could not download the {what} ({e})"))?;
+    let set = Rc::new(decode(&bytes).map_err(|e| format!("the training worker could not read the {what} ({e})"))?);
     SETS.with(|t| t.borrow_mut().push((url.to_string(), set.clone())));
     Ok(set)
+}
+
+/// A run's settings (the lesson's JSON) and its snapshot, read plainly or refused plainly.
+pub(super) fn opening<S: serde::de::DeserializeOwned>(settings: &str, snapshot: &[u8]) -> Result<(S, Snapshot), String> {
+    let settings = serde_json::from_str(settings).map_err(|e| format!("the training worker could not read the settings ({e})"))?;
+    Ok((settings, Snapshot::from_bytes(snapshot)?))
+}
+
+/// The digits at `url`.
+pub(super) async fn digits(url: &str) -> Result<Rc<MnistSet>, String> {
+    dataset(url, "digits", MnistSet::decode).await
 }
 
 /// Runs `remote` until the page pauses run `run` or starts another.
@@ -91,6 +104,7 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         milliseconds: 0.0,
         check_due: false,
         points: Vec::new(),
+        correct: 0,
         predicted: None,
         last: false,
         full: false,
@@ -139,6 +153,7 @@ async fn start_run(run: u32, lesson: Lesson, urls: Vec<String>, settings: String
     let started = match lesson {
         Lesson::Digits => super::digits::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
         Lesson::Gan => super::gan::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
+        Lesson::Text => super::text::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
     };
     match started {
         Ok(running) => running.await,
@@ -157,8 +172,8 @@ fn on_message(event: MessageEvent) {
             PLAYING.with(|p| p.set(Some(run)));
             wasm_bindgen_futures::spawn_local(start_run(run, lesson, urls, settings, snapshot.unwrap_or_default()));
         }
-        ToWorker::Probe { url, steps, batch_size, threads } => wasm_bindgen_futures::spawn_local(async move {
-            match super::digits::probe(&url, steps, batch_size, threads).await {
+        ToWorker::Probe { trial, threads } => wasm_bindgen_futures::spawn_local(async move {
+            match super::probe::probe(trial, threads).await {
                 Ok(answer) => post(&answer, None),
                 Err(e) => fail(0, e),
             }

@@ -7,11 +7,11 @@
 //! `ArrayBuffer` per snapshot (gloo-worker copies every message through bincode), and the
 //! protocol is four messages ([`protocol`]). wasm-bindgen's own worker pattern is what this is.
 //!
-//! Today the Digits and GAN lessons train here on the CPU: on every core in the threaded build
+//! Today the Digits, GAN and Text lessons train here on the CPU: on every core in the threaded build
 //! (`feature = "threads"`, scripts/build-threads.sh; the page starts it when it is cross-origin
 //! isolated), else on one thread. The page keeps each
 //! lesson's state (a mirror of the run, restored from each snapshot); see
-//! `lessons/mnist/worker_run.rs` and `lessons/gan/worker_run.rs`.
+//! `lessons/{mnist,gan,text}/worker_run.rs`.
 
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod protocol;
@@ -22,6 +22,10 @@ mod digits;
 mod gan;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod host;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod probe;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod text;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub use host::start;
 

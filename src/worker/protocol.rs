@@ -14,6 +14,8 @@ pub enum Lesson {
     Digits,
     /// `urls`: the training digits.
     Gan,
+    /// `urls`: the reviews.
+    Text,
 }
 
 /// The worker sends progress at least this often while it trains (and at every check and on
@@ -35,10 +37,20 @@ pub enum ToWorker {
     Pause { run: u32 },
     /// Panic, as a bug would: the e2e test of a worker that dies (`window.__stepwiseCrashWorker()`).
     Crash,
-    /// For tests and benchmarks (`window.__stepwiseProbeWorker`): train a fresh, seeded Digits
-    /// network (the lesson's defaults, batch `batch_size`) for `steps` steps on the digits at
-    /// `url`, on at most `threads` threads (0: all the worker has), and answer [`FromWorker::Probed`].
-    Probe { url: String, steps: u32, batch_size: usize, threads: u32 },
+    /// For tests, benchmarks and the Lab: run `trial` on at most `threads` threads (0: all the
+    /// worker has), and answer [`FromWorker::Probed`].
+    Probe { trial: Trial, threads: u32 },
+}
+
+/// What a probe runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "trial", rename_all = "snake_case")]
+pub enum Trial {
+    /// `steps` steps of a fresh, seeded Digits network (the lesson's defaults, batch
+    /// `batch_size`) on the digits at `url` (`window.__stepwiseProbeWorker`).
+    Training { url: String, steps: u32, batch_size: usize },
+    /// `repeats` products of two seeded `size` × `size` matrices.
+    Matmul { size: usize, repeats: u32 },
 }
 
 /// What the worker did since its previous report.
@@ -56,10 +68,13 @@ pub struct Progress {
     /// Time inside training steps since the last report.
     pub milliseconds: f64,
     /// The page checks the snapshot now: the Digits run ended an epoch or reached a check
-    /// step; the GAN reached a judging iteration.
+    /// step; the GAN reached a judging iteration; the Text run reached a check step.
     pub check_due: bool,
     /// The GAN's curve points completed since the last report.
     pub points: Vec<CurvePoint>,
+    /// Of the `images` (reviews, for Text) trained on since the last report, how many the
+    /// model already had right before its step: the training accuracy.
+    pub correct: usize,
     /// At a check, the digit the snapshot reads for each of the first 1,000 test images (all
     /// 10,000 at the end of an epoch), so the page need not compute them itself.
     pub predicted: Option<Vec<u8>>,
@@ -84,9 +99,10 @@ pub enum FromWorker {
     Diverged { run: u32, step: u32, loss_bits: u64, who: String },
     /// The worker could not train (the data did not download, a snapshot was unreadable).
     Failed { run: u32, message: String },
-    /// The answer to [`ToWorker::Probe`]: each step's loss (its bits, so the test compares
-    /// them exactly), the time inside the steps, and the threads they ran on.
-    Probed { loss_bits: Vec<u32>, milliseconds: f64, threads: u32 },
+    /// The answer to [`ToWorker::Probe`]: what the trial computed, as bits, so runs compare
+    /// exactly (each training step's loss; for a matmul, a checksum of the product's bits), the
+    /// time inside the trial's work, and the threads it ran on.
+    Probed { bits: Vec<u32>, milliseconds: f64, threads: u32 },
 }
 
 impl FromWorker {

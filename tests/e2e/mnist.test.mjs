@@ -214,6 +214,28 @@ for (const mode of ["cpu", "webgpu"]) {
         assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|destroyed|lost/i.test(e)), []);
         await page.context().close();
       });
+
+      test("a GPU error nobody caught stops trusting the GPU: training goes on on the CPU, and the page says why", async () => {
+        const page = await newPage(browser);
+        await page.goto(site.url + "mnist");
+        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        await page.locator('[data-testid="mnist-train"]').click();
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 40, null, { timeout: 120000 });
+        assert.equal(await page.locator('[data-testid="mnist-device"]').getAttribute("data-device"), "webgpu");
+        // A real validation error on the real device (a buffer both mapped for reading and for
+        // writing), which the browser reports as an uncaptured error.
+        await page.evaluate(() => window.__stepwiseGpuError());
+        const notice = page.locator('[data-testid="mnist-gpu-lost"]');
+        await notice.waitFor({ timeout: 30000 });
+        assert.match(await notice.innerText(), /a GPU error/);
+        console.log(`# an uncaptured GPU error: ${(await notice.innerText()).slice(0, 200)}`);
+        const [, gpuStep] = (await notice.innerText()).match(/stopped responding at step (\d+)/).map(Number);
+        await page.waitForFunction((n) => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= n, gpuStep + 50, { timeout: 60000 });
+        assert.equal(await page.locator('[data-testid="mnist-device"]').getAttribute("data-device"), "cpu");
+        await page.locator('[data-testid="mnist-train"]').click();
+        assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|usage|buffer|invalid/i.test(e)), []);
+        await page.context().close();
+      });
     }
 
     test("a corrupt download is caught and Retry recovers", async () => {

@@ -65,6 +65,8 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
     const bestNote = await page.locator(id("text-best-note")).innerText();
     console.log(`# cpu: best ${best}% test accuracy (all 25,000) ${bestNote}; paused at ${accuracy}% after ${seconds} s, ${steps} steps, ${speed} reviews/s, ${fps.toFixed(1)} fps while training`);
     assert.match(await page.locator(id("text-accuracy-note")).innerText(), /on all 25,000 test reviews/);
+    assert.equal(await page.locator(id("text-thread")).getAttribute("data-thread"), "worker");
+    assert.match(await page.locator(id("text-thread")).innerText(), /background worker \(1 thread: this page is not cross-origin isolated/);
     assert.ok(best >= 87 && best >= accuracy, `best ${best}%, now ${accuracy}% after ${seconds} s`);
     assert.ok(parseFloat(bestNote.match(/after ([0-9.]+) s/)[1]) <= 60, bestNote);
     assert.ok(speed > 0);
@@ -167,6 +169,40 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
     await page.locator(id("text-reset")).click();
     assert.equal(await number(page, "text-steps"), 0);
     assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("a training worker that dies hands training to the page's thread from its last whole copy", async () => {
+    const page = await newPage(browser);
+    await ready(page, site);
+    await page.locator(id("text-train")).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="text-steps"]').textContent) >= 200, null, { timeout: 60000 });
+    const where = page.locator(id("text-thread"));
+    assert.equal(await where.getAttribute("data-thread"), "worker");
+    // The most steps the page showed before it fell back (reports already on their way when the
+    // worker dies still arrive).
+    await page.evaluate(() => {
+      const steps = document.querySelector('[data-testid="text-steps"]');
+      window.__mostSteps = Number(steps.textContent);
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="text-thread"]').dataset.thread === "worker") window.__mostSteps = Math.max(window.__mostSteps, Number(steps.textContent));
+      }).observe(steps, { childList: true, characterData: true, subtree: true });
+      window.__stepwiseCrashWorker();
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="text-thread"]').dataset.thread === "page", null, { timeout: 20000 });
+    const handed = Number((await where.innerText()).match(/from step (\d+)/)[1]);
+    const most = await page.evaluate(() => window.__mostSteps);
+    assert.ok(handed <= most, `went on from step ${handed}, the page showed at most ${most} from the worker`);
+    console.log(`# text: the worker died at step ${most} or later; the page went on from step ${handed}, its last whole copy`);
+    // Past two more test checks (every 150 steps) on the page's thread.
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="text-steps"]').textContent) >= n + 320, handed, { timeout: 60000 });
+    await page.locator(id("text-train")).click(); // pause
+    await page.waitForFunction(() => document.querySelector('[data-testid="text-train"]').textContent === "Resume");
+    const note = await page.locator(id("text-accuracy-note")).innerText();
+    const at = Number(note.match(/at step (\d+)/)[1]);
+    assert.ok(at > handed + 300, `the test accuracy is checked on the page's thread too (${note})`);
+    assert.ok(await number(page, "text-accuracy") >= 80, "the run goes on learning");
+    assert.deepEqual(page.errors.filter((e) => !/asked the training worker to crash|Uncaught|RuntimeError|unreachable/.test(e)), []);
     await page.context().close();
   });
 

@@ -47,9 +47,9 @@ describe("training on every core", () => {
     assert.equal(await other.evaluate(() => crossOriginIsolated), false);
     const single = await probe(other, 50, 0);
     assert.equal(single.threads, 1, "a page that is not isolated trains on one thread");
-    assert.equal(all.loss_bits.length, 50);
-    assert.deepEqual(one.loss_bits, all.loss_bits, `1 and ${cores} threads`);
-    assert.deepEqual(single.loss_bits, all.loss_bits, "the one-thread worker and the threaded one");
+    assert.equal(all.bits.length, 50);
+    assert.deepEqual(one.bits, all.bits, `1 and ${cores} threads`);
+    assert.deepEqual(single.bits, all.bits, "the one-thread worker and the threaded one");
     const f = (x) => Math.round(x).toLocaleString("en");
     console.log(`# 50 steps of 64 (measured, not asserted): ${f(all.imagesPerSecond)} images/s on ${cores} threads, ${f(one.imagesPerSecond)} on 1 (same module), ${f(single.imagesPerSecond)} in the one-thread worker`);
     assert.deepEqual([...page.errors, ...other.errors], []);
@@ -57,7 +57,7 @@ describe("training on every core", () => {
     await other.context().close();
   });
 
-  test("the Digits and GAN lessons and the Lab say how many threads they train on", async () => {
+  test("the Digits, GAN and Text lessons and the Lab say how many threads they train on", async () => {
     const page = await newPage(browser);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     const want = cores === 1 ? /\(1 thread\)/ : new RegExp(`\\(${cores} threads\\)`);
@@ -78,16 +78,23 @@ describe("training on every core", () => {
     await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="gan-thread"]').textContent), want.source, { timeout: 60000 });
     await page.locator('[data-testid="gan-train"]').click(); // pause
 
+    await page.goto(isolated.url + "text");
+    await page.waitForSelector('[data-testid="text-train"]:not([disabled])', { timeout: 60000 });
+    await page.locator('[data-testid="text-train"]').click();
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="text-thread"]').textContent), want.source, { timeout: 60000 });
+    assert.equal(await page.locator('[data-testid="text-thread"]').getAttribute("data-thread"), "worker");
+    await page.locator('[data-testid="text-train"]').click(); // pause
+
     await page.goto(isolated.url + "lab");
     const lab = page.locator('[data-testid="lab-threads"]');
     assert.equal(await lab.getAttribute("data-isolated"), "true");
     assert.match(await lab.innerText(), /is cross-origin isolated/);
     // The Lab's worker table: one thread against all, and the same losses bit for bit.
     await page.locator('[data-testid="measure-threads"]').click();
-    for (const batch of [64, 256]) {
-      await page.waitForSelector(`[data-testid="threads-same-${batch}"]`, { timeout: 120000 });
-      assert.equal(await page.locator(`[data-testid="threads-same-${batch}"]`).getAttribute("data-same"), "true");
-      console.log(`# Lab, worker at batch ${batch} (measured, not asserted): ${(await page.locator(`[data-testid="threads-${batch}"]`).innerText()).replace(/\s+/g, " ")}`);
+    for (const row of ["64", "256", "matmul-256", "matmul-512"]) {
+      await page.waitForSelector(`[data-testid="threads-same-${row}"]`, { timeout: 120000 });
+      assert.equal(await page.locator(`[data-testid="threads-same-${row}"]`).getAttribute("data-same"), "true");
+      console.log(`# Lab, worker (measured, not asserted): ${(await page.locator(`[data-testid="threads-${row}"]`).innerText()).replace(/\s+/g, " ")}`);
     }
     await page.locator('[data-testid="worker-threads"]').screenshot({ path: `${SHOTS}lab-worker-threads.png` });
     assert.deepEqual(page.errors, []);
@@ -103,7 +110,7 @@ describe("training on every core", () => {
     await other.goto(plain.url + "lab");
     assert.equal(await other.locator('[data-testid="lab-threads"]').getAttribute("data-isolated"), "false");
     await other.locator('[data-testid="measure-threads"]').click();
-    await other.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="threads-256"] td:nth-child(2)')?.textContent ?? ""), null, { timeout: 120000 });
+    await other.waitForFunction(() => /GFLOP/.test(document.querySelector('[data-testid="threads-matmul-512"] td:nth-child(2)')?.textContent ?? ""), null, { timeout: 120000 });
     assert.match(await other.locator('[data-testid="worker-threads"]').innerText(), /not cross-origin isolated, so the worker has one thread/);
     assert.deepEqual(other.errors, []);
     await other.context().close();

@@ -1,30 +1,80 @@
-//! The training step in the background worker, on one thread and on all of them: images per
-//! second, the speed-up, and whether the two runs' losses are the same bit for bit (they
-//! should be: the CPU backend splits work by blocks of output, `engine/cpu/threads.rs`).
-//! Each measurement trains a fresh seeded Digits network on the real digits in a new worker
-//! (`app::worker_client::probe_worker`).
+//! The training step and the matrix product in the background worker, on one thread and on
+//! all of them: images per second or GFLOP/s, the speed-up, and whether the two runs computed
+//! the same numbers bit for bit (they should: the CPU backend splits work by blocks of output,
+//! `engine/cpu/threads.rs`). Each measurement runs in a new worker
+//! (`app::worker_client::probe_worker`): a fresh seeded Digits network on the real digits, or
+//! seeded matrices.
 
 use leptos::prelude::*;
 
-use crate::app::worker_client::{isolated, probe_worker, Probed};
+use crate::app::worker_client::{isolated, probe_worker, training_trial, Probed};
+use crate::worker::protocol::Trial;
 
-/// Batch sizes, and the steps timed at each (about a second of training on one core).
-const RUNS: [(usize, u32); 2] = [(64, 200), (256, 60)];
+/// What each row times: a training step (batch size, steps timed) or a matrix product (size,
+/// products timed); about a second on one core each.
+#[derive(Clone, Copy)]
+enum Work {
+    Step { batch: usize, steps: u32 },
+    Matmul { size: usize, repeats: u32 },
+}
 
-/// One batch size's two runs: (images per second, losses) on one thread and on all.
+const WORK: [Work; 4] = [
+    Work::Step { batch: 64, steps: 200 },
+    Work::Step { batch: 256, steps: 60 },
+    Work::Matmul { size: 256, repeats: 200 },
+    Work::Matmul { size: 512, repeats: 30 },
+];
+
+impl Work {
+    fn trial(self) -> Result<Trial, String> {
+        match self {
+            Work::Step { batch, steps } => training_trial(steps, batch),
+            Work::Matmul { size, repeats } => Ok(Trial::Matmul { size, repeats }),
+        }
+    }
+
+    /// Images per second, or GFLOP/s (2·n³ operations a product).
+    fn rate(self, p: &Probed) -> f64 {
+        let seconds = p.milliseconds / 1000.0;
+        match self {
+            Work::Step { batch, steps } => (steps as usize * batch) as f64 / seconds,
+            Work::Matmul { size, repeats } => 2.0 * (size as f64).powi(3) * repeats as f64 / seconds / 1e9,
+        }
+    }
+
+    fn show(self, rate: f64) -> String {
+        match self {
+            Work::Step { .. } => format!("{rate:.0} images/s"),
+            Work::Matmul { .. } => format!("{rate:.1} GFLOP/s"),
+        }
+    }
+
+    fn name(self) -> String {
+        match self {
+            Work::Step { batch, .. } => format!("training step, batch {batch}"),
+            Work::Matmul { size, .. } => format!("matrix product {size} × {size}"),
+        }
+    }
+
+    /// The tests' name for the row: `threads-64` (batch 64), `threads-matmul-512`.
+    fn testid(self) -> String {
+        match self {
+            Work::Step { batch, .. } => format!("{batch}"),
+            Work::Matmul { size, .. } => format!("matmul-{size}"),
+        }
+    }
+}
+
+/// One row's two runs: (rate, bits) on one thread and (rate, bits, threads) on all.
 #[derive(Clone, Default)]
 struct Row {
     one: Option<(f64, Vec<u32>)>,
     all: Option<(f64, Vec<u32>, u32)>,
 }
 
-fn rate(p: &Probed, steps: u32, batch: usize) -> f64 {
-    (steps as usize * batch) as f64 / (p.milliseconds / 1000.0)
-}
-
 #[component]
 pub fn WorkerThreads() -> impl IntoView {
-    let rows = RwSignal::new(vec![Row::default(); RUNS.len()]);
+    let rows = RwSignal::new(vec![Row::default(); WORK.len()]);
     let running = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let measure = move |_: ()| {
@@ -33,19 +83,21 @@ pub fn WorkerThreads() -> impl IntoView {
         }
         running.set(true);
         problem.set(None);
-        rows.set(vec![Row::default(); RUNS.len()]);
+        rows.set(vec![Row::default(); WORK.len()]);
         wasm_bindgen_futures::spawn_local(async move {
-            for (index, &(batch, steps)) in RUNS.iter().enumerate() {
-                match probe_worker(steps, batch, 1).await {
-                    Ok(p) => rows.update(|r| r[index].one = Some((rate(&p, steps, batch), p.loss_bits))),
-                    Err(e) => problem.set(Some(e)),
-                }
-                if !isolated() {
-                    continue; // the worker has one thread: nothing more to time
-                }
-                match probe_worker(steps, batch, 0).await {
-                    Ok(p) => rows.update(|r| r[index].all = Some((rate(&p, steps, batch), p.loss_bits.clone(), p.threads))),
-                    Err(e) => problem.set(Some(e)),
+            for (index, &work) in WORK.iter().enumerate() {
+                for threads in [1, 0] {
+                    if threads == 0 && !isolated() {
+                        continue; // the worker has one thread: nothing more to time
+                    }
+                    match work.trial() {
+                        Ok(trial) => match probe_worker(trial, threads).await {
+                            Ok(p) if threads == 1 => rows.update(|r| r[index].one = Some((work.rate(&p), p.bits))),
+                            Ok(p) => rows.update(|r| r[index].all = Some((work.rate(&p), p.bits.clone(), p.threads))),
+                            Err(e) => problem.set(Some(e)),
+                        },
+                        Err(e) => problem.set(Some(e)),
+                    }
                 }
             }
             running.set(false);
@@ -57,10 +109,10 @@ pub fn WorkerThreads() -> impl IntoView {
         <section class="panel" data-testid="worker-threads">
             <h2>"Training in the background worker: one thread or all"</h2>
             <p>
-                "The Digits and GAN lessons train in a background worker. On a cross-origin isolated page it uses every core "
+                "The Digits, GAN and Text lessons train in a background worker. On a cross-origin isolated page it uses every core "
                 "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
-                "is computed exactly as on one thread, so the losses should be the same to the last bit. Each run trains a "
-                "fresh network, from the same seed, on the real digits."
+                "is computed exactly as on one thread, so the losses (and the products) should be the same to the last bit. Each training run "
+                "trains a fresh network, from the same seed, on the real digits; each product multiplies the same seeded matrices."
             </p>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure the worker" testid="measure-threads"/>
             {move || problem.get().map(|p| view! { <p class="notice">{format!("The worker could not train: {p}.")}</p> })}
@@ -68,28 +120,29 @@ pub fn WorkerThreads() -> impl IntoView {
                 <table class="timings">
                     <thead>
                         <tr>
-                            <th>"batch"</th>
-                            <th>"1 thread, images/s"</th>
-                            <th>{move || threads().map(|n| format!("{n} threads, images/s")).unwrap_or_else(|| "all threads".into())}</th>
+                            <th>"work"</th>
+                            <th>"1 thread"</th>
+                            <th>{move || threads().map(|n| format!("{n} threads")).unwrap_or_else(|| "all threads".into())}</th>
                             <th>"speed-up"</th>
-                            <th>"same losses?"</th>
+                            <th>"same numbers?"</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {RUNS
+                        {WORK
                             .iter()
                             .enumerate()
-                            .map(|(index, &(batch, _))| {
+                            .map(|(index, &work)| {
                                 let row = move || rows.with(|r| r[index].clone());
+                                let id = work.testid();
                                 view! {
-                                    <tr data-testid=format!("threads-{batch}")>
-                                        <td class="number">{batch}</td>
+                                    <tr data-testid=format!("threads-{id}")>
+                                        <td>{work.name()}</td>
                                         {move || match row().one {
-                                            Some((r, _)) => view! { <td class="number">{format!("{r:.0}")}</td> }.into_any(),
+                                            Some((r, _)) => view! { <td class="number">{work.show(r)}</td> }.into_any(),
                                             None => dash(),
                                         }}
                                         {move || match row().all {
-                                            Some((r, _, _)) => view! { <td class="number">{format!("{r:.0}")}</td> }.into_any(),
+                                            Some((r, _, _)) => view! { <td class="number">{work.show(r)}</td> }.into_any(),
                                             None => dash(),
                                         }}
                                         {move || match row() {
@@ -99,7 +152,7 @@ pub fn WorkerThreads() -> impl IntoView {
                                         {move || match row() {
                                             Row { one: Some((_, a)), all: Some((_, b, _)) } => {
                                                 let same = a == b;
-                                                view! { <td data-testid=format!("threads-same-{batch}") data-same=same.to_string()>{if same { "yes, bit for bit" } else { "no" }}</td> }.into_any()
+                                                view! { <td data-testid=format!("threads-same-{}", work.testid()) data-same=same.to_string()>{if same { "yes, bit for bit" } else { "no" }}</td> }.into_any()
                                             }
                                             _ => dash(),
                                         }}

@@ -5,6 +5,8 @@ pub mod host_api;
 pub mod math;
 pub mod share;
 pub mod training_link;
+pub mod where_training;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;
+pub use where_training::{Thread, WhereTraining};

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::rng::Pcg32;
 
 mod snapshot;
-pub use snapshot::Snapshot;
+pub use snapshot::{read_weights, restore_one, snapshot_one, write_weights, Snapshot};
 
 /// A shuffled walk through a training set, epoch after epoch. The shuffles draw from the
 /// learner's own generator (passed in), so a seed gives the same batches on every backend and
@@ -147,6 +147,17 @@ pub enum Flow {
     EndSlice,
 }
 
+impl Flow {
+    /// `EndSlice` when `end` holds (a check is due), else `Continue`.
+    pub fn end_if(end: bool) -> Flow {
+        if end {
+            Flow::EndSlice
+        } else {
+            Flow::Continue
+        }
+    }
+}
+
 /// What one slice did.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Slice {
@@ -266,11 +277,7 @@ impl Driver {
         while left > 0 && self.diverged.is_none() {
             let slice = self.run_slice(learner, data, &never, |_, _| {
                 left -= 1;
-                if left == 0 {
-                    Flow::EndSlice
-                } else {
-                    Flow::Continue
-                }
+                Flow::end_if(left == 0)
             });
             total.steps += slice.steps;
             total.loss_sum += slice.loss_sum;

@@ -7,8 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::EpochCursor;
-use crate::engine::optim::OptimiserSnapshot;
+use crate::engine::optim::{Optimiser, OptimiserSnapshot};
 use crate::engine::rng::Pcg32;
+use crate::engine::{Backend, Tensor};
 
 /// The weights (in the learner's own order), its optimisers' state, its generator and its place
 /// in the epoch, and one count of the learner's own (the GAN's iterations; 0 where unused).
@@ -76,6 +77,47 @@ impl Reader<'_> {
     fn words(&mut self, n: usize) -> Result<Vec<u32>, String> {
         Ok(self.take(n * 4)?.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     }
+}
+
+/// The values of `parameters`. Every read starts before the first is awaited, so a GPU answers
+/// them all in one round trip.
+pub fn read_weights<'a, B: Backend + 'a>(parameters: impl IntoIterator<Item = &'a Tensor<B>>) -> impl std::future::Future<Output = Vec<Vec<f32>>> + 'a {
+    let reads: Vec<_> = parameters.into_iter().map(|p| p.backend().read(p.value(), p.len())).collect();
+    async move {
+        let mut values = Vec::with_capacity(reads.len());
+        for read in reads {
+            values.push(read.await);
+        }
+        values
+    }
+}
+
+/// Sets each parameter to its values in a snapshot (in the same order).
+pub fn write_weights<'a, B: Backend + 'a>(parameters: impl IntoIterator<Item = &'a Tensor<B>>, values: &[Vec<f32>]) {
+    for (parameter, v) in parameters.into_iter().zip(values) {
+        parameter.set_values(v);
+    }
+}
+
+/// A copy of a learner with one optimiser (the Digits network, the Text model): its weights,
+/// the optimiser's state, its generator and its place in the epoch.
+pub async fn snapshot_one<B: Backend>(parameters: &[Tensor<B>], optimiser: &Optimiser<B>, rng: &Pcg32, cursor: &EpochCursor) -> Snapshot {
+    let weights = read_weights(parameters);
+    let optimiser = optimiser.snapshot(parameters).await;
+    Snapshot { parameters: weights.await, optimisers: vec![optimiser], rng: rng.clone(), cursor: cursor.clone(), count: 0 }
+}
+
+/// Makes such a learner the run in `snapshot` (taken from one of the same shape, on any
+/// backend): its next step is the one that run would have taken. A weights-only copy sets the
+/// weights alone.
+pub fn restore_one<B: Backend>(snapshot: &Snapshot, parameters: &[Tensor<B>], optimiser: &mut Optimiser<B>, rng: &mut Pcg32, cursor: &mut EpochCursor) {
+    write_weights(parameters, &snapshot.parameters);
+    if !snapshot.is_full() {
+        return; // weights only: the views' copy between full snapshots
+    }
+    optimiser.restore(&snapshot.optimisers[0], parameters);
+    *rng = snapshot.rng.clone();
+    cursor.clone_from(&snapshot.cursor);
 }
 
 impl Snapshot {

@@ -73,10 +73,17 @@ impl WebGpuBackend {
     }
 
     /// Destroys the device, as a driver reset or an unplugged GPU would: for testing how a
-    /// caller copes with a lost device.
+    /// caller copes with a lost device. Nothing is marked by hand: the device-lost callback (or
+    /// the first read that fails) does that, as it would for a real loss.
     pub fn lose(&self) {
-        context::mark_lost(&self.context.lost, "destroyed on purpose, to test losing it".into());
         self.context.device.destroy();
+    }
+
+    /// Makes a real validation error on the device, which nobody catches (a buffer mapped both
+    /// for reading and for writing, which WebGPU forbids): for testing the uncaptured-error path.
+    pub fn provoke_error(&self) {
+        let usage = wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::MAP_WRITE;
+        let _ = self.context.device.create_buffer(&wgpu::BufferDescriptor { label: Some("invalid on purpose"), size: 16, usage, mapped_at_creation: false });
     }
 
     /// Submits all recorded kernels now (they are otherwise submitted in batches).

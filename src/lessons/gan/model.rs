@@ -466,21 +466,15 @@ impl<B: Backend> Gan<B> {
 
     /// A copy of the run on the host, taken between iterations (see [`Gan::at_iteration_start`]).
     pub async fn snapshot(&self) -> Snapshot {
-        let reads: Vec<_> = self.all_parameters().iter().map(|p| p.backend().read(p.value(), p.len())).collect();
+        let weights = crate::engine::training::read_weights(self.all_parameters());
         let optimisers = vec![self.generator_adam.snapshot(&self.generator_parameters).await, self.discriminator_adam.snapshot(&self.discriminator_parameters).await];
-        let mut parameters = Vec::with_capacity(reads.len());
-        for read in reads {
-            parameters.push(read.await);
-        }
-        Snapshot { parameters, optimisers, rng: self.rng.clone(), cursor: self.cursor.clone(), count: self.iterations as u64 }
+        Snapshot { parameters: weights.await, optimisers, rng: self.rng.clone(), cursor: self.cursor.clone(), count: self.iterations as u64 }
     }
 
     /// Becomes the run in `snapshot` (taken from a GAN with the same settings, on any backend):
     /// the next iteration is the one that run would have taken.
     pub fn restore(&mut self, snapshot: &Snapshot) {
-        for (parameter, values) in self.all_parameters().into_iter().zip(&snapshot.parameters) {
-            parameter.set_values(values);
-        }
+        crate::engine::training::write_weights(self.all_parameters(), &snapshot.parameters);
         self.iterations = snapshot.count as u32;
         if !snapshot.is_full() {
             return; // weights only: the views' copy between full snapshots

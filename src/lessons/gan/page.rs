@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use super::charts::{draw_losses, draw_scores, CurvePoint};
 use super::curves::CurveSums;
 use super::worker_run::GanPage;
-use crate::app::worker_client::{worker_for, TrainingWorker};
+use crate::app::widgets::{Thread, WhereTraining};
+use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::grid_view::ImageGrid;
 use super::judge::Verdict;
 use super::judge_view::{JudgePanel, JudgeState, Judging};
@@ -33,17 +34,6 @@ pub use super::curves::JUDGE_EVERY;
 /// Samples in the grid: 8 × 8 fixed noise vectors.
 const GRID_SAMPLES: usize = 64;
 pub const JUDGED_SAMPLES: usize = 1000;
-
-/// Where the GAN trains.
-#[derive(Clone, Debug, PartialEq)]
-enum Thread {
-    /// Not trained yet this visit.
-    Idle,
-    /// In the background worker, on this many threads (`None` until its first report).
-    Worker(Option<u32>),
-    /// On the page's thread, and why.
-    Page(Option<String>),
-}
 
 pub struct Sets {
     pub train: MnistSet,
@@ -198,61 +188,52 @@ pub fn GanPage() -> impl IntoView {
             // from the mirror's last snapshot, and the page says why.
             let started = generation.get_value();
             let current = move || generation.get_value() == started;
-            let fell_back = match worker_for(worker) {
-                Ok(w) => {
-                    thread.set(Thread::Worker(None));
-                    let mut last_grid = now();
-                    let mut last_report = now();
-                    let page = GanPage {
-                        current,
-                        running: move || running.get_untracked(),
-                        on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool, threads: u32| {
-                            if thread.get_untracked() != Thread::Worker(Some(threads)) {
-                                thread.set(Thread::Worker(Some(threads)));
-                            }
-                            curves.update(|c| c.extend(points));
-                            iterations.set(done);
-                            epoch.set(epochs);
-                            speed.set(rate);
-                            training_seconds.update(|t| *t += (now() - last_report) / 1000.0);
-                            last_report = now();
-                            if judge_due || judge.get_value().borrow().just_became_ready() {
-                                judge_now();
-                            }
-                            if now() - last_grid > GRID_EVERY_MILLISECONDS {
-                                redraw_grid();
-                                last_grid = now();
-                            }
-                        },
-                        on_diverged: |step: u32, loss: f64, who: &str| {
-                            stop_for(loss, if who == "generator" { Phase::Generator } else { Phase::DiscriminatorOnReal }, step);
-                        },
-                    };
-                    busy.set(true);
-                    let outcome = super::worker_run::train_in_worker(&sets, &cell, &w, judge.get_value(), judging, page).await;
-                    busy.set(false);
-                    match outcome {
-                        Ok(()) => None,
-                        Err(reason) => {
-                            w.terminate();
-                            worker.set_value(None);
-                            let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
-                            iterations.set(done);
-                            curves.update(|c| c.retain(|p| p.iteration <= done));
-                            Some(format!(
-                                "the training worker stopped ({reason}); training goes on on this page's thread from iteration {done}, \
-                                 the last whole copy it sent (one at least every 2 seconds): the iterations since then are taken again"
-                            ))
-                        }
+            thread.set(Thread::Worker(None));
+            let mut last_grid = now();
+            let mut last_report = now();
+            let page = GanPage {
+                current,
+                running: move || running.get_untracked(),
+                on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool, threads: u32| {
+                    Thread::report(thread, threads);
+                    curves.update(|c| c.extend(points));
+                    iterations.set(done);
+                    epoch.set(epochs);
+                    speed.set(rate);
+                    training_seconds.update(|t| *t += (now() - last_report) / 1000.0);
+                    last_report = now();
+                    if judge_due || judge.get_value().borrow().just_became_ready() {
+                        judge_now();
                     }
-                }
-                Err(reason) => Some(format!("the training worker could not start ({reason}), so training runs on this page's thread")),
+                    if now() - last_grid > GRID_EVERY_MILLISECONDS {
+                        redraw_grid();
+                        last_grid = now();
+                    }
+                },
+                on_diverged: |step: u32, loss: f64, who: &str| {
+                    stop_for(loss, if who == "generator" { Phase::Generator } else { Phase::DiscriminatorOnReal }, step);
+                },
             };
+            busy.set(true);
+            let fell_back = train_in_worker_or_say_why(
+                worker,
+                |w| {
+                    let (sets, cell) = (sets.clone(), cell.clone());
+                    async move { super::worker_run::train_in_worker(&sets, &cell, &w, judge.get_value(), judging, page).await }
+                },
+                || {
+                    let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
+                    iterations.set(done);
+                    curves.update(|c| c.retain(|p| p.iteration <= done));
+                    format!("iteration {done}")
+                },
+            )
+            .await;
+            busy.set(false);
             let Some(why) = fell_back else {
                 redraw_grid();
                 return;
             };
-            web_sys::console::warn_1(&format!("stepwise: {why}").into());
             thread.set(Thread::Page(Some(why)));
             if !running.get_untracked() || !current() {
                 return;
@@ -275,11 +256,7 @@ pub fn GanPage() -> impl IntoView {
                     if report.phase == Phase::Generator && r.gan.iterations.is_multiple_of(JUDGE_EVERY) {
                         judge_due.set(true);
                     }
-                    if judge_due.get() {
-                        Flow::EndSlice
-                    } else {
-                        Flow::Continue
-                    }
+                    Flow::end_if(judge_due.get())
                 },
                 after_slice: |slice: &Slice, rate: &RateMeter| {
                     if let Some(r) = cell.borrow().as_ref() {
@@ -407,17 +384,7 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
-                    <p class="muted" data-testid="gan-thread" data-thread=move || match thread.get() { Thread::Worker(_) => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
-                        {move || match thread.get() {
-                            Thread::Idle => "Trains on your CPU (WebAssembly SIMD) in a background worker, so this page stays responsive.".to_string(),
-                            Thread::Worker(threads) => format!(
-                                "Training on your CPU (WebAssembly SIMD) in a background worker{}; this page shows a copy refreshed four times a second.",
-                                threads.map(crate::app::worker_client::threads_phrase).unwrap_or_default()
-                            ),
-                            Thread::Page(None) => "Training on your CPU (WebAssembly SIMD), on this page's thread.".to_string(),
-                            Thread::Page(Some(why)) => format!("Training on your CPU (WebAssembly SIMD) on this page's thread: {why}."),
-                        }}
-                    </p>
+                    <WhereTraining thread testid="gan-thread"/>
                     <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
                         {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
                     <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42

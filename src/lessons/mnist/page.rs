@@ -13,7 +13,7 @@ use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
 use super::run::{open_gpu, rewind, train, AccuracyPoint, Device, LossPoint, Report};
 use super::worker_run::train_in_worker;
-use crate::app::worker_client::{worker_for, TrainingWorker};
+use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::trainer::Trainer;
 use crate::app::compute::Compute;
 use crate::app::download::{load_mnist, Dataset, DatasetStatus};
@@ -176,26 +176,15 @@ pub fn MnistPage() -> impl IntoView {
             if device.is_none() {
                 // The CPU trains in the background worker; if it cannot start or it fails, on
                 // this page's thread from the mirror's last snapshot, and the page says why.
-                let fell_back = match worker_for(worker) {
-                    Ok(w) => match train_in_worker(&sets, &cell, &w, report, &check).await {
-                        Ok(()) => None,
-                        Err(reason) => {
-                            w.terminate();
-                            worker.set_value(None);
-                            let step = rewind(&report, &cell).unwrap_or(0);
-                            Some(format!(
-                                "the training worker stopped ({reason}); training goes on on this page's thread from step {step}, \
-                                 the last whole copy it sent (one at least every 2 seconds): the steps since then are taken again"
-                            ))
-                        }
-                    },
-                    Err(reason) => Some(format!("the training worker could not start ({reason}), so training runs on this page's thread")),
+                let in_worker = |w: TrainingWorker| {
+                    let (sets, cell) = (sets.clone(), cell.clone());
+                    async move { train_in_worker(&sets, &cell, &w, report, &check).await }
                 };
+                let fell_back = train_in_worker_or_say_why(worker, in_worker, || format!("step {}", rewind(&report, &cell).unwrap_or(0))).await;
                 let Some(why) = fell_back else {
                     report.busy.set(false);
                     return;
                 };
-                web_sys::console::warn_1(&format!("stepwise: {why}").into());
                 report.device.set(Some(Device::Cpu { why: Some(why) }));
                 if !report.running.get_untracked() {
                     report.busy.set(false);

@@ -135,11 +135,7 @@ fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> S
     let mut check_due = false;
     let done = driver.run_slice(t, &sets.train, &now, |_, step| {
         check_due = step.check_due;
-        if check_due {
-            Flow::EndSlice
-        } else {
-            Flow::Continue
-        }
+        Flow::end_if(check_due)
     });
     let loss_sum = if done.diverged.is_some() { f64::NAN } else { done.loss_sum };
     Slice { steps: done.steps, loss_sum, images: done.samples, check_due: check_due && done.diverged.is_none() }
@@ -165,20 +161,24 @@ async fn gpu_slice(t: &mut Trainer<WebGpuBackend>, backend: &WebGpuBackend, sets
     slice
 }
 
-/// The page's GPU, opened once per visit; `window.__stepwiseLoseGpu()` destroys it (the e2e
-/// test of losing the GPU mid-training uses it).
+/// The page's GPU, opened once per visit. For the e2e tests of losing the GPU mid-training,
+/// `window.__stepwiseLoseGpu()` destroys the device and `window.__stepwiseGpuError()` makes a
+/// real error on it that nobody catches.
 pub async fn open_gpu(store: StoredValue<Option<WebGpuBackend>, LocalStorage>) -> Result<WebGpuBackend, String> {
     if let Some(backend) = store.get_value() {
         return Ok(backend);
     }
     let backend = WebGpuBackend::new().await?;
     store.set_value(Some(backend.clone()));
-    let hook_backend = backend.clone();
-    let hook = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || hook_backend.lose());
-    if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&window, &"__stepwiseLoseGpu".into(), hook.as_ref());
+    let hooks: [(&str, fn(&WebGpuBackend)); 2] = [("__stepwiseLoseGpu", WebGpuBackend::lose), ("__stepwiseGpuError", WebGpuBackend::provoke_error)];
+    for (name, act) in hooks {
+        let hook_backend = backend.clone();
+        let hook = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || act(&hook_backend));
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&window, &name.into(), hook.as_ref());
+        }
+        hook.forget(); // two small closures per page visit
     }
-    hook.forget(); // one small closure per page visit
     Ok(backend)
 }
 

@@ -62,27 +62,13 @@ impl<B: Backend + Clone> Trainer<B> {
     /// A copy of the run on the host. Every read starts before the first is awaited, so on a
     /// GPU this is one round trip.
     pub async fn snapshot(&self) -> Snapshot {
-        let reads: Vec<_> = self.parameters.iter().map(|p| p.backend().read(p.value(), p.len())).collect();
-        let optimiser = self.optimiser.snapshot(&self.parameters).await;
-        let mut parameters = Vec::with_capacity(reads.len());
-        for read in reads {
-            parameters.push(read.await);
-        }
-        Snapshot { parameters, optimisers: vec![optimiser], rng: self.rng.clone(), cursor: self.cursor.clone(), count: 0 }
+        crate::engine::training::snapshot_one(&self.parameters, &self.optimiser, &self.rng, &self.cursor).await
     }
 
     /// Becomes the run in `snapshot` (taken from a trainer with the same layer sizes, on any
     /// backend): the next step is the one that run would have taken.
     pub fn restore(&mut self, snapshot: &Snapshot) {
-        for (parameter, values) in self.parameters.iter().zip(&snapshot.parameters) {
-            parameter.set_values(values);
-        }
-        if !snapshot.is_full() {
-            return; // weights only: the views' copy between full snapshots
-        }
-        self.optimiser.restore(&snapshot.optimisers[0], &self.parameters);
-        self.rng = snapshot.rng.clone();
-        self.cursor.clone_from(&snapshot.cursor);
+        crate::engine::training::restore_one(snapshot, &self.parameters, &mut self.optimiser, &mut self.rng, &mut self.cursor);
     }
 
     /// A trainer on `backend` that continues the run in `snapshot`.

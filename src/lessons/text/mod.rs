@@ -25,7 +25,11 @@ mod save_view;
 #[cfg(target_arch = "wasm32")]
 mod settings_view;
 #[cfg(target_arch = "wasm32")]
+mod run;
+#[cfg(target_arch = "wasm32")]
 mod teach_view;
+#[cfg(target_arch = "wasm32")]
+mod worker_run;
 
 use serde::{Deserialize, Serialize};
 

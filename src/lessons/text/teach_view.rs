@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::model::{sigmoid, Weights};
-use super::page::SharedTrainer;
+use super::run::SharedTrainer;
 use crate::data::{ImdbSet, UNKNOWN_ID};
 use crate::lessons::shared::numbers::{fixed, grouped};
 
@@ -95,6 +95,9 @@ pub fn Teach(
     trainer: SharedTrainer,
     weights: RwSignal<Option<Arc<Weights>>>,
     running: RwSignal<bool>,
+    /// The worker's run has not sent its last report yet: teaching waits for it, else that
+    /// report would overwrite what was taught.
+    busy: RwSignal<bool>,
     #[prop(into)] on_changed: Callback<()>,
 ) -> impl IntoView {
     let trainer = StoredValue::new_local(trainer);
@@ -126,9 +129,8 @@ pub fn Teach(
         message.set(None);
     };
 
-    let teach = move |_| {
+    let teach_now = move || {
         let Some(s) = set.get_untracked() else { return };
-        running.set(false);
         let own: Vec<(Vec<u32>, f32)> = sentences.with_untracked(|list| list.iter().map(|o| (o.ids.clone(), if o.positive { 1.0 } else { 0.0 })).collect());
         if own.is_empty() {
             message.set(Some((true, "Add at least one sentence with its label first.".into())));
@@ -149,6 +151,16 @@ pub fn Teach(
             "Took {TEACH_STEPS} steps, each on your sentences plus as many random training reviews (at least 16), so it learns yours \
              without forgetting the rest. The test accuracy above is checked again."
         ))));
+    };
+
+    let teach = move |_| {
+        running.set(false);
+        wasm_bindgen_futures::spawn_local(async move {
+            while busy.get_untracked() {
+                crate::app::training::next_frame().await;
+            }
+            teach_now();
+        });
     };
 
     view! {

@@ -6,7 +6,7 @@
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, Snapshot, StepOutcome};
 use crate::engine::{Backend, Tensor};
 
 use super::model::{bags, logistic_loss, sigmoid, Scorer, TextModel, Weights};
@@ -28,6 +28,9 @@ impl StepOutcome for StepResult {
         self.reviews
     }
 }
+
+/// A test check (all 25,000 test reviews) starts every this many steps.
+pub const CHECK_EVERY: u32 = 150;
 
 pub struct Trainer<B: Backend> {
     backend: B,
@@ -62,6 +65,24 @@ impl<B: Backend + Clone> Trainer<B> {
         let mut trainer = Trainer::new(backend, settings, set);
         trainer.model = TextModel::from_weights(backend, weights);
         trainer.parameters = trainer.model.parameters();
+        trainer
+    }
+
+    /// A copy of the run on the host: to go on in the training worker, or back on the page.
+    pub async fn snapshot(&self) -> Snapshot {
+        crate::engine::training::snapshot_one(&self.parameters, &self.optimiser, &self.rng, &self.cursor).await
+    }
+
+    /// Becomes the run in `snapshot` (taken from a trainer with the same settings, on any
+    /// backend): the next step is the one that run would have taken.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        crate::engine::training::restore_one(snapshot, &self.parameters, &mut self.optimiser, &mut self.rng, &mut self.cursor);
+    }
+
+    /// A trainer on `backend` that continues the run in `snapshot`.
+    pub fn from_snapshot(backend: &B, settings: Settings, set: &ImdbSet, snapshot: &Snapshot) -> Self {
+        let mut trainer = Trainer::new(backend, settings, set);
+        trainer.restore(snapshot);
         trainer
     }
 
@@ -267,6 +288,25 @@ mod tests {
         }
         assert_eq!(driven_losses, bare_losses);
         assert_eq!((driven.epoch(), driven.position()), (bare.epoch(), bare.position()));
+    }
+
+    #[test]
+    fn a_snapshot_through_bytes_resumes_the_run_bit_for_bit() {
+        // The worker and the page hand the run to each other this way.
+        let set = toy_set();
+        let cpu = CpuBackend::new();
+        let settings = Settings { batch_size: 4, hidden: 3, ..Settings::default() };
+        let mut original = Trainer::new(&cpu, settings.clone(), &set);
+        for _ in 0..3 {
+            original.step(&set); // into the second epoch (2 steps per epoch)
+        }
+        let bytes = now_or_never(original.snapshot()).unwrap().to_bytes();
+        let mut copy = Trainer::from_snapshot(&cpu, settings, &set, &Snapshot::from_bytes(&bytes).unwrap());
+        assert_eq!((copy.steps(), copy.epoch(), copy.position()), (3, 1, 4));
+        for _ in 0..5 {
+            assert_eq!(original.step(&set).loss.to_bits(), copy.step(&set).loss.to_bits());
+        }
+        assert_eq!(now_or_never(copy.snapshot()).unwrap().to_bytes(), now_or_never(original.snapshot()).unwrap().to_bytes());
     }
 
     #[test]

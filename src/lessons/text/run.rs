@@ -1,0 +1,326 @@
+//! A Text run as the page shows it: the figures, the curves, the checks on all 25,000 test
+//! reviews (worked through a few milliseconds a frame, so typing never waits), and where it
+//! trains: in the background worker (`worker_run.rs`), or on the page's thread, a slice per
+//! frame, when the worker cannot start or fails.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::model::Weights;
+use super::trainer::{Evaluation, Score, StepResult, Trainer, CHECK_EVERY};
+use super::Settings;
+use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
+use crate::app::widgets::Thread;
+use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
+use crate::data::ImdbSet;
+use crate::engine::poll::now_or_never;
+use crate::engine::training::{Diverged, Driver, Flow, RateMeter, Slice};
+use crate::engine::CpuBackend;
+
+/// At most this long of each page slice goes to checking the test reviews.
+const CHECK_MILLISECONDS: f64 = 5.0;
+
+pub(super) type SharedTrainer = Rc<RefCell<Option<Trainer<CpuBackend>>>>;
+
+/// Training loss and accuracy, averaged over the steps since the previous point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct TrainPoint {
+    pub step: u32,
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// The training steps since the last point: each step's mean loss (finite ones), and the
+/// reviews the steps had right before stepping, of how many.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Window {
+    pub loss_sum: f64,
+    pub steps: u32,
+    pub correct: usize,
+    pub reviews: usize,
+}
+
+impl Window {
+    /// The point at `step`: the mean of the steps' losses, and the share of reviews right.
+    fn point(&self, step: u32) -> Option<TrainPoint> {
+        (self.steps > 0 && self.reviews > 0).then(|| TrainPoint { step, loss: self.loss_sum / self.steps as f64, accuracy: self.correct as f64 / self.reviews as f64 })
+    }
+}
+
+/// A check in progress and the training time at which its weights were copied.
+type Check = (Evaluation, f64);
+
+/// Everything the page shows of the run, and the run itself (the trainer, on the page or as the
+/// worker's mirror). Copy: every field is a signal or a stored value.
+#[derive(Clone, Copy)]
+pub(super) struct Run {
+    pub set: RwSignal<Option<Arc<ImdbSet>>>,
+    pub settings: RwSignal<Settings>,
+    pub trainer: StoredValue<SharedTrainer, LocalStorage>,
+    /// Checks waiting to be worked through, oldest first.
+    checks: StoredValue<Rc<RefCell<VecDeque<Check>>>, LocalStorage>,
+    pub running: RwSignal<bool>,
+    pub train_points: RwSignal<Vec<TrainPoint>>,
+    pub test_points: RwSignal<Vec<Score>>,
+    pub steps: RwSignal<u32>,
+    pub epoch: RwSignal<usize>,
+    pub position: RwSignal<usize>,
+    pub reviews_per_second: RwSignal<f64>,
+    pub seconds: RwSignal<f64>,
+    pub problem: RwSignal<Option<String>>,
+    /// The weights at the last check, and the test probabilities of the last full check.
+    pub weights: RwSignal<Option<Arc<Weights>>>,
+    pub test_probabilities: RwSignal<Option<Arc<Vec<f32>>>>,
+    /// The best test accuracy so far: (accuracy, step, seconds of training).
+    pub best: RwSignal<Option<(f64, u32, f64)>>,
+    pub thread: RwSignal<Thread>,
+    /// A run is in flight (training, or its last report is on its way after a pause): the run
+    /// can be changed on the page only once it is false.
+    pub busy: RwSignal<bool>,
+    /// Bumped by reset and by a loaded model: a run from before stops without writing.
+    generation: StoredValue<u64>,
+    worker: StoredValue<Option<TrainingWorker>, LocalStorage>,
+}
+
+impl Run {
+    pub fn new(set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSignal<Settings>) -> Run {
+        Run {
+            set,
+            settings,
+            trainer: StoredValue::new_local(Rc::new(RefCell::new(None))),
+            checks: StoredValue::new_local(Rc::new(RefCell::new(VecDeque::new()))),
+            running: RwSignal::new(false),
+            train_points: RwSignal::new(Vec::new()),
+            test_points: RwSignal::new(Vec::new()),
+            steps: RwSignal::new(0),
+            epoch: RwSignal::new(0),
+            position: RwSignal::new(0),
+            reviews_per_second: RwSignal::new(0.0),
+            seconds: RwSignal::new(0.0),
+            problem: RwSignal::new(None),
+            weights: RwSignal::new(None),
+            test_probabilities: RwSignal::new(None),
+            best: RwSignal::new(None),
+            thread: RwSignal::new(Thread::Idle),
+            busy: RwSignal::new(false),
+            generation: StoredValue::new(0),
+            worker: StoredValue::new_local(None),
+        }
+    }
+
+    pub fn reset(self) {
+        self.running.set(false);
+        self.generation.update_value(|g| *g += 1);
+        self.trainer.get_value().borrow_mut().take();
+        self.checks.get_value().borrow_mut().clear();
+        self.train_points.set(Vec::new());
+        self.test_points.set(Vec::new());
+        self.weights.set(None);
+        self.test_probabilities.set(None);
+        self.best.set(None);
+        self.steps.set(0);
+        self.epoch.set(0);
+        self.position.set(0);
+        self.reviews_per_second.set(0.0);
+        self.seconds.set(0.0);
+        self.problem.set(None);
+    }
+
+    /// A model loaded from a file or this browser's storage becomes the run.
+    pub fn load(self, w: Weights) {
+        let Some(s) = self.set.get_untracked() else { return };
+        self.reset();
+        let shaped = w.settings(&self.settings.get_untracked());
+        self.settings.set(shaped.clone());
+        *self.trainer.get_value().borrow_mut() = Some(Trainer::with_weights(&CpuBackend::new(), shaped, &s, &w));
+        self.check_now();
+    }
+
+    /// Copies the weights and queues a check of all test reviews with them.
+    fn start_check(self) {
+        let Some(s) = self.set.get_untracked() else { return };
+        let cell = self.trainer.get_value();
+        let Ok(guard) = cell.try_borrow() else { return };
+        let Some(t) = guard.as_ref() else { return };
+        let Some(copy) = now_or_never(t.weights()) else { return };
+        let copy = Arc::new(copy);
+        self.weights.set(Some(copy.clone()));
+        self.checks.get_value().borrow_mut().push_back((Evaluation::new((*copy).clone(), t.steps(), s.test()), self.seconds.get_untracked()));
+    }
+
+    /// Works on the queued checks for up to `budget` ms; records each one done.
+    fn advance_checks(self, budget: f64) {
+        let Some(s) = self.set.get_untracked() else { return };
+        let queue = self.checks.get_value();
+        let start = now();
+        while now() - start < budget {
+            let mut guard = queue.borrow_mut();
+            let Some((evaluation, seconds)) = guard.front_mut() else { return };
+            let Some(score) = evaluation.advance(&s, 500) else { continue };
+            let probabilities = std::mem::take(&mut evaluation.probabilities);
+            let seconds = *seconds;
+            guard.pop_front();
+            drop(guard);
+            self.test_points.update(|p| p.push(score));
+            if self.best.get_untracked().is_none_or(|(accuracy, _, _)| score.accuracy > accuracy) {
+                self.best.set(Some((score.accuracy, score.step, seconds)));
+            }
+            self.test_probabilities.set(Some(Arc::new(probabilities)));
+        }
+    }
+
+    /// Checks the weights as they are now, at once (a loaded model, after teaching), so every
+    /// figure on the page matches them.
+    pub fn check_now(self) {
+        self.advance_checks(f64::INFINITY);
+        if let Some((steps, epoch, position)) = self.trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch(), t.position())) {
+            self.place(steps, epoch, position);
+        }
+        self.start_check();
+        self.advance_checks(f64::INFINITY);
+    }
+
+    /// After a run stops: finishes the checks under way, and checks the final weights unless
+    /// the last check was of them.
+    fn check_after_stop(self) {
+        self.advance_checks(f64::INFINITY);
+        if self.test_points.with_untracked(|p| p.last().map(|p| p.step)) != Some(self.steps.get_untracked()) {
+            self.start_check();
+            self.advance_checks(f64::INFINITY);
+        }
+    }
+
+    /// The training point at `step` from `window`, then a check of the weights at that step.
+    fn checkpoint(self, step: u32, window: &mut Window) {
+        let Some(point) = std::mem::take(window).point(step) else { return };
+        self.train_points.update(|p| p.push(point));
+        self.start_check();
+    }
+
+    fn place(self, steps: u32, epoch: usize, position: usize) {
+        self.steps.set(steps);
+        self.epoch.set(epoch);
+        self.position.set(position);
+    }
+
+    fn stop_for(self, diverged: Diverged) {
+        self.running.set(false);
+        self.problem.set(Some(diverged.message(
+            "The loss",
+            "step",
+            "the learning rate is too large. Training has stopped; the curves so far are kept. Lower the learning rate and start over.",
+        )));
+    }
+
+    /// Trains from where the run is until paused: in the background worker, or on the page's
+    /// thread if the worker cannot start or fails (from the last whole copy it sent).
+    pub fn train(self) {
+        if self.busy.get_untracked() {
+            return; // the paused run's last report is on its way; the button says so
+        }
+        let Some(s) = self.set.get_untracked() else { return };
+        self.problem.set(None);
+        self.running.set(true);
+        self.busy.set(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            let cell = self.trainer.get_value();
+            if cell.borrow().is_none() {
+                *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), self.settings.get_untracked(), &s));
+                self.start_check(); // the untrained model's test accuracy: the first point
+            }
+            let started = self.generation.get_value();
+            let current = move || self.generation.get_value() == started;
+            self.thread.set(Thread::Worker(None));
+            let fell_back = train_in_worker_or_say_why(self.worker, |w| async move { super::worker_run::train_in_worker(self, &w, current).await }, || {
+                let cell = self.trainer.get_value();
+                let guard = cell.borrow();
+                let Some(t) = guard.as_ref() else { return "the start".into() };
+                self.thread.set(Thread::Page(None));
+                self.place(t.steps(), t.epoch(), t.position());
+                self.train_points.update(|p| p.retain(|p| p.step <= t.steps()));
+                format!("step {}", t.steps())
+            })
+            .await;
+            if let Some(why) = fell_back {
+                self.thread.set(Thread::Page(Some(why)));
+                if self.running.get_untracked() && current() {
+                    self.train_on_page(&s, current).await;
+                }
+            }
+            if current() {
+                self.check_after_stop();
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// Follows one report of the worker: the mirror is already restored from its snapshot.
+    pub(super) fn on_report(self, report: &crate::worker::protocol::Progress, window: &mut Window, rate: &mut RateMeter, last: &mut f64) {
+        Thread::report(self.thread, report.threads);
+        self.place(report.steps, report.epoch, report.position);
+        self.seconds.update(|t| *t += (now() - *last) / 1000.0);
+        *last = now();
+        rate.add(report.images, report.milliseconds);
+        self.reviews_per_second.set(rate.smoothed());
+        window.loss_sum += report.loss_sum;
+        window.steps += report.loss_steps;
+        window.correct += report.correct;
+        window.reviews += report.images;
+        if report.check_due {
+            self.checkpoint(report.steps, window);
+        }
+    }
+
+    pub(super) fn on_diverged(self, step: u32, loss: f64) {
+        self.stop_for(Diverged { step, loss });
+    }
+
+    /// Works on the checks between frames while the worker trains.
+    pub(super) async fn check_while(self, keep_going: impl Fn() -> bool) {
+        while keep_going() {
+            self.advance_checks(CHECK_MILLISECONDS);
+            crate::app::training::next_frame().await;
+        }
+    }
+
+    /// The page's own loop: a slice of steps per frame, with a slice of checking before each.
+    async fn train_on_page(self, s: &ImdbSet, current: impl Fn() -> bool) {
+        let cell = self.trainer.get_value();
+        let window = RefCell::new(Window::default());
+        let mut last = now();
+        let mut driver = Driver::new(SLICE_MILLISECONDS);
+        let hooks = Hooks {
+            before_slice: || {
+                let slice_start = now();
+                self.seconds.update(|t| *t += (slice_start - last) / 1000.0);
+                last = slice_start;
+                self.advance_checks(CHECK_MILLISECONDS);
+            },
+            after_step: |t: &mut Trainer<CpuBackend>, result: &StepResult| {
+                let mut w = window.borrow_mut();
+                if result.loss.is_finite() {
+                    w.loss_sum += result.loss;
+                    w.steps += 1;
+                }
+                w.correct += result.correct;
+                w.reviews += result.reviews;
+                Flow::end_if(t.steps().is_multiple_of(CHECK_EVERY))
+            },
+            after_slice: |_: &Slice, rate: &RateMeter| {
+                self.reviews_per_second.set(rate.smoothed());
+                let Some((steps, epoch, position)) = cell.borrow().as_ref().map(|t| (t.steps(), t.epoch(), t.position())) else { return };
+                self.place(steps, epoch, position);
+                if steps.is_multiple_of(CHECK_EVERY) {
+                    self.checkpoint(steps, &mut window.borrow_mut());
+                }
+            },
+        };
+        if let Ended::Diverged(d) = play(&cell, s, &mut driver, move || self.running.get_untracked() && current(), hooks).await {
+            self.stop_for(d);
+        }
+    }
+}
