@@ -1,5 +1,6 @@
 //! Speed measurements, ignored by default (they assert nothing and the machine may be busy):
 //! `cargo test --release --test engine_bench -- --ignored --nocapture`
+//! (`STEPWISE_THREADS=1` for the CPU ones on one thread).
 //! The WebGPU ones run natively on whatever Vulkan adapter wgpu finds (lavapipe here: a CPU
 //! rasteriser like the browser's SwiftShader, so a rough proxy for it, not the same numbers).
 
@@ -10,6 +11,14 @@ use stepwise::engine::CpuBackend;
 
 fn gflops(shape: Matmul, seconds: f64) -> f64 {
     2.0 * (shape.m * shape.k * shape.n) as f64 / seconds / 1e9
+}
+
+/// `STEPWISE_THREADS=1` (or 2, …) limits the CPU backend's threads; unset: all cores.
+fn threads_from_environment() {
+    if let Some(n) = std::env::var("STEPWISE_THREADS").ok().and_then(|n| n.parse().ok()) {
+        stepwise::engine::cpu::limit_threads(n);
+    }
+    eprintln!("on {} threads", stepwise::engine::cpu::threads());
 }
 
 /// Best of several runs, in seconds.
@@ -54,6 +63,7 @@ fn matmul_gflops<B: Backend>(backend: &B, mut run: impl FnMut(&B::Buffer, &B::Bu
 #[test]
 #[ignore]
 fn matmul_gflops_for_every_transpose() {
+    threads_from_environment();
     let cpu = CpuBackend::new();
     matmul_gflops(&cpu, |a, b, c, shape| {
         cpu.matmul(a, b, c, shape);
@@ -79,6 +89,7 @@ fn webgpu_matmul_gflops_for_every_transpose() {
 #[test]
 #[ignore]
 fn mnist_shaped_adam_step_time() {
+    threads_from_environment();
     use stepwise::engine::layers::{Activation, Sequential};
     use stepwise::engine::optim::{Method, Optimiser};
     use stepwise::engine::poll::now_or_never;

@@ -107,7 +107,7 @@ pub fn WorkerThreads() -> impl IntoView {
     let dash = || view! { <td class="muted">"—"</td> }.into_any();
     view! {
         <section class="panel" data-testid="worker-threads">
-            <h2>"Training in the background worker: one thread or all"</h2>
+            <h2>"The background worker: one thread or all"</h2>
             <p>
                 "The Digits, GAN and Text lessons train in a background worker. On a cross-origin isolated page it uses every core "
                 "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
