@@ -36,7 +36,7 @@ for (const [kind, site] of Object.entries(sites)) {
       speeds.push(await page.locator(`[data-testid="${speed}"]`).innerText());
     }
     const { tasks, fps } = await page.evaluate(() => ({ tasks: window.__longTasks, fps: window.__frames / ((performance.now() - window.__since) / 1000) }));
-    const where = (await page.locator(`[data-testid="${thread}"]`).innerText()).match(/\(([^)]*)\)/)?.[1] ?? await page.locator(`[data-testid="${thread}"]`).getAttribute("data-thread");
+    const where = (await page.locator(`[data-testid="${thread}"]`).innerText()).match(/\(([^)]*thread[^)]*)\)/)?.[1] ?? await page.locator(`[data-testid="${thread}"]`).getAttribute("data-thread");
     console.log(`/${route}, ${kind} (${where}): ${speeds.join(", ")} ${unit} at 5, 10, 15 s; ` +
       `${tasks.length} main-thread long tasks over 50 ms in 15 s${tasks.length ? `, the longest ${Math.max(...tasks).toFixed(0)} ms` : ""}; ${fps.toFixed(1)} fps`);
     await page.locator(`[data-testid="${train}"]`).click();

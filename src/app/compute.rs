@@ -39,13 +39,12 @@ impl Compute {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
                 "Your browser offers WebGPU (adapter: {adapter}). The Digits lesson trains on it and the Lab times it; \
-                 the GAN trains on your CPU (WebAssembly SIMD) in a background worker (on every core when the page is \
-                 cross-origin isolated, else on one), and the Text lesson on the page, one thread."
+                 the GAN and Text lessons train on your CPU (WebAssembly SIMD) in a background worker (on every core when \
+                 the page is cross-origin isolated, else on one)."
             ),
             Compute::Cpu { reason } => format!(
-                "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits and GAN lessons train in a \
-                 background worker (on every core when the page is cross-origin isolated, else on one); the Text lesson on the \
-                 page, one thread."
+                "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits, GAN and Text lessons train \
+                 in a background worker (on every core when the page is cross-origin isolated, else on one)."
             ),
         }
     }

@@ -116,6 +116,47 @@ describe("training on every core", () => {
     await other.context().close();
   });
 
+  test("pause, resume and reset in the middle of training on all cores: nothing lost, nothing stale", async () => {
+    const page = await newPage(browser);
+    const count = (name) => page.evaluate((n) => Number(document.querySelector(`[data-testid="${n}"]`).textContent.replace(/[^0-9]/g, "")), name);
+    for (const [route, counter] of [["mnist", "mnist-steps"], ["gan", "gan-iterations"], ["text", "text-steps"]]) {
+      const train = page.locator(`[data-testid="${route}-train"]`);
+      const over = (n) => page.waitForFunction(([c, n]) => Number(document.querySelector(`[data-testid="${c}"]`).textContent.replace(/[^0-9]/g, "")) >= n, [counter, n], { timeout: 60000 });
+      await page.goto(isolated.url + route);
+      await page.waitForSelector(`[data-testid="${route}-train"]:not([disabled])`, { timeout: 60000 });
+      await train.click();
+      await over(30);
+      // Pause mid-slice: the worker's last report lands, and then nothing more.
+      await train.click();
+      await page.waitForFunction((r) => { const b = document.querySelector(`[data-testid="${r}-train"]`); return b.textContent === "Resume" && !b.disabled; }, route, { timeout: 20000 });
+      const paused = await count(counter);
+      await page.waitForTimeout(1000);
+      assert.equal(await count(counter), paused, `${route}: nothing arrives after the pause`);
+      // Resume: it goes on from there, never back.
+      await page.evaluate((c) => {
+        const el = document.querySelector(`[data-testid="${c}"]`);
+        window.__seen = [];
+        new MutationObserver(() => window.__seen.push(Number(el.textContent.replace(/[^0-9]/g, "")))).observe(el, { childList: true, characterData: true, subtree: true });
+      }, counter);
+      await train.click();
+      await over(paused + 30);
+      const seen = await page.evaluate(() => window.__seen);
+      assert.ok(seen.length > 0 && Math.min(...seen) >= paused, `${route}: resumed from ${paused}, showed ${seen.slice(0, 5).join(", ")}…`);
+      // Reset while it trains: the run's reports still on their way write nothing.
+      await page.locator(`[data-testid="${route}-reset"]`).click();
+      await page.waitForTimeout(1500);
+      assert.equal(await count(counter), 0, `${route}: reset mid-run stays reset`);
+      await page.waitForFunction((r) => document.querySelector(`[data-testid="${r}-train"]`).textContent === "Train" && !document.querySelector(`[data-testid="${r}-train"]`).disabled, route, { timeout: 20000 });
+      // And a new run starts from scratch.
+      await train.click();
+      await over(20);
+      await train.click();
+      console.log(`# ${route}: paused at ${paused}, resumed without going back, reset mid-run to 0, trained again`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("on a static host that sends no headers, the offline helper makes the page isolated from the first reload on", async () => {
     const page = await newPage(browser, { width: 1280, height: 800 }, { serviceWorkers: "allow" });
     await page.goto(plain.url + "lab");

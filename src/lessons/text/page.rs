@@ -146,8 +146,9 @@ pub fn TextPage() -> impl IntoView {
             <section class="panel">
                 <h2>"Learning curves"</h2>
                 <p class="muted">
-                    "Blue: on the training batches, averaged over the 150 steps before each point. Orange: on all 25,000 test reviews, "
-                    "checked every 150 steps. When blue keeps improving and orange stops, the model has begun to memorise its training reviews."
+                    "Blue: on the training batches, averaged over the steps since the point before. Orange: on all 25,000 test reviews, "
+                    "checked every 150 steps, or as often as this page keeps up while the background worker trains faster. "
+                    "When blue keeps improving and orange stops, the model has begun to memorise its training reviews."
                 </p>
                 <div class="text-curves">
                     <Chart
