@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::charts::draw_histogram;
 use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
-use super::page::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
+use super::run::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
 use crate::app::widgets::Chart;
 use crate::data::mnist::MnistSet;
 use crate::engine::layers::Sequential;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::grid_view::ImageGrid;
 use super::latent::{along, interpolate};
 use super::model::noise;
-use super::page::Run;
+use super::run::Run;
 use crate::engine::rng::Pcg32;
 use crate::lessons::shared::numbers::fixed;
 

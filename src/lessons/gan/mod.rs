@@ -29,6 +29,8 @@ mod worker_run;
 #[cfg(target_arch = "wasm32")]
 mod phases_view;
 #[cfg(target_arch = "wasm32")]
+mod run;
+#[cfg(target_arch = "wasm32")]
 mod settings_view;
 
 use serde::{Deserialize, Serialize};

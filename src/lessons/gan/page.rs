@@ -15,72 +15,18 @@ use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::grid_view::ImageGrid;
 use super::judge::Verdict;
 use super::judge_view::{JudgePanel, JudgeState, Judging};
-use super::model::{noise, Gan, Phase, PhaseReport};
+use super::model::{Phase, PhaseReport};
+use super::run::{Run, Sets, JUDGE_EVERY};
 use super::settings_view::SettingsPanel;
-use super::Settings;
 use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
 use crate::app::download::{load_mnist, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
 use crate::app::widgets::Chart;
-use crate::data::mnist::MnistSet;
-use crate::engine::rng::Pcg32;
-use crate::engine::training::{Driver, Flow, Learner, RateMeter, Slice};
-use crate::engine::CpuBackend;
+use crate::engine::training::{Driver, Flow, RateMeter, Slice};
 use crate::lessons::shared::numbers::fixed;
 
 /// The sample grid is redrawn at most this often.
 const GRID_EVERY_MILLISECONDS: f64 = 600.0;
-pub use super::curves::JUDGE_EVERY;
-/// Samples in the grid: 8 × 8 fixed noise vectors.
-const GRID_SAMPLES: usize = 64;
-pub const JUDGED_SAMPLES: usize = 1000;
-
-pub struct Sets {
-    pub train: MnistSet,
-    pub test: MnistSet,
-}
-
-/// The GAN being trained, with the noise it is shown and judged on.
-pub struct Run {
-    pub gan: Gan<CpuBackend>,
-    pub grid_noise: Vec<f32>,
-    pub judge_noise: Vec<f32>,
-    /// Whether the grid, the latent space and the judge see the averaged generator or G itself.
-    pub averaged: bool,
-}
-
-/// The driver trains the GAN a phase at a time.
-impl Learner for Run {
-    type Data = MnistSet;
-    type Outcome = PhaseReport;
-
-    fn step(&mut self, set: &MnistSet) -> PhaseReport {
-        self.gan.step(set)
-    }
-
-    fn steps(&self) -> u32 {
-        self.gan.iterations
-    }
-}
-
-impl Run {
-    fn new(settings: Settings) -> Run {
-        // Their own streams of the seed, so showing and judging never change the training.
-        let grid_noise = noise(&mut Pcg32::new(settings.seed, 1), GRID_SAMPLES, settings.latent);
-        let judge_noise = noise(&mut Pcg32::new(settings.seed, 2), JUDGED_SAMPLES, settings.latent);
-        Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise, averaged: true }
-    }
-
-    /// The images drawn for these noise vectors by the generator being shown.
-    pub fn draw(&self, z: &[f32]) -> Vec<f32> {
-        if self.averaged {
-            self.gan.generate_averaged(z)
-        } else {
-            self.gan.generate(z)
-        }
-    }
-}
-
 #[component]
 pub fn GanPage() -> impl IntoView {
     let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::judge_view::{JudgeState, Judging};
-use super::page::{Run, Sets};
+use super::run::{Run, Sets};
 use crate::app::training::{next_frame, now};
 use crate::app::worker_client::{asset_url, follow, Follow, TrainingWorker};
 use crate::data::MNIST_TRAIN_FILE;

@@ -16,6 +16,8 @@ mod bars_view;
 #[cfg(target_arch = "wasm32")]
 mod batch_view;
 #[cfg(target_arch = "wasm32")]
+mod progress_view;
+#[cfg(target_arch = "wasm32")]
 mod run;
 #[cfg(target_arch = "wasm32")]
 mod worker_run;

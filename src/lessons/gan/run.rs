@@ -1,0 +1,61 @@
+//! The GAN a page trains (with the noise it is shown and judged on) and the digits it trains
+//! on: what the page, the judge, the latent space and the worker's mirror share.
+
+use super::model::{noise, Gan, PhaseReport};
+use super::Settings;
+use crate::data::mnist::MnistSet;
+use crate::engine::rng::Pcg32;
+use crate::engine::training::Learner;
+use crate::engine::CpuBackend;
+
+pub use super::curves::JUDGE_EVERY;
+/// Samples in the grid: 8 × 8 fixed noise vectors.
+const GRID_SAMPLES: usize = 64;
+pub const JUDGED_SAMPLES: usize = 1000;
+
+pub struct Sets {
+    pub train: MnistSet,
+    pub test: MnistSet,
+}
+
+/// The GAN being trained, with the noise it is shown and judged on.
+pub struct Run {
+    pub gan: Gan<CpuBackend>,
+    pub grid_noise: Vec<f32>,
+    pub judge_noise: Vec<f32>,
+    /// Whether the grid, the latent space and the judge see the averaged generator or G itself.
+    pub averaged: bool,
+}
+
+/// The driver trains the GAN a phase at a time.
+impl Learner for Run {
+    type Data = MnistSet;
+    type Outcome = PhaseReport;
+
+    fn step(&mut self, set: &MnistSet) -> PhaseReport {
+        self.gan.step(set)
+    }
+
+    fn steps(&self) -> u32 {
+        self.gan.iterations
+    }
+}
+
+impl Run {
+    pub(super) fn new(settings: Settings) -> Run {
+        // Their own streams of the seed, so showing and judging never change the training.
+        let grid_noise = noise(&mut Pcg32::new(settings.seed, 1), GRID_SAMPLES, settings.latent);
+        let judge_noise = noise(&mut Pcg32::new(settings.seed, 2), JUDGED_SAMPLES, settings.latent);
+        Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise, averaged: true }
+    }
+
+    /// The images drawn for these noise vectors by the generator being shown.
+    pub fn draw(&self, z: &[f32]) -> Vec<f32> {
+        if self.averaged {
+            self.gan.generate_averaged(z)
+        } else {
+            self.gan.generate(z)
+        }
+    }
+}
+
