@@ -4,24 +4,15 @@
 // reload still shows the lesson with its data, and a lesson never visited still opens.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 const fontSize = (page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
 
 describe("classroom mode", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   test("presenter mode: larger type, side notes hidden, remembered; P toggles it", async () => {
     const page = await newPage(browser);

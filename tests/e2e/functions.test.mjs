@@ -3,11 +3,10 @@
 // computed here in JavaScript, independently of the Rust code.
 // Run only with WebGPU disabled: the lesson is plain f64 arithmetic on the CPU and never
 // touches the GPU, so the WebGPU mode would test nothing more.
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/";
@@ -45,15 +44,7 @@ const short = (x) => {
 
 describe("/functions with WebGPU disabled", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: BASE });
-    browser = await launch({ webgpu: false });
-    await mkdir(`${SHOTS}${MODE}`, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: `${SHOTS}${MODE}` }, (b, s) => ([browser, site] = [b, s]));
 
   async function open(viewport, { dark = false } = {}) {
     const page = await newPage(browser, viewport);

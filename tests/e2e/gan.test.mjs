@@ -4,31 +4,20 @@
 // way, and the judge's figures read from the page and printed (with the time to the target).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite, text, number } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 const TRAINING_LIMIT_SECONDS = 180;
-const text = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
 // The grid sits near the top: scrolled to the top, the sticky header cannot cover it.
 const gridShot = async (page, path) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator('[data-testid="gan-grid"]').screenshot({ path });
 };
-const number = async (page, id) => parseFloat((await text(page, id)).replace(/[^0-9.]/g, ""));
 
 describe("/gan with WebGPU disabled", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   async function open(viewport) {
     const page = await newPage(browser, viewport);

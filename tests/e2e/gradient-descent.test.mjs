@@ -5,9 +5,8 @@
 // the CPU only (its race uses the engine's CPU backend), so one mode is enough.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 // The "noisy line" preset, written out again: y = 1 + 0.8x + noise at x = 0.5 … 4.0.
@@ -24,15 +23,7 @@ const shown = (x, d) => { const s = x.toFixed(d); return (/^-0\.0*$/.test(s) ? s
 
 describe("/gradient-descent", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   test("one step, phase by phase, shows the right numbers", async () => {
     const page = await newPage(browser);

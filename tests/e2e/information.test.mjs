@@ -2,11 +2,10 @@
 // and compare every number the page shows with a reference computed here in JavaScript.
 // Run only with WebGPU disabled: the lesson computes in plain f64 on the CPU and never touches
 // the GPU, so the WebGPU mode would test nothing more.
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite, text } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/";
@@ -21,15 +20,7 @@ const shown = (x) => (x === Infinity ? "∞" : x.toFixed(4).replace(/^-(?=.*[1-9
 
 describe("/information with WebGPU disabled", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: BASE });
-    browser = await launch({ webgpu: false });
-    await mkdir(`${SHOTS}${MODE}`, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: `${SHOTS}${MODE}` }, (b, s) => ([browser, site] = [b, s]));
 
   async function open(viewport, { dark = false } = {}) {
     const page = await newPage(browser, viewport);
@@ -38,8 +29,7 @@ describe("/information with WebGPU disabled", () => {
     await page.waitForSelector('[data-testid="value-hp"]', { timeout: 30000 });
     return page;
   }
-  const text = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
-  const value = async (page, id) => (await text(page, id)).trim();
+    const value = async (page, id) => (await text(page, id)).trim();
   const inputValue = (page, id) => page.locator(`[data-testid="${id}"]`).inputValue();
 
   async function expectMeasures(page, p, q, u) {

@@ -1,26 +1,17 @@
 // /lab in a real browser: the engine's conformance suite (every kernel, gradient and optimiser
 // step against an f64 reference) must pass on the CPU backend in both modes and on the WebGPU
 // backend when WebGPU is on; the speed table fills in when asked. No timing is asserted.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 
 for (const mode of ["webgpu", "cpu"]) {
   describe(`/lab with ${mode === "webgpu" ? "WebGPU" : "WebGPU disabled"}`, () => {
     let browser, site;
-    before(async () => {
-      site = await serve({ root: DIST, base: "/stepwise/" });
-      browser = await launch({ webgpu: mode === "webgpu" });
-      await mkdir(`${SHOTS}${mode}`, { recursive: true });
-    });
-    after(async () => {
-      await browser?.close();
-      site?.server.close();
-    });
+    withSite({ webgpu: mode === "webgpu", shots: `${SHOTS}${mode}` }, (b, s) => ([browser, site] = [b, s]));
 
     test("both engines agree with the reference arithmetic, in this browser", async () => {
       const page = await newPage(browser);

@@ -5,25 +5,15 @@
 // it trains on the GPU, and a GPU lost mid-training hands over to the CPU.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite, number } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
-const number = async (page, id) => parseFloat((await page.locator(`[data-testid="${id}"]`).innerText()).replace(/[^0-9.]/g, ""));
 
 for (const mode of ["cpu", "webgpu"]) {
   describe(`/mnist with ${mode === "webgpu" ? "WebGPU" : "WebGPU disabled"}`, () => {
     let browser, site;
-    before(async () => {
-      site = await serve({ root: DIST, base: "/stepwise/" });
-      browser = await launch({ webgpu: mode === "webgpu" });
-      await mkdir(`${SHOTS}${mode}`, { recursive: true });
-    });
-    after(async () => {
-      await browser?.close();
-      site?.server.close();
-    });
+    withSite({ webgpu: mode === "webgpu", shots: `${SHOTS}${mode}` }, (b, s) => ([browser, site] = [b, s]));
 
     test("trains live on the real digits; pause, resume and reset", async () => {
       const page = await newPage(browser);

@@ -1,10 +1,9 @@
 // Every route renders, without console errors, in both compute modes; each page is
 // screenshotted into tests/e2e/screenshots/<mode>/ for a person to look at.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/"; // built with --public-url /stepwise/ by scripts/test.sh
@@ -13,15 +12,7 @@ const LESSONS = ["gradient-descent", "information", "functions", "mnist", "gan",
 for (const mode of ["webgpu", "cpu"]) {
   describe(`pages with ${mode === "webgpu" ? "WebGPU" : "WebGPU disabled"}`, () => {
     let browser, site;
-    before(async () => {
-      site = await serve({ root: DIST, base: BASE });
-      browser = await launch({ webgpu: mode === "webgpu" });
-      await mkdir(`${SHOTS}${mode}`, { recursive: true });
-    });
-    after(async () => {
-      await browser?.close();
-      site?.server.close();
-    });
+    withSite({ webgpu: mode === "webgpu", shots: `${SHOTS}${mode}` }, (b, s) => ([browser, site] = [b, s]));
 
     /// Opens a path, waits for the app and the backend probe, returns the page.
     async function open(path, viewport) {

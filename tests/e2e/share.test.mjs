@@ -2,26 +2,17 @@
 // follows every change (so reloading or copying it keeps the state), malformed links open with
 // a note and nothing broken, the Share panel's link restores the state in a new tab, and the
 // embed route runs inside a host page's iframe, which it tells its height.
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 const value = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
 
 describe("state in the link (/information)", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   async function open(page, query) {
     await page.goto(site.url + "information" + query);
@@ -197,15 +188,7 @@ describe("state in the link (/information)", () => {
 // gained state in the link: functions, the optimiser race, MNIST, text and GAN.
 describe("widget embeds and links for every lesson", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   /// A host page with one iframe of `route` (e.g. "embed/optimiser-race?rl=saddle").
   async function host(route, width = 960) {

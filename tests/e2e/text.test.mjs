@@ -5,13 +5,11 @@
 // message, the embedding explorer, mistakes and teaching work; WebGPU mode loads the page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launch, newPage, shot } from "./browser.mjs";
-import { DIST, serve } from "./serve.mjs";
+import { newPage, shot } from "./browser.mjs";
+import { withSite, number } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const id = (name) => `[data-testid="${name}"]`;
-const number = async (page, name) => parseFloat((await page.locator(id(name)).innerText()).replace(/[^0-9.]/g, ""));
 
 async function ready(page, site) {
   await page.goto(site.url + "text");
@@ -20,15 +18,7 @@ async function ready(page, site) {
 
 describe("/text with WebGPU disabled (the CPU path)", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: false });
-    await mkdir(`${SHOTS}cpu`, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: false, shots: `${SHOTS}cpu` }, (b, s) => ([browser, site] = [b, s]));
 
   test("trains live to 87% on the test reviews within 60 s, then reads typed reviews word by word", async () => {
     const page = await newPage(browser);
@@ -249,15 +239,7 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
 
 describe("/text with WebGPU", () => {
   let browser, site;
-  before(async () => {
-    site = await serve({ root: DIST, base: "/stepwise/" });
-    browser = await launch({ webgpu: true });
-    await mkdir(`${SHOTS}webgpu`, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  withSite({ webgpu: true, shots: `${SHOTS}webgpu` }, (b, s) => ([browser, site] = [b, s]));
 
   test("the page loads the reviews and is ready to train", async () => {
     const page = await newPage(browser);

@@ -1,0 +1,29 @@
+// What every e2e file shares: the built site served and Chromium launched around a `describe`,
+// and reading a figure off the page by its test id.
+import { after, before } from "node:test";
+import { mkdir } from "node:fs/promises";
+import { launch } from "./browser.mjs";
+import { DIST, serve } from "./serve.mjs";
+
+/// The text of the element with `data-testid` = `id`.
+export const text = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
+
+/// The number in that text (thousands separators, units and signs dropped).
+export const number = async (page, id) => parseFloat((await text(page, id)).replace(/[^0-9.]/g, ""));
+
+/// Inside a `describe`: serves dist/ under /stepwise/ and launches Chromium (with WebGPU or
+/// without) before its tests, makes the folder `shots` for their screenshots, and closes both
+/// after; `ready` receives the browser and the site.
+export function withSite({ webgpu, shots }, ready) {
+  let browser, site;
+  before(async () => {
+    site = await serve({ root: DIST, base: "/stepwise/" });
+    browser = await launch({ webgpu });
+    if (shots) await mkdir(shots, { recursive: true });
+    ready(browser, site);
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+}
