@@ -7,8 +7,69 @@
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
+
+/// plotters' canvas backend, but measuring text with the canvas itself. plotters' own measure
+/// (its `web` font) adds a `<span>` to the page for every label and reads its `offsetHeight`,
+/// which makes the browser lay out the whole page once per label: on /mnist while training,
+/// the Chrome profiler put 85 ms of every 8 s in `offsetHeight` and more in adding and removing
+/// the spans, with a 69 ms long task. `measureText` needs no layout.
+pub struct Canvas {
+    inner: CanvasBackend,
+    context: Option<web_sys::CanvasRenderingContext2d>,
+}
+
+type Drawn = Result<(), DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+
+impl DrawingBackend for Canvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Drawn {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vertices: I, style: &S) -> Drawn {
+        self.inner.fill_polygon(vertices, style)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> Drawn {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+
+    /// The width `measureText` gives in the font `draw_text` sets, and a line's height (1.2 ×
+    /// the font's size, the browsers' usual "normal" line height, which is what plotters' own
+    /// measure of a `<span>` returned), so axes are laid out as before.
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        let Some(context) = &self.context else { return Ok((0, 0)) };
+        context.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+        let width = context.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
+        Ok((width.ceil() as u32, (1.2 * style.size()).ceil() as u32))
+    }
+}
 
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.
 #[derive(Clone, Copy)]
@@ -64,7 +125,7 @@ pub fn Chart<F>(
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView
 where
-    F: Fn(DrawingArea<CanvasBackend, Shift>, f64) + 'static,
+    F: Fn(DrawingArea<Canvas, Shift>, f64) + 'static,
 {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let resized = RwSignal::new(0u32);
@@ -124,13 +185,15 @@ where
             }
         };
         let (pixels_wide, pixels_high) = ((width * ratio).round() as u32, (width * aspect * ratio).round() as u32);
+        let context = element.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
         if element.width() != pixels_wide || element.height() != pixels_high {
             element.set_width(pixels_wide); // which also clears it
             element.set_height(pixels_high);
-        } else if let Some(context) = element.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) {
+        } else if let Some(context) = &context {
             context.clear_rect(0.0, 0.0, f64::from(pixels_wide), f64::from(pixels_high));
         }
-        if let Some(backend) = CanvasBackend::with_canvas_object(element) {
+        if let Some(inner) = CanvasBackend::with_canvas_object(element) {
+            let backend = Canvas { inner, context };
             // The canvas has device resolution; sizes drawn "per ratio" (text, strokes) also
             // follow the page's text size.
             draw(backend.into_drawing_area(), ratio * scale);

@@ -1,14 +1,14 @@
 //! The lesson's charts: D and G losses, D's mean verdicts, and the judge's digit histogram.
 
+use crate::app::widgets::chart::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::app::widgets::css_colour;
 
 pub use super::curves::CurvePoint;
 
-type Area = DrawingArea<CanvasBackend, Shift>;
+type Area = DrawingArea<Canvas, Shift>;
 
 /// Two lines over iterations with a legend; `y` is the value range.
 fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f64>, y_name: &str, lines: [(&str, &str, fn(&CurvePoint) -> f64); 2]) {

@@ -2,16 +2,16 @@
 //! its residuals; the loss surface over (θ₀, θ₁) with the path so far, the negative gradient
 //! and the least-squares minimum; and the loss over steps.
 
+use crate::app::widgets::chart::Canvas;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use super::frame::{widen_to_grid, Frame};
 use super::regression::{loss, predict, Point, Step};
 use crate::app::widgets::css_colour;
 
-pub type Area = DrawingArea<CanvasBackend, Shift>;
+pub type Area = DrawingArea<Canvas, Shift>;
 
 /// Where a chart's plotting area landed on the canvas, for turning pointer events into data.
 pub fn frame_of<DB: DrawingBackend>(area: &DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, x: (f64, f64), y: (f64, f64)) -> Frame {
@@ -104,7 +104,7 @@ pub fn surface_view(path: &[[f64; 2]], best: Option<[f64; 2]>) -> View {
     (widen_to_grid(a0, a1), widen_to_grid(b0, b1))
 }
 
-fn surface_chart(area: &Area, ratio: f64, view: View) -> Option<ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+fn surface_chart(area: &Area, ratio: f64, view: View) -> Option<ChartContext<'_, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     let ((a0, a1), (b0, b1)) = view;
     ChartBuilder::on(area)
         .margin((8.0 * ratio) as i32)

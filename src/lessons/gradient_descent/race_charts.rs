@@ -2,6 +2,7 @@
 //! only when the landscape changes) and, on top, the racers' paths (redrawn every frame).
 //! Both build the same chart layout, so their coordinates line up.
 
+use crate::app::widgets::chart::Canvas;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -11,7 +12,7 @@ use super::landscape::Landscape;
 use super::race::{Race, COLOURS};
 use crate::app::widgets::css_colour;
 
-fn layout<'a>(area: &'a Area, ratio: f64, landscape: Landscape) -> Option<ChartContext<'a, plotters_canvas::CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+fn layout<'a>(area: &'a Area, ratio: f64, landscape: Landscape) -> Option<ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     let ((x0, x1), (y0, y1)) = landscape.view();
     ChartBuilder::on(area)
         .margin((8.0 * ratio) as i32)

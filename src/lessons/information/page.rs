@@ -2,6 +2,7 @@
 //! measures live, the identity with numbers, a term-by-term table stepped through row by row,
 //! and a softmax demo linking cross-entropy to the classification loss.
 
+use crate::app::widgets::chart::Canvas;
 use std::ops::Range;
 
 use leptos::prelude::*;
@@ -175,7 +176,7 @@ pub fn InformationPage() -> impl IntoView {
     let dragging = StoredValue::new(None::<(Which, usize)>);
     let wrap = NodeRef::<leptos::html::Div>::new();
 
-    let draw = move |area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64| {
+    let draw = move |area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64| {
         let (p, q) = state.with(|s| (s.p.clone(), s.q.clone()));
         let k = p.len();
         let text = css_colour("--text");

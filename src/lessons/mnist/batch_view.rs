@@ -1,5 +1,6 @@
 //! The step-through panel: one training step shown as five phases, one after another.
 
+use crate::app::widgets::chart::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -42,7 +43,7 @@ fn BatchImages(report: BatchReport) -> impl IntoView {
     }
 }
 
-fn draw_histogram(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64, h: &Histogram) {
+fn draw_histogram(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, h: &Histogram) {
     let _ = area.fill(&css_colour("--surface"));
     let top = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let (low, high) = if h.high > h.low { (h.low, h.high) } else { (h.low - 0.5, h.low + 0.5) };

@@ -1,6 +1,7 @@
 //! How the Digits page shows where its training runs and how it goes: the device sentence and
 //! the loss and accuracy curves.
 
+use crate::app::widgets::chart::Canvas;
 use plotters::prelude::*;
 
 use super::run::{AccuracyPoint, Device, LossPoint};
@@ -38,7 +39,7 @@ pub(super) fn thread_kind(device: Option<Device>) -> &'static str {
 }
 
 pub(super) fn draw_curves(
-    area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+    area: DrawingArea<Canvas, plotters::coord::Shift>,
     ratio: f64,
     losses: &[LossPoint],
     accuracies: &[AccuracyPoint],

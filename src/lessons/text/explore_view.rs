@@ -1,6 +1,7 @@
 //! "Look into the embedding": the words that pull hardest each way, the nearest neighbours of
 //! a chosen word, and a flat map (PCA) of the 300 most frequent words, refreshed at each check.
 
+use crate::app::widgets::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -130,7 +131,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
 }
 
 /// Before any training there is nothing to project: the box says so instead of staying blank.
-fn draw_empty_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64) {
+fn draw_empty_map(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64) {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let _ = area.fill(&css_colour("--surface-2"));
     let (w, h) = area.dim_in_pixel();
@@ -138,7 +139,7 @@ fn draw_empty_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::co
     let _ = area.draw(&Text::new("The map appears once the model has trained (a few seconds).", (w as i32 / 2, h as i32 / 2), style));
 }
 
-fn draw_map(area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, ratio: f64, map: &Map) {
+fn draw_map(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, map: &Map) {
     let _ = area.fill(&css_colour("--surface"));
     let points = &map.projection.points;
     if points.is_empty() {

@@ -3,6 +3,7 @@
 //! reviews as it goes, and hand the weights to the panels that explain it (typed review,
 //! embedding, mistakes, teaching).
 
+use crate::app::widgets::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -189,7 +190,7 @@ pub fn TextPage() -> impl IntoView {
 
 /// Two curves (training in blue, test in orange) against the step.
 fn draw_curves(
-    area: DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+    area: DrawingArea<Canvas, plotters::coord::Shift>,
     ratio: f64,
     what: &str,
     percent: bool,

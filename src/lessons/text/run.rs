@@ -23,6 +23,8 @@ use crate::engine::CpuBackend;
 
 /// At most this long of each page slice goes to checking the test reviews.
 const CHECK_MILLISECONDS: f64 = 5.0;
+/// While training, the panels below the curves are refreshed at most this often.
+const SHOW_EVERY_MILLISECONDS: f64 = 2000.0;
 
 pub(super) type SharedTrainer = Rc<RefCell<Option<Trainer<CpuBackend>>>>;
 
@@ -83,6 +85,12 @@ pub(super) struct Run {
     pub busy: RwSignal<bool>,
     /// Bumped by reset and by a loaded model: a run from before stops without writing.
     generation: StoredValue<u64>,
+    /// When the panels below the curves were last given new weights, and new test
+    /// probabilities (see [`Run::show`]).
+    weights_shown: StoredValue<f64>,
+    probabilities_shown: StoredValue<f64>,
+    /// The newest of each not shown yet, for when training stops.
+    unshown: StoredValue<(Option<Arc<Weights>>, Option<Arc<Vec<f32>>>)>,
     worker: StoredValue<Option<TrainingWorker>, LocalStorage>,
 }
 
@@ -108,6 +116,9 @@ impl Run {
             thread: RwSignal::new(Thread::Idle),
             busy: RwSignal::new(false),
             generation: StoredValue::new(0),
+            weights_shown: StoredValue::new(f64::NEG_INFINITY),
+            probabilities_shown: StoredValue::new(f64::NEG_INFINITY),
+            unshown: StoredValue::new((None, None)),
             worker: StoredValue::new_local(None),
         }
     }
@@ -117,6 +128,7 @@ impl Run {
         self.generation.update_value(|g| *g += 1);
         self.trainer.get_value().borrow_mut().take();
         self.checks.get_value().borrow_mut().clear();
+        self.unshown.set_value((None, None));
         self.train_points.set(Vec::new());
         self.test_points.set(Vec::new());
         self.weights.set(None);
@@ -148,8 +160,25 @@ impl Run {
         let Some(t) = guard.as_ref() else { return };
         let Some(copy) = now_or_never(t.weights()) else { return };
         let copy = Arc::new(copy);
-        self.weights.set(Some(copy.clone()));
+        if self.show(self.weights_shown) {
+            self.weights.set(Some(copy.clone()));
+            self.unshown.update_value(|u| u.0 = None);
+        } else {
+            self.unshown.update_value(|u| u.0 = Some(copy.clone()));
+        }
         self.checks.get_value().borrow_mut().push_back((Evaluation::new((*copy).clone(), t.steps(), s.test()), self.seconds.get_untracked()));
+    }
+
+    /// Whether the panels that explain the model (the typed review, the word map, the
+    /// mistakes) get the newest weights now: always when paused, at most every 2 s while
+    /// training: each refresh recomputes them all in one task, and the worker reaches a check
+    /// step several times a second. `last` is when this kind of refresh last happened.
+    fn show(self, last: StoredValue<f64>) -> bool {
+        let due = !self.running.get_untracked() || now() - last.get_value() >= SHOW_EVERY_MILLISECONDS;
+        if due {
+            last.set_value(now());
+        }
+        due
     }
 
     /// Works on the queued checks for up to `budget` ms; records each one done.
@@ -169,7 +198,12 @@ impl Run {
             if self.best.get_untracked().is_none_or(|(accuracy, _, _)| score.accuracy > accuracy) {
                 self.best.set(Some((score.accuracy, score.step, seconds)));
             }
-            self.test_probabilities.set(Some(Arc::new(probabilities)));
+            if self.show(self.probabilities_shown) {
+                self.test_probabilities.set(Some(Arc::new(probabilities)));
+                self.unshown.update_value(|u| u.1 = None);
+            } else {
+                self.unshown.update_value(|u| u.1 = Some(Arc::new(probabilities)));
+            }
         }
     }
 
@@ -187,6 +221,15 @@ impl Run {
     /// After a run stops: finishes the checks under way, and checks the final weights unless
     /// the last check was of them.
     fn check_after_stop(self) {
+        // The newest copies not shown yet go first; the checks finished now (shown at once,
+        // since training has stopped) are newer still.
+        let (weights, probabilities) = self.unshown.try_update_value(std::mem::take).unwrap_or_default();
+        if let Some(w) = weights {
+            self.weights.set(Some(w));
+        }
+        if let Some(p) = probabilities {
+            self.test_probabilities.set(Some(p));
+        }
         self.advance_checks(f64::INFINITY);
         if self.test_points.with_untracked(|p| p.last().map(|p| p.step)) != Some(self.steps.get_untracked()) {
             self.start_check();

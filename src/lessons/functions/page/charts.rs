@@ -1,12 +1,12 @@
 //! Curves of a function and its derivative, with the chosen point marked, drawn with plotters.
 
+use crate::app::widgets::chart::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::app::widgets::css_colour;
 
-pub type Area = DrawingArea<CanvasBackend, Shift>;
+pub type Area = DrawingArea<Canvas, Shift>;
 
 /// Left and right padding of the plotting area in CSS pixels (margin + y label area on the
 /// left, margin on the right), so a pointer position can be turned back into an x.
