@@ -5,8 +5,10 @@ pub mod host_api;
 pub mod math;
 pub mod share;
 pub mod training_link;
+#[cfg(feature = "full")]
 pub mod where_training;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;
+#[cfg(feature = "full")]
 pub use where_training::{Thread, WhereTraining};
