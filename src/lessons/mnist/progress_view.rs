@@ -86,6 +86,11 @@ pub(super) fn draw_curves(
         losses.iter().map(|p| (p.step as f64, p.loss.min(max_loss))),
         blue.stroke_width(stroke),
     ));
+    // A line needs two points; the worker's first report can carry a whole short run (one
+    // point), which would otherwise leave the chart empty.
+    if losses.len() == 1 {
+        let _ = chart.draw_series(losses.iter().map(|p| Circle::new((p.step as f64, p.loss.min(max_loss)), (3.0 * ratio) as i32, blue.filled())));
+    }
     let _ = chart.draw_secondary_series(LineSeries::new(
         accuracies.iter().map(|a| (a.step as f64, 100.0 * a.accuracy)),
         orange.stroke_width(stroke),
