@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
@@ -69,6 +70,23 @@ impl DrawingBackend for Canvas {
         let width = context.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
         Ok((width.ceil() as u32, (1.2 * style.size()).ceil() as u32))
     }
+}
+
+/// The mesh every training curve uses: the theme's grid and axes, labels in `font` px, and
+/// whole numbers along x (steps, iterations).
+pub fn draw_curve_mesh(chart: &mut ChartContext<'_, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>, x_desc: &str, y_desc: &str, font: i32) {
+    let (text, muted) = (css_colour("--text"), css_colour("--muted"));
+    let _ = chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(("sans-serif", font).into_font().color(&muted))
+        .axis_desc_style(("sans-serif", font).into_font().color(&text))
+        .light_line_style(css_colour("--border").mix(0.4))
+        .bold_line_style(css_colour("--border"))
+        .axis_style(muted)
+        .draw();
 }
 
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.

@@ -13,7 +13,6 @@ type Area = DrawingArea<Canvas, Shift>;
 /// Two lines over iterations with a legend; `y` is the value range.
 fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f64>, y_name: &str, lines: [(&str, &str, fn(&CurvePoint) -> f64); 2]) {
     let text = css_colour("--text");
-    let muted = css_colour("--muted");
     let _ = area.fill(&css_colour("--surface"));
     let last = points.last().map(|p| p.iteration).unwrap_or(0).max(50) as f64;
     let font = (13.0 * ratio) as i32;
@@ -25,17 +24,7 @@ fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f
     else {
         return;
     };
-    let _ = chart
-        .configure_mesh()
-        .x_desc("iteration")
-        .y_desc(y_name)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", font).into_font().color(&muted))
-        .axis_desc_style(("sans-serif", font).into_font().color(&text))
-        .light_line_style(css_colour("--border").mix(0.4))
-        .bold_line_style(css_colour("--border"))
-        .axis_style(muted)
-        .draw();
+    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "iteration", y_name, font);
     let stroke = (2.0 * ratio) as u32;
     for (name, colour, value) in lines {
         let colour = css_colour(colour);

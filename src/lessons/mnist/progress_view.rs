@@ -62,17 +62,7 @@ pub(super) fn draw_curves(
         return;
     };
     let mut chart = chart.set_secondary_coord(0.0..last_step, 0.0..100.0f64);
-    let _ = chart
-        .configure_mesh()
-        .x_desc("step")
-        .y_desc("loss")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", font).into_font().color(&muted))
-        .axis_desc_style(("sans-serif", font).into_font().color(&text))
-        .light_line_style(css_colour("--border").mix(0.4))
-        .bold_line_style(css_colour("--border"))
-        .axis_style(muted)
-        .draw();
+    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "step", "loss", font);
     let _ = chart
         .configure_secondary_axes()
         .y_desc("test accuracy (%)")

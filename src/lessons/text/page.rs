@@ -197,8 +197,6 @@ fn draw_curves(
     train: &[(u32, f64)],
     test: &[(u32, f64)],
 ) {
-    let text = css_colour("--text");
-    let muted = css_colour("--muted");
     let blue = css_colour("--accent");
     let orange = css_colour("--second");
     let _ = area.fill(&css_colour("--surface"));
@@ -219,17 +217,7 @@ fn draw_curves(
     else {
         return;
     };
-    let _ = chart
-        .configure_mesh()
-        .x_desc("step")
-        .y_desc(what)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", font).into_font().color(&muted))
-        .axis_desc_style(("sans-serif", font).into_font().color(&text))
-        .light_line_style(css_colour("--border").mix(0.4))
-        .bold_line_style(css_colour("--border"))
-        .axis_style(muted)
-        .draw();
+    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "step", what, font);
     let stroke = (2.0 * ratio) as u32;
     for (points, colour) in [(train, blue), (test, orange)] {
         let clamp = |v: f64| v.clamp(low, high);
