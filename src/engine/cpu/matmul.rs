@@ -54,11 +54,11 @@ const SMALL: usize = 4 * 1024;
 pub(super) fn matmul(a: &[f32], b: &[f32], c: &mut [f32], shape: Matmul) {
     let Matmul { m, k, n, accumulate, .. } = shape;
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul buffers are smaller than {shape:?}");
+    let column_parts = if n > m { threads::parts(n, packed::NR, m * k) } else { 1 };
     if m * k * n <= SMALL {
         matmul_reference(a, b, c, shape);
-    } else if n > m && threads::parts(n, packed::NR, m * k) > 1 {
-        let parts = threads::parts(n, packed::NR, m * k);
-        let width = n.div_ceil(parts).div_ceil(packed::NR) * packed::NR;
+    } else if column_parts > 1 {
+        let width = n.div_ceil(column_parts).div_ceil(packed::NR) * packed::NR;
         let mut blocks: Vec<(usize, Vec<f32>)> = (0..n)
             .step_by(width)
             .map(|first| {
