@@ -11,6 +11,9 @@ use super::share::{LinkNotes, Share};
 #[derive(Clone, Copy)]
 pub struct Training {
     pub running: RwSignal<bool>,
+    /// A paused run's last report (with its newest weights) is still on its way from the
+    /// worker: until it lands, the metrics a host reads are not final yet.
+    pub busy: Signal<bool>,
     /// The dataset is downloaded and decoded.
     pub ready: Signal<bool>,
     /// Said to a host that plays or steps before the data is ready.
@@ -23,6 +26,12 @@ pub struct Training {
 }
 
 impl Training {
+    /// What a host reads as `running`: true until the run has stopped and its last report has
+    /// landed, so that metrics read after `running` turns false are the paused run's own.
+    pub fn running_or_settling(&self) -> bool {
+        self.running.get() || self.busy.get()
+    }
+
     /// The answer to every command but `set` (which is the lesson's own): the notes to report.
     pub fn answer(&self, command: Command) -> Vec<String> {
         let ready = self.ready.get_untracked();
@@ -39,7 +48,17 @@ impl Training {
             Command::Play if !ready => vec![self.waiting.to_string()],
             Command::Play => {
                 if !self.running.get_untracked() {
-                    self.train.run(());
+                    // A play right after a pause waits for the paused run's last report, as the
+                    // Train button does (it is disabled meanwhile), rather than being dropped.
+                    let this = *self;
+                    wasm_bindgen_futures::spawn_local(async move {
+                        while this.busy.get_untracked() {
+                            gloo::timers::future::TimeoutFuture::new(50).await;
+                        }
+                        if !this.running.get_untracked() {
+                            this.train.run(());
+                        }
+                    });
                 }
                 Vec::new()
             }

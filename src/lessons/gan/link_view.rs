@@ -55,7 +55,7 @@ pub fn serve(h: Hooks) -> Signal<String> {
             let finite = |v: f64| if v.is_finite() { Some(v) } else { None };
             json!({
                 "ready": h.training.ready.get(),
-                "running": h.training.running.get(),
+                "running": h.training.running_or_settling(),
                 "step": h.iterations.get(),
                 "epoch": h.epoch.get() + 1,
                 "d_loss": p.and_then(|p| finite(p.d_loss)),

@@ -276,6 +276,7 @@ pub fn GanPage() -> impl IntoView {
         settings,
         training: Training {
             running,
+            busy: busy.into(),
             ready,
             waiting: super::link_view::WAITING,
             reset: Callback::new(move |_| reset()),

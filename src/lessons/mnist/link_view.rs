@@ -55,7 +55,7 @@ pub fn serve(h: Hooks) -> Signal<String> {
         move || {
             json!({
                 "ready": h.training.ready.get(),
-                "running": h.training.running.get(),
+                "running": h.training.running_or_settling(),
                 "step": h.steps.get(),
                 "epoch": h.epoch.get() + 1,
                 "loss": h.loss.get(),

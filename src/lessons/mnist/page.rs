@@ -228,6 +228,7 @@ pub fn MnistPage() -> impl IntoView {
         settings,
         training: Training {
             running,
+            busy: report.busy.into(),
             ready: Signal::derive(move || data.get() == Dataset::Ready),
             waiting: super::link_view::WAITING,
             reset: Callback::new(move |_| reset()),

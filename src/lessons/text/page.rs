@@ -55,6 +55,7 @@ pub fn TextPage() -> impl IntoView {
         weights,
         training: Training {
             running,
+            busy: run.busy.into(),
             ready: Signal::derive(move || set.with(Option::is_some)),
             waiting: super::link_view::WAITING,
             reset: Callback::new(move |_| run.reset()),
