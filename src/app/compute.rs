@@ -38,9 +38,8 @@ impl Compute {
         match self {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
-                "Your browser offers WebGPU (adapter: {adapter}). The Digits lesson trains on it and the Lab times it; \
-                 the GAN and Text lessons train on your CPU (WebAssembly SIMD) in a background worker (on every core when \
-                 the page is cross-origin isolated, else on one)."
+                "Your browser offers WebGPU (adapter: {adapter}). The Digits, GAN and Text lessons train on it (each can \
+                 be switched to your CPU, where they train in a background worker) and the Lab times it against the CPU."
             ),
             Compute::Cpu { reason } => format!(
                 "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits, GAN and Text lessons train \

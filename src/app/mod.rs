@@ -5,6 +5,8 @@ pub(crate) mod compute;
 pub mod download;
 pub mod embeds;
 pub mod files;
+#[cfg(feature = "full")]
+pub mod gpu_training;
 pub mod training;
 #[cfg(feature = "full")]
 pub mod worker_client;

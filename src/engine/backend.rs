@@ -137,6 +137,18 @@ pub trait Backend: Clone + 'static {
     fn write(&self, buffer: &Self::Buffer, values: &[f32]);
     /// Copies the first `len` numbers of the buffer back to the host.
     fn read(&self, buffer: &Self::Buffer, len: usize) -> impl Future<Output = Vec<f32>> + 'static;
+    /// Reads several buffers (each with its length) at once: a device that must wait for reads
+    /// (WebGPU) copies them all into one staging buffer and waits once, not once per buffer.
+    fn read_many(&self, buffers: &[(&Self::Buffer, usize)]) -> impl Future<Output = Vec<Vec<f32>>> + 'static {
+        let reads: Vec<_> = buffers.iter().map(|&(buffer, len)| self.read(buffer, len)).collect();
+        async move {
+            let mut values = Vec::with_capacity(reads.len());
+            for read in reads {
+                values.push(read.await);
+            }
+            values
+        }
+    }
     fn fill(&self, buffer: &Self::Buffer, len: usize, value: f32);
 
     /// See [`Matmul`].

@@ -1,14 +1,19 @@
-//! Where a lesson's CPU training runs (the background worker, on how many threads, or the
-//! page's own thread and why), said the same way on every lesson that trains in the worker.
+//! Where a lesson trains (the GPU, the background worker and on how many threads, or the
+//! page's own thread and why), the learner's choice between GPU and CPU, and what happened
+//! when the GPU was lost: said the same way on every training lesson.
 
 use leptos::prelude::*;
 
+use crate::app::compute::Compute;
 use crate::app::worker_client::threads_phrase;
+use crate::engine::webgpu::WebGpuBackend;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Thread {
     /// Not trained yet this visit.
     Idle,
+    /// On the GPU through WebGPU, with the adapter's name.
+    Gpu(String),
     /// In the background worker, on this many threads (`None` until its first report).
     Worker(Option<u32>),
     /// On the page's thread, and why.
@@ -24,14 +29,59 @@ impl Thread {
     }
 }
 
-/// One sentence; `data-thread` is "worker", "page" or "idle" for the tests.
+/// Whether a lesson trains on the GPU: the browser offers WebGPU, it has not been lost on this
+/// visit, and the learner has not chosen the CPU. Also the lesson's one GPU device.
+#[derive(Clone, Copy)]
+pub struct GpuChoice {
+    compute: Option<ReadSignal<Compute>>,
+    /// The learner chose the CPU (to compare, or because a software adapter is slower than
+    /// the CPU); it applies from the next Train or Resume.
+    pub prefer_cpu: RwSignal<bool>,
+    /// What happened when the GPU stopped responding, in plain words.
+    pub lost: RwSignal<Option<String>>,
+    pub device: StoredValue<Option<WebGpuBackend>, LocalStorage>,
+}
+
+impl GpuChoice {
+    /// Reads the app's compute signal from the context.
+    pub fn new() -> GpuChoice {
+        GpuChoice { compute: use_context::<ReadSignal<Compute>>(), prefer_cpu: RwSignal::new(false), lost: RwSignal::new(None), device: StoredValue::new_local(None) }
+    }
+
+    /// The browser's WebGPU adapter, while the GPU works.
+    pub fn offered(&self) -> Option<String> {
+        match self.compute.map(|c| c.get()) {
+            Some(Compute::WebGpu { adapter }) if self.lost.get().is_none() => Some(adapter),
+            _ => None,
+        }
+    }
+
+    /// The adapter to train on now, if the GPU is offered and chosen.
+    pub fn chosen(&self) -> Option<String> {
+        self.offered().filter(|_| !self.prefer_cpu.get())
+    }
+
+    /// [`GpuChoice::chosen`] when training starts (outside the view, so not tracked).
+    pub fn chosen_now(&self) -> Option<String> {
+        untrack(|| self.chosen())
+    }
+}
+
+/// One sentence on where training runs; `data-thread` is "gpu", "worker", "page" or "idle" for
+/// the tests. With a GPU offered, the learner can choose it or the CPU; once the GPU is lost,
+/// the page says what happened.
 #[component]
-pub fn WhereTraining(thread: RwSignal<Thread>, testid: &'static str) -> impl IntoView {
+pub fn WhereTraining(thread: RwSignal<Thread>, lesson: &'static str, gpu: GpuChoice, running: Signal<bool>) -> impl IntoView {
     const CPU: &str = "your CPU (WebAssembly SIMD)";
+    let idle = move || match gpu.chosen() {
+        Some(adapter) => format!("Trains on the GPU through WebGPU · {adapter}."),
+        None => format!("Trains on {CPU} in a background worker, so this page stays responsive."),
+    };
     view! {
-        <p class="muted" data-testid=testid data-thread=move || match thread.get() { Thread::Worker(_) => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
+        <p class="muted" data-testid=format!("{lesson}-thread") data-thread=move || match thread.get() { Thread::Gpu(_) => "gpu", Thread::Worker(_) => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
             {move || match thread.get() {
-                Thread::Idle => format!("Trains on {CPU} in a background worker, so this page stays responsive."),
+                Thread::Idle => idle(),
+                Thread::Gpu(adapter) => format!("Training on the GPU through WebGPU · {adapter}; this page shows a copy refreshed every 2 seconds and at every check."),
                 Thread::Worker(threads) => format!(
                     "Training on {CPU} in a background worker{}; this page shows a copy refreshed four times a second.",
                     threads.map(threads_phrase).unwrap_or_default()
@@ -40,5 +90,17 @@ pub fn WhereTraining(thread: RwSignal<Thread>, testid: &'static str) -> impl Int
                 Thread::Page(Some(why)) => format!("Training on {CPU} on this page's thread: {why}."),
             }}
         </p>
+        <Show when=move || gpu.offered().is_some()>
+            <label class="field field-inline">
+                <span class="field-label">"train on"</span>
+                <select data-testid=format!("{lesson}-engine") disabled=move || running.get()
+                    on:change=move |ev| gpu.prefer_cpu.set(event_target_value(&ev) == "cpu")>
+                    <option value="gpu" selected=move || !gpu.prefer_cpu.get()>"the GPU (WebGPU)"</option>
+                    <option value="cpu" selected=move || gpu.prefer_cpu.get()>"the CPU (WebAssembly SIMD)"</option>
+                </select>
+                <span class="muted">"Changes apply when training starts or resumes; the network carries over."</span>
+            </label>
+        </Show>
+        {move || gpu.lost.get().map(|p| view! { <p class="notice" role="status" data-testid=format!("{lesson}-gpu-lost")>{p}</p> })}
     }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::rng::Pcg32;
 
+pub(crate) mod queued;
 mod snapshot;
+pub use queued::{queued_slice, Queued, QueuedLearner, QueuedSlice, Stepped};
 pub use snapshot::{read_weights, restore_one, snapshot_one, write_weights, Snapshot};
 
 /// A shuffled walk through a training set, epoch after epoch. The shuffles draw from the

@@ -170,6 +170,37 @@ impl Backend for WebGpuBackend {
         ReadFuture::start(&self.context.device, staging, len, self.context.lost.clone())
     }
 
+    fn read_many(&self, buffers: &[(&GpuBuffer, usize)]) -> impl Future<Output = Vec<Vec<f32>>> + 'static {
+        let lens: Vec<usize> = buffers.iter().map(|&(_, len)| len).collect();
+        let total: usize = lens.iter().sum();
+        let all = if total == 0 {
+            ReadFuture::ready_empty()
+        } else {
+            let staging = self.context.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("staging for several reads"),
+                size: bytes_for(total),
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            self.context.record(|encoder| {
+                let mut offset = 0u64;
+                for &(buffer, len) in buffers.iter().filter(|&&(_, len)| len > 0) {
+                    encoder.copy_buffer_to_buffer(buffer.raw(), 0, &staging, offset, Some(4 * len as u64));
+                    offset += 4 * len as u64;
+                }
+            });
+            self.context.flush();
+            ReadFuture::start(&self.context.device, staging, total, self.context.lost.clone())
+        };
+        async move {
+            let all = all.await;
+            // A failed read gives NaNs (see read.rs); an empty one nothing: pad so every
+            // buffer gets its length.
+            let mut numbers = all.into_iter().chain(std::iter::repeat(f32::NAN));
+            lens.iter().map(|&len| numbers.by_ref().take(len).collect()).collect()
+        }
+    }
+
     fn fill(&self, buffer: &GpuBuffer, len: usize, value: f32) {
         self.elementwise("fill", &[len as u32, 0, bits(value)], &[], buffer, len);
     }

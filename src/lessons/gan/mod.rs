@@ -17,6 +17,8 @@ pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod charts;
 #[cfg(target_arch = "wasm32")]
+mod gpu_run;
+#[cfg(target_arch = "wasm32")]
 mod grid_view;
 #[cfg(target_arch = "wasm32")]
 mod judge_view;

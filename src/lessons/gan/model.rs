@@ -23,7 +23,7 @@ use crate::engine::optim::{Method, Optimiser};
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))] // native reads block (see `read`)
 use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, Snapshot, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, Queued, QueuedLearner, Snapshot, StepOutcome};
 use crate::engine::backend::Binary;
 use crate::engine::{Backend, Tensor};
 
@@ -442,14 +442,21 @@ impl<B: Backend> Gan<B> {
     /// device: G's loss, still on the device. The same arithmetic as [`Gan::iterate`] (the
     /// Lab times it on both backends).
     pub fn iterate_unread(&mut self, set: &MnistSet) -> Tensor<B> {
+        self.iterate_queued(set).generator_loss
+    }
+
+    /// One whole iteration with what each phase reports left on the device: the same
+    /// arithmetic as [`Gan::iterate`], whose reports [`UnreadIteration::phases`] rebuilds.
+    pub fn iterate_queued(&mut self, set: &MnistSet) -> UnreadIteration<B> {
         self.fake_waiting = None;
         let real = self.real_batch(set);
         let x = self.tensor(&real, self.batch(), IMAGE_PIXELS);
-        self.discriminator_step(Phase::DiscriminatorOnReal, x, self.settings.real_label);
+        let (real_loss, real_logits) = self.discriminator_step(Phase::DiscriminatorOnReal, x, self.settings.real_label);
         let fakes = self.draw_fakes();
-        self.discriminator_step(Phase::DiscriminatorOnFake, fakes.detach(), 0.0);
+        let (fake_loss, fake_logits) = self.discriminator_step(Phase::DiscriminatorOnFake, fakes.detach(), 0.0);
         self.real_gradient_waiting = false;
-        self.generator_step(&fakes).0
+        let (generator_loss, generator_logits) = self.generator_step(&fakes);
+        UnreadIteration { real_loss, real_logits, fake_loss, fake_logits, generator_loss, generator_logits }
     }
 
     /// Every weight of the run, in a snapshot's order: G, D (with its spread weight when used),
@@ -500,6 +507,52 @@ impl<B: Backend> Gan<B> {
             mean_real_score: real.mean_score(),
             mean_fake_score: fake.mean_score(),
         }
+    }
+}
+
+/// One iteration's losses and D's logits (before each phase's update), still on the device.
+pub struct UnreadIteration<B: Backend> {
+    pub real_loss: Tensor<B>,
+    pub real_logits: Tensor<B>,
+    pub fake_loss: Tensor<B>,
+    pub fake_logits: Tensor<B>,
+    pub generator_loss: Tensor<B>,
+    pub generator_logits: Tensor<B>,
+}
+
+impl<B: Backend> UnreadIteration<B> {
+    /// The tensors to read, in the order [`UnreadIteration::phases`] expects their numbers.
+    fn into_reads(self) -> Vec<Tensor<B>> {
+        vec![self.generator_loss, self.real_loss, self.real_logits, self.fake_loss, self.fake_logits, self.generator_logits]
+    }
+
+    /// The three phases' reports from the numbers read back (in [`UnreadIteration::into_reads`]'s
+    /// order), as [`Gan::run_phase`] makes them but without the images (the curves need none).
+    pub fn phases(values: &[Vec<f32>]) -> [PhaseReport; 3] {
+        let number = |i: usize| values.get(i).and_then(|v| v.first()).map_or(f64::NAN, |&l| l as f64);
+        let scores = |i: usize| values.get(i).map(|v| v.iter().map(|&l| sigmoid(l as f64)).collect()).unwrap_or_default();
+        let report = |phase, loss, logits| PhaseReport { phase, loss: number(loss), images: Vec::new(), scores: scores(logits) };
+        [report(Phase::DiscriminatorOnReal, 1, 2), report(Phase::DiscriminatorOnFake, 3, 4), report(Phase::Generator, 0, 5)]
+    }
+}
+
+/// On a GPU a whole iteration is queued, and its reports come back when the slice ends. The
+/// slice ends at every judging iteration (the judge reads the run there).
+impl<B: Backend> QueuedLearner<B> for Gan<B> {
+    type Data = MnistSet;
+    type Kept = ();
+
+    fn queue_step(&mut self, set: &MnistSet) -> Queued<B, ()> {
+        let read = self.iterate_queued(set).into_reads();
+        Queued { read, kept: (), samples: 1, end_slice: self.iterations.is_multiple_of(super::curves::JUDGE_EVERY) }
+    }
+
+    fn steps(&self) -> u32 {
+        self.iterations
+    }
+
+    fn snapshot(&self) -> impl std::future::Future<Output = Snapshot> {
+        Gan::snapshot(self)
     }
 }
 

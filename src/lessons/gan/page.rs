@@ -10,7 +10,10 @@ use leptos::prelude::*;
 use super::charts::{draw_losses, draw_scores, CurvePoint};
 use super::curves::CurveSums;
 use super::worker_run::GanPage;
-use crate::app::widgets::{Thread, WhereTraining};
+use super::gpu_run::{train_on_gpu, GpuPage};
+use super::worker_run::train_judge_alongside;
+use crate::app::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::app::widgets::{GpuChoice, Thread, WhereTraining};
 use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::grid_view::ImageGrid;
 use super::judge::Verdict;
@@ -52,6 +55,7 @@ pub fn GanPage() -> impl IntoView {
     let worker: StoredValue<Option<TrainingWorker>, LocalStorage> = StoredValue::new_local(None);
     // Where the GAN trains, and why on the page if not in the worker.
     let thread = RwSignal::new(Thread::Idle);
+    let gpu = GpuChoice::new();
     // Bumped by reset: a run from before stops without writing into the new one.
     let generation = StoredValue::new(0u64);
     // The worker is still training (or sending its last report after a pause): a phase stepped
@@ -89,6 +93,7 @@ pub fn GanPage() -> impl IntoView {
         running.set(false);
         generation.update_value(|g| *g += 1);
         run.get_value().borrow_mut().take();
+        gpu.lost.set(None); // the notice was about the run just reset; the header keeps saying it
         curves.set(Vec::new());
         verdicts.set(Vec::new());
         iterations.set(0);
@@ -134,45 +139,87 @@ pub fn GanPage() -> impl IntoView {
             // from the mirror's last snapshot, and the page says why.
             let started = generation.get_value();
             let current = move || generation.get_value() == started;
-            thread.set(Thread::Worker(None));
+            let keep_going = move || running.get_untracked();
             let mut last_grid = now();
             let mut last_report = now();
+            // What the page shows of each report, wherever the GAN trains.
+            let mut show = |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool| {
+                curves.update(|c| c.extend(points));
+                iterations.set(done);
+                epoch.set(epochs);
+                speed.set(rate);
+                training_seconds.update(|t| *t += (now() - last_report) / 1000.0);
+                last_report = now();
+                if judge_due || judge.get_value().borrow().just_became_ready() {
+                    judge_now();
+                }
+                if now() - last_grid > GRID_EVERY_MILLISECONDS {
+                    redraw_grid();
+                    last_grid = now();
+                }
+            };
+            // Back to the mirror's run (the last whole copy of a run that stopped elsewhere).
+            let rewind = || {
+                let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
+                iterations.set(done);
+                curves.update(|c| c.retain(|p| p.iteration <= done));
+                done
+            };
+            busy.set(true);
+            // On the GPU when it is offered and chosen; if it is lost, on in the worker from the
+            // mirror's last copy.
+            if let Some(adapter) = gpu.chosen_now() {
+                match open_gpu(gpu.device).await {
+                    Ok(backend) => {
+                        thread.set(Thread::Gpu(adapter));
+                        train_judge_alongside(&sets, judge.get_value(), judging, current, keep_going);
+                        let page = GpuPage {
+                            current,
+                            running: keep_going,
+                            on_slice: |points, done, epochs, rate| show(points, done, epochs, rate, false),
+                            on_copy: |judge_due| {
+                                if judge_due {
+                                    judge_now();
+                                }
+                                redraw_grid();
+                            },
+                            on_diverged: stop_for,
+                        };
+                        match train_on_gpu(&sets, &cell, &backend, page).await {
+                            GpuEnded::Lost { step, reason } => gpu.lost.set(Some(say_gpu_lost("iteration", step, rewind(), &reason))),
+                            GpuEnded::Stopped | GpuEnded::Diverged => {
+                                busy.set(false);
+                                redraw_grid();
+                                return;
+                            }
+                        }
+                    }
+                    Err(error) => gpu.lost.set(Some(format!("The GPU could not be opened ({error}), so the GAN trains on the CPU."))),
+                }
+                if !keep_going() || !current() {
+                    busy.set(false);
+                    return;
+                }
+            }
+            thread.set(Thread::Worker(None));
             let page = GanPage {
                 current,
-                running: move || running.get_untracked(),
+                running: keep_going,
                 on_report: |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool, threads: u32| {
                     Thread::report(thread, threads);
-                    curves.update(|c| c.extend(points));
-                    iterations.set(done);
-                    epoch.set(epochs);
-                    speed.set(rate);
-                    training_seconds.update(|t| *t += (now() - last_report) / 1000.0);
-                    last_report = now();
-                    if judge_due || judge.get_value().borrow().just_became_ready() {
-                        judge_now();
-                    }
-                    if now() - last_grid > GRID_EVERY_MILLISECONDS {
-                        redraw_grid();
-                        last_grid = now();
-                    }
+                    show(points, done, epochs, rate, judge_due);
                 },
                 on_diverged: |step: u32, loss: f64, who: &str| {
                     stop_for(loss, if who == "generator" { Phase::Generator } else { Phase::DiscriminatorOnReal }, step);
                 },
             };
-            busy.set(true);
             let fell_back = train_in_worker_or_say_why(
                 worker,
                 |w| {
                     let (sets, cell) = (sets.clone(), cell.clone());
                     async move { super::worker_run::train_in_worker(&sets, &cell, &w, judge.get_value(), judging, page).await }
                 },
-                || {
-                    let done = cell.borrow().as_ref().map_or(0, |r| r.gan.iterations);
-                    iterations.set(done);
-                    curves.update(|c| c.retain(|p| p.iteration <= done));
-                    format!("iteration {done}")
-                },
+                || format!("iteration {}", rewind()),
             )
             .await;
             busy.set(false);
@@ -331,7 +378,7 @@ pub fn GanPage() -> impl IntoView {
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
-                    <WhereTraining thread testid="gan-thread"/>
+                    <WhereTraining thread lesson="gan" gpu running=running.into()/>
                     <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
                         {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
                     <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42
@@ -348,10 +395,7 @@ pub fn GanPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice" data-testid="gan-not-built">
                     <strong>"Not built yet: "</strong>
-                    "a conditional GAN where you pick the digit, and training on WebGPU. "
-                    "Today both networks train on your CPU (WebAssembly SIMD) in a background worker: on all its cores when "
-                    "this page is cross-origin isolated, else on one. "
-                    "The same game runs on WebGPU in the Lab, which times an iteration on both engines."
+                    "a conditional GAN, where you pick the digit G draws."
                 </p>
             </section>
         </article>

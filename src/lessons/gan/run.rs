@@ -5,7 +5,7 @@ use super::model::{noise, Gan, PhaseReport};
 use super::Settings;
 use crate::data::mnist::MnistSet;
 use crate::engine::rng::Pcg32;
-use crate::engine::training::Learner;
+use crate::engine::training::{Learner, Snapshot};
 use crate::engine::CpuBackend;
 
 pub use super::curves::JUDGE_EVERY;
@@ -47,6 +47,15 @@ impl Run {
         let grid_noise = noise(&mut Pcg32::new(settings.seed, 1), GRID_SAMPLES, settings.latent);
         let judge_noise = noise(&mut Pcg32::new(settings.seed, 2), JUDGED_SAMPLES, settings.latent);
         Run { gan: Gan::new(&CpuBackend::new(), settings, 60_000), grid_noise, judge_noise, averaged: true }
+    }
+
+    /// A whole copy of the run, taken between iterations: one the step-through left half done
+    /// is finished first. What the worker and the GPU start from.
+    pub fn whole_snapshot(&mut self, set: &MnistSet) -> Option<Snapshot> {
+        while !self.gan.at_iteration_start() {
+            self.gan.run_phase(self.gan.next_phase, set);
+        }
+        crate::engine::poll::now_or_never(self.gan.snapshot())
     }
 
     /// The images drawn for these noise vectors by the generator being shown.

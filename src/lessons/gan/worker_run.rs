@@ -14,7 +14,6 @@ use super::run::{Run, Sets};
 use crate::app::training::{next_frame, now};
 use crate::app::worker_client::{asset_url, follow, Follow, TrainingWorker};
 use crate::data::MNIST_TRAIN_FILE;
-use crate::engine::poll::now_or_never;
 use crate::engine::training::Snapshot;
 use crate::lessons::gan::curves::CurvePoint;
 use crate::worker::protocol::{Lesson, Progress};
@@ -49,30 +48,12 @@ where
     OnDiverged: FnMut(u32, f64, &str),
 {
     let url = asset_url(MNIST_TRAIN_FILE).ok_or("the page has no address for the digits")?;
-    let (snapshot, settings) = {
-        let mut guard = cell.borrow_mut();
-        let Some(r) = guard.as_mut() else { return Ok(()) };
-        // A snapshot is taken between iterations: finish one the step-through left half done.
-        while !r.gan.at_iteration_start() {
-            r.gan.run_phase(r.gan.next_phase, &sets.train);
-        }
-        (now_or_never(r.gan.snapshot()).ok_or("the GAN could not be copied")?, r.gan.settings.clone())
-    };
+    let start = cell.borrow_mut().as_mut().map(|r| (r.whole_snapshot(&sets.train), r.gan.settings.clone()));
+    let Some((snapshot, settings)) = start else { return Ok(()) };
+    let snapshot = snapshot.ok_or("the GAN could not be copied")?;
     let settings = serde_json::to_string(&settings).map_err(|e| e.to_string())?;
-    // The judge's classifier trains here while the worker trains the GAN.
     let (current, running) = (page.current, page.running);
-    {
-        let (judge, sets) = (judge.clone(), sets.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            while current() && running() && judge.borrow().training() {
-                let start = now();
-                while now() - start < JUDGE_MILLISECONDS && judge.borrow().training() {
-                    judge.borrow_mut().train_a_little(&sets, judging);
-                }
-                next_frame().await;
-            }
-        });
-    }
+    train_judge_alongside(sets, judge, judging, current, running);
     let (mut on_report, mut on_diverged) = (page.on_report, page.on_diverged);
     let (iterations, milliseconds) = (Cell::new(0usize), Cell::new(0.0f64));
     let follower = Follow {
@@ -98,4 +79,19 @@ where
         }
         reason
     })
+}
+
+/// The judge's own classifier trains on the page, a few milliseconds a frame, while the GAN
+/// trains elsewhere (in the worker or on the GPU) and until it is ready.
+pub fn train_judge_alongside(sets: &Rc<Sets>, judge: Rc<RefCell<JudgeState>>, judging: RwSignal<Judging>, current: impl Fn() -> bool + 'static, running: impl Fn() -> bool + 'static) {
+    let sets = sets.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        while current() && running() && judge.borrow().training() {
+            let start = now();
+            while now() - start < JUDGE_MILLISECONDS && judge.borrow().training() {
+                judge.borrow_mut().train_a_little(&sets, judging);
+            }
+            next_frame().await;
+        }
+    });
 }

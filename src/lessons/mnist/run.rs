@@ -10,20 +10,15 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::page::Sets;
-use super::trainer::{not_learning, Trainer};
+use super::trainer::{not_learning, DigitsStep, Trainer};
+use crate::app::gpu_training::{play_on_gpu, say_gpu_lost, GpuEnded, GpuHooks};
 use crate::app::training::{next_frame, now, SLICE_MILLISECONDS};
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{Driver, Flow};
+use crate::engine::training::{Driver, Flow, QueuedSlice, Snapshot};
 use crate::engine::webgpu::WebGpuBackend;
-use crate::engine::{Backend, CpuBackend};
+use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
 
-use super::trainer::CHECK_EVERY;
-/// A GPU run is copied to the CPU at least this often (milliseconds of training).
-const COPY_EVERY_MILLISECONDS: f64 = 2000.0;
-/// GPU steps queued before waiting for the GPU: about this many seconds of its work, so the
-/// queue never runs far ahead of what the page shows.
-const GPU_QUEUE_SECONDS: f64 = 0.1;
 
 pub type SharedTrainer = Rc<RefCell<Option<Trainer<CpuBackend>>>>;
 
@@ -120,15 +115,6 @@ struct Slice {
     check_due: bool,
 }
 
-/// Steps `t` once; returns the loss tensor, the images it used and whether a check is due.
-fn step<B: Backend>(t: &mut Trainer<B>, sets: &Sets) -> (crate::engine::Tensor<B>, usize, bool) {
-    let (before, epoch_before) = (t.position(), t.epoch());
-    let loss = t.step(&sets.train);
-    let ended = t.epoch() > epoch_before;
-    let images = if ended { sets.train.count - before } else { t.position() - before };
-    (loss, images, ended || t.steps().is_multiple_of(CHECK_EVERY))
-}
-
 /// The CPU is synchronous: the driver reads each loss at once and stops on one that is not a
 /// number (the slice's loss sum is then NaN, which stops the run with an explanation).
 fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> Slice {
@@ -141,59 +127,12 @@ fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> S
     Slice { steps: done.steps, loss_sum, images: done.samples, check_due: check_due && done.diverged.is_none() }
 }
 
-/// Queues up to `budget` steps on the GPU, summing their losses there, then waits for that one
-/// number: the only read of a slice.
-async fn gpu_slice(t: &mut Trainer<WebGpuBackend>, backend: &WebGpuBackend, sets: &Sets, budget: u32) -> Slice {
-    let start = now();
-    let sum = backend.zeros(1);
-    let mut slice = Slice { steps: 0, loss_sum: 0.0, images: 0, check_due: false };
-    while slice.steps < budget && now() - start < SLICE_MILLISECONDS {
-        let (loss, images, check_due) = step(t, sets);
-        backend.scale(loss.value(), 1.0, &sum, 1, true);
-        slice.steps += 1;
-        slice.images += images;
-        if check_due {
-            slice.check_due = true;
-            break;
-        }
-    }
-    slice.loss_sum = backend.read(&sum, 1).await.first().copied().unwrap_or(f32::NAN) as f64;
-    slice
-}
-
-/// The page's GPU, opened once per visit. For the e2e tests of losing the GPU mid-training,
-/// `window.__stepwiseLoseGpu()` destroys the device and `window.__stepwiseGpuError()` makes a
-/// real error on it that nobody catches.
-pub async fn open_gpu(store: StoredValue<Option<WebGpuBackend>, LocalStorage>) -> Result<WebGpuBackend, String> {
-    if let Some(backend) = store.get_value() {
-        return Ok(backend);
-    }
-    let backend = WebGpuBackend::new().await?;
-    store.set_value(Some(backend.clone()));
-    let hooks: [(&str, fn(&WebGpuBackend)); 2] = [("__stepwiseLoseGpu", WebGpuBackend::lose), ("__stepwiseGpuError", WebGpuBackend::provoke_error)];
-    for (name, act) in hooks {
-        let hook_backend = backend.clone();
-        let hook = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || act(&hook_backend));
-        if let Some(window) = web_sys::window() {
-            let _ = js_sys::Reflect::set(&window, &name.into(), hook.as_ref());
-        }
-        hook.forget(); // two small closures per page visit
-    }
-    Ok(backend)
-}
-
 /// The GPU stopped at `gpu_step`: the CPU goes on from its copy, the curves drop what the CPU
 /// did not keep, and the page says so.
 fn fall_back(report: &Report, cpu: &SharedTrainer, gpu_step: u32, reason: &str) {
     let Some(from) = rewind(report, cpu) else { return };
     report.device.set(Some(Device::Cpu { why: Some("the GPU stopped responding".into()) }));
-    report.gpu_lost.set(Some(format!(
-        "The GPU stopped responding at step {gpu_step} ({reason}). Training continues on the CPU from step {from}, \
-         the last copy of the network kept on the CPU (it is copied there at least every 2 seconds): the steps since \
-         then are taken again, and nothing else is lost."
-    )));
-    crate::app::compute::gpu_lost(reason);
-    web_sys::console::warn_1(&format!("stepwise: GPU lost at step {gpu_step} ({reason}); continuing on the CPU from step {from}").into());
+    report.gpu_lost.set(Some(say_gpu_lost("step", gpu_step, from, reason)));
 }
 
 /// The page goes back to the CPU trainer's run (the last whole copy of a run that stopped
@@ -209,29 +148,6 @@ pub(super) fn rewind(report: &Report, cpu: &SharedTrainer) -> Option<u32> {
     Some(from)
 }
 
-/// What copying the GPU's run into the CPU trainer found.
-enum Copied {
-    Done,
-    /// The GPU was lost: nothing was copied, the CPU keeps its last copy.
-    Lost(String),
-    /// Reset or a loaded model replaced the run meanwhile: nothing was copied.
-    Stale,
-}
-
-async fn copy_back(t: &Trainer<WebGpuBackend>, backend: &WebGpuBackend, cpu: &SharedTrainer, current: &impl Fn() -> bool) -> Copied {
-    let snapshot = t.snapshot().await;
-    if !current() {
-        return Copied::Stale;
-    }
-    if let Some(reason) = backend.lost() {
-        return Copied::Lost(reason);
-    }
-    if let Some(t) = cpu.borrow_mut().as_mut() {
-        t.restore(&snapshot);
-    }
-    Copied::Done
-}
-
 /// Runs until paused, reset or a model is loaded. `gpu` is the device to train on, if any;
 /// `check(images, None)` evaluates the CPU trainer on the first `images` test images.
 pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBackend, String)>, report: Report, check: impl Fn(usize, Option<Vec<u8>>)) {
@@ -239,47 +155,56 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
     let current = move || report.generation.get_value() == generation;
     let Some(start) = cpu.borrow().as_ref().map(|t| (now_or_never(t.snapshot()), t.settings.clone())) else { return };
     let (Some(snapshot), settings) = start else { return };
-    let mut on_gpu = gpu.map(|(backend, adapter)| {
+    let mut meter = LossMeter::default();
+    if let Some((backend, adapter)) = gpu {
         report.device.set(Some(Device::Gpu { adapter }));
-        (Trainer::from_snapshot(&backend, settings.clone(), &snapshot), backend)
-    });
-    // On the CPU now: say so, keeping a reason already given (say, the GPU could not open).
-    if on_gpu.is_none() && !matches!(report.device.get_untracked(), Some(Device::Cpu { .. })) {
+        let mut on_gpu = Trainer::from_snapshot(&backend, settings.clone(), &snapshot);
+        let hooks = GpuHooks {
+            keep_going: move || report.running.get_untracked(),
+            current,
+            after_slice: |t: &Trainer<WebGpuBackend>, slice: QueuedSlice<DigitsStep>, seconds: f64| {
+                report.samples_per_second.update(|s| *s = smoothed(*s, slice.samples() as f64 / seconds.max(1e-3)));
+                report.steps.set(t.steps());
+                report.epoch.set(t.epoch());
+                report.position.set(t.position());
+                let sum: f64 = slice.steps.iter().map(|s| s.loss()).sum();
+                meter.add(sum, slice.steps.len() as u32, t.steps(), settings.learning_rate, &report)
+            },
+            restore: |snapshot: &Snapshot, check_due: bool| {
+                let position = cpu.borrow_mut().as_mut().map(|t| {
+                    t.restore(snapshot);
+                    t.position()
+                });
+                if let (true, Some(position)) = (check_due, position) {
+                    check(if position == 0 { sets.test.count } else { 1000 }, None);
+                }
+            },
+        };
+        match play_on_gpu(&mut on_gpu, &backend, &sets.train, hooks).await {
+            GpuEnded::Lost { step, reason } => {
+                fall_back(&report, &cpu, step, &reason);
+                meter = LossMeter::default();
+            }
+            GpuEnded::Stopped | GpuEnded::Diverged => {
+                report.busy.set(false);
+                return;
+            }
+        }
+    } else if !matches!(report.device.get_untracked(), Some(Device::Cpu { .. })) {
+        // On the CPU now: say so, keeping a reason already given (say, the GPU could not open).
         report.device.set(Some(Device::Cpu { why: None }));
     }
-    let mut meter = LossMeter::default();
     let mut driver = Driver::new(SLICE_MILLISECONDS);
-    let mut last_copy = now();
-    let mut budget = 2u32;
-
     while report.running.get_untracked() && current() {
         let started = now();
-        let (slice, step_now, epoch, position) = match &mut on_gpu {
-            Some((t, backend)) => {
-                let slice = gpu_slice(t, backend, &sets, budget).await;
-                if !current() {
-                    return;
-                }
-                if let Some(reason) = backend.lost() {
-                    fall_back(&report, &cpu, t.steps(), &reason);
-                    on_gpu = None;
-                    meter = LossMeter::default();
-                    continue;
-                }
-                let seconds = (now() - started) / 1000.0;
-                budget = ((slice.steps as f64 / seconds.max(1e-3)) * GPU_QUEUE_SECONDS).clamp(1.0, 64.0) as u32;
-                (slice, t.steps(), t.epoch(), t.position())
-            }
-            None => {
-                let mut guard = cpu.borrow_mut();
-                let Some(t) = guard.as_mut() else { break };
-                (cpu_slice(&mut driver, t, &sets), t.steps(), t.epoch(), t.position())
-            }
+        let (slice, step_now, epoch, position) = {
+            let mut guard = cpu.borrow_mut();
+            let Some(t) = guard.as_mut() else { break };
+            (cpu_slice(&mut driver, t, &sets), t.steps(), t.epoch(), t.position())
         };
         let seconds = (now() - started) / 1000.0;
         if seconds > 0.0 && slice.images > 0 {
-            let rate = slice.images as f64 / seconds;
-            report.samples_per_second.update(|s| *s = if *s == 0.0 { rate } else { 0.9 * *s + 0.1 * rate });
+            report.samples_per_second.update(|s| *s = smoothed(*s, slice.images as f64 / seconds));
         }
         report.steps.set(step_now);
         report.epoch.set(epoch);
@@ -287,32 +212,19 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
         if !meter.add(slice.loss_sum, slice.steps, step_now, settings.learning_rate, &report) {
             break;
         }
-        if let Some((t, backend)) = &on_gpu {
-            if slice.check_due || now() - last_copy >= COPY_EVERY_MILLISECONDS {
-                match copy_back(t, backend, &cpu, &current).await {
-                    Copied::Done => last_copy = now(),
-                    Copied::Stale => return,
-                    Copied::Lost(reason) => {
-                        fall_back(&report, &cpu, t.steps(), &reason);
-                        on_gpu = None;
-                        meter = LossMeter::default();
-                        continue;
-                    }
-                }
-            }
-        }
         if slice.check_due {
             check(if position == 0 { sets.test.count } else { 1000 }, None);
         }
         next_frame().await;
     }
-    // Paused: the CPU copy becomes the whole run, for drawing, saving and the step-through.
-    if let Some((t, backend)) = &on_gpu {
-        match copy_back(t, backend, &cpu, &current).await {
-            Copied::Done => {}
-            Copied::Stale => return,
-            Copied::Lost(reason) => fall_back(&report, &cpu, t.steps(), &reason),
-        }
-    }
     report.busy.set(false);
+}
+
+/// The rate shown: the newest slice's weighs a tenth.
+fn smoothed(shown: f64, newest: f64) -> f64 {
+    if shown == 0.0 {
+        newest
+    } else {
+        0.9 * shown + 0.1 * newest
+    }
 }

@@ -7,7 +7,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::optim::Optimiser;
 use crate::engine::rng::Pcg32;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{EpochCursor, Learner, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, Queued, QueuedLearner, StepOutcome};
 use crate::engine::{one_hot, Backend, CpuBackend, Tensor};
 
 use super::Settings;
@@ -194,22 +194,49 @@ impl StepOutcome for DigitsStep {
     }
 }
 
-/// On the CPU a step's loss is ready at once, so the driver can read every one (a GPU run
-/// sums its losses on the device instead: see `run.rs`).
+impl<B: Backend> Trainer<B> {
+    /// One step, its loss still on the device, with what the page counts: the images it used,
+    /// whether it ended an epoch, whether a check is due after it.
+    fn counted_step(&mut self, train: &MnistSet) -> (Tensor<B>, DigitsStep) {
+        let epoch = self.epoch();
+        let images = (self.settings.batch_size).min(self.cursor.len() - self.position());
+        let loss = Trainer::step(self, train);
+        let epoch_ended = self.epoch() > epoch;
+        (loss, DigitsStep { loss: f64::NAN, images, epoch_ended, check_due: epoch_ended || self.steps().is_multiple_of(CHECK_EVERY) })
+    }
+}
+
+/// On the CPU a step's loss is ready at once, so the driver can read every one.
 impl Learner for Trainer<CpuBackend> {
     type Data = MnistSet;
     type Outcome = DigitsStep;
 
     fn step(&mut self, train: &MnistSet) -> DigitsStep {
-        let epoch = self.epoch();
-        let images = (self.settings.batch_size).min(self.cursor.len() - self.position());
-        let loss = now_or_never(Trainer::step(self, train).to_vec()).map_or(f64::NAN, |v| v[0] as f64);
-        let epoch_ended = self.epoch() > epoch;
-        DigitsStep { loss, images, epoch_ended, check_due: epoch_ended || self.steps().is_multiple_of(CHECK_EVERY) }
+        let (loss, step) = self.counted_step(train);
+        DigitsStep { loss: now_or_never(loss.to_vec()).map_or(f64::NAN, |v| v[0] as f64), ..step }
     }
 
     fn steps(&self) -> u32 {
         Trainer::steps(self)
+    }
+}
+
+/// On a GPU the losses stay on the device until the slice ends (see `engine::training::queued`).
+impl<B: Backend> QueuedLearner<B> for Trainer<B> {
+    type Data = MnistSet;
+    type Kept = DigitsStep;
+
+    fn queue_step(&mut self, train: &MnistSet) -> Queued<B, DigitsStep> {
+        let (loss, step) = self.counted_step(train);
+        Queued { read: vec![loss], samples: step.images, end_slice: step.check_due, kept: step }
+    }
+
+    fn steps(&self) -> u32 {
+        Trainer::steps(self)
+    }
+
+    fn snapshot(&self) -> impl std::future::Future<Output = Snapshot> {
+        Trainer::snapshot(self)
     }
 }
 
@@ -344,6 +371,22 @@ mod tests {
         // 20 images in batches of 6: 6, 6, 6, 2, and the fourth step ends the epoch.
         assert_eq!(ended[..4], [(6, false), (6, false), (6, false), (2, true)]);
         assert_eq!((driven.steps(), driven.epoch(), driven.position()), (9, bare.epoch(), bare.position()));
+    }
+
+    #[test]
+    fn queued_slices_read_back_the_driver_s_steps_bit_for_bit() {
+        use crate::engine::training::Learner;
+        let cpu = CpuBackend::new();
+        let set = toy_digits(20);
+        let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+        let mut plain = Trainer::new(&cpu, settings.clone(), set.count);
+        let want: Vec<DigitsStep> = (0..9).map(|_| Learner::step(&mut plain, &set)).collect();
+        let mut queued = Trainer::new(&cpu, settings, set.count);
+        let got = crate::engine::training::queued::slices_on_cpu(&mut queued, &set, 3, 3);
+        let got: Vec<DigitsStep> = got.iter().map(|s| DigitsStep { loss: s.loss(), ..s.kept }).collect();
+        // Slices of up to 3 steps; the second ends early after the epoch's last step (a check).
+        assert_eq!(got.len(), 3 + 1 + 3);
+        assert_eq!(got, want[..7]);
     }
 
     /// The CPU backend splits the big matmuls and Adam across threads by blocks of output

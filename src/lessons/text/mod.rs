@@ -17,6 +17,8 @@ pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod explore_view;
 #[cfg(target_arch = "wasm32")]
+mod gpu_run;
+#[cfg(target_arch = "wasm32")]
 mod link_view;
 #[cfg(target_arch = "wasm32")]
 mod review_view;

@@ -138,7 +138,7 @@ pub fn TextPage() -> impl IntoView {
                     </div>
                 </div>
                 <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
-                <WhereTraining thread testid="text-thread"/>
+                <WhereTraining thread lesson="text" gpu=run.gpu running=running.into()/>
                 <p class="muted">
                     "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
                     "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
@@ -180,9 +180,7 @@ pub fn TextPage() -> impl IntoView {
                 <h2>"Coming to this page"</h2>
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
-                    "word pairs (bigrams); training on WebGPU. "
-                    "Today the model trains on your CPU (WebAssembly SIMD) in a background worker: on all its cores when the page is "
-                    "cross-origin isolated, else on one."
+                    "word pairs (bigrams), so that \"not good\" can count against a review although \"good\" counts for it."
                 </p>
             </section>
         </article>

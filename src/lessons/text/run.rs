@@ -14,7 +14,8 @@ use super::model::Weights;
 use super::trainer::{Evaluation, Score, StepResult, Trainer, CHECK_EVERY};
 use super::Settings;
 use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
-use crate::app::widgets::Thread;
+use crate::app::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::app::widgets::{GpuChoice, Thread};
 use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::data::ImdbSet;
 use crate::engine::poll::now_or_never;
@@ -47,6 +48,16 @@ pub(super) struct Window {
 }
 
 impl Window {
+    /// Adds one step's report (a loss that is not a number is left out of the mean).
+    pub fn add(&mut self, result: &StepResult) {
+        if result.loss.is_finite() {
+            self.loss_sum += result.loss;
+            self.steps += 1;
+        }
+        self.correct += result.correct;
+        self.reviews += result.reviews;
+    }
+
     /// The point at `step`: the mean of the steps' losses, and the share of reviews right.
     fn point(&self, step: u32) -> Option<TrainPoint> {
         (self.steps > 0 && self.reviews > 0).then(|| TrainPoint { step, loss: self.loss_sum / self.steps as f64, accuracy: self.correct as f64 / self.reviews as f64 })
@@ -80,6 +91,8 @@ pub(super) struct Run {
     /// The best test accuracy so far: (accuracy, step, seconds of training).
     pub best: RwSignal<Option<(f64, u32, f64)>>,
     pub thread: RwSignal<Thread>,
+    /// Whether to train on the GPU, and what happened if it was lost.
+    pub gpu: GpuChoice,
     /// A run is in flight (training, or its last report is on its way after a pause): the run
     /// can be changed on the page only once it is false.
     pub busy: RwSignal<bool>,
@@ -114,6 +127,7 @@ impl Run {
             test_probabilities: RwSignal::new(None),
             best: RwSignal::new(None),
             thread: RwSignal::new(Thread::Idle),
+            gpu: GpuChoice::new(),
             busy: RwSignal::new(false),
             generation: StoredValue::new(0),
             weights_shown: StoredValue::new(f64::NEG_INFINITY),
@@ -140,6 +154,7 @@ impl Run {
         self.reviews_per_second.set(0.0);
         self.seconds.set(0.0);
         self.problem.set(None);
+        self.gpu.lost.set(None); // the notice was about the run just reset; the header keeps saying it
     }
 
     /// A model loaded from a file or this browser's storage becomes the run.
@@ -243,7 +258,7 @@ impl Run {
     /// with bench/training-pages.mjs: about 57,000 reviews a second, 12 check steps, while one
     /// check of 25,000 reviews takes several frames at 5 ms a frame), and a queue of checks
     /// would fall ever further behind the curves.
-    fn checkpoint(self, step: u32, window: &mut Window) {
+    pub(super) fn checkpoint(self, step: u32, window: &mut Window) {
         if !self.checks.get_value().borrow().is_empty() {
             return;
         }
@@ -252,13 +267,13 @@ impl Run {
         self.start_check();
     }
 
-    fn place(self, steps: u32, epoch: usize, position: usize) {
+    pub(super) fn place(self, steps: u32, epoch: usize, position: usize) {
         self.steps.set(steps);
         self.epoch.set(epoch);
         self.position.set(position);
     }
 
-    fn stop_for(self, diverged: Diverged) {
+    pub(super) fn stop_for(self, diverged: Diverged) {
         self.running.set(false);
         self.problem.set(Some(diverged.message(
             "The loss",
@@ -285,6 +300,21 @@ impl Run {
             }
             let started = self.generation.get_value();
             let current = move || self.generation.get_value() == started;
+            // On the GPU when it is offered and chosen; if it is lost, on in the worker from
+            // the mirror's last copy.
+            if let Some(adapter) = self.gpu.chosen_now() {
+                if !self.train_on_gpu(adapter, &s, current).await {
+                    if current() {
+                        self.check_after_stop();
+                    }
+                    self.busy.set(false);
+                    return;
+                }
+                if !self.running.get_untracked() || !current() {
+                    self.busy.set(false);
+                    return;
+                }
+            }
             self.thread.set(Thread::Worker(None));
             let fell_back = train_in_worker_or_say_why(self.worker, |w| async move { super::worker_run::train_in_worker(self, &w, current).await }, || {
                 let cell = self.trainer.get_value();
@@ -307,6 +337,30 @@ impl Run {
             }
             self.busy.set(false);
         });
+    }
+
+    /// Trains on the GPU; returns whether training should go on elsewhere (the GPU could not
+    /// open or was lost, and the page says so).
+    async fn train_on_gpu(self, adapter: String, s: &ImdbSet, current: impl Fn() -> bool + Copy + 'static) -> bool {
+        let backend = match open_gpu(self.gpu.device).await {
+            Ok(backend) => backend,
+            Err(error) => {
+                self.gpu.lost.set(Some(format!("The GPU could not be opened ({error}), so the model trains on the CPU.")));
+                return true;
+            }
+        };
+        self.thread.set(Thread::Gpu(adapter));
+        match super::gpu_run::train_on_gpu(self, s, &backend, current).await {
+            GpuEnded::Lost { step, reason } => {
+                let from = self.trainer.get_value().borrow().as_ref().map_or(0, |t| t.steps());
+                let (epoch, position) = self.trainer.get_value().borrow().as_ref().map_or((0, 0), |t| (t.epoch(), t.position()));
+                self.place(from, epoch, position);
+                self.train_points.update(|p| p.retain(|p| p.step <= from));
+                self.gpu.lost.set(Some(say_gpu_lost("step", step, from, &reason)));
+                true
+            }
+            GpuEnded::Stopped | GpuEnded::Diverged => false,
+        }
     }
 
     /// Follows one report of the worker: the mirror is already restored from its snapshot.
@@ -352,13 +406,7 @@ impl Run {
                 self.advance_checks(CHECK_MILLISECONDS);
             },
             after_step: |t: &mut Trainer<CpuBackend>, result: &StepResult| {
-                let mut w = window.borrow_mut();
-                if result.loss.is_finite() {
-                    w.loss_sum += result.loss;
-                    w.steps += 1;
-                }
-                w.correct += result.correct;
-                w.reviews += result.reviews;
+                window.borrow_mut().add(result);
                 Flow::end_if(t.steps().is_multiple_of(CHECK_EVERY))
             },
             after_slice: |_: &Slice, rate: &RateMeter| {

@@ -6,7 +6,7 @@
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, Snapshot, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, Queued, QueuedLearner, Snapshot, StepOutcome};
 use crate::engine::{Backend, Tensor};
 
 use super::model::{bags, logistic_loss, sigmoid, Scorer, TextModel, Weights};
@@ -18,6 +18,15 @@ pub struct StepResult {
     pub loss: f64,
     pub correct: usize,
     pub reviews: usize,
+}
+
+impl StepResult {
+    /// The step's report from its loss and logits, read back, and its labels. A loss that
+    /// could not be read (an empty read) is NaN, which stops the run.
+    pub fn from_numbers(loss: &[f32], logits: &[f32], labels: &[f32]) -> StepResult {
+        let correct = logits.iter().zip(labels).filter(|&(&z, &t)| (z > 0.0) == (t > 0.5)).count();
+        StepResult { loss: loss.first().map_or(f64::NAN, |&l| l as f64), correct, reviews: labels.len() }
+    }
 }
 
 impl StepOutcome for StepResult {
@@ -108,15 +117,31 @@ impl<B: Backend + Clone> Trainer<B> {
     /// One mini-batch step. After the last batch of an epoch (which may be smaller) a new
     /// shuffled epoch begins.
     pub fn step(&mut self, set: &ImdbSet) -> StepResult {
+        let (labels, (loss, logits)) = self.queue_next(set);
+        // The CPU backend's reads are complete at once; a device that must wait gives NaN.
+        let read = |t: Tensor<B>| crate::engine::poll::now_or_never(t.to_vec()).unwrap_or_default();
+        StepResult::from_numbers(&read(loss), &read(logits), &labels)
+    }
+
+    /// The next batch's step with its loss and logits left on the device, and its labels.
+    fn queue_next(&mut self, set: &ImdbSet) -> (Vec<f32>, (Tensor<B>, Tensor<B>)) {
         let batch = self.cursor.next_batch(self.settings.batch_size, &mut self.rng);
         let reviews: Vec<&[u32]> = batch.iter().map(|&i| set.review_tokens(i)).collect();
         let labels: Vec<f32> = batch.iter().map(|&i| set.label(i) as f32).collect();
-        self.step_on(&reviews, &labels)
+        let unread = self.queue_on(&reviews, &labels);
+        (labels, unread)
     }
 
     /// One step on the given reviews and labels (0 or 1): training batches, and the learner's
     /// own sentences when they teach it.
     pub fn step_on(&mut self, reviews: &[&[u32]], labels: &[f32]) -> StepResult {
+        let (loss, logits) = self.queue_on(reviews, labels);
+        let read = |t: Tensor<B>| crate::engine::poll::now_or_never(t.to_vec()).unwrap_or_default();
+        StepResult::from_numbers(&read(loss), &read(logits), labels)
+    }
+
+    /// [`Trainer::step_on`] with its loss and logits (before the update) left on the device.
+    fn queue_on(&mut self, reviews: &[&[u32]], labels: &[f32]) -> (Tensor<B>, Tensor<B>) {
         let n = reviews.len();
         let bags = bags(&self.backend, reviews.iter().copied());
         let targets = Tensor::from_values(&self.backend, labels, &[n, 1]);
@@ -125,11 +150,7 @@ impl<B: Backend + Clone> Trainer<B> {
         let loss = logits.binary_cross_entropy_with_logits(&targets);
         loss.backward();
         self.optimiser.step(&self.parameters);
-        // The CPU backend's reads are complete at once; a device that must wait gives NaN.
-        let loss = crate::engine::poll::now_or_never(loss.to_vec()).map(|v| v[0] as f64).unwrap_or(f64::NAN);
-        let logits = crate::engine::poll::now_or_never(logits.to_vec()).unwrap_or_default();
-        let correct = logits.iter().zip(labels).filter(|&(&z, &t)| (z > 0.0) == (t > 0.5)).count();
-        StepResult { loss, correct, reviews: n }
+        (loss, logits)
     }
 
     /// One step on the learner's own labelled sentences mixed with as many random training
@@ -147,6 +168,26 @@ impl<B: Backend + Clone> Trainer<B> {
 
     pub async fn weights(&self) -> Weights {
         self.model.weights().await
+    }
+}
+
+/// On a GPU the step's loss and logits stay on the device until the slice ends; the labels
+/// wait on the host to count the reviews it had right. The slice ends at each check step.
+impl<B: Backend + Clone> QueuedLearner<B> for Trainer<B> {
+    type Data = ImdbSet;
+    type Kept = Vec<f32>;
+
+    fn queue_step(&mut self, set: &ImdbSet) -> Queued<B, Vec<f32>> {
+        let (labels, (loss, logits)) = self.queue_next(set);
+        Queued { read: vec![loss, logits], samples: labels.len(), end_slice: self.steps().is_multiple_of(CHECK_EVERY), kept: labels }
+    }
+
+    fn steps(&self) -> u32 {
+        Trainer::steps(self)
+    }
+
+    fn snapshot(&self) -> impl std::future::Future<Output = Snapshot> {
+        Trainer::snapshot(self)
     }
 }
 
@@ -288,6 +329,20 @@ mod tests {
         }
         assert_eq!(driven_losses, bare_losses);
         assert_eq!((driven.epoch(), driven.position()), (bare.epoch(), bare.position()));
+    }
+
+    #[test]
+    fn queued_slices_read_back_the_plain_steps_bit_for_bit() {
+        let set = toy_set();
+        let cpu = CpuBackend::new();
+        let settings = Settings { batch_size: 4, hidden: 3, ..Settings::default() };
+        let mut plain = Trainer::new(&cpu, settings.clone(), &set);
+        let want: Vec<StepResult> = (0..6).map(|_| plain.step(&set)).collect();
+        let mut queued = Trainer::new(&cpu, settings, &set);
+        let got = crate::engine::training::queued::slices_on_cpu(&mut queued, &set, 2, 3);
+        let got: Vec<StepResult> = got.iter().map(|s| StepResult::from_numbers(&s.values[0], &s.values[1], &s.kept)).collect();
+        assert_eq!(got, want);
+        assert_eq!(now_or_never(queued.snapshot()).unwrap().to_bytes(), now_or_never(plain.snapshot()).unwrap().to_bytes());
     }
 
     #[test]

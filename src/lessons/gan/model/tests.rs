@@ -411,3 +411,20 @@ fn twenty_seeded_phases_are_the_same_bit_for_bit_on_one_and_two_threads() {
 fn futures_now<T>(future: impl std::future::Future<Output = T>) -> T {
     crate::engine::poll::now_or_never(future).expect("the CPU backend never waits")
 }
+
+#[test]
+fn queued_iterations_read_back_the_reports_of_the_phases_bit_for_bit() {
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let settings = Settings { minibatch_spread: true, discriminator_dropout: 0.3, ..tiny_settings() };
+    let (mut phases, mut queued) = (Gan::new(&cpu, settings.clone(), set.count), Gan::new(&cpu, settings, set.count));
+    let stepped = crate::engine::training::queued::slices_on_cpu(&mut queued, &set, 2, 3);
+    assert_eq!((stepped.len(), queued.iterations), (6, 6));
+    for step in &stepped {
+        for got in UnreadIteration::<CpuBackend>::phases(&step.values) {
+            let want = phases.run_phase(got.phase, &set);
+            assert_eq!((got.loss.to_bits(), &got.scores), (want.loss.to_bits(), &want.scores), "{:?}", got.phase);
+        }
+    }
+    assert_eq!(host_layers(&queued.averaged_generator)[1].weights, host_layers(&phases.averaged_generator)[1].weights);
+}
