@@ -24,8 +24,13 @@ describe("GAN and Text lessons on WebGPU", () => {
   let browser, site;
   withSite({ webgpu: true, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
-  for (const { slug, counter, unit, first } of LESSONS) {
-    test(`/${slug} trains on the GPU; when the GPU is lost mid-training it goes on in the CPU worker from its last copy`, async () => {
+  // A real loss (destroy() on the device), and a real validation error nobody catches.
+  const FAULTS = [
+    { hook: "__stepwiseLoseGpu", what: "the GPU is lost", shot: "gpu-lost" },
+    { hook: "__stepwiseGpuError", what: "a GPU error nobody caught happens", said: /a GPU error/, shot: "gpu-error" },
+  ];
+  for (const { slug, counter, unit, first } of LESSONS) for (const fault of FAULTS) {
+    test(`/${slug} trains on the GPU; when ${fault.what} mid-training it goes on in the CPU worker from its last copy`, async () => {
       const page = await newPage(browser);
       await page.goto(site.url + slug);
       const train = page.locator(id(`${slug}-train`));
@@ -39,10 +44,11 @@ describe("GAN and Text lessons on WebGPU", () => {
       assert.match(await where.innerText(), /Training on the GPU through WebGPU/);
       const lostAt = await number(page, counter);
       console.log(`# /${slug} on WebGPU: ${lostAt} ${unit}s at ${await text(page, `${slug}-speed`)} a second (the speed figure)`);
-      await page.evaluate(() => window.__stepwiseLoseGpu());
+      await page.evaluate((hook) => window[hook](), fault.hook);
       const notice = page.locator(id(`${slug}-gpu-lost`));
       await notice.waitFor({ timeout: 30000 });
       const said = await notice.innerText();
+      if (fault.said) assert.match(said, fault.said);
       const [, gpuAt, cpuFrom] = said.match(new RegExp(`stopped responding at ${unit} (\\d+).*continues on the CPU from ${unit} (\\d+)`, "s")).map(Number);
       assert.ok(gpuAt >= lostAt, `lost at ${gpuAt}, asked at ${lostAt}`);
       // The copy is at most 2 s of training old: some steps are taken again, none skipped.
@@ -53,11 +59,13 @@ describe("GAN and Text lessons on WebGPU", () => {
       assert.equal(await train.innerText(), "Pause", "still training");
       assert.equal(await page.locator(id(`${slug}-problem`)).count(), 0, "not mistaken for a diverging loss");
       await train.click();
-      await shot(page, `${SHOTS}${slug}-gpu-lost.png`);
-      assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|destroyed|lost/i.test(e)), []);
+      await shot(page, `${SHOTS}${slug}-${fault.shot}.png`);
+      assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|destroyed|lost|usage|buffer|invalid/i.test(e)), []);
       await page.context().close();
     });
 
+  }
+  for (const { slug, counter, first } of LESSONS) {
     test(`/${slug}: the learner can choose the CPU instead, and back; the run carries over`, async () => {
       const page = await newPage(browser);
       await page.goto(site.url + slug);
