@@ -132,6 +132,14 @@ fn a_loss_that_is_not_a_number_stops_the_run_with_a_plain_message() {
 }
 
 #[test]
+fn a_cross_entropy_beyond_100_nats_has_blown_up_and_its_message_shows_the_number() {
+    assert!(!blown_up(2.303) && !blown_up(100.0) && !blown_up(-100.0));
+    assert!(blown_up(100.5) && blown_up(-512_745.1) && blown_up(f64::NAN) && blown_up(f64::NEG_INFINITY));
+    let diverged = Diverged { step: 2, loss: 28_931.12 };
+    assert_eq!(diverged.message("The loss", "step", "lower it."), "The loss became 28931 at step 2: lower it.");
+}
+
+#[test]
 fn run_steps_takes_exactly_that_many_steps() {
     let mut learner = scripted(&[0.25, 0.75]);
     let mut driver = Driver::new(1e9);

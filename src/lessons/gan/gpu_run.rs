@@ -11,7 +11,7 @@ use super::curves::{CurvePoint, CurveSums};
 use super::model::{Gan, Phase, UnreadIteration};
 use super::run::{Run, Sets};
 use crate::app::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
-use crate::engine::training::{QueuedSlice, Snapshot};
+use crate::engine::training::{QueuedSlice, Snapshot, StepOutcome};
 use crate::engine::webgpu::WebGpuBackend;
 
 /// What the page does around the GPU's slices.
@@ -57,7 +57,7 @@ where
                 let before = first + i as u32;
                 for report in UnreadIteration::<WebGpuBackend>::phases(&step.values) {
                     let after = before + u32::from(report.phase == Phase::Generator);
-                    if !report.loss.is_finite() {
+                    if report.blown_up() {
                         on_diverged(report.loss, report.phase, after);
                         return false;
                     }

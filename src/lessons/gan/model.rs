@@ -63,6 +63,9 @@ impl StepOutcome for PhaseReport {
     fn samples(&self) -> usize {
         usize::from(self.phase == Phase::Generator)
     }
+    fn blown_up(&self) -> bool {
+        crate::engine::training::blown_up(self.loss)
+    }
 }
 
 /// A step of the driver is one phase (the page shows them one at a time); its step count is

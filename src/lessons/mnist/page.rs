@@ -279,7 +279,7 @@ pub fn MnistPage() -> impl IntoView {
                     >
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
                     </button>
-                    <button data-testid="mnist-reset" on:click=move |_| reset() disabled=move || steps.get() == 0>"Reset"</button>
+                    <button data-testid="mnist-reset" on:click=move |_| reset() disabled=move || steps.get() == 0 && problem.with(Option::is_none)>"Reset"</button>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
                 {move || report.gpu_lost.get().map(|p| view! { <p class="notice" role="status" data-testid="mnist-gpu-lost">{p}</p> })}

@@ -14,7 +14,7 @@ use super::trainer::{not_learning, DigitsStep, Trainer};
 use crate::app::gpu_training::{play_on_gpu, say_gpu_lost, GpuEnded, GpuHooks};
 use crate::app::training::{next_frame, now, SLICE_MILLISECONDS};
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{Driver, Flow, QueuedSlice, Snapshot};
+use crate::engine::training::{blown_up, Driver, Flow, QueuedSlice, Snapshot};
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
@@ -76,14 +76,15 @@ pub(super) struct LossMeter {
 
 impl LossMeter {
     /// Adds `count` steps, ending at `step`, whose losses sum to `sum`. A loss that is not a
-    /// number stops training with an explanation; returns whether training may go on.
+    /// number, or whose mean has blown up (a step that diverged is added on its own), stops
+    /// training with an explanation; returns whether training may go on.
     pub(super) fn add(&mut self, sum: f64, count: u32, step: u32, learning_rate: f32, report: &Report) -> bool {
-        if !sum.is_finite() {
+        if blown_up(sum / count.max(1) as f64) {
             report.running.set(false);
             report.problem.set(Some(format!(
                 "The loss became {} at step {step}: the learning rate is too large for this network. \
                  Training has stopped; the curves so far are kept. Lower the learning rate and reset.",
-                fixed(sum, 3)
+                fixed(sum / count.max(1) as f64, 3)
             )));
             return false;
         }
@@ -123,8 +124,12 @@ fn cpu_slice(driver: &mut Driver, t: &mut Trainer<CpuBackend>, sets: &Sets) -> S
         check_due = step.check_due;
         Flow::end_if(check_due)
     });
-    let loss_sum = if done.diverged.is_some() { f64::NAN } else { done.loss_sum };
-    Slice { steps: done.steps, loss_sum, images: done.samples, check_due: check_due && done.diverged.is_none() }
+    // The step that diverged is reported on its own, with its loss (see `LossMeter::add`).
+    let (steps, loss_sum) = match done.diverged {
+        Some(d) => (1, d.loss),
+        None => (done.steps, done.loss_sum),
+    };
+    Slice { steps, loss_sum, images: done.samples, check_due: check_due && done.diverged.is_none() }
 }
 
 /// The GPU stopped at `gpu_step`: the CPU goes on from its copy, the curves drop what the CPU
@@ -167,6 +172,11 @@ pub async fn train(sets: Rc<Sets>, cpu: SharedTrainer, gpu: Option<(WebGpuBacken
                 report.steps.set(t.steps());
                 report.epoch.set(t.epoch());
                 report.position.set(t.position());
+                // A step that blew up stops the run there, named; else the slice adds up.
+                let first = t.steps() - slice.steps.len() as u32;
+                if let Some((i, s)) = slice.steps.iter().enumerate().find(|(_, s)| blown_up(s.loss())) {
+                    return meter.add(s.loss(), 1, first + i as u32 + 1, settings.learning_rate, &report);
+                }
                 let sum: f64 = slice.steps.iter().map(|s| s.loss()).sum();
                 meter.add(sum, slice.steps.len() as u32, t.steps(), settings.learning_rate, &report)
             },

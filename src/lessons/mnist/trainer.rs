@@ -192,6 +192,9 @@ impl StepOutcome for DigitsStep {
     fn samples(&self) -> usize {
         self.images
     }
+    fn blown_up(&self) -> bool {
+        crate::engine::training::blown_up(self.loss)
+    }
 }
 
 impl<B: Backend> Trainer<B> {

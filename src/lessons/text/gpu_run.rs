@@ -15,7 +15,7 @@ use crate::app::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
 use crate::app::training::now;
 use crate::data::ImdbSet;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{Diverged, QueuedSlice, RateMeter, Snapshot};
+use crate::engine::training::{Diverged, QueuedSlice, RateMeter, Snapshot, StepOutcome};
 use crate::engine::webgpu::WebGpuBackend;
 
 /// Trains the mirror's run on `backend` until paused, reset, diverged or the GPU is lost.
@@ -41,7 +41,7 @@ pub async fn train_on_gpu(run: Run, set: &ImdbSet, backend: &WebGpuBackend, curr
             let mut w = window.borrow_mut();
             for (i, step) in slice.steps.iter().enumerate() {
                 let result = StepResult::from_numbers(&step.values[0], &step.values[1], &step.kept);
-                if !result.loss.is_finite() {
+                if result.blown_up() {
                     run.stop_for(Diverged { step: first + i as u32 + 1, loss: result.loss });
                     return false;
                 }

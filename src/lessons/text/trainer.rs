@@ -36,6 +36,9 @@ impl StepOutcome for StepResult {
     fn samples(&self) -> usize {
         self.reviews
     }
+    fn blown_up(&self) -> bool {
+        crate::engine::training::blown_up(self.loss)
+    }
 }
 
 /// A test check (all 25,000 test reviews) starts every this many steps.
@@ -343,6 +346,17 @@ mod tests {
         let got: Vec<StepResult> = got.iter().map(|s| StepResult::from_numbers(&s.values[0], &s.values[1], &s.kept)).collect();
         assert_eq!(got, want);
         assert_eq!(now_or_never(queued.snapshot()).unwrap().to_bytes(), now_or_never(plain.snapshot()).unwrap().to_bytes());
+    }
+
+    #[test]
+    fn the_largest_learning_rate_a_link_allows_blows_the_model_up_and_the_driver_stops_it() {
+        use crate::engine::training::Driver;
+        let set = toy_set();
+        let settings = Settings { batch_size: 4, learning_rate: 10.0, ..Settings::default() };
+        let mut trainer = Trainer::new(&CpuBackend::new(), settings, &set);
+        let total = Driver::new(f64::INFINITY).run_steps(&mut trainer, &set, 200);
+        let diverged = total.diverged.expect("the loss blows up");
+        assert!(diverged.loss.abs() > crate::engine::training::BLOWN_UP_LOSS, "{total:?}");
     }
 
     #[test]

@@ -428,3 +428,15 @@ fn queued_iterations_read_back_the_reports_of_the_phases_bit_for_bit() {
     }
     assert_eq!(host_layers(&queued.averaged_generator)[1].weights, host_layers(&phases.averaged_generator)[1].weights);
 }
+
+#[test]
+fn the_largest_learning_rates_a_link_allows_blow_the_gan_up_and_the_driver_stops_it() {
+    use crate::engine::training::Driver;
+    let cpu = CpuBackend::new();
+    let set = tiny_set();
+    let settings = Settings { generator_learning_rate: 1.0, discriminator_learning_rate: 1.0, batch_size: 8, ..Settings::default() };
+    let mut gan = Gan::new(&cpu, settings, set.count);
+    let total = Driver::new(f64::INFINITY).run_steps(&mut gan, &set, 60);
+    let diverged = total.diverged.expect("the losses blow up within 20 iterations");
+    assert!(diverged.loss.abs() > crate::engine::training::BLOWN_UP_LOSS && total.steps < 60, "{total:?}");
+}
