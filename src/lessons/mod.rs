@@ -11,6 +11,8 @@ pub mod functions;
 pub mod gan;
 pub mod gradient_descent;
 pub mod information;
+#[cfg(test)]
+mod link_properties;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod mnist;
 pub mod shared;

@@ -1,0 +1,95 @@
+//! Property tests of every lesson's link reader (the hardening issue): thousands of random
+//! strings and of links built from the lesson's own keys, numbers, words and junk. Reading never
+//! panics; what it reads, written back as a link, reads back to the same state with no notes
+//! (so every value read is one the lesson can write, within its clamps); and the training
+//! lessons' settings pass their own range check.
+
+use std::fmt::Debug;
+
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+use super::{functions, gan, gradient_descent, information, mnist, text};
+
+/// Words the lessons' choices use, and some they do not.
+const WORDS: &[&str] = &[
+    "relu", "gelu", "tanh", "sigmoid", "leaky-relu", "adam", "sgd", "momentum", "nesterov", "rmsprop", "bce", "mse", "huber",
+    "hinge", "known-good", "tiny-batch", "bowl", "rosenbrock", "batch", "mini-batch", "stochastic", "minimax",
+    "non-saturating", "true", "false", "on", "off", "bits", "nats", "NaN", "inf", "-inf", "1e400", "", "é", "%ZZ",
+];
+
+/// One `key=value` pair: a key of the lesson's or junk, a value that is a number, a list of
+/// numbers, a word or junk.
+fn pair(keys: &'static [&'static str]) -> impl Strategy<Value = String> {
+    let key = prop_oneof![3 => proptest::sample::select(keys.to_vec()).prop_map(str::to_string), 1 => "[a-z0-9%]{0,4}"];
+    let value = prop_oneof![
+        any::<f64>().prop_map(|x| x.to_string()),
+        (-1000i64..1000).prop_map(|n| n.to_string()),
+        proptest::collection::vec(-10.0f64..10.0, 0..6).prop_map(|v| v.iter().map(f64::to_string).collect::<Vec<_>>().join(",")),
+        proptest::sample::select(WORDS.to_vec()).prop_map(str::to_string),
+        "[-0-9.,eE%+ ]{0,12}",
+        ".{0,10}",
+    ];
+    (key, value).prop_map(|(k, v)| format!("{k}={v}"))
+}
+
+fn links(keys: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![".{0,200}", proptest::collection::vec(pair(keys), 0..14).prop_map(|p| p.join("&"))]
+}
+
+/// Reads `search`, writes what it read, reads that: the same state, and nothing to note.
+fn reads_back<S: PartialEq + Debug>(search: &str, read: impl Fn(&str) -> (S, Vec<String>), write: impl Fn(&S) -> String) -> Result<S, TestCaseError> {
+    let (state, _) = read(search);
+    let written = write(&state);
+    let (again, notes) = read(&written);
+    prop_assert_eq!(&again, &state, "{:?} was written as {:?}", search, written);
+    prop_assert!(notes.is_empty(), "{:?} was written as {:?}, which reads with notes {:?}", search, written, notes);
+    Ok(state)
+}
+
+/// The keys of the lessons whose link readers keep no list of them.
+const INFORMATION_KEYS: &[&str] = &["preset", "p", "q", "u", "row", "z", "t"];
+const GRADIENT_DESCENT_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn digits_links(search in links(mnist::link::KEYS)) {
+        let settings = reads_back(&search, mnist::Settings::from_query, mnist::Settings::to_query)?;
+        prop_assert!(settings.learning_rate > 0.0 && settings.learning_rate <= 10.0 && settings.hidden.iter().all(|&h| h > 0), "{:?}", settings);
+    }
+
+    #[test]
+    fn gan_links(search in links(gan::link::KEYS)) {
+        let settings = reads_back(&search, gan::Settings::from_query, gan::Settings::to_query)?;
+        prop_assert!(settings.check().is_ok(), "{:?}: {:?}", settings, settings.check());
+    }
+
+    #[test]
+    fn text_links(search in links(text::link::KEYS)) {
+        reads_back(&search, text::link::TextLink::from_query, text::link::TextLink::to_query)?;
+    }
+
+    #[test]
+    fn functions_links(search in links(functions::link::KEYS)) {
+        reads_back(&search, functions::FunctionsState::from_query, functions::FunctionsState::to_query)?;
+    }
+
+    #[test]
+    fn information_links(search in links(INFORMATION_KEYS)) {
+        reads_back(&search, information::InformationState::from_query, information::InformationState::to_query)?;
+    }
+
+    #[test]
+    fn gradient_descent_links(search in links(GRADIENT_DESCENT_KEYS)) {
+        let read = |s: &str| { let (settings, steps, notes) = gradient_descent::run::Settings::from_query(s); ((settings, steps), notes) };
+        reads_back(&search, read, |(settings, steps)| settings.to_query(*steps))?;
+    }
+
+    #[test]
+    fn optimiser_race_links(search in links(gradient_descent::race_link::RACE_KEYS)) {
+        let read = |s: &str| { let (settings, steps, notes) = gradient_descent::race::RaceSettings::from_query(s); ((settings, steps), notes) };
+        reads_back(&search, read, |(settings, steps)| settings.to_query(*steps))?;
+    }
+}
