@@ -8,10 +8,11 @@
 //! Skipped, with a message, when no Vulkan adapter exists. Run with the figures printed:
 //! `XDG_RUNTIME_DIR=/tmp cargo test --test engine_backends_agree -- --nocapture`
 
+mod common;
+
 use std::time::Instant;
 
 use stepwise::data::mnist::MnistSet;
-use stepwise::engine::webgpu::WebGpuBackend;
 use stepwise::engine::{Backend, CpuBackend};
 use stepwise::lessons::mnist::trainer::Trainer;
 use stepwise::lessons::mnist::Settings;
@@ -46,10 +47,7 @@ fn window_means(losses: &[f64]) -> Vec<f64> {
 
 #[test]
 fn one_epoch_on_the_cpu_and_on_webgpu_reaches_96_percent_with_agreeing_loss_curves() {
-    let Ok(gpu) = pollster::block_on(WebGpuBackend::new()) else {
-        eprintln!("SKIPPED: no WebGPU adapter (install mesa-vulkan-drivers for lavapipe; set XDG_RUNTIME_DIR=/tmp)");
-        return;
-    };
+    let Some(gpu) = common::gpu_or_skip("one_epoch_on_the_cpu_and_on_webgpu_reaches_96_percent_with_agreeing_loss_curves") else { return };
     let train_set = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
     let test_set = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
     let cpu = CpuBackend::new();

@@ -6,11 +6,12 @@
 //! Skipped, with a message, when no Vulkan adapter exists. Run with the figures printed:
 //! `XDG_RUNTIME_DIR=/tmp cargo test --test gan_backends_agree -- --nocapture`
 
+mod common;
+
 use std::time::Instant;
 
 use stepwise::data::mnist::MnistSet;
 use stepwise::engine::rng::Pcg32;
-use stepwise::engine::webgpu::WebGpuBackend;
 use stepwise::engine::{Backend, CpuBackend};
 use stepwise::lessons::gan::model::{noise, Gan};
 use stepwise::lessons::gan::Settings;
@@ -45,10 +46,7 @@ fn run<B: Backend>(backend: &B, set: &MnistSet) -> (Vec<(f64, f64)>, Vec<f32>, f
 
 #[test]
 fn a_short_seeded_gan_run_gives_the_same_losses_on_the_cpu_and_on_webgpu() {
-    let Ok(gpu) = pollster::block_on(WebGpuBackend::new()) else {
-        eprintln!("SKIPPED: no WebGPU adapter (install mesa-vulkan-drivers for lavapipe; set XDG_RUNTIME_DIR=/tmp)");
-        return;
-    };
+    let Some(gpu) = common::gpu_or_skip("a_short_seeded_gan_run_gives_the_same_losses_on_the_cpu_and_on_webgpu") else { return };
     let set = train_set();
     let (cpu_losses, cpu_images, cpu_speed) = run(&CpuBackend::new(), &set);
     let (gpu_losses, gpu_images, gpu_speed) = run(&gpu, &set);

@@ -6,11 +6,12 @@
 //! Skipped, with a message, when no Vulkan adapter exists (set XDG_RUNTIME_DIR=/tmp if the
 //! loader complains).
 
+mod common;
+
 use stepwise::data::mnist::{MnistSet, IMAGE_PIXELS};
 use stepwise::data::vocabulary::Vocabulary;
 use stepwise::data::ImdbSet;
 use stepwise::engine::training::{queued_slice, QueuedLearner, Stepped};
-use stepwise::engine::webgpu::WebGpuBackend;
 use stepwise::engine::{Backend, CpuBackend};
 use stepwise::lessons::gan::model::{Gan, UnreadIteration};
 use stepwise::lessons::text::trainer::{StepResult, Trainer};
@@ -20,16 +21,6 @@ use stepwise::lessons::text::trainer::{StepResult, Trainer};
 /// conformance suite), and Adam lets them grow a little each step. A wrong gradient or a
 /// missed update moves a loss by far more within a few steps.
 const LOSS_TOLERANCE: f64 = 2e-3;
-
-fn gpu() -> Option<WebGpuBackend> {
-    match pollster::block_on(WebGpuBackend::new()) {
-        Ok(gpu) => Some(gpu),
-        Err(error) => {
-            eprintln!("SKIPPED: no WebGPU adapter ({error}); install mesa-vulkan-drivers for lavapipe, set XDG_RUNTIME_DIR=/tmp");
-            None
-        }
-    }
-}
 
 /// `slices` queued slices of up to `max_steps` steps each.
 fn slices<B: Backend, L: QueuedLearner<B>>(backend: &B, learner: &mut L, data: &L::Data, slices: usize, max_steps: u32) -> Vec<Stepped<L::Kept>> {
@@ -45,7 +36,7 @@ fn assert_close(cpu: &[f64], gpu: &[f64], what: &str) {
 
 #[test]
 fn one_read_of_several_buffers_gives_each_its_own_numbers() {
-    let Some(gpu) = gpu() else { return };
+    let Some(gpu) = common::gpu_or_skip("one_read_of_several_buffers_gives_each_its_own_numbers") else { return };
     let (a, b, c) = (gpu.upload(&[1.0, 2.0, 3.0]), gpu.zeros(4), gpu.upload(&[-1.5, 0.25]));
     let read = pollster::block_on(gpu.read_many(&[(&a, 3), (&b, 0), (&c, 2), (&a, 1)]));
     assert_eq!(read, vec![vec![1.0, 2.0, 3.0], vec![], vec![-1.5, 0.25], vec![1.0]]);
@@ -72,7 +63,7 @@ fn reviews() -> ImdbSet {
 
 #[test]
 fn the_text_lesson_s_queued_steps_report_the_same_on_the_cpu_and_on_webgpu() {
-    let Some(gpu) = gpu() else { return };
+    let Some(gpu) = common::gpu_or_skip("the_text_lesson_s_queued_steps_report_the_same_on_the_cpu_and_on_webgpu") else { return };
     let set = reviews();
     let settings = stepwise::lessons::text::Settings { batch_size: 16, ..Default::default() };
     fn steps<B: Backend + Clone>(backend: &B, settings: &stepwise::lessons::text::Settings, set: &ImdbSet) -> Vec<StepResult> {
@@ -89,7 +80,7 @@ fn the_text_lesson_s_queued_steps_report_the_same_on_the_cpu_and_on_webgpu() {
 
 #[test]
 fn the_gan_s_queued_iterations_report_the_same_on_the_cpu_and_on_webgpu() {
-    let Some(gpu) = gpu() else { return };
+    let Some(gpu) = common::gpu_or_skip("the_gan_s_queued_iterations_report_the_same_on_the_cpu_and_on_webgpu") else { return };
     // Forty made-up "digits": image i has pixels (j·37 + i·11) mod 256.
     let count = 40;
     let images = (0..count * IMAGE_PIXELS).map(|k| ((k % IMAGE_PIXELS) * 37 + (k / IMAGE_PIXELS) * 11) as u8).collect();
