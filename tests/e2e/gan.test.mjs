@@ -126,7 +126,10 @@ describe("/gan with WebGPU disabled", () => {
     // least 7 kinds of them (a collapsed G draws 1 or 2).
     assert.ok(confidence >= 0.6, `mean confidence ${confidence}`);
     assert.ok(counts.filter((c) => c >= 10).length >= 7, `digits drawn at least 10 times in 1,000: ${counts}`);
-    assert.match(await text(page, "gan-judge-status"), /reads \d+\.\d% of 1000 real test digits/);
+    const [, judged] = (await text(page, "gan-judge-status")).match(/reads (\d+\.\d)% of 1000 real test digits/);
+    // The judge itself must be good for its verdicts to mean anything (the hardening issue's
+    // floor). Its training is seeded and counted in steps, so this figure is the same every run.
+    assert.ok(Number(judged) >= 97, `the judge reads ${judged}% of real test digits`);
     await shot(page, `${SHOTS}gan-trained.png`);
 
     // G itself, without averaging: the grid and the judge switch to it, and back.
