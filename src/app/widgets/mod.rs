@@ -11,4 +11,4 @@ pub mod where_training;
 pub use chart::{css_colour, Chart};
 pub use math::Math;
 #[cfg(feature = "full")]
-pub use where_training::{GpuChoice, Thread, WhereTraining};
+pub use where_training::{GpuChoice, Thread, TrainOn, WhereTraining};

@@ -90,17 +90,26 @@ pub fn WhereTraining(thread: RwSignal<Thread>, lesson: &'static str, gpu: GpuCho
                 Thread::Page(Some(why)) => format!("Training on {CPU} on this page's thread: {why}."),
             }}
         </p>
-        <Show when=move || gpu.offered().is_some()>
+        <TrainOn lesson prefer_cpu=gpu.prefer_cpu offered=Signal::derive(move || gpu.offered().is_some()) running/>
+        {move || gpu.lost.get().map(|p| view! { <p class="notice" role="status" data-testid=format!("{lesson}-gpu-lost")>{p}</p> })}
+    }
+}
+
+/// The learner's choice between the GPU and the CPU, shown while the GPU is offered; testid
+/// `{lesson}-engine`.
+#[component]
+pub fn TrainOn(lesson: &'static str, prefer_cpu: RwSignal<bool>, offered: Signal<bool>, running: Signal<bool>) -> impl IntoView {
+    view! {
+        <Show when=move || offered.get()>
             <label class="field field-inline">
                 <span class="field-label">"train on"</span>
                 <select data-testid=format!("{lesson}-engine") disabled=move || running.get()
-                    on:change=move |ev| gpu.prefer_cpu.set(event_target_value(&ev) == "cpu")>
-                    <option value="gpu" selected=move || !gpu.prefer_cpu.get()>"the GPU (WebGPU)"</option>
-                    <option value="cpu" selected=move || gpu.prefer_cpu.get()>"the CPU (WebAssembly SIMD)"</option>
+                    on:change=move |ev| prefer_cpu.set(event_target_value(&ev) == "cpu")>
+                    <option value="gpu" selected=move || !prefer_cpu.get()>"the GPU (WebGPU)"</option>
+                    <option value="cpu" selected=move || prefer_cpu.get()>"the CPU (WebAssembly SIMD)"</option>
                 </select>
                 <span class="muted">"Changes apply when training starts or resumes; the network carries over."</span>
             </label>
         </Show>
-        {move || gpu.lost.get().map(|p| view! { <p class="notice" role="status" data-testid=format!("{lesson}-gpu-lost")>{p}</p> })}
     }
 }

@@ -19,7 +19,7 @@ use super::trainer::Trainer;
 use crate::app::compute::Compute;
 use crate::app::download::{load_mnist, Dataset, DatasetStatus};
 use crate::app::widgets::training_link::Training;
-use crate::app::widgets::Chart;
+use crate::app::widgets::{Chart, TrainOn};
 use crate::data::mnist::MnistSet;
 use crate::engine::poll::now_or_never;
 use crate::engine::webgpu::WebGpuBackend;
@@ -289,17 +289,7 @@ pub fn MnistPage() -> impl IntoView {
                 <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), planned()) data-thread=move || thread_kind(report.device.get())>
                     {move || device_text(report.device.get(), planned())}
                 </p>
-                <Show when=gpu_offered>
-                    <label class="field field-inline">
-                        <span class="field-label">"train on"</span>
-                        <select data-testid="mnist-engine" disabled=move || running.get()
-                            on:change=move |ev| prefer_cpu.set(event_target_value(&ev) == "cpu")>
-                            <option value="gpu" selected=move || !prefer_cpu.get()>"the GPU (WebGPU)"</option>
-                            <option value="cpu" selected=move || prefer_cpu.get()>"the CPU (WebAssembly SIMD)"</option>
-                        </select>
-                        <span class="muted">"Changes apply when training starts or resumes; the network carries over."</span>
-                    </label>
-                </Show>
+                <TrainOn lesson="mnist" prefer_cpu offered=Signal::derive(gpu_offered) running=running.into()/>
                 <div class="stat-row">
                     <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="mnist-epoch">{move || epoch.get() + 1}</span></div>
                     <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="mnist-steps">{move || steps.get()}</span></div>
