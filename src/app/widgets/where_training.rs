@@ -42,8 +42,14 @@ pub struct GpuChoice {
     pub device: StoredValue<Option<WebGpuBackend>, LocalStorage>,
 }
 
+impl Default for GpuChoice {
+    fn default() -> Self {
+        GpuChoice::new()
+    }
+}
+
 impl GpuChoice {
-    /// Reads the app's compute signal from the context.
+    /// Reads the app's compute signal from the context (so, inside a component).
     pub fn new() -> GpuChoice {
         GpuChoice { compute: use_context::<ReadSignal<Compute>>(), prefer_cpu: RwSignal::new(false), lost: RwSignal::new(None), device: StoredValue::new_local(None) }
     }
