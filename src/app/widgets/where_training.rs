@@ -85,15 +85,16 @@ pub fn WhereTraining(thread: RwSignal<Thread>, lesson: &'static str, gpu: GpuCho
     };
     view! {
         <p class="muted" data-testid=format!("{lesson}-thread") data-thread=move || match thread.get() { Thread::Gpu(_) => "gpu", Thread::Worker(_) => "worker", Thread::Page(_) => "page", Thread::Idle => "idle" }>
-            {move || match thread.get() {
-                Thread::Idle => idle(),
-                Thread::Gpu(adapter) => format!("Training on the GPU through WebGPU · {adapter}; this page shows a copy refreshed every 2 seconds and at every check."),
-                Thread::Worker(threads) => format!(
-                    "Training on {CPU} in a background worker{}; this page shows a copy refreshed four times a second.",
-                    threads.map(threads_phrase).unwrap_or_default()
-                ),
-                Thread::Page(None) => format!("Training on {CPU}, on this page's thread."),
-                Thread::Page(Some(why)) => format!("Training on {CPU} on this page's thread: {why}."),
+            {move || {
+                // Where it trains, and what the page shows of it while it does.
+                let (place, copy) = match thread.get() {
+                    Thread::Idle => return idle(),
+                    Thread::Gpu(adapter) => (format!("the GPU through WebGPU · {adapter}"), "; this page shows a copy refreshed every 2 seconds and at every check"),
+                    Thread::Worker(threads) => (format!("{CPU} in a background worker{}", threads.map(threads_phrase).unwrap_or_default()), "; this page shows a copy refreshed four times a second"),
+                    Thread::Page(None) => (format!("{CPU}, on this page's thread"), ""),
+                    Thread::Page(Some(why)) => (format!("{CPU} on this page's thread: {why}"), ""),
+                };
+                if running.get() { format!("Training on {place}{copy}.") } else { format!("Paused. It was training on {place}.") }
             }}
         </p>
         <TrainOn lesson prefer_cpu=gpu.prefer_cpu offered=Signal::derive(move || gpu.offered().is_some()) running/>

@@ -50,6 +50,7 @@ pub async fn train_in_worker(sets: &Sets, cpu: &SharedTrainer, worker: &Training
             Ok(())
         },
         on_diverged: |step: u32, loss: f64, _: &str| {
+            report.steps.set(step); // the counter agrees with the message, which names the step
             meter.borrow_mut().add(loss, 1, step, learning_rate, &report);
         },
     };

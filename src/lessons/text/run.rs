@@ -381,6 +381,7 @@ impl Run {
     }
 
     pub(super) fn on_diverged(self, step: u32, loss: f64) {
+        self.steps.set(step); // the counter agrees with the message, which names the step
         self.stop_for(Diverged { step, loss });
     }
 
