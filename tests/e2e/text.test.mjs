@@ -187,7 +187,8 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
     // Past two more test checks (every 150 steps) on the page's thread.
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="text-steps"]').textContent) >= n + 320, handed, { timeout: 60000 });
     await page.locator(id("text-train")).click(); // pause
-    await page.waitForFunction(() => document.querySelector('[data-testid="text-train"]').textContent === "Resume");
+    // The button is enabled again once the page has checked the final weights.
+    await page.waitForFunction(() => { const b = document.querySelector('[data-testid="text-train"]'); return b.textContent === "Resume" && !b.disabled; });
     const note = await page.locator(id("text-accuracy-note")).innerText();
     const at = Number(note.match(/at step (\d+)/)[1]);
     assert.ok(at > handed + 300, `the test accuracy is checked on the page's thread too (${note})`);

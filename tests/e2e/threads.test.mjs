@@ -13,6 +13,8 @@ const SHOTS = new URL("./screenshots/threads/", import.meta.url).pathname;
 /// A fresh worker on `page` trains a seeded Digits network for `steps` steps (see
 /// `install_probe` in app/worker_client.rs) and answers its losses, time and threads.
 async function probe(page, steps, threads) {
+  // The app installs the hook once its wasm has started.
+  await page.waitForFunction(() => typeof window.__stepwiseProbeWorker === "function", null, { timeout: 60000 });
   const answer = JSON.parse(await page.evaluate(([s, t]) => window.__stepwiseProbeWorker(s, 64, t), [steps, threads]));
   answer.imagesPerSecond = (steps * 64) / (answer.milliseconds / 1000);
   return answer;
