@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
+use plotters::chart::MeshStyle;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
@@ -72,21 +73,30 @@ impl DrawingBackend for Canvas {
     }
 }
 
-/// The mesh every training curve uses: the theme's grid and axes, labels in `font` px, and
-/// whole numbers along x (steps, iterations).
-pub fn draw_curve_mesh(chart: &mut ChartContext<'_, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>, x_desc: &str, y_desc: &str, font: i32) {
+/// The theme's mesh (grid, axes, labels in `font` px) on a chart, for the caller to finish:
+/// every chart of the training lessons starts from it.
+pub fn themed_mesh<'a, 'b>(
+    chart: &'b mut ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_desc: &str,
+    y_desc: &str,
+    font: i32,
+) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, Canvas> {
     let (text, muted) = (css_colour("--text"), css_colour("--muted"));
-    let _ = chart
-        .configure_mesh()
-        .x_desc(x_desc)
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_desc)
         .y_desc(y_desc)
-        .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(("sans-serif", font).into_font().color(&muted))
         .axis_desc_style(("sans-serif", font).into_font().color(&text))
         .light_line_style(css_colour("--border").mix(0.4))
         .bold_line_style(css_colour("--border"))
-        .axis_style(muted)
-        .draw();
+        .axis_style(muted);
+    mesh
+}
+
+/// The mesh every training curve uses: the theme's, with whole numbers along x (steps,
+/// iterations).
+pub fn draw_curve_mesh(chart: &mut ChartContext<'_, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>, x_desc: &str, y_desc: &str, font: i32) {
+    let _ = themed_mesh(chart, x_desc, y_desc, font).x_label_formatter(&|x| format!("{x:.0}")).draw();
 }
 
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.

@@ -1,6 +1,6 @@
 //! The lesson's charts: D and G losses, D's mean verdicts, and the judge's digit histogram.
 
-use crate::app::widgets::chart::Canvas;
+use crate::app::widgets::chart::{themed_mesh, Canvas};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -55,8 +55,6 @@ pub fn draw_scores(area: Area, ratio: f64, points: &[CurvePoint]) {
 
 /// Bars: how many of the judged images the classifier reads as each digit, with the 4% line.
 pub fn draw_histogram(area: Area, ratio: f64, counts: &[usize; 10]) {
-    let text = css_colour("--text");
-    let muted = css_colour("--muted");
     let _ = area.fill(&css_colour("--surface"));
     let total = counts.iter().sum::<usize>().max(1) as f64;
     let top = counts.iter().map(|&c| 100.0 * c as f64 / total).fold(15.0f64, f64::max) * 1.1;
@@ -69,18 +67,10 @@ pub fn draw_histogram(area: Area, ratio: f64, counts: &[usize; 10]) {
     else {
         return;
     };
-    let _ = chart
-        .configure_mesh()
+    let _ = themed_mesh(&mut chart, "digit the classifier sees", "% of samples", font)
         .disable_x_mesh()
-        .x_desc("digit the classifier sees")
-        .y_desc("% of samples")
         .x_labels(10)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", font).into_font().color(&muted))
-        .axis_desc_style(("sans-serif", font).into_font().color(&text))
-        .light_line_style(css_colour("--border").mix(0.4))
-        .bold_line_style(css_colour("--border"))
-        .axis_style(muted)
         .draw();
     let blue = css_colour("--accent");
     let _ = chart.draw_series(counts.iter().enumerate().map(|(d, &c)| {

@@ -343,7 +343,7 @@ pub fn MnistPage() -> impl IntoView {
                     <strong>"Not built yet: "</strong>
                     "WebGPU in the background worker. Today, on the CPU, the network trains in a background worker (on all "
                     "your CPU's cores when this page is cross-origin isolated, else on one), and this page shows a copy of it "
-                    "refreshed four times a second; on your GPU (WebGPU) it trains on this page's thread, a few steps per frame."
+                    "refreshed four times a second; on your GPU (WebGPU), this page's thread queues the GPU's work a slice at a time."
                 </p>
             </section>
         </article>
