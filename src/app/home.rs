@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::link;
-use super::compute::Compute;
-use super::lessons::{Status, LESSONS};
-use super::thumbnails::thumbnail;
+use crate::ui::address::link;
+use crate::ui::compute::Compute;
+use crate::catalog::{Status, LESSONS};
+use super::routes::thumbnail;
 
 #[component]
 pub fn Home(compute: ReadSignal<Compute>) -> impl IntoView {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::link;
-use super::lessons::Lesson;
-use super::thumbnails::thumbnail;
+use crate::ui::address::link;
+use crate::catalog::Lesson;
+use super::routes::thumbnail;
 
 #[component]
 pub fn Placeholder(lesson: &'static Lesson) -> impl IntoView {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::link;
-use super::compute::Compute;
-use super::lessons::LESSONS;
+use crate::ui::address::link;
+use crate::ui::compute::Compute;
+use crate::catalog::LESSONS;
 
 #[component]
 pub fn Header(

@@ -4,19 +4,7 @@
 
 use leptos::prelude::*;
 
-pub fn thumbnail(slug: &'static str) -> AnyView {
-    match slug {
-        "gradient-descent" => gradient_descent().into_any(),
-        "information" => information().into_any(),
-        "functions" => functions().into_any(),
-        "mnist" => mnist().into_any(),
-        "gan" => gan().into_any(),
-        "text" => text().into_any(),
-        _ => lab().into_any(),
-    }
-}
-
-fn gradient_descent() -> impl IntoView {
+pub fn gradient_descent() -> AnyView {
     view! {
         <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
             <ellipse cx="92" cy="52" rx="64" ry="40" class="contour c1"/>
@@ -27,9 +15,10 @@ fn gradient_descent() -> impl IntoView {
             <circle cx="92" cy="52" r="3.5" class="dot moving-dot"/>
         </svg>
     }
+    .into_any()
 }
 
-fn information() -> impl IntoView {
+pub fn information() -> AnyView {
     let p = [0.42, 0.26, 0.18, 0.09, 0.05];
     let q = [0.2, 0.2, 0.2, 0.2, 0.2];
     let bars = move |values: [f64; 5], offset: f64, class: &'static str| {
@@ -51,9 +40,10 @@ fn information() -> impl IntoView {
             <line x1="8" y1="90" x2="152" y2="90" class="axis"/>
         </svg>
     }
+    .into_any()
 }
 
-fn functions() -> impl IntoView {
+pub fn functions() -> AnyView {
     // Sigmoid and ReLU sampled on x in [-6, 6].
     let sigmoid: String = (0..=48)
         .map(|i| {
@@ -69,9 +59,10 @@ fn functions() -> impl IntoView {
             <polyline points="20,85 80,85 135,15" class="curve-b"/>
         </svg>
     }
+    .into_any()
 }
 
-fn mnist() -> impl IntoView {
+pub fn mnist() -> AnyView {
     // A hand-drawn 7 on a 10×10 grid of pixels.
     const SEVEN: [&str; 10] = [
         "..........", ".#######..", ".########.", "......##..", ".....##...",
@@ -100,9 +91,10 @@ fn mnist() -> impl IntoView {
             <text x="130" y="22" class="thumb-label">"7"</text>
         </svg>
     }
+    .into_any()
 }
 
-fn gan() -> impl IntoView {
+pub fn gan() -> AnyView {
     view! {
         <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
             <rect x="8" y="30" width="40" height="40" rx="6" class="box-g"/>
@@ -113,9 +105,10 @@ fn gan() -> impl IntoView {
             <circle cx="79" cy="50" r="7" class="dot moving-dot-x"/>
         </svg>
     }
+    .into_any()
 }
 
-fn text() -> impl IntoView {
+pub fn text() -> AnyView {
     let words = [("a", "word-n"), ("truly", "word-p"), ("wonderful", "word-pp"), ("film,", "word-n"), ("but", "word-m"), ("too", "word-m"), ("long", "word-mm")];
     let mut x = 8.0;
     let mut y = 38.0;
@@ -135,10 +128,10 @@ fn text() -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">{spans}</svg> }
+    view! { <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">{spans}</svg> }.into_any()
 }
 
-fn lab() -> impl IntoView {
+pub fn lab() -> AnyView {
     view! {
         <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
             <rect x="20" y="20" width="110" height="16" rx="3" class="bar-p grow"/>
@@ -148,4 +141,5 @@ fn lab() -> impl IntoView {
             <line x1="20" y1="80" x2="150" y2="80" class="axis"/>
         </svg>
     }
+    .into_any()
 }

@@ -9,6 +9,7 @@ use std::fmt::Debug;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
+use super::shared::url_state::LinkState;
 use super::{functions, gan, gradient_descent, information, mnist, text};
 
 /// Words the lessons' choices use, and some they do not.
@@ -47,38 +48,42 @@ fn reads_back<S: PartialEq + Debug>(search: &str, read: impl Fn(&str) -> (S, Vec
     Ok(state)
 }
 
-/// The keys of the lessons whose link readers keep no list of them.
-const INFORMATION_KEYS: &[&str] = &["preset", "p", "q", "u", "row", "z", "t"];
+/// `reads_back` for a lesson's `LinkState`.
+fn state_reads_back<S: LinkState + Debug>(search: &str) -> Result<S, TestCaseError> {
+    reads_back(search, S::from_query, S::to_query)
+}
+
+/// The keys of the gradient-descent stepper, whose link reader keeps no list of them.
 const GRADIENT_DESCENT_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn digits_links(search in links(mnist::link::KEYS)) {
-        let settings = reads_back(&search, mnist::Settings::from_query, mnist::Settings::to_query)?;
+    fn digits_links(search in links(mnist::Settings::KEYS)) {
+        let settings = state_reads_back::<mnist::Settings>(&search)?;
         prop_assert!(settings.learning_rate > 0.0 && settings.learning_rate <= 10.0 && settings.hidden.iter().all(|&h| h > 0), "{:?}", settings);
     }
 
     #[test]
-    fn gan_links(search in links(gan::link::KEYS)) {
-        let settings = reads_back(&search, gan::Settings::from_query, gan::Settings::to_query)?;
+    fn gan_links(search in links(gan::Settings::KEYS)) {
+        let settings = state_reads_back::<gan::Settings>(&search)?;
         prop_assert!(settings.check().is_ok(), "{:?}: {:?}", settings, settings.check());
     }
 
     #[test]
-    fn text_links(search in links(text::link::KEYS)) {
-        reads_back(&search, text::link::TextLink::from_query, text::link::TextLink::to_query)?;
+    fn text_links(search in links(text::link::TextLink::KEYS)) {
+        state_reads_back::<text::link::TextLink>(&search)?;
     }
 
     #[test]
-    fn functions_links(search in links(functions::link::KEYS)) {
-        reads_back(&search, functions::FunctionsState::from_query, functions::FunctionsState::to_query)?;
+    fn functions_links(search in links(functions::FunctionsState::KEYS)) {
+        state_reads_back::<functions::FunctionsState>(&search)?;
     }
 
     #[test]
-    fn information_links(search in links(INFORMATION_KEYS)) {
-        reads_back(&search, information::InformationState::from_query, information::InformationState::to_query)?;
+    fn information_links(search in links(information::InformationState::KEYS)) {
+        state_reads_back::<information::InformationState>(&search)?;
     }
 
     #[test]

@@ -183,7 +183,7 @@ describe("state in the link (/information)", () => {
   });
 });
 
-// Every widget alone at /embed/<widget> (src/app/embeds.rs), inside a bare host page that sizes
+// Every widget alone at /embed/<widget> (src/catalog.rs), inside a bare host page that sizes
 // the frame from its height messages and records its events; and the links of the lessons that
 // gained state in the link: functions, the optimiser race, MNIST, text and GAN.
 describe("widget embeds and links for every lesson", () => {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::compute::Compute;
+use crate::ui::compute::Compute;
 use crate::engine::conformance::{run_all, CheckResult, Tolerance};
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;

@@ -10,9 +10,9 @@ mod training;
 
 use leptos::prelude::*;
 
-use super::compute::Compute;
+use crate::ui::compute::Compute;
 
-use crate::app::worker_client::isolated;
+use crate::ui::worker_client::isolated;
 
 /// The Lab's "Measure …" button: disabled and saying so while its measurement runs.
 #[component]

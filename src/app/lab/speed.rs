@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::agreement::yield_to_browser;
-use crate::app::compute::Compute;
+use crate::ui::compute::Compute;
 use crate::engine::backend::Matmul;
 use crate::engine::rng::Pcg32;
 use crate::engine::webgpu::WebGpuBackend;

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::worker_client::{isolated, probe_worker, training_trial, Probed};
+use crate::ui::worker_client::{isolated, probe_worker, training_trial, Probed};
 use crate::worker::protocol::Trial;
 
 /// What each row times: a training step (batch size, steps timed) or a matrix product (size,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::agreement::yield_to_browser;
 use super::speed::now;
-use crate::app::compute::Compute;
+use crate::ui::compute::Compute;
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::workload::TrainingStep;
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};

@@ -9,7 +9,7 @@ use super::activations::Activation;
 use super::checker::{CheckerFields, CheckerLoss, LayerActivation};
 use super::losses::Loss;
 use super::{FunctionsState, X_MAX, X_MIN};
-use crate::lessons::shared::url_state::{Query, QueryWriter};
+use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key this lesson writes (the address keeps any other, like `present=1`).
 pub const KEYS: &[&str] = &["fa", "fx", "fl", "fy", "fp", "cx", "cw1", "cb1", "ca1", "cn", "cw2", "cb2", "ca2", "cy", "cl", "ce"];
@@ -32,8 +32,10 @@ fn loss_slug(loss: CheckerLoss) -> &'static str {
     }
 }
 
-impl FunctionsState {
-    pub fn to_query(&self) -> String {
+impl LinkState for FunctionsState {
+    const KEYS: &'static [&'static str] = KEYS;
+
+    fn to_query(&self) -> String {
         let d = FunctionsState::default();
         let (c, dc) = (&self.checker, &d.checker);
         let mut w = QueryWriter::new();
@@ -64,7 +66,7 @@ impl FunctionsState {
     }
 
     /// The state a link describes, and a note for each value it replaced.
-    pub fn from_query(search: &str) -> (FunctionsState, Vec<String>) {
+    fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let d = FunctionsState::default();
         let activations: Vec<(&str, Activation)> = Activation::ALL.iter().map(|a| (a.slug(), *a)).collect();

@@ -1,6 +1,6 @@
 //! The `/functions` page: an activation explorer, a loss explorer and the worked-example
 //! checker, sharing one state struct (also the link's state, `link.rs`). Each of the three is
-//! also embeddable alone (`app/embeds.rs`): the same component, with the same state handling.
+//! also embeddable alone (`catalog::WIDGETS`): the same component, with the same state handling.
 
 mod charts;
 mod checker_view;
@@ -13,11 +13,12 @@ use serde_json::{json, Value};
 use super::checker::{parse, steps};
 use super::link::KEYS;
 use super::FunctionsState;
-use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+use crate::ui::host_api::{serve_host, Command};
+use crate::lessons::shared::url_state::LinkState;
+use crate::ui::share::{follow_keys_in_address, opening_state, LinkNotes, Share};
 
 /// The lesson's state, read from the link and followed in the address, and how many checker
-/// steps are shown; `widget` (an id of `app/embeds.rs`) answers a host page.
+/// steps are shown; `widget` (an id of `catalog::WIDGETS`) answers a host page.
 #[derive(Clone, Copy)]
 pub struct Lesson {
     pub state: RwSignal<FunctionsState>,
@@ -60,7 +61,7 @@ fn metrics(state: &FunctionsState, shown: usize) -> Value {
 }
 
 fn use_lesson(widget: &'static str) -> (Lesson, Vec<String>) {
-    let (opened, notes) = FunctionsState::from_query(&opening_query());
+    let (opened, notes) = opening_state::<FunctionsState>();
     let state = RwSignal::new(opened);
     let shown = RwSignal::new(1usize);
     let query = Signal::derive(move || state.with(FunctionsState::to_query));
@@ -133,6 +134,6 @@ pub fn CheckerWidget() -> impl IntoView {
 }
 
 /// The Share button of one of the three widgets.
-fn share(lesson: Lesson, widget: &'static str, title: &'static str) -> impl IntoView {
-    view! { <Share slug="functions" title query=lesson.query widget/> }
+fn share(lesson: Lesson, widget: &'static str) -> impl IntoView {
+    view! { <Share slug="functions" query=lesson.query widget/> }
 }

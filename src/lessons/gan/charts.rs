@@ -1,10 +1,10 @@
 //! The lesson's charts: D and G losses, D's mean verdicts, and the judge's digit histogram.
 
-use crate::app::widgets::chart::{themed_mesh, Canvas};
+use crate::ui::chart::{themed_mesh, Canvas};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::app::widgets::css_colour;
+use crate::ui::css_colour;
 
 pub use super::curves::CurvePoint;
 
@@ -24,7 +24,7 @@ fn draw_pair(area: Area, ratio: f64, points: &[CurvePoint], y: std::ops::Range<f
     else {
         return;
     };
-    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "iteration", y_name, font);
+    crate::ui::chart::draw_curve_mesh(&mut chart, "iteration", y_name, font);
     let stroke = (2.0 * ratio) as u32;
     for (name, colour, value) in lines {
         let colour = css_colour(colour);

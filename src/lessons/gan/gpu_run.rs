@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::curves::{CurvePoint, CurveSums};
 use super::model::{Gan, Phase, UnreadIteration};
 use super::run::{Run, Sets};
-use crate::app::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
+use crate::ui::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
 use crate::engine::training::{QueuedSlice, Snapshot, StepOutcome};
 use crate::engine::webgpu::WebGpuBackend;
 

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use super::charts::draw_histogram;
 use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
 use super::run::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
-use crate::app::widgets::Chart;
+use crate::ui::Chart;
 use crate::data::mnist::MnistSet;
 use crate::engine::layers::Sequential;
 use crate::engine::CpuBackend;
 use crate::lessons::mnist::trainer::Trainer;
 use crate::lessons::shared::numbers::fixed;
-use crate::app::files::{from_base64, local_storage};
+use crate::ui::files::{from_base64, local_storage};
 
 /// Where the MNIST lesson keeps its model (base64 of the `.safetensors` bytes); the same key
 /// as its `save_view::STORAGE_KEY`.

@@ -6,7 +6,7 @@
 //! are clamped or replaced with a note.
 
 use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
-use crate::lessons::shared::url_state::{Query, QueryWriter};
+use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key the lesson writes or reads (the address keeps any other, like `present=1`).
 pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "rl", "avg", "pack", "drop", "spread", "seed"];
@@ -24,8 +24,10 @@ fn name_of<T: PartialEq + Copy>(options: &[(&'static str, T)], value: T) -> &'st
     options.iter().find(|(_, v)| *v == value).map_or(options[0].0, |(n, _)| n)
 }
 
-impl Settings {
-    pub fn to_query(&self) -> String {
+impl LinkState for Settings {
+    const KEYS: &'static [&'static str] = KEYS;
+
+    fn to_query(&self) -> String {
         let d = Settings::default();
         let mut w = QueryWriter::new();
         if self.generator_learning_rate != d.generator_learning_rate {
@@ -68,7 +70,7 @@ impl Settings {
     }
 
     /// The settings a link describes, and a note for each value it replaced.
-    pub fn from_query(search: &str) -> (Settings, Vec<String>) {
+    fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let d = Settings::default();
         let seed = q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64;

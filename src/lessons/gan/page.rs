@@ -12,21 +12,28 @@ use super::curves::CurveSums;
 use super::worker_run::GanPage;
 use super::gpu_run::{train_on_gpu, GpuPage};
 use super::worker_run::train_judge_alongside;
-use crate::app::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
-use crate::app::widgets::{GpuChoice, Thread, WhereTraining};
-use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
+use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::ui::{GpuChoice, Thread, WhereTraining};
+use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::grid_view::ImageGrid;
 use super::judge::Verdict;
 use super::judge_view::{JudgePanel, JudgeState, Judging};
 use super::model::{Phase, PhaseReport};
 use super::run::{Run, Sets, JUDGE_EVERY};
 use super::settings_view::SettingsPanel;
-use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
-use crate::app::download::{load_mnist, Dataset, DatasetStatus};
-use crate::app::widgets::training_link::Training;
-use crate::app::widgets::Chart;
+use crate::ui::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
+use crate::ui::download::{load_mnist, Dataset, DatasetStatus};
+use serde_json::json;
+
+use super::Settings;
+use crate::ui::share::opening_state;
+use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
+use crate::ui::Chart;
 use crate::engine::training::{Driver, Flow, RateMeter, Slice};
 use crate::lessons::shared::numbers::fixed;
+
+/// Said to a host that plays or steps before the data is in.
+const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
 
 /// The sample grid is redrawn at most this often.
 const GRID_EVERY_MILLISECONDS: f64 = 600.0;
@@ -34,7 +41,7 @@ const GRID_EVERY_MILLISECONDS: f64 = 600.0;
 pub fn GanPage() -> impl IntoView {
     let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
-    let (opened, link_notes) = super::link_view::opening();
+    let (opened, link_notes) = opening_state::<Settings>();
     let settings = RwSignal::new(opened);
     let run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let judge: StoredValue<Rc<RefCell<JudgeState>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(JudgeState::default())));
@@ -318,14 +325,19 @@ pub fn GanPage() -> impl IntoView {
     });
     let ready = Signal::derive(move || data.get() == Dataset::Ready);
     let latest = move || curves.with(|c| c.last().copied());
-    // State in the link and the host page API (link_view.rs).
-    let query = super::link_view::serve(super::link_view::Hooks {
-        settings,
-        training: Training {
+    // State in the link and the host page API (ui/training_link.rs).
+    let query = serve_training(
+        TrainingLink {
+            widget: "gan-trainer",
+            state: settings.into(),
+            apply: Callback::new(move |fresh| settings.set(fresh)),
+            // A step is the next phase on its own (D on real, D on fake, G), as the
+            // step-through panel does.
+            training: Training {
             running,
             busy: busy.into(),
             ready,
-            waiting: super::link_view::WAITING,
+            waiting: WAITING,
             reset: Callback::new(move |_| reset()),
             train: Callback::new(move |_| {
                 problem.set(None);
@@ -334,10 +346,21 @@ pub fn GanPage() -> impl IntoView {
             }),
             step: Ok(Callback::new(move |_| step_phase(next_phase.get_untracked()))),
         },
-        iterations: iterations.into(),
-        epoch: epoch.into(),
-        latest: Signal::derive(latest),
-    });
+            steps: iterations.into(),
+            epoch: epoch.into(),
+        },
+        // The latest point of the curves (means over 10 iterations).
+        move || {
+            let p = latest();
+            let finite = |v: f64| if v.is_finite() { Some(v) } else { None };
+            json!({
+                "d_loss": p.and_then(|p| finite(p.d_loss)),
+                "g_loss": p.and_then(|p| finite(p.g_loss)),
+                "d_real": p.and_then(|p| finite(p.real)),
+                "d_fake": p.and_then(|p| finite(p.fake)),
+            })
+        },
+    );
 
     view! {
         <article class="lesson gan" data-testid="lesson-gan">
@@ -349,7 +372,8 @@ pub fn GanPage() -> impl IntoView {
                 "D learns from real MNIST digits and from G's forgeries; G learns only from D's verdicts. Press "
                 <strong>"Train"</strong> " and watch the same 64 noise vectors turn from static into digits, in your browser."
             </p>
-            <super::link_view::LinkBar query notes=link_notes/>
+            <TrainingLinkBar query notes=link_notes widget="gan-trainer"
+                holds="A link holds the settings and seed, not the trained networks: whoever opens it trains from the same start."/>
             <DatasetStatus data what="digits" testid="gan" on_retry=Callback::new(move |_| start_loading())/>
             <div class="gan-top">
                 <section class="panel gan-samples">

@@ -9,7 +9,7 @@ use super::formulas::{discriminator_objective, discriminator_objective_formula, 
 use super::model::{Phase, PhaseReport};
 use super::pictures::grey;
 use super::{DiscriminatorSteps, Settings};
-use crate::app::widgets::Math;
+use crate::ui::Math;
 use crate::data::mnist::IMAGE_PIXELS;
 use crate::lessons::shared::numbers::fixed;
 

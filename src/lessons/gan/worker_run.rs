@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use super::judge_view::{JudgeState, Judging};
 use super::run::{Run, Sets};
-use crate::app::training::{next_frame, now};
-use crate::app::worker_client::{asset_url, follow, Follow, TrainingWorker};
+use crate::ui::training::{next_frame, now};
+use crate::ui::worker_client::{asset_url, follow, Follow, TrainingWorker};
 use crate::data::MNIST_TRAIN_FILE;
 use crate::engine::training::Snapshot;
 use crate::lessons::gan::curves::CurvePoint;

@@ -2,14 +2,14 @@
 //! its residuals; the loss surface over (θ₀, θ₁) with the path so far, the negative gradient
 //! and the least-squares minimum; and the loss over steps.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::frame::{widen_to_grid, Frame};
 use super::regression::{loss, predict, Point, Step};
-use crate::app::widgets::css_colour;
+use crate::ui::css_colour;
 
 pub type Area = DrawingArea<Canvas, Shift>;
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::one_sample::OneSample;
-use crate::app::widgets::Math;
+use crate::ui::Math;
 use crate::lessons::shared::numbers::fixed_ascii;
 
 /// A number for TeX: short (trailing zeros dropped), in parentheses when negative.

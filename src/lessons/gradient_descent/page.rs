@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::catalog::title_of;
+
 use wasm_bindgen::JsCast;
 
 use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path, surface_view};
@@ -14,9 +16,9 @@ use super::race_view::{animation_frame, OptimiserRace};
 use super::regression::{least_squares, Point};
 use super::run::{distance, Mode, Preset, Run, Settings, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::step_view::step_view;
-use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
-use crate::app::widgets::Chart;
+use crate::ui::host_api::{serve_host, Command};
+use crate::ui::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+use crate::ui::Chart;
 use crate::lessons::shared::numbers::fixed;
 
 const PHASES: [&str; 5] = ["Predictions", "Residuals", "Loss", "Gradient", "Update"];
@@ -37,13 +39,13 @@ fn rate_from_slider(p: f64) -> f64 {
 const STEPPER_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
 
 /// The lesson page: the stepper (part 1), one sample with two weights, and the optimiser race
-/// (part 2). The stepper and the race are also embeddable alone (`app/embeds.rs`).
+/// (part 2). The stepper and the race are also embeddable alone (`catalog::WIDGETS`).
 #[component]
 pub fn GradientDescentPage() -> impl IntoView {
     view! {
         <article class="lesson gd" data-testid="lesson-gradient-descent">
             <p class="kicker">"Lesson"</p>
-            <h1>"Gradient descent, one step at a time"</h1>
+            <h1>{title_of("gradient-descent", Some("stepper"))}</h1>
             <Stepper/>
             <OneSampleExample/>
             <OptimiserRace/>
@@ -169,7 +171,7 @@ pub fn Stepper() -> impl IntoView {
         restart();
     };
 
-    // An author's page can drive an embedded copy (see app/widgets/host_api.rs). A `set` that
+    // An author's page can drive an embedded copy (see ui/host_api.rs). A `set` that
     // keeps the data, start and seed and the step count branches at the current step, as a
     // learner's change would; any other `set` opens the state it describes, like a link.
     serve_host(
@@ -343,7 +345,7 @@ pub fn Stepper() -> impl IntoView {
                 <strong>"Next phase"</strong> " to see each part of a step, with its numbers."
             </p>
             <LinkNotes notes=link_notes/>
-            <Share slug="gradient-descent" title="Gradient descent, one step at a time" query widget="stepper"/>
+            <Share slug="gradient-descent" query widget="stepper"/>
 
             <section class="panel gd-controls">
                 <div class="settings-form">

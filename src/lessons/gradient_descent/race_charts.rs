@@ -2,7 +2,7 @@
 //! only when the landscape changes) and, on top, the racers' paths (redrawn every frame).
 //! Both build the same chart layout, so their coordinates line up.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -10,7 +10,7 @@ use super::charts::{frame_of, Area};
 use super::frame::Frame;
 use super::landscape::Landscape;
 use super::race::{Race, COLOURS};
-use crate::app::widgets::css_colour;
+use crate::ui::css_colour;
 
 fn layout<'a>(area: &'a Area, ratio: f64, landscape: Landscape) -> Option<ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
     let ((x0, x1), (y0, y1)) = landscape.view();

@@ -10,9 +10,9 @@ use super::landscape::{Landscape, LANDSCAPES};
 use super::race::{hyperparameters, method_name, set_hyperparameter, Race, RaceSettings, COLOURS};
 use super::race_charts::{draw_landscape, draw_paths};
 use super::race_link::RACE_KEYS;
-use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
-use crate::app::widgets::Chart;
+use crate::ui::host_api::{serve_host, Command};
+use crate::ui::share::{follow_keys_in_address, opening_query, LinkNotes, Share};
+use crate::ui::Chart;
 use crate::lessons::shared::numbers::fixed;
 
 /// Resolves at the browser's next animation frame, so play draws once per frame and no more.
@@ -204,7 +204,7 @@ pub fn OptimiserRace() -> impl IntoView {
                 "Each landscape comes with learning rates that suit it; change them below and see what breaks."
             </p>
             <LinkNotes notes=link_notes/>
-            <Share slug="gradient-descent" title="Optimisers race on a landscape" query widget="optimiser-race"/>
+            <Share slug="gradient-descent" query widget="optimiser-race"/>
             <div class="settings-form">
                 <label class="field">
                     <span class="field-label">"landscape"</span>

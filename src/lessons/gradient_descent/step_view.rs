@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::regression::Step;
-use crate::app::widgets::Math;
+use crate::ui::Math;
 use crate::lessons::shared::numbers::{fixed, fixed_ascii};
 
 /// A number as TeX, in parentheses when negative so "− α × (−1.274)" reads right.

@@ -3,7 +3,7 @@
 //! the lesson's state live here (plain Rust, f64, tested natively); the page is `page.rs`.
 
 use serde::{Deserialize, Serialize};
-use crate::lessons::shared::url_state::{Query, QueryWriter};
+use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
@@ -322,10 +322,15 @@ impl Default for InformationState {
     }
 }
 
+/// Every key the lesson writes.
+pub const KEYS: &[&str] = &["preset", "p", "q", "u", "row", "z", "t"];
+
 /// The state in a link: `?p=0.9,0.1&q=0.5,0.5&u=bits&row=2&z=2,1,0.1&t=0`, or just `?preset=fair-die`.
 /// Everything is optional; see `shared::url_state` for how bad values are handled.
-impl InformationState {
-    pub fn to_query(&self) -> String {
+impl LinkState for InformationState {
+    const KEYS: &'static [&'static str] = KEYS;
+
+    fn to_query(&self) -> String {
         let mut w = QueryWriter::new();
         w = match self.preset {
             Some(preset) => w.text("preset", preset.slug()),
@@ -337,7 +342,7 @@ impl InformationState {
     }
 
     /// The state a link describes, and a note for each value it had to replace.
-    pub fn from_query(search: &str) -> (InformationState, Vec<String>) {
+    fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let default = InformationState::default();
         let options: Vec<(&str, Preset)> = Preset::ALL.iter().map(|p| (p.slug(), *p)).collect();

@@ -2,18 +2,21 @@
 //! measures live, the identity with numbers, a term-by-term table stepped through row by row,
 //! and a softmax demo linking cross-entropy to the classification loss.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use std::ops::Range;
 
 use leptos::prelude::*;
+
+use crate::catalog::title_of;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use wasm_bindgen::JsCast;
 
 use super::*;
-use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
-use crate::app::widgets::{css_colour, Chart, Math};
+use crate::ui::host_api::{serve_host, Command};
+use crate::lessons::shared::url_state::LinkState;
+use crate::ui::share::{follow_in_address, opening_state, LinkNotes, Share};
+use crate::ui::{css_colour, Chart, Math};
 use crate::lessons::shared::numbers::fixed;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -51,7 +54,7 @@ fn texts(v: &[f64]) -> Vec<String> {
 #[component]
 pub fn InformationPage() -> impl IntoView {
     // The link's state, if it has one; every value it had to change is listed on the page.
-    let (opened, link_notes) = InformationState::from_query(&opening_query());
+    let (opened, link_notes) = opening_state::<InformationState>();
     let state = RwSignal::new(opened);
     let query = Signal::derive(move || state.with(|s| s.to_query()));
     follow_in_address(query);
@@ -114,7 +117,7 @@ pub fn InformationPage() -> impl IntoView {
         }
     };
 
-    // An author's page can drive an embedded copy (app/widgets/host_api.rs): `set` takes the
+    // An author's page can drive an embedded copy (ui/host_api.rs): `set` takes the
     // link's keys, `step` adds the next row of the term table, `reset` goes back to the start.
     serve_host(
         "entropy",
@@ -432,14 +435,14 @@ pub fn InformationPage() -> impl IntoView {
     view! {
         <article class="lesson information" data-testid="lesson-information">
             <p class="kicker">"Lesson"</p>
-            <h1>"Entropy, cross-entropy and KL divergence"</h1>
+            <h1>{title_of("information", None)}</h1>
             <p class="lede">
                 "How surprised are you, on average, by outcomes drawn from P? That is the entropy H(P). "
                 "If you expect Q while the world follows P, you are surprised more: the cross-entropy H(P, Q). "
                 "The extra surprise is the KL divergence. Drag the bars or type the probabilities and watch every number follow."
             </p>
             <LinkNotes notes=link_notes/>
-            <Share slug="information" title="Entropy, cross-entropy and KL divergence" query/>
+            <Share slug="information" query/>
 
             <section class="panel">
                 <h2>"Two distributions"</h2>

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use super::*;
-use crate::app::widgets::host_api::{serve_host, Command};
-use crate::app::widgets::share::{follow_in_address, opening_query, LinkNotes, Share};
-use crate::app::widgets::Math;
+use crate::ui::host_api::{serve_host, Command};
+use crate::lessons::shared::url_state::LinkState;
+use crate::ui::share::{follow_in_address, opening_state, LinkNotes, Share};
+use crate::ui::Math;
 use crate::lessons::shared::numbers::fixed;
 
 #[component]
@@ -84,7 +85,7 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Link to training: softmax and the classification loss"</h2>
-            <Share slug="information" title="Softmax and the classification loss" query widget="softmax"/>
+            <Share slug="information" query widget="softmax"/>
             <p>
                 "When P is one-hot (all its mass on the true class), H(P) = 0 and the cross-entropy is just −log q(true class): "
                 "the loss the MNIST and text lessons minimise. A classifier outputs logits z; softmax turns them into a distribution q. "
@@ -134,7 +135,7 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
 /// `/embed/softmax`: the panel alone, with the lesson's link and the host page API.
 #[component]
 pub fn SoftmaxWidget() -> impl IntoView {
-    let (opened, link_notes) = InformationState::from_query(&opening_query());
+    let (opened, link_notes) = opening_state::<InformationState>();
     let state = RwSignal::new(opened);
     let query = Signal::derive(move || state.with(|s| s.to_query()));
     follow_in_address(query);

@@ -1,13 +1,13 @@
 //! The step-through panel: one training step shown as five phases, one after another.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::batch::{BatchReport, Histogram};
-use crate::app::widgets::{css_colour, Chart, Math};
+use crate::ui::{css_colour, Chart, Math};
 use crate::data::mnist::IMAGE_PIXELS;
 use crate::lessons::shared::numbers::fixed;
 

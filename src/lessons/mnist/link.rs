@@ -8,7 +8,7 @@ use super::form::{activation_name, optimiser_name, ACTIVATIONS, BATCH_SIZES, MAX
 use super::Settings;
 use crate::engine::layers::Activation;
 use crate::engine::optim::Method;
-use crate::lessons::shared::url_state::{Query, QueryWriter};
+use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key the lesson writes (the address keeps any other, like `present=1`).
 pub const KEYS: &[&str] = &["h", "act", "opt", "lr", "bs", "seed"];
@@ -32,8 +32,10 @@ fn optimiser_of(name: &str) -> Method {
     }
 }
 
-impl Settings {
-    pub fn to_query(&self) -> String {
+impl LinkState for Settings {
+    const KEYS: &'static [&'static str] = KEYS;
+
+    fn to_query(&self) -> String {
         let d = Settings::default();
         let mut w = QueryWriter::new();
         if self.hidden != d.hidden {
@@ -60,7 +62,7 @@ impl Settings {
     }
 
     /// The settings a link describes, and a note for each value it replaced.
-    pub fn from_query(search: &str) -> (Settings, Vec<String>) {
+    fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let d = Settings::default();
         let hidden = match q.raw("h").map(str::trim) {

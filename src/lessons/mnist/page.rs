@@ -12,19 +12,27 @@ use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
 use super::progress_view::{device_kind, device_text, draw_curves, thread_kind};
 use super::run::{rewind, train, AccuracyPoint, Device, LossPoint, Report};
-use crate::app::gpu_training::open_gpu;
+use crate::ui::gpu_training::open_gpu;
 use super::worker_run::train_in_worker;
-use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
+use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use super::trainer::Trainer;
-use crate::app::compute::Compute;
-use crate::app::download::{load_mnist, Dataset, DatasetStatus};
-use crate::app::widgets::training_link::Training;
-use crate::app::widgets::{Chart, TrainOn};
+use crate::ui::compute::Compute;
+use crate::ui::download::{load_mnist, Dataset, DatasetStatus};
+use crate::ui::address::is_embedded;
+use crate::ui::share::opening_state;
+use serde_json::json;
+
+use super::Settings;
+use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
+use crate::ui::{Chart, TrainOn};
 use crate::data::mnist::MnistSet;
 use crate::engine::poll::now_or_never;
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::{fixed, grouped};
+
+/// Said to a host that plays or steps before the data is in.
+const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
 
 pub(super) struct Sets {
     pub train: MnistSet,
@@ -35,7 +43,7 @@ pub(super) struct Sets {
 pub fn MnistPage() -> impl IntoView {
     let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let sets: StoredValue<Option<Rc<Sets>>, LocalStorage> = StoredValue::new_local(None);
-    let (opened, link_notes) = super::link_view::opening();
+    let (opened, link_notes) = opening_state::<Settings>();
     let settings = RwSignal::new(opened);
     let trainer: StoredValue<Rc<RefCell<Option<Trainer<CpuBackend>>>>, LocalStorage> =
         StoredValue::new_local(Rc::new(RefCell::new(None)));
@@ -224,14 +232,17 @@ pub fn MnistPage() -> impl IntoView {
 
     let steps_per_epoch = move || settings.with(|s| 60_000usize.div_ceil(s.batch_size));
     let latest_accuracy = move || accuracies.with(|a| a.last().copied());
-    // State in the link and the host page API (link_view.rs).
-    let query = super::link_view::serve(super::link_view::Hooks {
-        settings,
-        training: Training {
+    // State in the link and the host page API (ui/training_link.rs).
+    let query = serve_training(
+        TrainingLink {
+            widget: if is_embedded("draw-digit") { "draw-digit" } else { "mnist-trainer" },
+            state: settings.into(),
+            apply: Callback::new(move |fresh| settings.set(fresh)),
+            training: Training {
             running,
             busy: report.busy.into(),
             ready: Signal::derive(move || data.get() == Dataset::Ready),
-            waiting: super::link_view::WAITING,
+            waiting: WAITING,
             reset: Callback::new(move |_| reset()),
             train: Callback::new(move |_| {
                 running.set(true);
@@ -239,11 +250,15 @@ pub fn MnistPage() -> impl IntoView {
             }),
             step: Ok(Callback::new(move |_| step_through())),
         },
-        steps: steps.into(),
-        epoch: epoch.into(),
-        loss: Signal::derive(move || losses.with(|l| l.last().map(|p| p.loss))),
-        accuracy: Signal::derive(move || latest_accuracy().map(|a| a.accuracy)),
-    });
+            steps: steps.into(),
+            epoch: epoch.into(),
+        },
+        // The latest training loss shown (mean of the last 20 steps) and test accuracy.
+        move || json!({
+            "loss": losses.with(|l| l.last().map(|p| p.loss)),
+            "accuracy": latest_accuracy().map(|a| a.accuracy),
+        }),
+    );
 
     view! {
         <article class="lesson mnist" data-testid="lesson-mnist">
@@ -255,7 +270,8 @@ pub fn MnistPage() -> impl IntoView {
                 " and a neural network learns to read them, right here in your browser: watch the "
                 "loss fall and the accuracy on 10,000 digits it has never seen climb."
             </p>
-            <super::link_view::LinkBar query notes=link_notes/>
+            <TrainingLinkBar query notes=link_notes widget="mnist-trainer"
+                holds="A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."/>
             <DatasetStatus data what="digits" testid="mnist" on_retry=Callback::new(move |_| start_loading())/>
             <section class="panel mnist-controls">
                 <h2>"The network"</h2>

@@ -1,12 +1,12 @@
 //! How the Digits page shows where its training runs and how it goes: the device sentence and
 //! the loss and accuracy curves.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use plotters::prelude::*;
 
 use super::run::{AccuracyPoint, Device, LossPoint};
-use crate::app::compute::Compute;
-use crate::app::widgets::css_colour;
+use crate::ui::compute::Compute;
+use crate::ui::css_colour;
 
 /// "webgpu" or "cpu": where training runs, or will run when it starts.
 pub(super) fn device_kind(device: Option<Device>, compute: Option<Compute>) -> &'static str {
@@ -23,7 +23,7 @@ pub(super) fn device_text(device: Option<Device>, compute: Option<Compute>) -> S
         (Some(Device::Cpu { why: Some(why) }), _) => format!("Training on {CPU}: {why}."),
         (Some(Device::Cpu { why: None }), _) => format!("Training on {CPU}, on this page's thread."),
         (Some(Device::Worker { threads }), _) => {
-            format!("Training on {CPU} in a background worker{}, so the page stays responsive.", crate::app::worker_client::threads_phrase(threads))
+            format!("Training on {CPU} in a background worker{}, so the page stays responsive.", crate::ui::worker_client::threads_phrase(threads))
         }
         (None, Some(Compute::WebGpu { adapter })) => format!("Trains on the GPU through WebGPU · {adapter}."),
         (None, _) => format!("Trains on {CPU}."),
@@ -62,7 +62,7 @@ pub(super) fn draw_curves(
         return;
     };
     let mut chart = chart.set_secondary_coord(0.0..last_step, 0.0..100.0f64);
-    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "step", "loss", font);
+    crate::ui::chart::draw_curve_mesh(&mut chart, "step", "loss", font);
     let _ = chart
         .configure_secondary_axes()
         .y_desc("test accuracy (%)")

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use super::page::Sets;
 use super::trainer::{not_learning, DigitsStep, Trainer};
-use crate::app::gpu_training::{play_on_gpu, say_gpu_lost, GpuEnded, GpuHooks};
-use crate::app::training::{next_frame, now, SLICE_MILLISECONDS};
+use crate::ui::gpu_training::{play_on_gpu, say_gpu_lost, GpuEnded, GpuHooks};
+use crate::ui::training::{next_frame, now, SLICE_MILLISECONDS};
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{blown_up, Driver, Flow, QueuedSlice, Snapshot};
 use crate::engine::webgpu::WebGpuBackend;

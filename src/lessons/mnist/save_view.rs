@@ -15,7 +15,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
-use crate::app::files::{from_base64, local_storage, offer_download, to_base64};
+use crate::ui::files::{from_base64, local_storage, offer_download, to_base64};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 pub const STORAGE_KEY: &str = "stepwise-mnist-model";

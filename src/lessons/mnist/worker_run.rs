@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::page::Sets;
 use super::run::{Device, LossMeter, Report, SharedTrainer};
 use super::trainer::Snapshot;
-use crate::app::worker_client::{asset_url, follow, Follow, TrainingWorker};
+use crate::ui::worker_client::{asset_url, follow, Follow, TrainingWorker};
 use crate::data::{MNIST_TEST_FILE, MNIST_TRAIN_FILE};
 use crate::engine::poll::now_or_never;
 use crate::worker::protocol::Lesson;

@@ -13,6 +13,21 @@ pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// Most numbers read from one list value.
 pub const MAX_LIST: usize = 256;
 
+/// A lesson's state as it lives in its link: the keys it writes, and a total reader.
+pub trait LinkState: Clone + PartialEq + Sized + 'static {
+    /// Every key the state writes (the address keeps any other, like `present=1`).
+    const KEYS: &'static [&'static str];
+    /// The link's query; only values that differ from the defaults are written.
+    fn to_query(&self) -> String;
+    /// The state a link describes, and a note for each value it had to replace.
+    fn from_query(search: &str) -> (Self, Vec<String>);
+    /// Whether going from `self` to `fresh` starts a lesson's training again: by default any
+    /// change does (a link holds settings, and new settings mean a new run).
+    fn restarts_training(&self, fresh: &Self) -> bool {
+        self != fresh
+    }
+}
+
 /// A link's query, read field by field.
 #[derive(Debug, Default)]
 pub struct Query {

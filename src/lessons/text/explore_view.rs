@@ -1,7 +1,7 @@
 //! "Look into the embedding": the words that pull hardest each way, the nearest neighbours of
 //! a chosen word, and a flat map (PCA) of the 300 most frequent words, refreshed at each check.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::explain::word_score;
 use super::explore::{extremes, frequent_words, neighbours, pca_2d, Projection, Ranked};
 use super::model::Weights;
-use crate::app::widgets::{css_colour, Chart};
+use crate::ui::{css_colour, Chart};
 use crate::data::{ImdbSet, UNKNOWN_ID};
 use crate::lessons::shared::numbers::fixed;
 

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use super::run::{Run, Window};
 use super::trainer::{StepResult, Trainer};
-use crate::app::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
-use crate::app::training::now;
+use crate::ui::gpu_training::{play_on_gpu, GpuEnded, GpuHooks};
+use crate::ui::training::now;
 use crate::data::ImdbSet;
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{Diverged, QueuedSlice, RateMeter, Snapshot, StepOutcome};

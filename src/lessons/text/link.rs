@@ -5,7 +5,7 @@
 
 use super::form::{BATCH_SIZES, DIMS, MAX_HIDDEN};
 use super::Settings;
-use crate::lessons::shared::url_state::{Query, QueryWriter};
+use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key the lesson writes (the address keeps any other, like `present=1`).
 pub const KEYS: &[&str] = &["ed", "hu", "lr", "bs", "seed", "review"];
@@ -27,8 +27,10 @@ impl Default for TextLink {
     }
 }
 
-impl TextLink {
-    pub fn to_query(&self) -> String {
+impl LinkState for TextLink {
+    const KEYS: &'static [&'static str] = KEYS;
+
+    fn to_query(&self) -> String {
         let (s, d) = (&self.settings, Settings::default());
         let mut w = QueryWriter::new();
         if s.embedding_dim != d.embedding_dim {
@@ -55,7 +57,7 @@ impl TextLink {
     }
 
     /// What a link describes, and a note for each value it replaced.
-    pub fn from_query(search: &str) -> (TextLink, Vec<String>) {
+    fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let d = Settings::default();
         let settings = Settings {
@@ -67,6 +69,11 @@ impl TextLink {
         };
         let review = q.text("review", DEFAULT_REVIEW, MAX_REVIEW);
         (TextLink { settings, review }, q.notes)
+    }
+
+    /// A new review alone keeps the trained model; new settings start training again.
+    fn restarts_training(&self, fresh: &Self) -> bool {
+        self.settings != fresh.settings
     }
 }
 

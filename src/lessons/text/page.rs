@@ -3,16 +3,21 @@
 //! reviews as it goes, and hand the weights to the panels that explain it (typed review,
 //! embedding, mistakes, teaching).
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::run::Run;
-use crate::app::download::{load_asset, Dataset, DatasetStatus};
-use crate::app::widgets::training_link::Training;
-use crate::app::widgets::{css_colour, Chart, WhereTraining};
+use crate::ui::download::{load_asset, Dataset, DatasetStatus};
+use serde_json::json;
+
+use super::explain::read;
+use super::link::TextLink;
+use crate::ui::share::opening_state;
+use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
+use crate::ui::{css_colour, Chart, WhereTraining};
 use crate::data::{ImdbSet, IMDB_FILE};
 use crate::lessons::shared::numbers::{fixed, grouped};
 
@@ -20,7 +25,7 @@ use crate::lessons::shared::numbers::{fixed, grouped};
 pub fn TextPage() -> impl IntoView {
     let data = RwSignal::new(Dataset::Loading { received: 0, expected: None });
     let set = RwSignal::new(None::<Arc<ImdbSet>>);
-    let (opened, link_notes) = super::link_view::opening();
+    let (opened, link_notes) = opening_state::<TextLink>();
     let settings = RwSignal::new(opened.settings);
     let run = Run::new(set, settings);
     let Run { running, train_points, test_points, steps, epoch, position, reviews_per_second, seconds, problem, weights, test_probabilities, best, thread, .. } = run;
@@ -47,26 +52,49 @@ pub fn TextPage() -> impl IntoView {
     let steps_per_epoch = move || set.with(|s| s.as_ref().map_or(1, |s| s.train_count)).div_ceil(settings.with(|s| s.batch_size));
     let latest = move || test_points.with(|p| p.last().copied());
     let vocabulary_size = move || set.with(|s| s.as_ref().map_or(20_000, |s| s.vocabulary.len()));
-    // State in the link and the host page API (link_view.rs).
-    let query = super::link_view::serve(super::link_view::Hooks {
-        settings,
-        review,
-        set,
-        weights,
-        training: Training {
+    // State in the link and the host page API (ui/training_link.rs): a host's new review keeps
+    // the model, new settings train again.
+    let query = serve_training(
+        TrainingLink {
+            widget: "text-classifier",
+            state: Signal::derive(move || TextLink { settings: settings.get(), review: review.get() }),
+            apply: Callback::new(move |fresh: TextLink| {
+                if fresh.review != review.get_untracked() {
+                    review.set(fresh.review);
+                }
+                if fresh.settings != settings.get_untracked() {
+                    settings.set(fresh.settings);
+                }
+            }),
+            // No single steps: it trains in slices.
+            training: Training {
             running,
             busy: run.busy.into(),
             ready: Signal::derive(move || set.with(Option::is_some)),
-            waiting: super::link_view::WAITING,
+            waiting: "the reviews are still downloading; wait for metrics.ready.",
             reset: Callback::new(move |_| run.reset()),
             train: Callback::new(move |_| run.train()),
-            step: Err(super::link_view::NO_STEP),
+            step: Err("the text classifier trains in slices, not single steps: use play and pause."),
         },
-        steps: steps.into(),
-        epoch: epoch.into(),
-        loss: Signal::derive(move || latest().map(|a| a.loss)),
-        accuracy: Signal::derive(move || latest().map(|a| a.accuracy)),
-    });
+            steps: steps.into(),
+            epoch: epoch.into(),
+        },
+        // The latest test loss and accuracy (all test reviews), and the probability the review
+        // box shows, once there is a model to read with (the weights of the last check).
+        move || {
+            let positive = set.with(|s| {
+                weights.with(|w| match (s, w) {
+                    (Some(s), Some(w)) => review.with(|r| read(w, &s.vocabulary, r).ok().map(|reading| reading.probability)),
+                    _ => None,
+                })
+            });
+            json!({
+                "loss": latest().map(|a| a.loss),
+                "accuracy": latest().map(|a| a.accuracy),
+                "review_positive": positive,
+            })
+        },
+    );
 
     view! {
         <article class="lesson text-lesson" data-testid="lesson-text">
@@ -78,7 +106,8 @@ pub fn TextPage() -> impl IntoView {
                 " and a small model learns from 25,000 of them in your browser, in under a minute; then type your own review "
                 "and see which words push it toward positive or negative."
             </p>
-            <super::link_view::LinkBar query notes=link_notes/>
+            <TrainingLinkBar query notes=link_notes widget="text-classifier"
+                holds="A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data what="reviews" testid="text" on_retry=Callback::new(move |_| start_loading())/>
             <section class="panel">
                 <h2>"The model"</h2>
@@ -216,7 +245,7 @@ fn draw_curves(
     else {
         return;
     };
-    crate::app::widgets::chart::draw_curve_mesh(&mut chart, "step", what, font);
+    crate::ui::chart::draw_curve_mesh(&mut chart, "step", what, font);
     let stroke = (2.0 * ratio) as u32;
     for (points, colour) in [(train, blue), (test, orange)] {
         let clamp = |v: f64| v.clamp(low, high);

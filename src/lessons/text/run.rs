@@ -13,10 +13,10 @@ use leptos::prelude::*;
 use super::model::Weights;
 use super::trainer::{Evaluation, Score, StepResult, Trainer, CHECK_EVERY};
 use super::Settings;
-use crate::app::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
-use crate::app::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
-use crate::app::widgets::{GpuChoice, Thread};
-use crate::app::worker_client::{train_in_worker_or_say_why, TrainingWorker};
+use crate::ui::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
+use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::ui::{GpuChoice, Thread};
+use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::data::ImdbSet;
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{Diverged, Driver, Flow, RateMeter, Slice};
@@ -389,7 +389,7 @@ impl Run {
     pub(super) async fn check_while(self, keep_going: impl Fn() -> bool) {
         while keep_going() {
             self.advance_checks(CHECK_MILLISECONDS);
-            crate::app::training::next_frame().await;
+            crate::ui::training::next_frame().await;
         }
     }
 

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::model::Weights;
 use crate::data::ImdbSet;
-use crate::app::files::{from_base64, local_storage, offer_download, to_base64};
+use crate::ui::files::{from_base64, local_storage, offer_download, to_base64};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 const STORAGE_KEY: &str = "stepwise-text-model";

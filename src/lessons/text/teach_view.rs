@@ -157,7 +157,7 @@ pub fn Teach(
         running.set(false);
         wasm_bindgen_futures::spawn_local(async move {
             while busy.get_untracked() {
-                crate::app::training::next_frame().await;
+                crate::ui::training::next_frame().await;
             }
             teach_now();
         });

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::run::{Run, Window};
-use crate::app::training::now;
-use crate::app::worker_client::{asset_url, follow, Follow, TrainingWorker};
+use crate::ui::training::now;
+use crate::ui::worker_client::{asset_url, follow, Follow, TrainingWorker};
 use crate::data::IMDB_FILE;
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{RateMeter, Snapshot};

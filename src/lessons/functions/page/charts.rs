@@ -1,10 +1,10 @@
 //! Curves of a function and its derivative, with the chosen point marked, drawn with plotters.
 
-use crate::app::widgets::chart::Canvas;
+use crate::ui::chart::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::app::widgets::css_colour;
+use crate::ui::css_colour;
 
 pub type Area = DrawingArea<Canvas, Shift>;
 

@@ -1,9 +1,11 @@
 //! The worked-example checker's form and its step-by-step walk-through.
 
 use leptos::prelude::*;
+
+use crate::catalog::title_of;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::app::widgets::Math;
+use crate::ui::Math;
 use crate::lessons::functions::activations::Activation;
 use crate::lessons::functions::checker::{parse, short, steps, CheckerFields, CheckerLoss, Field, LayerActivation, Step};
 use crate::lessons::functions::FunctionsState;
@@ -140,8 +142,8 @@ pub fn Checker(lesson: super::Lesson) -> impl IntoView {
     let total = move || all_steps.with(Vec::len);
     view! {
         <section class="panel functions-checker" data-testid="checker">
-            <h2>"Worked-example checker"</h2>
-            {super::share(lesson, "checker", "Worked-example checker")}
+            <h2>{title_of("functions", Some("checker"))}</h2>
+            {super::share(lesson, "checker")}
             <p class="muted">
                 "Type in a worked example from a book or a blog post (one neuron or a two-layer network) and see every intermediate value of one training step computed exactly: "
                 "the forward pass, the loss, each gradient by the chain rule, and the updated weights. Vectors can be written “2, −3” or “[2, −3]”; "

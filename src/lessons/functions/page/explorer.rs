@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
 use super::charts::{draw_pair, x_at};
-use crate::app::widgets::{Chart, Math};
+use crate::ui::{Chart, Math};
 use crate::lessons::functions::activations::Activation;
 use crate::lessons::shared::numbers::fixed;
 
@@ -100,7 +100,7 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
     view! {
         <section class="panel functions-explorer" data-testid="activation-explorer">
             <h2>"Activation functions"</h2>
-            {super::share(lesson, "activations", "Activation explorer")}
+            {super::share(lesson, "activations")}
             <p class="muted">"Pick a function and move x: drag the slider, type a value, or drag across the chart."</p>
             <div class="settings-form functions-controls">
                 <label class="field">

@@ -6,7 +6,7 @@ use web_sys::PointerEvent;
 
 use super::charts::draw_pair;
 use super::explorer::{capture, pointer_x};
-use crate::app::widgets::{Chart, Math};
+use crate::ui::{Chart, Math};
 use crate::lessons::functions::losses::Loss;
 use crate::lessons::shared::numbers::{fixed, fixed_ascii};
 
@@ -127,7 +127,7 @@ pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
     view! {
         <section class="panel functions-explorer" data-testid="loss-explorer">
             <h2>"Loss functions"</h2>
-            {super::share(lesson, "losses", "Loss explorer")}
+            {super::share(lesson, "losses")}
             <p class="muted">"Pick a loss and a target y, then move the prediction ŷ. The gradient tells training which way to move ŷ, and how hard."</p>
             <div class="settings-form functions-controls">
                 <label class="field">

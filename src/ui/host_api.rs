@@ -61,7 +61,7 @@ fn pairs(state: &Map<String, Value>) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// Listens for the host's commands when this page embeds `widget` (an id of `app/embeds.rs`,
+/// Listens for the host's commands when this page embeds `widget` (an id of `catalog::WIDGETS`,
 /// alone or as its lesson's first widget). `handle` carries a command out and returns notes for
 /// anything it had to change; `metrics` are the numbers the widget shows (read reactively, so
 /// the host hears of every change, training steps included).
@@ -70,10 +70,10 @@ where
     H: Fn(Command) -> Vec<String> + 'static,
     M: Fn() -> Value + 'static,
 {
-    if parent().is_none() || !crate::app::embeds::is_embedded(widget) {
+    if parent().is_none() || !crate::ui::address::is_embedded(widget) {
         return;
     }
-    let lesson = crate::app::embeds::find(widget).map_or(widget, |w| w.lesson);
+    let lesson = crate::catalog::widget(widget).map_or(widget, |w| w.lesson);
     let metrics = StoredValue::new_local(metrics);
     let state = move || {
         let q = query.get_untracked();

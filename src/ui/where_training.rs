@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::compute::Compute;
-use crate::app::worker_client::threads_phrase;
+use crate::ui::compute::Compute;
+use crate::ui::worker_client::threads_phrase;
 use crate::engine::webgpu::WebGpuBackend;
 
 #[derive(Clone, Debug, PartialEq)]

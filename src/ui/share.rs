@@ -5,12 +5,17 @@
 use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
-use crate::app::link;
-use crate::lessons::shared::url_state::replace_keys;
+use crate::ui::address::link;
+use crate::lessons::shared::url_state::{replace_keys, LinkState};
 
 /// The query of the address the page was opened with (`?…`, or empty).
 pub fn opening_query() -> String {
     web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// The state this page's link describes, and a note for each value it had to replace.
+pub fn opening_state<S: LinkState>() -> (S, Vec<String>) {
+    S::from_query(&opening_query())
 }
 
 fn origin() -> String {
@@ -67,18 +72,19 @@ pub fn LinkNotes(notes: Vec<String>) -> impl IntoView {
 }
 
 /// A "Share / embed" button that opens the link and the iframe snippet for `slug`'s state: the
-/// link opens the lesson page, the snippet embeds `widget` alone (or the whole lesson).
+/// link opens the lesson page, the snippet embeds `widget` alone (or the whole lesson). The
+/// snippet's title is the widget's (or the lesson's first widget's) in the catalog.
 #[component]
 pub fn Share(
     slug: &'static str,
-    title: &'static str,
     query: Signal<String>,
-    /// An id of `app/embeds.rs`: the snippet embeds this widget alone.
+    /// An id of `catalog::WIDGETS`: the snippet embeds this widget alone.
     #[prop(optional)]
     widget: Option<&'static str>,
 ) -> impl IntoView {
     let embed_route = widget.unwrap_or(slug);
-    let height = widget.and_then(crate::app::embeds::find).map_or(720, |w| w.height);
+    let height = widget.and_then(crate::catalog::widget).map_or(720, |w| w.height);
+    let title = crate::catalog::title_of(slug, widget);
     let open = RwSignal::new(false);
     let with_query = move |path: String| {
         let q = query.get();
