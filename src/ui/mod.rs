@@ -13,6 +13,7 @@ pub mod files;
 pub mod gpu_training;
 pub mod host_api;
 pub mod math;
+pub mod settings_form;
 pub mod share;
 pub mod training;
 pub mod training_link;

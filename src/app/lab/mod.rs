@@ -24,6 +24,51 @@ fn MeasureButton(running: RwSignal<bool>, on_click: Callback<()>, label: &'stati
     }
 }
 
+/// One measurement per row (a matrix size, a batch size) on the CPU and on WebGPU, shown as two
+/// columns each by `shown`; a dash until it is measured.
+#[component]
+fn CpuGpuTable(
+    /// The first column's heading, and the two headings under each engine.
+    headings: (&'static str, [&'static str; 2]),
+    rows: &'static [usize],
+    /// Each row's test id: `{testid}-{row}`.
+    testid: &'static str,
+    cpu: RwSignal<Vec<(usize, f64)>>,
+    gpu: RwSignal<Vec<(usize, f64)>>,
+    shown: fn(usize, f64) -> [String; 2],
+) -> impl IntoView {
+    let cell = move |measured: Vec<(usize, f64)>, row: usize| match measured.iter().find(|(r, _)| *r == row) {
+        Some(&(_, value)) => {
+            let [a, b] = shown(row, value);
+            view! { <td class="number">{a}</td><td class="number">{b}</td> }.into_any()
+        }
+        None => view! { <td class="muted">"—"</td><td class="muted">"—"</td> }.into_any(),
+    };
+    let (first, [a, b]) = headings;
+    view! {
+        <div class="table-scroll">
+            <table class="timings">
+                <thead>
+                    <tr><th rowspan="2">{first}</th><th colspan="2">"CPU (WebAssembly SIMD)"</th><th colspan="2">"WebGPU"</th></tr>
+                    <tr><th>{a}</th><th>{b}</th><th>{a}</th><th>{b}</th></tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .iter()
+                        .map(|&row| view! {
+                            <tr data-testid=format!("{testid}-{row}")>
+                                <td class="number">{row}</td>
+                                {move || cell(cpu.get(), row)}
+                                {move || cell(gpu.get(), row)}
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 fn threads_sentence() -> String {
     let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency() as u32).unwrap_or(1);
     if isolated() {

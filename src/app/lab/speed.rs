@@ -14,16 +14,9 @@ const SIZES: [usize; 4] = [64, 256, 512, 1024];
 /// Each size repeats until this much time has passed, so small sizes are not lost in timer noise.
 const MIN_MILLISECONDS: f64 = 300.0;
 
-#[derive(Clone, Debug, PartialEq)]
-struct Timing {
-    size: usize,
-    milliseconds: f64,
-}
-
-impl Timing {
-    fn gflops(&self) -> f64 {
-        2.0 * (self.size as f64).powi(3) / (self.milliseconds * 1e6)
-    }
+/// Billions of floating-point operations per second: an n × n product is 2n³ of them.
+fn gflops(size: usize, milliseconds: f64) -> f64 {
+    2.0 * (size as f64).powi(3) / (milliseconds * 1e6)
 }
 
 pub fn now() -> f64 {
@@ -60,8 +53,8 @@ async fn time_matmul<B: Backend>(backend: &B, n: usize) -> f64 {
 
 #[component]
 pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
-    let cpu = RwSignal::new(Vec::<Timing>::new());
-    let gpu = RwSignal::new(Vec::<Timing>::new());
+    let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
+    let gpu = RwSignal::new(Vec::<(usize, f64)>::new());
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
 
@@ -78,14 +71,14 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
             for size in SIZES {
                 yield_to_browser().await;
                 let milliseconds = time_matmul(&backend, size).await;
-                cpu.update(|t| t.push(Timing { size, milliseconds }));
+                cpu.update(|t| t.push((size, milliseconds)));
             }
             if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
                 match WebGpuBackend::new().await {
                     Ok(backend) => {
                         for size in SIZES {
                             let milliseconds = time_matmul(&backend, size).await;
-                            gpu.update(|t| t.push(Timing { size, milliseconds }));
+                            gpu.update(|t| t.push((size, milliseconds)));
                         }
                     }
                     Err(error) => note.set(Some(error)),
@@ -93,11 +86,6 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
             }
             running.set(false);
         });
-    };
-
-    let cell = move |timings: Vec<Timing>, size: usize| match timings.iter().find(|t| t.size == size) {
-        Some(t) => view! { <td class="number">{format!("{:.2} ms", t.milliseconds)}</td><td class="number">{format!("{:.1}", t.gflops())}</td> }.into_any(),
-        None => view! { <td class="muted">"—"</td><td class="muted">"—"</td> }.into_any(),
     };
 
     view! {
@@ -109,26 +97,8 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
             </p>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure matrix multiplication" testid="measure"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
-            <div class="table-scroll">
-                <table class="timings">
-                    <thead>
-                        <tr><th rowspan="2">"n"</th><th colspan="2">"CPU (WebAssembly SIMD)"</th><th colspan="2">"WebGPU"</th></tr>
-                        <tr><th>"time"</th><th>"GFLOP/s"</th><th>"time"</th><th>"GFLOP/s"</th></tr>
-                    </thead>
-                    <tbody>
-                        {SIZES
-                            .iter()
-                            .map(|&size| view! {
-                                <tr data-testid=format!("speed-{size}")>
-                                    <td class="number">{size}</td>
-                                    {move || cell(cpu.get(), size)}
-                                    {move || cell(gpu.get(), size)}
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <super::CpuGpuTable headings=("n", ["time", "GFLOP/s"]) rows=&SIZES testid="speed" cpu gpu
+                shown=|size, milliseconds| [format!("{milliseconds:.2} ms"), format!("{:.1}", gflops(size, milliseconds))]/>
         </section>
     }
 }

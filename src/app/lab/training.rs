@@ -110,15 +110,6 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
         });
     };
 
-    let cell = move |rates: Vec<(usize, f64)>, batch: usize| match rates.iter().find(|(b, _)| *b == batch) {
-        Some(&(_, rate)) => view! {
-            <td class="number">{format!("{rate:.0} /s")}</td>
-            <td class="number">{format!("{:.1} s", 60_000.0 / rate)}</td>
-        }
-        .into_any(),
-        None => view! { <td class="muted">"—"</td><td class="muted">"—"</td> }.into_any(),
-    };
-
     view! {
         <section class="panel" data-testid="training-speed">
             <h2>"How fast does each engine train?"</h2>
@@ -130,26 +121,8 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
             </p>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure a training step" testid="measure-training"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
-            <div class="table-scroll">
-                <table class="timings">
-                    <thead>
-                        <tr><th rowspan="2">"batch"</th><th colspan="2">"CPU (WebAssembly SIMD)"</th><th colspan="2">"WebGPU"</th></tr>
-                        <tr><th>"samples"</th><th>"one epoch"</th><th>"samples"</th><th>"one epoch"</th></tr>
-                    </thead>
-                    <tbody>
-                        {BATCHES
-                            .iter()
-                            .map(|&batch| view! {
-                                <tr data-testid=format!("training-{batch}")>
-                                    <td class="number">{batch}</td>
-                                    {move || cell(cpu.get(), batch)}
-                                    {move || cell(gpu.get(), batch)}
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <super::CpuGpuTable headings=("batch", ["samples", "one epoch"]) rows=&BATCHES testid="training" cpu gpu
+                shown=|_, rate| [format!("{rate:.0} /s"), format!("{:.1} s", 60_000.0 / rate)]/>
             <p>
                 "And one iteration of the GAN lesson's game, with its default networks (G: 100 → 256 → 512 → 784, "
                 "D: 784 → 512 → 256 → 1, batch 64): D learns from a real batch and a fake batch, then G takes its step."

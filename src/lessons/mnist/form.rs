@@ -4,6 +4,7 @@
 use super::Settings;
 use crate::engine::layers::Activation;
 use crate::engine::optim::Method;
+use crate::lessons::shared::form::{batch_size, learning_rate, seed, Problems, SettingsText};
 
 pub const MAX_HIDDEN_LAYERS: usize = 3;
 pub const MAX_WIDTH: usize = 2048;
@@ -22,21 +23,6 @@ pub struct Form {
     pub learning_rate: String,
     pub batch_size: String,
     pub seed: String,
-}
-
-/// Per field: `None` if fine, or what is wrong.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Problems {
-    pub hidden: Option<String>,
-    pub learning_rate: Option<String>,
-    pub batch_size: Option<String>,
-    pub seed: Option<String>,
-}
-
-impl Problems {
-    pub fn any(&self) -> bool {
-        self.hidden.is_some() || self.learning_rate.is_some() || self.batch_size.is_some() || self.seed.is_some()
-    }
 }
 
 pub fn activation_name(activation: Activation) -> &'static str {
@@ -58,8 +44,11 @@ pub fn optimiser_name(method: Method) -> &'static str {
     }
 }
 
-impl Form {
-    pub fn from_settings(s: &Settings) -> Form {
+
+impl SettingsText for Form {
+    type Settings = Settings;
+
+    fn from_settings(s: &Settings) -> Form {
         Form {
             hidden: s.hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
             activation: activation_name(s.activation).into(),
@@ -70,25 +59,12 @@ impl Form {
         }
     }
 
-    /// The settings, or what is wrong with each field.
-    pub fn parse(&self) -> Result<Settings, Problems> {
+    fn parse(&self) -> Result<Settings, Problems> {
         let mut problems = Problems::default();
-        let hidden = parse_hidden(&self.hidden).map_err(|p| problems.hidden = Some(p)).ok();
-        let learning_rate = parse_learning_rate(&self.learning_rate).map_err(|p| problems.learning_rate = Some(p)).ok();
-        let batch_size = match self.batch_size.trim().parse::<usize>() {
-            Ok(b) if BATCH_SIZES.contains(&b) => Some(b),
-            _ => {
-                problems.batch_size = Some(format!("Choose one of {BATCH_SIZES:?}."));
-                None
-            }
-        };
-        let seed = match self.seed.trim().parse::<u32>() {
-            Ok(s) => Some(s as u64),
-            Err(_) => {
-                problems.seed = Some("A whole number from 0 to 4294967295.".into());
-                None
-            }
-        };
+        let hidden = problems.check("hidden", parse_hidden(&self.hidden));
+        let learning_rate = problems.check("learning_rate", learning_rate(&self.learning_rate, "0.001"));
+        let batch_size = problems.check("batch_size", batch_size(&self.batch_size, &BATCH_SIZES));
+        let seed = problems.check("seed", seed(&self.seed));
         let activation = match self.activation.as_str() {
             "leaky-relu" => Activation::LeakyRelu { slope: 0.01 },
             "sigmoid" => Activation::Sigmoid,
@@ -125,14 +101,6 @@ fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
             Err(_) => Err(format!("\"{w}\" is not a whole number of units.")),
         })
         .collect()
-}
-
-fn parse_learning_rate(text: &str) -> Result<f32, String> {
-    match text.trim().parse::<f32>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10.0 => Ok(rate),
-        Ok(_) => Err("A learning rate between 0 (exclusive) and 10.".into()),
-        Err(_) => Err("Not a number: try 0.001.".into()),
-    }
 }
 
 #[cfg(test)]
@@ -177,10 +145,10 @@ mod tests {
             ..form()
         };
         let problems = f.parse().unwrap_err();
-        assert!(problems.hidden.unwrap().contains("\"lots\""));
-        assert!(problems.learning_rate.unwrap().contains("Not a number"));
-        assert!(problems.batch_size.is_some());
-        assert!(problems.seed.is_some());
+        assert!(problems.of("hidden").unwrap().contains("\"lots\""));
+        assert!(problems.of("learning_rate").unwrap().contains("Not a number"));
+        assert!(problems.of("batch_size").is_some());
+        assert!(problems.of("seed").is_some());
     }
 
     #[test]

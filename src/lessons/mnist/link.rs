@@ -91,6 +91,7 @@ impl LinkState for Settings {
 #[cfg(test)]
 mod tests {
     use super::super::form::Form;
+    use crate::lessons::shared::form::SettingsText;
     use super::*;
 
     #[test]

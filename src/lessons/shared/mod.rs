@@ -1,6 +1,8 @@
-//! What several lessons share and can test natively: formulas rendered as MathML, and numbers
+//! What several lessons share and can test natively: settings forms checked field by field,
+//! formulas rendered as MathML, numbers
 //! formatted the way a lesson shows them, and state read from and written to a link.
 
+pub mod form;
 pub mod math;
 pub mod numbers;
 pub mod url_state;

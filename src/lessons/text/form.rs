@@ -2,6 +2,7 @@
 //! each field that does not parse gets its own message; nothing is applied until all parse.
 
 use super::Settings;
+use crate::lessons::shared::form::{batch_size, learning_rate, seed, whole, Problems, SettingsText};
 
 pub const DIMS: (usize, usize) = (2, 64);
 pub const MAX_HIDDEN: usize = 256;
@@ -16,32 +17,10 @@ pub struct Form {
     pub seed: String,
 }
 
-/// Per field: `None` if fine, or what is wrong.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Problems {
-    pub embedding_dim: Option<String>,
-    pub hidden: Option<String>,
-    pub learning_rate: Option<String>,
-    pub batch_size: Option<String>,
-    pub seed: Option<String>,
-}
+impl SettingsText for Form {
+    type Settings = Settings;
 
-impl Problems {
-    pub fn any(&self) -> bool {
-        self.embedding_dim.is_some() || self.hidden.is_some() || self.learning_rate.is_some() || self.batch_size.is_some() || self.seed.is_some()
-    }
-}
-
-fn whole(text: &str, low: usize, high: usize, what: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if (low..=high).contains(&n) => Ok(n),
-        Ok(_) => Err(format!("{what} from {low} to {high}.")),
-        Err(_) => Err(format!("\"{}\" is not a whole number; {} from {low} to {high}.", text.trim(), what.to_lowercase())),
-    }
-}
-
-impl Form {
-    pub fn from_settings(s: &Settings) -> Form {
+    fn from_settings(s: &Settings) -> Form {
         Form {
             embedding_dim: s.embedding_dim.to_string(),
             hidden: s.hidden.to_string(),
@@ -51,36 +30,14 @@ impl Form {
         }
     }
 
-    pub fn parse(&self) -> Result<Settings, Problems> {
+    fn parse(&self) -> Result<Settings, Problems> {
         let mut problems = Problems::default();
-        let embedding_dim = whole(&self.embedding_dim, DIMS.0, DIMS.1, "A width").map_err(|p| problems.embedding_dim = Some(p)).ok();
+        let embedding_dim = problems.check("embedding_dim", whole(&self.embedding_dim, DIMS.0, DIMS.1, "A width"));
         let hidden_text = if self.hidden.trim().is_empty() { "0" } else { self.hidden.as_str() };
-        let hidden = whole(hidden_text, 0, MAX_HIDDEN, "Units (0 for no hidden layer)").map_err(|p| problems.hidden = Some(p)).ok();
-        let learning_rate = match self.learning_rate.trim().parse::<f32>() {
-            Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10.0 => Some(rate),
-            Ok(_) => {
-                problems.learning_rate = Some("A learning rate between 0 (exclusive) and 10.".into());
-                None
-            }
-            Err(_) => {
-                problems.learning_rate = Some("Not a number: try 0.005.".into());
-                None
-            }
-        };
-        let batch_size = match self.batch_size.trim().parse::<usize>() {
-            Ok(b) if BATCH_SIZES.contains(&b) => Some(b),
-            _ => {
-                problems.batch_size = Some(format!("Choose one of {BATCH_SIZES:?}."));
-                None
-            }
-        };
-        let seed = match self.seed.trim().parse::<u32>() {
-            Ok(s) => Some(s as u64),
-            Err(_) => {
-                problems.seed = Some("A whole number from 0 to 4294967295.".into());
-                None
-            }
-        };
+        let hidden = problems.check("hidden", whole(hidden_text, 0, MAX_HIDDEN, "Units (0 for no hidden layer)"));
+        let learning_rate = problems.check("learning_rate", learning_rate(&self.learning_rate, "0.005"));
+        let batch_size = problems.check("batch_size", batch_size(&self.batch_size, &BATCH_SIZES));
+        let seed = problems.check("seed", seed(&self.seed));
         match (embedding_dim, hidden, learning_rate, batch_size, seed) {
             (Some(embedding_dim), Some(hidden), Some(learning_rate), Some(batch_size), Some(seed)) => {
                 Ok(Settings { embedding_dim, hidden, learning_rate, batch_size, seed })
@@ -114,9 +71,9 @@ mod tests {
     fn each_bad_field_gets_its_own_message() {
         let f = Form { embedding_dim: "lots".into(), hidden: "-3".into(), learning_rate: "fast".into(), batch_size: "100".into(), seed: "x".into() };
         let p = f.parse().unwrap_err();
-        assert!(p.embedding_dim.unwrap().contains("\"lots\" is not a whole number"));
-        assert!(p.hidden.is_some() && p.batch_size.is_some() && p.seed.is_some());
-        assert!(p.learning_rate.unwrap().contains("Not a number"));
+        assert!(p.of("embedding_dim").unwrap().contains("\"lots\" is not a whole number"));
+        assert!(p.of("hidden").is_some() && p.of("batch_size").is_some() && p.of("seed").is_some());
+        assert!(p.of("learning_rate").unwrap().contains("Not a number"));
     }
 
     #[test]

@@ -80,6 +80,7 @@ impl LinkState for TextLink {
 #[cfg(test)]
 mod tests {
     use super::super::form::Form;
+    use crate::lessons::shared::form::SettingsText;
     use super::*;
 
     #[test]
