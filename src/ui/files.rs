@@ -36,3 +36,31 @@ pub fn from_base64(text: &str) -> Option<Vec<u8>> {
     let binary = web_sys::window()?.atob(text).ok()?;
     binary.chars().map(|c| u8::try_from(c as u32).ok()).collect()
 }
+
+/// Whether something is kept under `key`.
+pub fn is_kept(key: &str) -> bool {
+    local_storage().and_then(|s| s.get_item(key).ok().flatten()).is_some()
+}
+
+/// The bytes kept under `key`, or `None` when there are none or they are damaged.
+pub fn kept(key: &str) -> Option<Vec<u8>> {
+    from_base64(&local_storage()?.get_item(key).ok()??)
+}
+
+/// Keeps `bytes` under `key`; `false` when the browser refuses (storage full or switched off).
+pub fn keep(key: &str, bytes: &[u8]) -> bool {
+    to_base64(bytes).and_then(|text| local_storage()?.set_item(key, &text).ok()).is_some()
+}
+
+/// The file the learner chose in an `<input type="file">`: `done` gets its bytes (or `Err`) and
+/// its name. The input is cleared, so choosing the same file again reads it again.
+pub fn read_chosen_file(ev: &web_sys::Event, done: impl FnOnce(Result<Vec<u8>, ()>, String) + 'static) {
+    let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    let name = file.name();
+    wasm_bindgen_futures::spawn_local(async move {
+        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec());
+        done(bytes.map_err(|_| ()), name);
+    });
+    input.set_value("");
+}

@@ -12,6 +12,7 @@ pub mod files;
 #[cfg(feature = "full")]
 pub mod gpu_training;
 pub mod host_api;
+pub mod keep_view;
 pub mod math;
 pub mod settings_form;
 pub mod share;

@@ -12,7 +12,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::CpuBackend;
 use crate::lessons::mnist::trainer::Trainer;
 use crate::lessons::shared::numbers::fixed;
-use crate::ui::files::{from_base64, local_storage};
+use crate::ui::files::kept;
 
 /// Where the MNIST lesson keeps its model (base64 of the `.safetensors` bytes); the same key
 /// as its `save_view::STORAGE_KEY`.
@@ -42,8 +42,7 @@ pub struct JudgeState {
 
 /// The classifier the MNIST lesson kept in this browser, if any and if it reads digits.
 fn kept_classifier() -> Option<Sequential<CpuBackend>> {
-    let text = local_storage()?.get_item(MNIST_STORAGE_KEY).ok()??;
-    let model = Sequential::from_safetensors(&CpuBackend::new(), &from_base64(&text)?).ok()?;
+    let model = Sequential::from_safetensors(&CpuBackend::new(), &kept(MNIST_STORAGE_KEY)?).ok()?;
     crate::lessons::mnist::Settings::default().for_model(&model.specs()).ok()?;
     Some(model)
 }

@@ -25,7 +25,6 @@ mod judge_view;
 #[cfg(target_arch = "wasm32")]
 mod latent_view;
 #[cfg(target_arch = "wasm32")]
-#[cfg(target_arch = "wasm32")]
 mod worker_run;
 #[cfg(target_arch = "wasm32")]
 mod phases_view;

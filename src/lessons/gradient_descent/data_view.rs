@@ -2,7 +2,7 @@
 //! skipped; if no line can be read, the current data stay as they are.
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use crate::ui::files::read_chosen_file;
 
 use super::csv::parse;
 use super::regression::Point;
@@ -24,20 +24,15 @@ pub fn OwnData(#[prop(into)] on_points: Callback<Vec<Point>>) -> impl IntoView {
     };
 
     let load_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            match JsFuture::from(file.text()).await {
-                Ok(contents) => {
-                    let contents = contents.as_string().unwrap_or_default();
-                    text.set(contents.clone());
-                    apply(contents);
-                }
-                Err(_) => report.set(Some((0, vec![format!("Could not read {name}.")], false))),
+        read_chosen_file(&ev, move |bytes, name| match bytes {
+            Ok(bytes) => {
+                // As the browser's own `File.text()` decodes: UTF-8, a leading byte-order mark dropped.
+                let contents = String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string();
+                text.set(contents.clone());
+                apply(contents);
             }
+            Err(()) => report.set(Some((0, vec![format!("Could not read {name}.")], false))),
         });
-        input.set_value("");
     };
 
     view! {

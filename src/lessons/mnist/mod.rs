@@ -26,7 +26,6 @@ mod draw_view;
 #[cfg(target_arch = "wasm32")]
 mod inside_view;
 #[cfg(target_arch = "wasm32")]
-#[cfg(target_arch = "wasm32")]
 mod save_view;
 #[cfg(target_arch = "wasm32")]
 mod settings_view;

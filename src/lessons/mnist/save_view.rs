@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::trainer::Trainer;
 use super::Settings;
@@ -15,7 +14,8 @@ use crate::engine::layers::Sequential;
 use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::numbers::fixed;
-use crate::ui::files::{from_base64, local_storage, offer_download, to_base64};
+use crate::ui::files::offer_download;
+use crate::ui::keep_view::{keep_panel, Keep};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 pub const STORAGE_KEY: &str = "stepwise-mnist-model";
@@ -31,7 +31,6 @@ pub fn SaveLoad(
 ) -> impl IntoView {
     let trainer = StoredValue::new_local(trainer);
     let message = RwSignal::new(None::<(bool, String)>); // (is a problem, text)
-    let kept = RwSignal::new(local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
     let has_model = move || {
         accuracy.track();
         trainer.get_value().try_borrow().map(|t| t.is_some()).unwrap_or(true)
@@ -60,7 +59,7 @@ pub fn SaveLoad(
         }
     };
 
-    let download = move |_| match model_bytes() {
+    let download = move |_: ()| match model_bytes() {
         Some(bytes) => {
             let script = {
                 let specs = trainer.get_value().borrow().as_ref().map(|t| t.model.specs()).unwrap_or_default();
@@ -76,64 +75,19 @@ pub fn SaveLoad(
         None => message.set(Some((true, "Train the network first (or load one): there is nothing to save yet.".into()))),
     };
 
-    let keep = move |_| {
-        let Some(bytes) = model_bytes() else {
-            message.set(Some((true, "Train the network first: there is nothing to keep yet.".into())));
-            return;
-        };
-        let stored = to_base64(&bytes).and_then(|text| local_storage()?.set_item(STORAGE_KEY, &text).ok());
-        match stored {
-            Some(()) => {
-                kept.set(true);
-                let how_good = accuracy.get_untracked().map(|a| format!(" ({}% on the test digits)", fixed(100.0 * a, 1))).unwrap_or_default();
-                message.set(Some((false, format!("Kept in this browser{how_good}: it will be offered the next time you open this page."))));
-            }
-            None => message.set(Some((true, "This browser would not keep the model (storage is full or switched off). Download it instead.".into()))),
-        }
-    };
-
-    let load_kept = move |_| {
-        let bytes = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text));
-        match bytes {
-            Some(bytes) => install(&bytes, "this browser"),
-            None => message.set(Some((true, "The kept model is missing or damaged.".into()))),
-        }
-    };
-
-    let load_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => install(&js_sys::Uint8Array::new(&buffer).to_vec(), &name),
-                Err(_) => message.set(Some((true, format!("Could not read {name}.")))),
-            }
-        });
-        input.set_value("");
-    };
-
-    view! {
-        <section class="panel">
-            <h2>"Keep what it learned"</h2>
-            <p class="muted">
-                "Save the trained weights as a .safetensors file, with a PyTorch script that rebuilds this exact "
-                "network and loads them, for when you outgrow the browser. Or keep the model in this browser for next time."
-            </p>
-            <div class="button-row">
-                <button data-testid="mnist-download" on:click=download disabled=move || !has_model()>"Download .safetensors + PyTorch script"</button>
-                <button data-testid="mnist-keep" on:click=keep disabled=move || !has_model()>"Keep in this browser"</button>
-                {move || kept.get().then(|| view! {
-                    <button data-testid="mnist-load-kept" on:click=load_kept disabled=move || !ready.get()>"Load the kept model"</button>
-                })}
-                <label class="file-button">
-                    "Load a .safetensors file"
-                    <input type="file" accept=".safetensors" data-testid="mnist-load-file" on:change=load_file disabled=move || !ready.get()/>
-                </label>
-            </div>
-            {move || message.get().map(|(bad, text)| view! {
-                <p class:notice=bad class:muted=!bad role="status" data-testid="mnist-save-message">{text}</p>
-            })}
-        </section>
-    }
+    keep_panel(Keep {
+        lesson: "mnist",
+        storage_key: STORAGE_KEY,
+        intro: "Save the trained weights as a .safetensors file, with a PyTorch script that rebuilds this exact \
+                network and loads them, for when you outgrow the browser. Or keep the model in this browser for next time.",
+        download_label: "Download .safetensors + PyTorch script",
+        refused: "This browser would not keep the model (storage is full or switched off). Download it instead.",
+        message,
+        has_model: Signal::derive(has_model),
+        ready,
+        kept_note: Signal::derive(move || accuracy.get().map(|a| format!(" ({}% on the test digits)", fixed(100.0 * a, 1))).unwrap_or_default()),
+        download: Callback::new(download),
+        bytes: model_bytes,
+        install,
+    })
 }

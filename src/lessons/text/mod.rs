@@ -19,7 +19,6 @@ mod explore_view;
 #[cfg(target_arch = "wasm32")]
 mod gpu_run;
 #[cfg(target_arch = "wasm32")]
-#[cfg(target_arch = "wasm32")]
 mod review_view;
 #[cfg(target_arch = "wasm32")]
 mod save_view;

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::model::Weights;
 use crate::data::ImdbSet;
-use crate::ui::files::{from_base64, local_storage, offer_download, to_base64};
+use crate::ui::files::offer_download;
+use crate::ui::keep_view::{keep_panel, Keep};
 
 /// Where the kept model lives in `localStorage` (base64 of the `.safetensors` bytes).
 const STORAGE_KEY: &str = "stepwise-text-model";
@@ -23,7 +23,6 @@ pub fn SaveLoad(
     on_load: Callback<Weights>,
 ) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>); // (is a problem, text)
-    let kept = RwSignal::new(local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).is_some());
     let has_model = move || weights.with(|w| w.is_some());
     let ready = move || set.with(|s| s.is_some());
 
@@ -38,7 +37,7 @@ pub fn SaveLoad(
         }
     };
 
-    let download = move |_| {
+    let download = move |_: ()| {
         let Some(w) = weights.get_untracked() else { return };
         let bytes = w.to_safetensors();
         message.set(Some(match offer_download(&bytes, FILE_NAME, "application/octet-stream") {
@@ -47,56 +46,18 @@ pub fn SaveLoad(
         }));
     };
 
-    let keep = move |_| {
-        let Some(w) = weights.get_untracked() else { return };
-        let stored = to_base64(&w.to_safetensors()).and_then(|text| local_storage()?.set_item(STORAGE_KEY, &text).ok());
-        match stored {
-            Some(()) => {
-                kept.set(true);
-                message.set(Some((false, "Kept in this browser: it will be offered the next time you open this page.".into())));
-            }
-            None => message.set(Some((true, "This browser would not keep the model (storage is full or switched off; wide word vectors make a big file). Download it instead.".into()))),
-        }
-    };
-
-    let load_kept = move |_| {
-        match local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).and_then(|text| from_base64(&text)) {
-            Some(bytes) => install(&bytes, "this browser"),
-            None => message.set(Some((true, "The kept model is missing or damaged.".into()))),
-        }
-    };
-
-    let load_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => install(&js_sys::Uint8Array::new(&buffer).to_vec(), &name),
-                Err(_) => message.set(Some((true, format!("Could not read {name}.")))),
-            }
-        });
-        input.set_value("");
-    };
-
-    view! {
-        <section class="panel">
-            <h2>"Keep what it learned"</h2>
-            <p class="muted">"Save the weights as a .safetensors file, or keep them in this browser for next time; load either back to go on."</p>
-            <div class="button-row">
-                <button data-testid="text-download" on:click=download disabled=move || !has_model()>"Download .safetensors"</button>
-                <button data-testid="text-keep" on:click=keep disabled=move || !has_model()>"Keep in this browser"</button>
-                {move || kept.get().then(|| view! {
-                    <button data-testid="text-load-kept" on:click=load_kept disabled=move || !ready()>"Load the kept model"</button>
-                })}
-                <label class="file-button">
-                    "Load a .safetensors file"
-                    <input type="file" accept=".safetensors" data-testid="text-load-file" on:change=load_file disabled=move || !ready()/>
-                </label>
-            </div>
-            {move || message.get().map(|(bad, text)| view! {
-                <p class:notice=bad class:muted=!bad role="status" data-testid="text-save-message">{text}</p>
-            })}
-        </section>
-    }
+    keep_panel(Keep {
+        lesson: "text",
+        storage_key: STORAGE_KEY,
+        intro: "Save the weights as a .safetensors file, or keep them in this browser for next time; load either back to go on.",
+        download_label: "Download .safetensors",
+        refused: "This browser would not keep the model (storage is full or switched off; wide word vectors make a big file). Download it instead.",
+        message,
+        has_model: Signal::derive(has_model),
+        ready: Signal::derive(ready),
+        kept_note: Signal::stored(String::new()),
+        download: Callback::new(download),
+        bytes: move || weights.get_untracked().map(|w| w.to_safetensors()),
+        install,
+    })
 }
