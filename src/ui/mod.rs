@@ -14,6 +14,7 @@ pub mod gpu_training;
 pub mod host_api;
 pub mod keep_view;
 pub mod math;
+pub mod pointer;
 pub mod settings_form;
 pub mod share;
 pub mod training;

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::frame::{widen_to_grid, Frame};
+use crate::lessons::shared::frame::{widen_to_grid, Frame};
 use super::regression::{loss, predict, Point, Step};
 use crate::ui::css_colour;
 

@@ -3,7 +3,6 @@
 //! optimisers racing on 2-D landscapes.
 
 pub mod csv;
-pub mod frame;
 pub mod landscape;
 pub mod one_sample;
 pub mod race;

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path, surface_view};
 use super::csv::MAX_POINTS;
 use super::data_view::OwnData;
-use super::frame::Frame;
+use crate::lessons::shared::frame::Frame;
 use super::one_sample_view::OneSampleExample;
 use super::race_view::{animation_frame, OptimiserRace};
 use super::regression::{least_squares, Point};

@@ -7,7 +7,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::charts::{frame_of, Area};
-use super::frame::Frame;
+use crate::lessons::shared::frame::Frame;
 use super::landscape::Landscape;
 use super::race::{Race, COLOURS};
 use crate::ui::css_colour;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::frame::Frame;
+use crate::lessons::shared::frame::Frame;
 use super::landscape::{Landscape, LANDSCAPES};
 use super::race::{hyperparameters, method_name, set_hyperparameter, Race, RaceSettings, COLOURS};
 use super::race_charts::{draw_landscape, draw_paths};

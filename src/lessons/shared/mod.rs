@@ -3,6 +3,7 @@
 //! formatted the way a lesson shows them, and state read from and written to a link.
 
 pub mod form;
+pub mod frame;
 pub mod math;
 pub mod numbers;
 pub mod url_state;

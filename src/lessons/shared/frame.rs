@@ -19,7 +19,18 @@ impl Frame {
     pub fn to_data(&self, px: f64, py: f64) -> Option<[f64; 2]> {
         let (left, right) = self.pixels_x;
         let (top, bottom) = self.pixels_y;
-        if px < left || px > right || py < top || py > bottom || right <= left || bottom <= top {
+        if px < left || px > right || py < top || py > bottom {
+            return None;
+        }
+        self.to_data_anywhere(px, py)
+    }
+
+    /// The data point canvas pixel (px, py) stands for, also outside the plotting area (a drag
+    /// that overshoots the chart still moves the bar to its end); `None` for an empty area.
+    pub fn to_data_anywhere(&self, px: f64, py: f64) -> Option<[f64; 2]> {
+        let (left, right) = self.pixels_x;
+        let (top, bottom) = self.pixels_y;
+        if right <= left || bottom <= top {
             return None;
         }
         let x = self.x.0 + (px - left) / (right - left) * (self.x.1 - self.x.0);
@@ -95,5 +106,16 @@ mod tests {
         assert_eq!(frame.nearest(&points, 10.0, 90.0, 8.0), Some(0), "(1, 1) is drawn at pixel (10, 90)");
         assert_eq!(frame.nearest(&points, 54.0, 50.0, 8.0), Some(2), "closer to (5.5, 5) than to (5, 5)");
         assert_eq!(frame.nearest(&points, 30.0, 30.0, 8.0), None, "empty space");
+    }
+
+    #[test]
+    fn anywhere_extends_the_mapping_beyond_the_plotting_area() {
+        let f = Frame { pixels_x: (10.0, 110.0), pixels_y: (0.0, 50.0), x: (0.0, 4.0), y: (0.0, 1.5) };
+        assert_eq!(f.to_data(120.0, -10.0), None);
+        let [x, y] = f.to_data_anywhere(120.0, -10.0).unwrap();
+        assert!((x - 4.4).abs() < 1e-12 && (y - 1.8).abs() < 1e-12, "({x}, {y})");
+        assert_eq!(f.to_data_anywhere(60.0, 25.0), f.to_data(60.0, 25.0));
+        let empty = Frame { pixels_x: (1.0, 1.0), ..f };
+        assert_eq!(empty.to_data_anywhere(1.0, 1.0), None);
     }
 }
