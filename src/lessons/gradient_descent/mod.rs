@@ -19,6 +19,12 @@ mod one_sample_view;
 #[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
+mod stepper;
+#[cfg(target_arch = "wasm32")]
+mod stepper_controls;
+#[cfg(target_arch = "wasm32")]
+mod stepper_views;
+#[cfg(target_arch = "wasm32")]
 mod race_charts;
 #[cfg(target_arch = "wasm32")]
 pub mod race_view;
