@@ -9,18 +9,6 @@
 
 var<workgroup> partial: array<f32, 256>;
 
-fn log_sum_exp(r: u32, cols: u32) -> f32 {
-    var top = in0[r * cols];
-    for (var j = 1u; j < cols; j++) {
-        top = max(top, in0[r * cols + j]);
-    }
-    var sum = 0.0;
-    for (var j = 0u; j < cols; j++) {
-        sum += exp(in0[r * cols + j] - top);
-    }
-    return top + log(sum);
-}
-
 // The loss of one row, before averaging.
 fn row_loss(r: u32, cols: u32, op: u32) -> f32 {
     var total = 0.0;

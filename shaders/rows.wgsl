@@ -55,19 +55,6 @@ fn sum_rows(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     }
 }
 
-// ln Σ e^x of row r of in0, shifted by the row maximum so no exponential overflows.
-fn log_sum_exp(r: u32, cols: u32) -> f32 {
-    var top = in0[r * cols];
-    for (var j = 1u; j < cols; j++) {
-        top = max(top, in0[r * cols + j]);
-    }
-    var sum = 0.0;
-    for (var j = 0u; j < cols; j++) {
-        sum += exp(in0[r * cols + j] - top);
-    }
-    return top + log(sum);
-}
-
 // One thread per row.
 @compute @workgroup_size(64)
 fn softmax(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -120,6 +120,12 @@ impl Update {
     }
 }
 
+/// Adam's bias corrections at step `step` (counted from 1): `1 − β₁ᵗ` and `1 − β₂ᵗ`, in f64
+/// so that both backends divide by the very same numbers.
+pub fn adam_bias_corrections(beta1: f32, beta2: f32, step: u32) -> (f64, f64) {
+    (1.0 - (beta1 as f64).powi(step as i32), 1.0 - (beta2 as f64).powi(step as i32))
+}
+
 /// Storage and kernels of one device. Cloning a backend is cheap and shares the device.
 pub trait Backend: Clone + 'static {
     /// A device buffer of `f32`. Cloning shares the same storage (it is a handle).

@@ -88,7 +88,7 @@ proptest! {
 
     #[test]
     fn gradient_descent_links(search in links(GRADIENT_DESCENT_KEYS)) {
-        let read = |s: &str| { let (settings, steps, notes) = gradient_descent::run::Settings::from_query(s); ((settings, steps), notes) };
+        let read = |s: &str| { let (settings, steps, notes) = gradient_descent::descent::Settings::from_query(s); ((settings, steps), notes) };
         reads_back(&search, read, |(settings, steps)| settings.to_query(*steps))?;
     }
 

@@ -36,8 +36,7 @@ pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut 
             let [first, second] = state else { panic!("Adam needs two state buffers") };
             // m̂ / (√v̂ + ε) with m̂ = m/c₁, v̂ = v/c₂ is rewritten as (lr/c₁)·m / (√v/√c₂ + ε):
             // the same number, with the divisions by c₁ and c₂ hoisted out of the loop.
-            let correction1 = 1.0 - (beta1 as f64).powi(step as i32);
-            let correction2 = 1.0 - (beta2 as f64).powi(step as i32);
+            let (correction1, correction2) = crate::engine::backend::adam_bias_corrections(beta1, beta2, step);
             let step_size = (learning_rate as f64 / correction1) as f32;
             let inverse_root_correction2 = (1.0 / correction2.sqrt()) as f32;
             // Zipped iterators (no indexing) so the loop has no bounds checks and vectorises.

@@ -14,7 +14,7 @@ use super::rng::Pcg32;
 pub(crate) mod queued;
 mod snapshot;
 pub use queued::{queued_slice, Queued, QueuedLearner, QueuedSlice, Stepped};
-pub use snapshot::{read_weights, restore_one, snapshot_one, write_weights, Snapshot};
+pub use snapshot::{read_weights, write_weights, OneOptimiserRun, Snapshot};
 
 /// A shuffled walk through a training set, epoch after epoch. The shuffles draw from the
 /// learner's own generator (passed in), so a seed gives the same batches on every backend and

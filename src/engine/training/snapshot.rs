@@ -99,25 +99,52 @@ pub fn write_weights<'a, B: Backend + 'a>(parameters: impl IntoIterator<Item = &
     }
 }
 
-/// A copy of a learner with one optimiser (the Digits network, the Text model): its weights,
-/// the optimiser's state, its generator and its place in the epoch.
-pub async fn snapshot_one<B: Backend>(parameters: &[Tensor<B>], optimiser: &Optimiser<B>, rng: &Pcg32, cursor: &EpochCursor) -> Snapshot {
-    let weights = read_weights(parameters);
-    let optimiser = optimiser.snapshot(parameters).await;
-    Snapshot { parameters: weights.await, optimisers: vec![optimiser], rng: rng.clone(), cursor: cursor.clone(), count: 0 }
+/// What a learner with one optimiser (the Digits network, the Text model) carries from step
+/// to step besides its model: the parameters' handles, the optimiser's state, its generator and
+/// its place in the shuffled epochs. A snapshot copies exactly this.
+pub struct OneOptimiserRun<B: Backend> {
+    pub parameters: Vec<Tensor<B>>,
+    pub optimiser: Optimiser<B>,
+    pub rng: Pcg32,
+    /// Where in which shuffled epoch of the training examples the run is.
+    pub cursor: EpochCursor,
 }
 
-/// Makes such a learner the run in `snapshot` (taken from one of the same shape, on any
-/// backend): its next step is the one that run would have taken. A weights-only copy sets the
-/// weights alone.
-pub fn restore_one<B: Backend>(snapshot: &Snapshot, parameters: &[Tensor<B>], optimiser: &mut Optimiser<B>, rng: &mut Pcg32, cursor: &mut EpochCursor) {
-    write_weights(parameters, &snapshot.parameters);
-    if !snapshot.is_full() {
-        return; // weights only: the views' copy between full snapshots
+impl<B: Backend> OneOptimiserRun<B> {
+    /// A copy of the run on the host. Every read starts before the first is awaited, so on a
+    /// GPU this is one round trip.
+    pub async fn snapshot(&self) -> Snapshot {
+        let weights = read_weights(&self.parameters);
+        let optimiser = self.optimiser.snapshot(&self.parameters).await;
+        Snapshot { parameters: weights.await, optimisers: vec![optimiser], rng: self.rng.clone(), cursor: self.cursor.clone(), count: 0 }
     }
-    optimiser.restore(&snapshot.optimisers[0], parameters);
-    *rng = snapshot.rng.clone();
-    cursor.clone_from(&snapshot.cursor);
+
+    /// Becomes the run in `snapshot` (taken from one of the same shape, on any backend): the
+    /// next step is the one that run would have taken. A weights-only copy sets the weights alone.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        write_weights(&self.parameters, &snapshot.parameters);
+        if !snapshot.is_full() {
+            return; // weights only: the views' copy between full snapshots
+        }
+        self.optimiser.restore(&snapshot.optimisers[0], &self.parameters);
+        self.rng = snapshot.rng.clone();
+        self.cursor.clone_from(&snapshot.cursor);
+    }
+
+    /// Steps taken so far (Adam's t).
+    pub fn steps(&self) -> u32 {
+        self.optimiser.steps()
+    }
+
+    /// Examples seen in the current epoch.
+    pub fn position(&self) -> usize {
+        self.cursor.position()
+    }
+
+    /// Completed epochs.
+    pub fn epoch(&self) -> usize {
+        self.cursor.epoch()
+    }
 }
 
 impl Snapshot {

@@ -12,9 +12,10 @@ struct Family {
     entry_points: &'static [&'static str],
 }
 
+/// A family's source: `common.wgsl`, then its files (a kernel file and what it shares with others).
 macro_rules! wgsl {
-    ($file:literal) => {
-        concat!(include_str!("../../../shaders/common.wgsl"), include_str!(concat!("../../../shaders/", $file)))
+    ($($file:literal),+) => {
+        concat!(include_str!("../../../shaders/common.wgsl"), $(include_str!(concat!("../../../shaders/", $file))),+)
     };
 }
 
@@ -37,8 +38,8 @@ const FAMILIES: [Family; 7] = [
         writes: 1,
         entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "fill", "broadcast_add"],
     },
-    Family { source: wgsl!("rows.wgsl"), reads: 3, writes: 1, entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward"] },
-    Family { source: wgsl!("losses.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },
+    Family { source: wgsl!("rows.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward"] },
+    Family { source: wgsl!("losses.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },
     Family { source: wgsl!("embedding.wgsl"), reads: 3, writes: 1, entry_points: &["embedding_bag", "embedding_bag_backward"] },
     Family { source: wgsl!("update.wgsl"), reads: 1, writes: 3, entry_points: &["update"] },
 ];

@@ -313,8 +313,8 @@ impl Backend for WebGpuBackend {
             Update::Nesterov { learning_rate, momentum } => [len as u32, 2, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
             Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, 3, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0],
             Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
-                let correction1 = (1.0 - (beta1 as f64).powi(step as i32)) as f32;
-                let correction2 = (1.0 - (beta2 as f64).powi(step as i32)) as f32;
+                let (correction1, correction2) = crate::engine::backend::adam_bias_corrections(beta1, beta2, step);
+                let (correction1, correction2) = (correction1 as f32, correction2 as f32);
                 let (b1, b2) = (bits(beta1), bits(beta2));
                 [len as u32, 4, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2)]
             }

@@ -9,7 +9,7 @@ use crate::lessons::shared::numbers::fixed_ascii;
 pub const LEAKY_SLOPE: f64 = 0.01;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Activation {
+pub enum ActivationFunction {
     #[default]
     Sigmoid,
     Tanh,
@@ -19,8 +19,8 @@ pub enum Activation {
     Gelu,
 }
 
-impl Activation {
-    pub const ALL: [Activation; 6] = [Self::Sigmoid, Self::Tanh, Self::Relu, Self::LeakyRelu, Self::Softplus, Self::Gelu];
+impl ActivationFunction {
+    pub const ALL: [ActivationFunction; 6] = [Self::Sigmoid, Self::Tanh, Self::Relu, Self::LeakyRelu, Self::Softplus, Self::Gelu];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -192,29 +192,29 @@ mod tests {
     fn reference_values_from_the_issue() {
         // Independently: 1 / (1 + e²) and (e⁻² − e²) / (e⁻² + e²).
         let e2 = std::f64::consts::E * std::f64::consts::E;
-        assert!((Activation::Sigmoid.value(-2.0) - 1.0 / (1.0 + e2)).abs() < 1e-15);
-        assert_eq!(format!("{:.6}", Activation::Sigmoid.value(-2.0)), "0.119203");
-        assert!((Activation::Tanh.value(-2.0) - (1.0 / e2 - e2) / (1.0 / e2 + e2)).abs() < 1e-15);
-        assert_eq!(format!("{:.6}", Activation::Tanh.value(-2.0)), "-0.964028");
-        assert_eq!(Activation::Relu.value(-2.0), 0.0);
-        assert_eq!(Activation::LeakyRelu.value(-2.0), -0.02);
-        assert!((Activation::Softplus.value(1.0) - (1.0 + std::f64::consts::E).ln()).abs() < 1e-15);
+        assert!((ActivationFunction::Sigmoid.value(-2.0) - 1.0 / (1.0 + e2)).abs() < 1e-15);
+        assert_eq!(format!("{:.6}", ActivationFunction::Sigmoid.value(-2.0)), "0.119203");
+        assert!((ActivationFunction::Tanh.value(-2.0) - (1.0 / e2 - e2) / (1.0 / e2 + e2)).abs() < 1e-15);
+        assert_eq!(format!("{:.6}", ActivationFunction::Tanh.value(-2.0)), "-0.964028");
+        assert_eq!(ActivationFunction::Relu.value(-2.0), 0.0);
+        assert_eq!(ActivationFunction::LeakyRelu.value(-2.0), -0.02);
+        assert!((ActivationFunction::Softplus.value(1.0) - (1.0 + std::f64::consts::E).ln()).abs() < 1e-15);
         // GELU(1) = Φ(1) = 0.841344746068543 (standard normal tables).
-        assert!((Activation::Gelu.value(1.0) - 0.841_344_746_068_543).abs() < 1e-13);
-        assert!((Activation::Gelu.value(-1.0) + 0.158_655_253_931_457).abs() < 1e-13);
+        assert!((ActivationFunction::Gelu.value(1.0) - 0.841_344_746_068_543).abs() < 1e-13);
+        assert!((ActivationFunction::Gelu.value(-1.0) + 0.158_655_253_931_457).abs() < 1e-13);
     }
 
     #[test]
     fn softplus_and_sigmoid_do_not_overflow() {
-        assert_eq!(Activation::Softplus.value(800.0), 800.0);
-        assert_eq!(Activation::Softplus.value(-800.0), 0.0);
+        assert_eq!(ActivationFunction::Softplus.value(800.0), 800.0);
+        assert_eq!(ActivationFunction::Softplus.value(-800.0), 0.0);
         assert_eq!(sigmoid(-800.0), 0.0);
         assert_eq!(sigmoid(800.0), 1.0);
     }
 
     #[test]
     fn every_derivative_matches_central_differences() {
-        for activation in Activation::ALL {
+        for activation in ActivationFunction::ALL {
             for i in -40..=40 {
                 let x = i as f64 * 0.1 + 0.013; // avoid the kink at 0 exactly
                 let numeric = central_difference(|x| activation.value(x), x);
@@ -227,13 +227,13 @@ mod tests {
     #[test]
     fn formulas_with_numbers_render() {
         use crate::lessons::shared::math::{mathml, Layout};
-        for activation in Activation::ALL {
+        for activation in ActivationFunction::ALL {
             for x in [-2.0, 0.0, 1.5] {
                 for tex in [activation.formula().to_string(), activation.derivative_formula().to_string(), activation.formula_at(x), activation.derivative_at(x)] {
                     mathml(&tex, Layout::Block).unwrap_or_else(|e| panic!("{tex}: {e}"));
                 }
             }
         }
-        assert!(Activation::Sigmoid.formula_at(-2.0).ends_with("= 0.119203"));
+        assert!(ActivationFunction::Sigmoid.formula_at(-2.0).ends_with("= 0.119203"));
     }
 }

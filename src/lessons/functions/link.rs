@@ -5,7 +5,7 @@
 //! text is kept as typed (the checker itself marks a field it cannot read); a choice or number
 //! a link gets wrong is replaced or clamped with a note.
 
-use super::activations::Activation;
+use super::activations::ActivationFunction;
 use super::checker::{CheckerFields, CheckerLoss, LayerActivation};
 use super::losses::Loss;
 use super::{FunctionsState, X_MAX, X_MIN};
@@ -21,7 +21,7 @@ pub const VALUE_RANGE: (f64, f64) = (-1000.0, 1000.0);
 
 fn layer_options() -> Vec<(&'static str, LayerActivation)> {
     let mut options = vec![("linear", LayerActivation::Linear)];
-    options.extend(Activation::ALL.iter().map(|a| (a.slug(), LayerActivation::Apply(*a))));
+    options.extend(ActivationFunction::ALL.iter().map(|a| (a.slug(), LayerActivation::Apply(*a))));
     options
 }
 
@@ -69,7 +69,7 @@ impl LinkState for FunctionsState {
     fn from_query(search: &str) -> (Self, Vec<String>) {
         let mut q = Query::parse(search);
         let d = FunctionsState::default();
-        let activations: Vec<(&str, Activation)> = Activation::ALL.iter().map(|a| (a.slug(), *a)).collect();
+        let activations: Vec<(&str, ActivationFunction)> = ActivationFunction::ALL.iter().map(|a| (a.slug(), *a)).collect();
         let losses: Vec<(&str, Loss)> = Loss::ALL.iter().map(|l| (l.slug(), *l)).collect();
         let layers = layer_options();
         let dc = d.checker.clone();
@@ -110,12 +110,12 @@ mod tests {
 
     #[test]
     fn every_field_survives_the_link() {
-        let mut s = FunctionsState { activation: Activation::Gelu, x: 1.25, loss: Loss::Huber, target: -0.5, prediction: 2.75, ..Default::default() };
+        let mut s = FunctionsState { activation: ActivationFunction::Gelu, x: 1.25, loss: Loss::Huber, target: -0.5, prediction: 2.75, ..Default::default() };
         s.checker = CheckerFields {
             inputs: "[1, −2]".into(),
             weights1: "0.1, 0.2\n0.3, 0.4".into(),
             biases1: "0; 0".into(),
-            activation1: LayerActivation::Apply(Activation::Tanh),
+            activation1: LayerActivation::Apply(ActivationFunction::Tanh),
             two_layers: true,
             weights2: "1, −1".into(),
             biases2: "0.5".into(),

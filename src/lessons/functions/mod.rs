@@ -9,7 +9,7 @@ pub mod losses;
 
 use serde::{Deserialize, Serialize};
 
-use activations::Activation;
+use activations::ActivationFunction;
 use checker::CheckerFields;
 use losses::Loss;
 
@@ -21,7 +21,7 @@ pub const X_MAX: f64 = 5.0;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FunctionsState {
-    pub activation: Activation,
+    pub activation: ActivationFunction,
     pub x: f64,
     pub loss: Loss,
     pub target: f64,
@@ -31,7 +31,7 @@ pub struct FunctionsState {
 
 impl Default for FunctionsState {
     fn default() -> Self {
-        Self { activation: Activation::Sigmoid, x: -2.0, loss: Loss::Mse, target: 1.0, prediction: 0.6, checker: CheckerFields::default() }
+        Self { activation: ActivationFunction::Sigmoid, x: -2.0, loss: Loss::Mse, target: 1.0, prediction: 0.6, checker: CheckerFields::default() }
     }
 }
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::grid_view::ImageGrid;
+use super::pictures_view::ImageGrid;
 use super::latent::{along, interpolate};
 use super::model::noise;
 use super::run::Run;

@@ -19,7 +19,7 @@ mod charts;
 #[cfg(target_arch = "wasm32")]
 mod gpu_run;
 #[cfg(target_arch = "wasm32")]
-mod grid_view;
+mod pictures_view;
 #[cfg(target_arch = "wasm32")]
 mod judge_view;
 #[cfg(target_arch = "wasm32")]

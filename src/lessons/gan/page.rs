@@ -15,7 +15,7 @@ use super::worker_run::train_judge_alongside;
 use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
 use crate::ui::{GpuChoice, Thread, WhereTraining};
 use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
-use super::grid_view::ImageGrid;
+use super::pictures_view::ImageGrid;
 use super::judge::Verdict;
 use super::judge_view::{JudgePanel, JudgeState, Judging};
 use super::model::{Phase, PhaseReport};
@@ -380,7 +380,7 @@ pub fn GanPage() -> impl IntoView {
                     <h2>"What G draws"</h2>
                     <p class="muted">"The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place."</p>
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
-                    <super::grid_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { ensure_run(); redraw_grid(); judge_now(); })/>
+                    <super::pictures_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { ensure_run(); redraw_grid(); judge_now(); })/>
                     <div class="button-row">
                         <button class="primary" data-testid="gan-train" disabled=move || !ready.get() || (busy.get() && !running.get()) on:click=toggle>
                             {move || if running.get() { "Pause" } else if iterations.get() > 0 { "Resume" } else { "Train" }}

@@ -8,7 +8,7 @@ pub mod one_sample;
 pub mod race;
 pub mod race_link;
 pub mod regression;
-pub mod run;
+pub mod descent;
 
 #[cfg(target_arch = "wasm32")]
 mod charts;

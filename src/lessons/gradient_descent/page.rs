@@ -10,7 +10,7 @@ use super::data_view::OwnData;
 use super::one_sample_view::OneSampleExample;
 use super::race_view::OptimiserRace;
 use super::regression::Point;
-use super::run::Settings;
+use super::descent::Settings;
 use super::stepper::StepperState;
 use super::stepper_controls::StepperControls;
 use super::stepper_views::{LossPanel, ScatterPanel, StepPanel, SurfacePanel};

@@ -1,13 +1,13 @@
 //! The stepper's state on the page, and what its buttons, keys and host page do to it: one
 //! step at a time, phase by phase, play, time travel and branching. The panels that show it
-//! are `stepper_controls.rs` and `stepper_views.rs`; the run itself is `run.rs` (native).
+//! are `stepper_controls.rs` and `stepper_views.rs`; the run itself is `descent.rs` (native).
 
 use leptos::prelude::*;
 
 use super::charts::{surface_view, View};
 use super::race_view::animation_frame;
 use super::regression::{least_squares, Point, Step};
-use super::run::{Run, Settings};
+use super::descent::{Run, Settings};
 use crate::lessons::shared::frame::Frame;
 
 /// The five phases one step is shown in.

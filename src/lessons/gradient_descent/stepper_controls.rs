@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::run::{Mode, Preset, Stopped, LEARNING_RATE_RANGE, PRESETS};
+use super::descent::{Mode, Preset, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::stepper::{StepperState, PHASES};
 use crate::lessons::shared::numbers::fixed;
 

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path};
 use super::csv::MAX_POINTS;
-use super::run::distance;
+use super::descent::distance;
 use super::step_view::step_view;
 use super::stepper::StepperState;
 use crate::lessons::shared::frame::Frame;

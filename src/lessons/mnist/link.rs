@@ -4,7 +4,7 @@
 //! presses Train. Only values that differ from the defaults are written. Bad values are
 //! clamped or replaced with a note (see `shared::url_state`).
 
-use super::form::{activation_name, optimiser_name, ACTIVATIONS, BATCH_SIZES, MAX_HIDDEN_LAYERS, MAX_WIDTH, OPTIMISERS};
+use super::settings::{activation_name, optimiser_name, ACTIVATIONS, BATCH_SIZES, MAX_HIDDEN_LAYERS, MAX_WIDTH, OPTIMISERS};
 use super::Settings;
 use crate::engine::layers::Activation;
 use crate::engine::optim::Method;
@@ -90,7 +90,7 @@ impl LinkState for Settings {
 
 #[cfg(test)]
 mod tests {
-    use super::super::form::Form;
+    use super::super::settings::Form;
     use crate::lessons::shared::form::SettingsText;
     use super::*;
 

@@ -4,7 +4,7 @@
 
 pub mod batch;
 pub mod drawing;
-pub mod form;
+pub mod settings;
 pub mod inside;
 pub mod link;
 pub mod trainer;
@@ -22,7 +22,7 @@ mod run;
 #[cfg(target_arch = "wasm32")]
 mod worker_run;
 #[cfg(target_arch = "wasm32")]
-mod draw_view;
+mod drawing_view;
 #[cfg(target_arch = "wasm32")]
 mod inside_view;
 #[cfg(target_arch = "wasm32")]

@@ -344,7 +344,7 @@ pub fn MnistPage() -> impl IntoView {
             </section>
             <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Dataset::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
             <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Dataset::Ready && !report.busy.get()) on_step=move |_| step_through()/>
-            <super::draw_view::DrawDigit trainer=trainer.get_value() steps=steps/>
+            <super::drawing_view::DrawDigit trainer=trainer.get_value() steps=steps/>
             <section class="panel mnist-inside">
                 <h2>"Inside the network"</h2>
                 <div class="mnist-inside-grid">

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::form::{Form, ACTIVATIONS, BATCH_SIZES, OPTIMISERS};
+use super::settings::{Form, ACTIVATIONS, BATCH_SIZES, OPTIMISERS};
 use super::Settings;
 use crate::ui::settings_form::{self, Field};
 

@@ -7,7 +7,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::optim::Optimiser;
 use crate::engine::rng::Pcg32;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{EpochCursor, Learner, Queued, QueuedLearner, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner, StepOutcome};
 use crate::engine::{one_hot, Backend, CpuBackend, Tensor};
 
 use super::Settings;
@@ -20,16 +20,32 @@ pub struct Trainer<B: Backend> {
     backend: B,
     pub settings: Settings,
     pub model: Sequential<B>,
-    parameters: Vec<Tensor<B>>,
-    optimiser: Optimiser<B>,
-    rng: Pcg32,
-    /// Where in which shuffled epoch of the training images the run is.
-    cursor: EpochCursor,
+    /// Its parameters, optimiser, generator and place in the epochs: what a snapshot copies.
+    /// The trainer derefs to it, so `steps()`, `epoch()`, `snapshot()`… are read straight off.
+    run: OneOptimiserRun<B>,
     pixels: Vec<f32>,
     labels: Vec<u8>,
 }
 
+impl<B: Backend> std::ops::Deref for Trainer<B> {
+    type Target = OneOptimiserRun<B>;
+    fn deref(&self) -> &OneOptimiserRun<B> {
+        &self.run
+    }
+}
+
+impl<B: Backend> std::ops::DerefMut for Trainer<B> {
+    fn deref_mut(&mut self) -> &mut OneOptimiserRun<B> {
+        &mut self.run
+    }
+}
+
 impl<B: Backend + Clone> Trainer<B> {
+    /// Steps taken so far (here too, since `Learner` and `QueuedLearner` also name a `steps`).
+    pub fn steps(&self) -> u32 {
+        self.run.steps()
+    }
+
     /// A freshly initialised network; the same seed gives the same weights and the same order.
     pub fn new(backend: &B, settings: Settings, train_count: usize) -> Self {
         let mut rng = Pcg32::from_seed(settings.seed);
@@ -38,12 +54,9 @@ impl<B: Backend + Clone> Trainer<B> {
         let cursor = EpochCursor::new(0..train_count, &mut rng);
         Trainer {
             backend: backend.clone(),
-            optimiser: Optimiser::new(settings.optimiser, settings.learning_rate),
+            run: OneOptimiserRun { parameters, optimiser: Optimiser::new(settings.optimiser, settings.learning_rate), rng, cursor },
             settings,
             model,
-            parameters,
-            rng,
-            cursor,
             pixels: Vec::new(),
             labels: Vec::new(),
         }
@@ -53,23 +66,13 @@ impl<B: Backend + Clone> Trainer<B> {
     /// how to go on training it (their layer sizes must match the model's).
     pub fn with_model(backend: &B, settings: Settings, model: Sequential<B>, train_count: usize) -> Self {
         let mut trainer = Trainer::new(backend, Settings { hidden: vec![], ..settings.clone() }, train_count);
-        trainer.parameters = model.parameters();
+        trainer.run.parameters = model.parameters();
         trainer.model = model;
         trainer.settings = settings;
         trainer
     }
 
-    /// A copy of the run on the host. Every read starts before the first is awaited, so on a
-    /// GPU this is one round trip.
-    pub async fn snapshot(&self) -> Snapshot {
-        crate::engine::training::snapshot_one(&self.parameters, &self.optimiser, &self.rng, &self.cursor).await
-    }
 
-    /// Becomes the run in `snapshot` (taken from a trainer with the same layer sizes, on any
-    /// backend): the next step is the one that run would have taken.
-    pub fn restore(&mut self, snapshot: &Snapshot) {
-        crate::engine::training::restore_one(snapshot, &self.parameters, &mut self.optimiser, &mut self.rng, &mut self.cursor);
-    }
 
     /// A trainer on `backend` that continues the run in `snapshot`.
     pub fn from_snapshot(backend: &B, settings: Settings, snapshot: &Snapshot) -> Self {
@@ -78,23 +81,11 @@ impl<B: Backend + Clone> Trainer<B> {
         trainer
     }
 
-    /// Steps taken so far (Adam's t).
-    pub fn steps(&self) -> u32 {
-        self.optimiser.steps()
-    }
 
-    /// Images seen in the current epoch.
-    pub fn position(&self) -> usize {
-        self.cursor.position()
-    }
 
-    /// Completed epochs.
-    pub fn epoch(&self) -> usize {
-        self.cursor.epoch()
-    }
 
     pub fn steps_per_epoch(&self) -> usize {
-        self.cursor.steps_per_epoch(self.settings.batch_size)
+        self.run.cursor.steps_per_epoch(self.settings.batch_size)
     }
 
     /// One mini-batch step; returns the loss tensor (read it to wait for the device). The last
@@ -111,7 +102,7 @@ impl<B: Backend + Clone> Trainer<B> {
     /// The next mini-batch: its image indices, pixels and one-hot targets. Moves through the
     /// epoch; after its last batch (which may be smaller) a new shuffled epoch begins.
     pub(super) fn next_batch(&mut self, train: &MnistSet) -> (Vec<usize>, Tensor<B>, Tensor<B>) {
-        let indices = self.cursor.next_batch(self.settings.batch_size, &mut self.rng);
+        let indices = self.run.cursor.next_batch(self.settings.batch_size, &mut self.run.rng);
         let n = indices.len();
         self.pixels.resize(n * IMAGE_PIXELS, 0.0);
         self.labels.resize(n, 0);
@@ -123,11 +114,11 @@ impl<B: Backend + Clone> Trainer<B> {
     }
 
     pub(super) fn zero_grad(&self) {
-        self.optimiser.zero_grad(&self.parameters);
+        self.run.optimiser.zero_grad(&self.run.parameters);
     }
 
     pub(super) fn apply_update(&mut self) {
-        self.optimiser.step(&self.parameters);
+        self.run.optimiser.step(&self.run.parameters);
     }
 
     /// The predicted digit for test images `first..first + count` (probabilities' argmax),
@@ -202,7 +193,7 @@ impl<B: Backend> Trainer<B> {
     /// whether it ended an epoch, whether a check is due after it.
     fn counted_step(&mut self, train: &MnistSet) -> (Tensor<B>, DigitsStep) {
         let epoch = self.epoch();
-        let images = (self.settings.batch_size).min(self.cursor.len() - self.position());
+        let images = (self.settings.batch_size).min(self.run.cursor.len() - self.position());
         let loss = Trainer::step(self, train);
         let epoch_ended = self.epoch() > epoch;
         (loss, DigitsStep { loss: f64::NAN, images, epoch_ended, check_due: epoch_ended || self.steps().is_multiple_of(CHECK_EVERY) })
@@ -220,7 +211,7 @@ impl Learner for Trainer<CpuBackend> {
     }
 
     fn steps(&self) -> u32 {
-        Trainer::steps(self)
+        self.run.steps()
     }
 }
 
@@ -235,11 +226,11 @@ impl<B: Backend> QueuedLearner<B> for Trainer<B> {
     }
 
     fn steps(&self) -> u32 {
-        Trainer::steps(self)
+        self.run.steps()
     }
 
     fn snapshot(&self) -> impl std::future::Future<Output = Snapshot> {
-        Trainer::snapshot(self)
+        self.run.snapshot()
     }
 }
 

@@ -3,7 +3,7 @@
 //! model: training starts from them (and that seed) when the learner presses Train. Only values
 //! that differ from the defaults are written; bad values are clamped or replaced with a note.
 
-use super::form::{BATCH_SIZES, DIMS, MAX_HIDDEN};
+use super::settings::{BATCH_SIZES, DIMS, MAX_HIDDEN};
 use super::Settings;
 use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
@@ -79,7 +79,7 @@ impl LinkState for TextLink {
 
 #[cfg(test)]
 mod tests {
-    use super::super::form::Form;
+    use super::super::settings::Form;
     use crate::lessons::shared::form::SettingsText;
     use super::*;
 

@@ -5,7 +5,7 @@
 
 pub mod explain;
 pub mod explore;
-pub mod form;
+pub mod settings;
 pub mod highlight;
 pub mod link;
 pub mod model;
@@ -21,7 +21,7 @@ mod gpu_run;
 #[cfg(target_arch = "wasm32")]
 mod review_view;
 #[cfg(target_arch = "wasm32")]
-mod save_view;
+mod saving_view;
 #[cfg(target_arch = "wasm32")]
 mod settings_view;
 #[cfg(target_arch = "wasm32")]

@@ -204,7 +204,7 @@ pub fn TextPage() -> impl IntoView {
             <super::explore_view::Explore set weights/>
             <super::teach_view::Mistakes set probabilities=test_probabilities review/>
             <super::teach_view::Teach set trainer=run.trainer.get_value() weights running busy=run.busy on_changed=move |_| run.check_now()/>
-            <super::save_view::SaveLoad set weights on_load=move |w| run.load(w)/>
+            <super::saving_view::SaveLoad set weights on_load=move |w| run.load(w)/>
             <section class="panel">
                 <h2>"Coming to this page"</h2>
                 <p class="notice">

@@ -4,7 +4,7 @@
 
 use crate::engine::export::{read_safetensors, write_safetensors, NamedTensor};
 
-use super::form::{DIMS, MAX_HIDDEN};
+use super::settings::{DIMS, MAX_HIDDEN};
 use super::model::{Hidden, Weights};
 use super::Settings;
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::form::{Form, BATCH_SIZES};
+use super::settings::{Form, BATCH_SIZES};
 use super::Settings;
 use crate::ui::settings_form::{self, Field};
 

@@ -6,7 +6,7 @@
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, Queued, QueuedLearner, Snapshot, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner, Snapshot, StepOutcome};
 use crate::engine::{Backend, Tensor};
 
 use super::model::{bags, logistic_loss, sigmoid, Scorer, TextModel, Weights};
@@ -48,14 +48,30 @@ pub struct Trainer<B: Backend> {
     backend: B,
     pub settings: Settings,
     pub model: TextModel<B>,
-    parameters: Vec<Tensor<B>>,
-    optimiser: Optimiser<B>,
-    rng: Pcg32,
-    /// Where in which shuffled epoch of the training reviews the run is.
-    cursor: EpochCursor,
+    /// Its parameters, optimiser, generator and place in the epochs: what a snapshot copies.
+    /// The trainer derefs to it, so `steps()`, `epoch()`, `snapshot()`… are read straight off.
+    run: OneOptimiserRun<B>,
+}
+
+impl<B: Backend> std::ops::Deref for Trainer<B> {
+    type Target = OneOptimiserRun<B>;
+    fn deref(&self) -> &OneOptimiserRun<B> {
+        &self.run
+    }
+}
+
+impl<B: Backend> std::ops::DerefMut for Trainer<B> {
+    fn deref_mut(&mut self) -> &mut OneOptimiserRun<B> {
+        &mut self.run
+    }
 }
 
 impl<B: Backend + Clone> Trainer<B> {
+    /// Steps taken so far (here too, since `Learner` and `QueuedLearner` also name a `steps`).
+    pub fn steps(&self) -> u32 {
+        self.run.steps()
+    }
+
     /// Fresh weights; the same seed gives the same weights and the same order of reviews.
     pub fn new(backend: &B, settings: Settings, set: &ImdbSet) -> Self {
         let mut rng = Pcg32::from_seed(settings.seed);
@@ -63,12 +79,9 @@ impl<B: Backend + Clone> Trainer<B> {
         let cursor = EpochCursor::new(set.train(), &mut rng);
         Trainer {
             backend: backend.clone(),
-            parameters: model.parameters(),
-            optimiser: Optimiser::new(Method::adam(), settings.learning_rate),
+            run: OneOptimiserRun { parameters: model.parameters(), optimiser: Optimiser::new(Method::adam(), settings.learning_rate), rng, cursor },
             settings,
             model,
-            rng,
-            cursor,
         }
     }
 
@@ -76,20 +89,11 @@ impl<B: Backend + Clone> Trainer<B> {
     pub fn with_weights(backend: &B, settings: Settings, set: &ImdbSet, weights: &Weights) -> Self {
         let mut trainer = Trainer::new(backend, settings, set);
         trainer.model = TextModel::from_weights(backend, weights);
-        trainer.parameters = trainer.model.parameters();
+        trainer.run.parameters = trainer.model.parameters();
         trainer
     }
 
-    /// A copy of the run on the host: to go on in the training worker, or back on the page.
-    pub async fn snapshot(&self) -> Snapshot {
-        crate::engine::training::snapshot_one(&self.parameters, &self.optimiser, &self.rng, &self.cursor).await
-    }
 
-    /// Becomes the run in `snapshot` (taken from a trainer with the same settings, on any
-    /// backend): the next step is the one that run would have taken.
-    pub fn restore(&mut self, snapshot: &Snapshot) {
-        crate::engine::training::restore_one(snapshot, &self.parameters, &mut self.optimiser, &mut self.rng, &mut self.cursor);
-    }
 
     /// A trainer on `backend` that continues the run in `snapshot`.
     pub fn from_snapshot(backend: &B, settings: Settings, set: &ImdbSet, snapshot: &Snapshot) -> Self {
@@ -98,23 +102,11 @@ impl<B: Backend + Clone> Trainer<B> {
         trainer
     }
 
-    /// Steps taken so far.
-    pub fn steps(&self) -> u32 {
-        self.optimiser.steps()
-    }
 
-    /// Reviews seen in the current epoch.
-    pub fn position(&self) -> usize {
-        self.cursor.position()
-    }
 
-    /// Completed epochs.
-    pub fn epoch(&self) -> usize {
-        self.cursor.epoch()
-    }
 
     pub fn train_count(&self) -> usize {
-        self.cursor.len()
+        self.run.cursor.len()
     }
 
     /// One mini-batch step. After the last batch of an epoch (which may be smaller) a new
@@ -128,7 +120,7 @@ impl<B: Backend + Clone> Trainer<B> {
 
     /// The next batch's step with its loss and logits left on the device, and its labels.
     fn queue_next(&mut self, set: &ImdbSet) -> (Vec<f32>, (Tensor<B>, Tensor<B>)) {
-        let batch = self.cursor.next_batch(self.settings.batch_size, &mut self.rng);
+        let batch = self.run.cursor.next_batch(self.settings.batch_size, &mut self.run.rng);
         let reviews: Vec<&[u32]> = batch.iter().map(|&i| set.review_tokens(i)).collect();
         let labels: Vec<f32> = batch.iter().map(|&i| set.label(i) as f32).collect();
         let unread = self.queue_on(&reviews, &labels);
@@ -148,11 +140,11 @@ impl<B: Backend + Clone> Trainer<B> {
         let n = reviews.len();
         let bags = bags(&self.backend, reviews.iter().copied());
         let targets = Tensor::from_values(&self.backend, labels, &[n, 1]);
-        self.optimiser.zero_grad(&self.parameters);
+        self.run.optimiser.zero_grad(&self.run.parameters);
         let logits = self.model.forward(&bags);
         let loss = logits.binary_cross_entropy_with_logits(&targets);
         loss.backward();
-        self.optimiser.step(&self.parameters);
+        self.run.optimiser.step(&self.run.parameters);
         (loss, logits)
     }
 
@@ -162,7 +154,7 @@ impl<B: Backend + Clone> Trainer<B> {
         let mut reviews: Vec<&[u32]> = own.iter().map(|(ids, _)| ids.as_slice()).collect();
         let mut labels: Vec<f32> = own.iter().map(|&(_, label)| label).collect();
         for _ in 0..own.len().max(16) {
-            let i = self.rng.below(set.train_count as u32) as usize;
+            let i = self.run.rng.below(set.train_count as u32) as usize;
             reviews.push(set.review_tokens(i));
             labels.push(set.label(i) as f32);
         }
@@ -186,11 +178,11 @@ impl<B: Backend + Clone> QueuedLearner<B> for Trainer<B> {
     }
 
     fn steps(&self) -> u32 {
-        Trainer::steps(self)
+        self.run.steps()
     }
 
     fn snapshot(&self) -> impl std::future::Future<Output = Snapshot> {
-        Trainer::snapshot(self)
+        self.run.snapshot()
     }
 }
 
@@ -203,7 +195,7 @@ impl<B: Backend + Clone> Learner for Trainer<B> {
     }
 
     fn steps(&self) -> u32 {
-        Trainer::steps(self)
+        self.run.steps()
     }
 }
 

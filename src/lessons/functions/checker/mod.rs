@@ -13,7 +13,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use super::activations::Activation;
+use super::activations::ActivationFunction;
 use crate::lessons::shared::numbers::fixed_ascii;
 
 pub use parse::*;
@@ -24,7 +24,7 @@ pub use steps::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LayerActivation {
     Linear,
-    Apply(Activation),
+    Apply(ActivationFunction),
 }
 
 impl LayerActivation {
@@ -47,17 +47,17 @@ impl LayerActivation {
         }
     }
     pub fn from_slug(slug: &str) -> Self {
-        Activation::from_slug(slug).map(Self::Apply).unwrap_or(Self::Linear)
+        ActivationFunction::from_slug(slug).map(Self::Apply).unwrap_or(Self::Linear)
     }
     pub fn tex(self) -> &'static str {
         match self {
             Self::Linear => r"\operatorname{id}",
-            Self::Apply(Activation::Sigmoid) => r"\sigma",
-            Self::Apply(Activation::Tanh) => r"\tanh",
-            Self::Apply(Activation::Relu) => r"\operatorname{ReLU}",
-            Self::Apply(Activation::LeakyRelu) => r"\operatorname{LReLU}",
-            Self::Apply(Activation::Softplus) => r"\operatorname{softplus}",
-            Self::Apply(Activation::Gelu) => r"\operatorname{GELU}",
+            Self::Apply(ActivationFunction::Sigmoid) => r"\sigma",
+            Self::Apply(ActivationFunction::Tanh) => r"\tanh",
+            Self::Apply(ActivationFunction::Relu) => r"\operatorname{ReLU}",
+            Self::Apply(ActivationFunction::LeakyRelu) => r"\operatorname{LReLU}",
+            Self::Apply(ActivationFunction::Softplus) => r"\operatorname{softplus}",
+            Self::Apply(ActivationFunction::Gelu) => r"\operatorname{GELU}",
         }
     }
 }
@@ -92,11 +92,11 @@ impl Default for CheckerFields {
             inputs: "2, −3".into(),
             weights1: "0.5, 0.7".into(),
             biases1: "1".into(),
-            activation1: LayerActivation::Apply(Activation::Relu),
+            activation1: LayerActivation::Apply(ActivationFunction::Relu),
             two_layers: false,
             weights2: "0.3, −0.2".into(),
             biases2: "0.1".into(),
-            activation2: LayerActivation::Apply(Activation::Sigmoid),
+            activation2: LayerActivation::Apply(ActivationFunction::Sigmoid),
             target: "1".into(),
             loss: CheckerLoss::Mse,
             learning_rate: "0.1".into(),

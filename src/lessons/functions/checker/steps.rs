@@ -58,7 +58,7 @@ pub fn steps(network: &Network) -> Vec<Step> {
                 values: vec![Value { label: format!("z{}", label_suffix(l, j, n, layers)), value: p.z[j] }],
             });
             let f = layer.activation.tex();
-            let dead = matches!(layer.activation, LayerActivation::Apply(Activation::Relu)) && p.z[j] <= 0.0;
+            let dead = matches!(layer.activation, LayerActivation::Apply(ActivationFunction::Relu)) && p.z[j] <= 0.0;
             out.push(Step {
                 title: format!("Forward: activation of {}", unit(l, j, n)),
                 tex: format!(r"a{sub}{s} = {f}(z{sub}{s}) = {f}({}) = {}", short(p.z[j]), short(p.a[j])),
@@ -155,12 +155,12 @@ pub fn steps(network: &Network) -> Vec<Step> {
 fn activation_name(a: LayerActivation) -> &'static str {
     match a {
         LayerActivation::Linear => "id",
-        LayerActivation::Apply(Activation::Relu) => "ReLU",
-        LayerActivation::Apply(Activation::LeakyRelu) => "leaky ReLU",
-        LayerActivation::Apply(Activation::Sigmoid) => "σ",
-        LayerActivation::Apply(Activation::Tanh) => "tanh",
-        LayerActivation::Apply(Activation::Softplus) => "softplus",
-        LayerActivation::Apply(Activation::Gelu) => "GELU",
+        LayerActivation::Apply(ActivationFunction::Relu) => "ReLU",
+        LayerActivation::Apply(ActivationFunction::LeakyRelu) => "leaky ReLU",
+        LayerActivation::Apply(ActivationFunction::Sigmoid) => "σ",
+        LayerActivation::Apply(ActivationFunction::Tanh) => "tanh",
+        LayerActivation::Apply(ActivationFunction::Softplus) => "softplus",
+        LayerActivation::Apply(ActivationFunction::Gelu) => "GELU",
     }
 }
 

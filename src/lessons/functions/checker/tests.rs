@@ -9,11 +9,11 @@ fn two_layer() -> Network {
         inputs: "[0.5, −1.2, 2]".into(),
         weights1: "0.1, 0.4, -0.3\n-0.5, 0.2, 0.6".into(),
         biases1: "0.05, -0.1".into(),
-        activation1: LayerActivation::Apply(Activation::Tanh),
+        activation1: LayerActivation::Apply(ActivationFunction::Tanh),
         two_layers: true,
         weights2: "0.7, -0.9".into(),
         biases2: "0.2".into(),
-        activation2: LayerActivation::Apply(Activation::Sigmoid),
+        activation2: LayerActivation::Apply(ActivationFunction::Sigmoid),
         target: "1".into(),
         loss: CheckerLoss::BinaryCrossEntropy,
         learning_rate: "0.5".into(),
@@ -85,7 +85,7 @@ fn a_two_layer_network_matches_finite_differences() {
 
 #[test]
 fn other_shapes_and_losses_match_finite_differences() {
-    for activation in Activation::ALL {
+    for activation in ActivationFunction::ALL {
         let mut fields = CheckerFields { two_layers: true, weights2: "0.3, -0.2; 0.5 0.1".into(), biases2: "0.1; -0.2".into(), target: "0.5, -1".into(), ..CheckerFields::default() };
         fields.weights1 = "0.5, 0.7; -0.4, 0.2".into();
         fields.biases1 = "1, 0.3".into();

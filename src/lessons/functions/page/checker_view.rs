@@ -6,7 +6,7 @@ use crate::catalog::title_of;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::Math;
-use crate::lessons::functions::activations::Activation;
+use crate::lessons::functions::activations::ActivationFunction;
 use crate::lessons::functions::checker::{parse, short, steps, CheckerFields, CheckerLoss, Field, LayerActivation, Step};
 use crate::lessons::functions::FunctionsState;
 
@@ -15,11 +15,11 @@ fn two_layer_example() -> CheckerFields {
         inputs: "0.5, −1.2, 2".into(),
         weights1: "0.1, 0.4, −0.3\n−0.5, 0.2, 0.6".into(),
         biases1: "0.05, −0.1".into(),
-        activation1: LayerActivation::Apply(Activation::Tanh),
+        activation1: LayerActivation::Apply(ActivationFunction::Tanh),
         two_layers: true,
         weights2: "0.7, −0.9".into(),
         biases2: "0.2".into(),
-        activation2: LayerActivation::Apply(Activation::Sigmoid),
+        activation2: LayerActivation::Apply(ActivationFunction::Sigmoid),
         target: "1".into(),
         loss: CheckerLoss::BinaryCrossEntropy,
         learning_rate: "0.5".into(),
@@ -28,7 +28,7 @@ fn two_layer_example() -> CheckerFields {
 
 fn activation_options() -> impl IntoView {
     let mut options = vec![("linear", "none (linear)")];
-    options.extend(Activation::ALL.iter().map(|a| (a.slug(), a.name())));
+    options.extend(ActivationFunction::ALL.iter().map(|a| (a.slug(), a.name())));
     options.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()
 }
 

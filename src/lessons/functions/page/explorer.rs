@@ -7,7 +7,7 @@ use web_sys::PointerEvent;
 
 use super::charts::{draw_pair, x_at};
 use crate::ui::{Chart, Math};
-use crate::lessons::functions::activations::Activation;
+use crate::lessons::functions::activations::ActivationFunction;
 use crate::lessons::shared::numbers::fixed;
 
 pub use crate::lessons::functions::{X_MAX, X_MIN};
@@ -90,12 +90,12 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
     };
     let label = Signal::derive(move || format!("{} and its derivative for x from −5 to 5, with x = {} marked", activation.get().name(), fixed(x.get(), 2)));
     let note = move || match activation.get() {
-        Activation::Relu => "At x = 0 exactly, ReLU has a kink; we use the left slope, 0, as most libraries do.",
-        Activation::LeakyRelu => "Leaky ReLU keeps a small slope of 0.01 for negative x, so the unit never stops learning completely. At x = 0 we use the left slope, 0.01.",
-        Activation::Sigmoid => "Sigmoid squashes any x into (0, 1); its slope is at most 0.25 (at x = 0) and fades towards 0 for large |x|: the vanishing gradient.",
-        Activation::Tanh => "tanh squashes x into (−1, 1) and is centred on 0; its slope is at most 1 (at x = 0).",
-        Activation::Softplus => "Softplus is a smooth ReLU: its derivative is exactly the sigmoid.",
-        Activation::Gelu => "This is the exact GELU, x·Φ(x) with Φ the standard normal CDF computed with erf (not the tanh approximation).",
+        ActivationFunction::Relu => "At x = 0 exactly, ReLU has a kink; we use the left slope, 0, as most libraries do.",
+        ActivationFunction::LeakyRelu => "Leaky ReLU keeps a small slope of 0.01 for negative x, so the unit never stops learning completely. At x = 0 we use the left slope, 0.01.",
+        ActivationFunction::Sigmoid => "Sigmoid squashes any x into (0, 1); its slope is at most 0.25 (at x = 0) and fades towards 0 for large |x|: the vanishing gradient.",
+        ActivationFunction::Tanh => "tanh squashes x into (−1, 1) and is centred on 0; its slope is at most 1 (at x = 0).",
+        ActivationFunction::Softplus => "Softplus is a smooth ReLU: its derivative is exactly the sigmoid.",
+        ActivationFunction::Gelu => "This is the exact GELU, x·Φ(x) with Φ the standard normal CDF computed with erf (not the tanh approximation).",
     };
     view! {
         <section class="panel functions-explorer" data-testid="activation-explorer">
@@ -106,9 +106,9 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
                 <label class="field">
                     <span class="field-label">"Activation"</span>
                     <select data-testid="activation-select" prop:value=move || activation.get().slug() on:change=move |ev| {
-                        if let Some(a) = Activation::from_slug(&event_target_value(&ev)) { state.update(|s| s.activation = a) }
+                        if let Some(a) = ActivationFunction::from_slug(&event_target_value(&ev)) { state.update(|s| s.activation = a) }
                     }>
-                        {Activation::ALL.into_iter().map(|a| view! { <option value=a.slug()>{a.name()}</option> }).collect_view()}
+                        {ActivationFunction::ALL.into_iter().map(|a| view! { <option value=a.slug()>{a.name()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field functions-slider">
