@@ -53,6 +53,23 @@ fn state_reads_back<S: LinkState + Debug>(search: &str) -> Result<S, TestCaseErr
     reads_back(search, S::from_query, S::to_query)
 }
 
+/// A lesson's default state writes an empty link, and a link of none of its keys (a
+/// classroom's `present=1`, say) opens the default state without a note.
+fn default_is_the_empty_link<S: LinkState + Default + Debug>() {
+    assert_eq!(S::default().to_query(), "", "{}", std::any::type_name::<S>());
+    for search in ["", "?", "?present=1"] {
+        assert_eq!(S::from_query(search), (S::default(), Vec::new()), "{search:?} for {}", std::any::type_name::<S>());
+    }
+}
+
+#[test]
+fn every_lessons_default_state_is_the_empty_link() {
+    default_is_the_empty_link::<mnist::Settings>();
+    default_is_the_empty_link::<gan::Settings>();
+    default_is_the_empty_link::<text::link::TextLink>();
+    default_is_the_empty_link::<functions::FunctionsState>();
+}
+
 /// The keys of the gradient-descent stepper, whose link reader keeps no list of them.
 const GRADIENT_DESCENT_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
 

@@ -103,12 +103,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_state_has_an_empty_link() {
-        assert_eq!(FunctionsState::default().to_query(), "");
-        assert_eq!(FunctionsState::from_query("").0, FunctionsState::default());
-    }
-
-    #[test]
     fn every_field_survives_the_link() {
         let mut s = FunctionsState { activation: ActivationFunction::Gelu, x: 1.25, loss: Loss::Huber, target: -0.5, prediction: 2.75, ..Default::default() };
         s.checker = CheckerFields {

@@ -112,12 +112,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_settings_have_an_empty_link() {
-        assert_eq!(Settings::default().to_query(), "");
-        assert_eq!(Settings::from_query(""), (Settings::default(), Vec::new()));
-    }
-
-    #[test]
     fn settings_survive_the_link_and_can_be_checked() {
         let s = Settings {
             generator_learning_rate: 5e-3,

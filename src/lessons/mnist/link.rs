@@ -95,12 +95,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_settings_have_an_empty_link() {
-        assert_eq!(Settings::default().to_query(), "");
-        assert_eq!(Settings::from_query("?present=1"), (Settings::default(), Vec::new()));
-    }
-
-    #[test]
     fn settings_survive_the_link_and_are_what_the_form_would_apply() {
         let s = Settings {
             hidden: vec![256, 128],

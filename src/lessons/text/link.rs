@@ -84,12 +84,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_has_an_empty_link() {
-        assert_eq!(TextLink::default().to_query(), "");
-        assert_eq!(TextLink::from_query(""), (TextLink::default(), Vec::new()));
-    }
-
-    #[test]
     fn settings_and_review_survive_the_link() {
         let link = TextLink {
             settings: Settings { embedding_dim: 32, hidden: 64, learning_rate: 0.01, batch_size: 64, seed: 9 },

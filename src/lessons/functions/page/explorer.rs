@@ -15,17 +15,42 @@ pub use crate::lessons::functions::{X_MAX, X_MIN};
 /// A pointer position over a chart, as an x in `[lo, hi]`.
 /// (Leptos delegates events to the document, so the element comes from a node reference, not
 /// from the event's current target.)
-pub fn pointer_x(event: &PointerEvent, area: NodeRef<leptos::html::Div>, lo: f64, hi: f64) -> Option<f64> {
+fn pointer_x(event: &PointerEvent, area: NodeRef<leptos::html::Div>, lo: f64, hi: f64) -> Option<f64> {
     let target: web_sys::Element = area.get_untracked()?.unchecked_into();
     let rect = target.get_bounding_client_rect();
     Some(x_at(f64::from(event.client_x()) - rect.left(), rect.width(), lo, hi))
 }
 
-pub fn capture(event: &PointerEvent, area: NodeRef<leptos::html::Div>) {
-    if let Some(target) = area.get_untracked() {
-        let target: web_sys::Element = target.unchecked_into();
-        let _ = target.set_pointer_capture(event.pointer_id());
-    }
+/// The pointer handlers (down, move, up) that move a value by pressing or dragging across the
+/// chart in `area`: `set` gets the x under the pointer, within `range()`.
+pub fn drag_along(
+    area: NodeRef<leptos::html::Div>,
+    range: impl Fn() -> (f64, f64) + Copy + 'static,
+    set: impl Fn(f64) + Copy + 'static,
+) -> (impl Fn(PointerEvent) + Copy, impl Fn(PointerEvent) + Copy, impl Fn(PointerEvent) + Copy) {
+    let dragging = StoredValue::new(false);
+    let follow = move |ev: &PointerEvent| {
+        let (lo, hi) = range();
+        if let Some(v) = pointer_x(ev, area, lo, hi) {
+            set(v);
+        }
+    };
+    let down = move |ev: PointerEvent| {
+        ev.prevent_default();
+        if let Some(target) = area.get_untracked() {
+            let target: web_sys::Element = target.unchecked_into();
+            let _ = target.set_pointer_capture(ev.pointer_id());
+        }
+        dragging.set_value(true);
+        follow(&ev);
+    };
+    let moved = move |ev: PointerEvent| {
+        if dragging.get_value() {
+            follow(&ev);
+        }
+    };
+    let up = move |_: PointerEvent| dragging.set_value(false);
+    (down, moved, up)
 }
 
 /// Rounded to the slider's step, so dragging gives tidy numbers.
@@ -66,24 +91,8 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
             _ => problem.set(Some(format!("“{}” is not a number.", text.trim()))),
         }
     };
-    let dragging = StoredValue::new(false);
     let area = NodeRef::<leptos::html::Div>::new();
-    let down = move |ev: PointerEvent| {
-        ev.prevent_default();
-        capture(&ev, area);
-        dragging.set_value(true);
-        if let Some(v) = pointer_x(&ev, area, X_MIN, X_MAX) {
-            set_x(tidy(v));
-        }
-    };
-    let moved = move |ev: PointerEvent| {
-        if dragging.get_value() {
-            if let Some(v) = pointer_x(&ev, area, X_MIN, X_MAX) {
-                set_x(tidy(v));
-            }
-        }
-    };
-    let up = move |_: PointerEvent| dragging.set_value(false);
+    let (down, moved, up) = drag_along(area, || (X_MIN, X_MAX), move |v| set_x(tidy(v)));
     let draw = move |area, ratio| {
         let (a, at) = (activation.get(), x.get());
         draw_pair(area, ratio, X_MIN, X_MAX, "x", &|v| a.value(v), &|v| a.derivative(v), at, 1e9);

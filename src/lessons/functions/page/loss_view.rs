@@ -2,10 +2,9 @@
 //! its gradient ∂L/∂ŷ (the number backpropagation starts from).
 
 use leptos::prelude::*;
-use web_sys::PointerEvent;
 
 use super::charts::draw_pair;
-use super::explorer::{capture, pointer_x};
+use super::explorer::drag_along;
 use crate::ui::{Chart, Math};
 use crate::lessons::functions::losses::Loss;
 use crate::lessons::shared::numbers::{fixed, fixed_ascii};
@@ -94,26 +93,12 @@ pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
             _ => None,
         }
     };
-    let dragging = StoredValue::new(false);
     let area = NodeRef::<leptos::html::Div>::new();
-    let down = move |ev: PointerEvent| {
-        ev.prevent_default();
-        capture(&ev, area);
-        dragging.set_value(true);
+    // Dragging rounds ŷ to the slider's step, within the loss's range.
+    let (down, moved, up) = drag_along(area, move || range.get_untracked(), move |v| {
         let (lo, hi) = range.get_untracked();
-        if let Some(v) = pointer_x(&ev, area, lo, hi) {
-            set_prediction((v * 1000.0).round() / 1000.0);
-        }
-    };
-    let moved = move |ev: PointerEvent| {
-        if dragging.get_value() {
-            let (lo, hi) = range.get_untracked();
-            if let Some(v) = pointer_x(&ev, area, lo, hi) {
-                set_prediction(((v * 1000.0).round() / 1000.0).clamp(lo, hi));
-            }
-        }
-    };
-    let up = move |_: PointerEvent| dragging.set_value(false);
+        set_prediction(((v * 1000.0).round() / 1000.0).clamp(lo, hi));
+    });
     let draw = move |area, ratio| {
         let (l, y, p, (lo, hi)) = (loss.get(), target.get(), prediction.get(), range.get());
         draw_pair(area, ratio, lo, hi, "prediction ŷ", &|v| l.value(y, v), &|v| l.gradient(y, v), p, 12.0);
