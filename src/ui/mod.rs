@@ -14,6 +14,7 @@ pub mod gpu_training;
 pub mod host_api;
 pub mod keep_view;
 pub mod math;
+pub mod panel;
 pub mod pointer;
 pub mod settings_form;
 pub mod share;
@@ -26,5 +27,6 @@ pub mod worker_client;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;
+pub use panel::Panel;
 #[cfg(feature = "full")]
 pub use where_training::{GpuChoice, Thread, TrainOn, WhereTraining};

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use crate::ui::compute::Compute;
 use crate::engine::conformance::{run_all, CheckResult, Tolerance};
 use crate::engine::webgpu::WebGpuBackend;
@@ -81,8 +83,7 @@ pub fn Agreement(compute: ReadSignal<Compute>) -> impl IntoView {
     };
 
     view! {
-        <section class="panel" data-testid="agreement">
-            <h2>"Do both engines compute the same numbers?"</h2>
+        <Panel title="Do both engines compute the same numbers?" testid="agreement">
             <p>
                 "Each check below runs one kernel (or a gradient, or an optimiser step) and compares "
                 "it with the same arithmetic done another way: in 64-bit floating point, by finite "
@@ -122,7 +123,7 @@ pub fn Agreement(compute: ReadSignal<Compute>) -> impl IntoView {
                     </div>
                 })
             }}
-        </section>
+        </Panel>
     }
 }
 

@@ -10,6 +10,8 @@ mod training;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use crate::ui::compute::Compute;
 
 use crate::ui::worker_client::isolated;
@@ -107,8 +109,7 @@ pub fn LabPage() -> impl IntoView {
             <speed::Speed compute/>
             <training::Training compute/>
             <threads::WorkerThreads/>
-            <section class="panel">
-                <h2>"When does the GPU win?"</h2>
+            <Panel title="When does the GPU win?">
                 <p>
                     "A GPU runs thousands of multiply-adds at once, but every kernel launch and every "
                     "read back to the page costs a fixed delay. For tiny matrices that delay is most of "
@@ -125,7 +126,7 @@ pub fn LabPage() -> impl IntoView {
                     "A comparison with TensorFlow.js on the same machine is in the project's benchmarks "
                     "(bench/ in the source), not on this page: it would download TensorFlow.js."
                 </p>
-            </section>
+            </Panel>
         </article>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::agreement::yield_to_browser;
 use crate::ui::compute::Compute;
 use crate::engine::backend::Matmul;
@@ -89,8 +91,7 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
     };
 
     view! {
-        <section class="panel" data-testid="speed">
-            <h2>"How fast is each engine?"</h2>
+        <Panel title="How fast is each engine?" testid="speed">
             <p>
                 "Multiplying two n × n matrices takes 2n³ floating-point operations; this is most of the "
                 "work of training a neural network. GFLOP/s is billions of those operations per second."
@@ -99,6 +100,6 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
             <super::CpuGpuTable headings=("n", ["time", "GFLOP/s"]) rows=&SIZES testid="speed" cpu gpu
                 shown=|size, milliseconds| [format!("{milliseconds:.2} ms"), format!("{:.1}", gflops(size, milliseconds))]/>
-        </section>
+        </Panel>
     }
 }

@@ -7,6 +7,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use crate::ui::worker_client::{isolated, probe_worker, training_trial, Probed};
 use crate::worker::protocol::Trial;
 
@@ -106,8 +108,7 @@ pub fn WorkerThreads() -> impl IntoView {
     let threads = move || rows.with(|r| r.iter().find_map(|row| row.all.as_ref().map(|a| a.2)));
     let dash = || view! { <td class="muted">"—"</td> }.into_any();
     view! {
-        <section class="panel" data-testid="worker-threads">
-            <h2>"The background worker: one thread or all"</h2>
+        <Panel title="The background worker: one thread or all" testid="worker-threads">
             <p>
                 "The Digits, GAN and Text lessons train in a background worker. On a cross-origin isolated page it uses every core "
                 "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
@@ -170,6 +171,6 @@ pub fn WorkerThreads() -> impl IntoView {
                     "This page is not cross-origin isolated, so the worker has one thread and only that column is measured."
                 }}
             </p>
-        </section>
+        </Panel>
     }
 }

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::agreement::yield_to_browser;
 use super::speed::now;
 use crate::ui::compute::Compute;
@@ -111,8 +113,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
     };
 
     view! {
-        <section class="panel" data-testid="training-speed">
-            <h2>"How fast does each engine train?"</h2>
+        <Panel title="How fast does each engine train?" testid="training-speed">
             <p>
                 "One training step of the network the digits lesson uses: 784 pixels in, 500 hidden "
                 "units (ReLU), 10 digits out. Forward pass, softmax cross-entropy loss, backward pass "
@@ -141,6 +142,6 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-        </section>
+        </Panel>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::charts::draw_histogram;
 use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
 use super::run::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
@@ -108,8 +110,7 @@ pub fn JudgePanel(
     let first_success = move || verdicts.with(|v| v.iter().find(|(_, _, verdict, _)| verdict.meets_target()).map(|(i, s, _, averaged)| (*i, *s, *averaged)));
     let _ = training_seconds;
     view! {
-        <section class="panel gan-judge" data-testid="gan-judge">
-            <h2>"Judge the digits"</h2>
+        <Panel title="Judge the digits" class="gan-judge" testid="gan-judge">
             <p class="muted">
                 {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
                 "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
@@ -159,6 +160,6 @@ pub fn JudgePanel(
             <div class="button-row">
                 <button data-testid="gan-judge-now" on:click=move |_| on_judge.run(()) disabled=move || !ready.get() || !matches!(judging.get(), Judging::Ready { .. })>"Judge now"</button>
             </div>
-        </section>
+        </Panel>
     }
 }

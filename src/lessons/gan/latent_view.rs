@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::pictures_view::ImageGrid;
 use super::latent::{along, interpolate};
 use super::model::noise;
@@ -54,12 +56,10 @@ pub fn LatentSpace(run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage>, #[p
         </label>
     };
     view! {
-        <section class="panel gan-latent" data-testid="gan-latent">
-            <h2>"Explore the latent space"</h2>
-            <p class="muted">
-                "G's input is a point z in a 100-dimensional space. Walk in a straight line from one point (left) to another (right): "
-                "a trained G morphs one digit smoothly into another, because nearby points give similar images."
-            </p>
+        <Panel title="Explore the latent space" class="gan-latent" testid="gan-latent" intro=concat!(
+            "G's input is a point z in a 100-dimensional space. Walk in a straight line from one point (left) to another (right): ",
+            "a trained G morphs one digit smoothly into another, because nearby points give similar images.",
+        )>
             <ImageGrid images=line columns=STEPS testid="gan-latent-line" label="Ten images between two noise vectors"/>
             <div class="gan-latent-move">
                 <div class="gan-latent-one">
@@ -74,6 +74,6 @@ pub fn LatentSpace(run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage>, #[p
                     </div>
                 </div>
             </div>
-        </section>
+        </Panel>
     }
 }

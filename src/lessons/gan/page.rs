@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::charts::{draw_losses, draw_scores, CurvePoint};
 use super::curves::CurveSums;
 use super::worker_run::GanPage;
@@ -376,9 +378,7 @@ pub fn GanPage() -> impl IntoView {
                 holds="A link holds the settings and seed, not the trained networks: whoever opens it trains from the same start."/>
             <DatasetStatus data what="digits" testid="gan" on_retry=Callback::new(move |_| start_loading())/>
             <div class="gan-top">
-                <section class="panel gan-samples">
-                    <h2>"What G draws"</h2>
-                    <p class="muted">"The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place."</p>
+                <Panel title="What G draws" class="gan-samples" intro="The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place.">
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
                     <super::pictures_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { ensure_run(); redraw_grid(); judge_now(); })/>
                     <div class="button-row">
@@ -388,9 +388,8 @@ pub fn GanPage() -> impl IntoView {
                         <button data-testid="gan-reset" on:click=move |_| reset() disabled=move || !ready.get()>"Reset"</button>
                     </div>
                     {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gan-problem">{p}</p> })}
-                </section>
-                <section class="panel gan-progress">
-                    <h2>"Progress"</h2>
+                </Panel>
+                <Panel title="Progress" class="gan-progress">
                     <div class="stat-row">
                         <div class="stat"><span class="stat-label">"iterations"</span><span class="stat-value" data-testid="gan-iterations">{move || iterations.get()}</span>
                             <span class="stat-note">{move || format!("epoch {} of the 60,000 digits", epoch.get() + 1)}</span></div>
@@ -409,19 +408,18 @@ pub fn GanPage() -> impl IntoView {
                         draw=move |area, ratio| draw_losses(area, ratio, &curves.get())/>
                     <Chart label=Signal::derive(move || "Mean D(x) and mean D(G(z))".to_string()) testid="gan-scores" aspect=0.42
                         draw=move |area, ratio| draw_scores(area, ratio, &curves.get())/>
-                </section>
+                </Panel>
             </div>
             <super::phases_view::StepThrough report=phase_report next=next_phase last_losses settings ready on_step=Callback::new(step_phase)/>
             <super::latent_view::LatentSpace run redraw=grid seed=Signal::derive(move || settings.with(|s| s.seed))/>
             <JudgePanel judging verdicts training_seconds ready on_judge=Callback::new(move |_| judge_now())/>
             <SettingsPanel settings on_apply=Callback::new(move |_| reset())/>
-            <section class="panel">
-                <h2>"Coming to this page"</h2>
+            <Panel title="Coming to this page">
                 <p class="notice" data-testid="gan-not-built">
                     <strong>"Not built yet: "</strong>
                     "a conditional GAN, where you pick the digit G draws."
                 </p>
-            </section>
+            </Panel>
         </article>
     }
 }

@@ -2,6 +2,8 @@
 //! formula with this batch's numbers and the images involved with D's verdict on each.
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -76,12 +78,10 @@ pub fn StepThrough(
 ) -> impl IntoView {
     let loss_kind = move || settings.with(|s| s.generator_loss);
     view! {
-        <section class="panel gan-steps" data-testid="gan-step-through">
-            <h2>"Step through one iteration"</h2>
-            <p class="muted">
-                "One training iteration is three phases. Run them one at a time (training pauses) and read each loss with "
-                "this batch's numbers. The highlighted button is the phase a normal iteration runs next; you may press any."
-            </p>
+        <Panel title="Step through one iteration" class="gan-steps" testid="gan-step-through" intro=concat!(
+            "One training iteration is three phases. Run them one at a time (training pauses) and read each loss with ",
+            "this batch's numbers. The highlighted button is the phase a normal iteration runs next; you may press any.",
+        )>
             <div class="button-row">
                 {PHASES.iter().map(|&(phase, testid, label)| view! {
                     <button data-testid=testid class:primary=move || next.get() == phase disabled=move || !ready.get()
@@ -132,6 +132,6 @@ pub fn StepThrough(
                     </div>
                 }
             })}
-        </section>
+        </Panel>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
 
 /// The form's text, parsed only on Apply so a half-typed number is not an error yet.
@@ -84,14 +86,12 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
         </label>
     };
     view! {
-        <section class="panel gan-settings" data-testid="gan-settings">
-            <h2>"Settings, and breaking it on purpose"</h2>
-            <p class="muted">
-                "G: 100 → 256 → 512 → 784 (tanh), D: 784 → 512 → 256 → 1, leaky ReLU (0.2) between layers, binary cross-entropy "
-                "on D's logit, Adam with β₁ = 0.5. While D trains, 30% of its hidden units are switched off at random in each pass "
-                "(dropout), and D's last layer also sees how much its batch varies (the spread, below): measured here, dropout made G's digits "
-                "clearer sooner, and the spread made G draw all ten digits instead of mostly 1s. Each preset below starts a new run; read what to watch for, then press Train."
-            </p>
+        <Panel title="Settings, and breaking it on purpose" class="gan-settings" testid="gan-settings" intro=concat!(
+            "G: 100 → 256 → 512 → 784 (tanh), D: 784 → 512 → 256 → 1, leaky ReLU (0.2) between layers, binary cross-entropy ",
+            "on D's logit, Adam with β₁ = 0.5. While D trains, 30% of its hidden units are switched off at random in each pass ",
+            "(dropout), and D's last layer also sees how much its batch varies (the spread, below): measured here, dropout made G's digits ",
+            "clearer sooner, and the spread made G draw all ten digits instead of mostly 1s. Each preset below starts a new run; read what to watch for, then press Train.",
+        )>
             <p class="muted">
                 "Five well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
                 "so D never grows fully sure of real digits. The averaging decay: how slowly the averaged generator follows G (0 turns it off). "
@@ -141,6 +141,6 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                 </div>
             </div>
             {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gan-settings-problem">{p}</p> })}
-        </section>
+        </Panel>
     }
 }

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::one_sample::OneSample;
 use crate::ui::Math;
 use crate::lessons::shared::numbers::fixed_ascii;
@@ -37,8 +39,7 @@ pub fn OneSampleExample() -> impl IntoView {
         ]
     };
     view! {
-        <section class="panel" data-testid="gd-one-sample">
-            <h2>"Preset: one sample, two weights"</h2>
+        <Panel title="Preset: one sample, two weights" testid="gd-one-sample">
             <p>
                 "The smallest whole step, to check with pencil and paper. One example with two inputs x = [1, 2] "
                 "and target y = 3; a model with two weights θ = [1, 2] and a bias b = 1 predicts ŷ = θ·x + b; "
@@ -54,6 +55,6 @@ pub fn OneSampleExample() -> impl IntoView {
                 </button>
                 <button on:click=move |_| { step.set(OneSample::example()); count.set(1); }>"Back to the example"</button>
             </div>
-        </section>
+        </Panel>
     }
 }

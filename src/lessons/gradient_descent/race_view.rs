@@ -3,6 +3,8 @@
 //! every racer's position, gradient and internal state at any step.
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use wasm_bindgen::JsCast;
 
 use crate::lessons::shared::frame::Frame;
@@ -193,8 +195,7 @@ pub fn OptimiserRace() -> impl IntoView {
     };
 
     view! {
-        <section class="panel gd-race" data-testid="gd-race">
-            <h2>"Part 2: optimisers race on a landscape"</h2>
+        <Panel title="Part 2: optimisers race on a landscape" class="gd-race" testid="gd-race">
             <p>
                 "Plain gradient descent is only one way to use the gradient. Here five optimisers start from the same "
                 "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
@@ -360,6 +361,6 @@ pub fn OptimiserRace() -> impl IntoView {
                 "exactly as it moves a network's weights; the gradient it is given is the landscape's exact gradient at that point. "
                 "A racer whose numbers blow up stops by itself and says so; the others race on."
             </p>
-        </section>
+        </Panel>
     }
 }

@@ -2,6 +2,8 @@
 //! the loss surface with the path, the loss over steps, and the step's formulas.
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use wasm_bindgen::JsCast;
 
 use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path};
@@ -84,8 +86,7 @@ pub fn ScatterPanel(s: StepperState) -> impl IntoView {
     };
 
     view! {
-    <section class="panel">
-        <h2>"The data and the line"</h2>
+    <Panel title="The data and the line">
         <div class="gd-scatter-edit"
             on:pointerdown=move |ev| pointer_down(ev)
             on:pointermove=move |ev| pointer_move(ev)
@@ -107,15 +108,14 @@ pub fn ScatterPanel(s: StepperState) -> impl IntoView {
             "Filled dots are in this step's batch. Blue dots: the line's predictions; orange: the residuals."
         </p>
         {move || s.edit_message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
-    </section>
+    </Panel>
     }
 }
 
 #[component]
 pub fn SurfacePanel(s: StepperState) -> impl IntoView {
     view! {
-    <section class="panel">
-        <h2>"The loss surface"</h2>
+    <Panel title="The loss surface">
         <div class="gd-stack">
             <Chart aspect=0.75 label="Loss over intercept and slope: the stronger the colour, the lower"
                 draw=move |area, ratio| { let view = s.surface.get(); s.settings.with(|set| draw_surface_map(area, ratio, &set.points, view)); }/>
@@ -136,22 +136,21 @@ pub fn SurfacePanel(s: StepperState) -> impl IntoView {
             Some(b) => format!("Distance from θ to θ* at step {}: {}", s.viewed(), fixed(distance(s.shown_theta(), b), 4)),
             None => "No single best line: every point has the same x.".to_string(),
         }}</p>
-    </section>
+    </Panel>
     }
 }
 
 #[component]
 pub fn LossPanel(s: StepperState) -> impl IntoView {
     view! {
-    <section class="panel">
-        <h2>"Loss over steps"</h2>
+    <Panel title="Loss over steps">
         <Chart aspect=0.75 testid="gd-loss" label="Loss after each step"
             draw=move |area, ratio| { let k = s.viewed(); s.run.with(|r| draw_loss_curve(area, ratio, &r.losses(), k)) }/>
         <p class="muted" data-testid="gd-loss-now">{move || {
             let k = s.viewed();
             s.run.with(|r| format!("After {k} step{}, J(θ) on all points = {}.", if k == 1 { "" } else { "s" }, fixed(r.losses().get(k).copied().unwrap_or(f64::NAN), 4)))
         }}</p>
-    </section>
+    </Panel>
     }
 }
 

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::bars_view::BarsChart;
 use super::*;
 use crate::lessons::shared::numbers::fixed;
@@ -106,8 +108,7 @@ pub fn DistributionsPanel(state: RwSignal<InformationState>, typed: Typed) -> im
         });
     };
     view! {
-    <section class="panel">
-        <h2>"Two distributions"</h2>
+    <Panel title="Two distributions">
         <div class="button-row information-presets" role="group" aria-label="Presets">
             <span class="muted">"Presets:"</span>
             {Preset::ALL.into_iter().map(|preset| view! {
@@ -147,7 +148,7 @@ pub fn DistributionsPanel(state: RwSignal<InformationState>, typed: Typed) -> im
                 {sum_flag(state, typed, Which::Q)}
             </div>
         </div>
-    </section>
+    </Panel>
     }
 }
 

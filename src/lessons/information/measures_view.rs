@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::*;
 use crate::lessons::shared::numbers::fixed;
 use crate::ui::Math;
@@ -34,8 +36,7 @@ pub fn MeasuresPanel(state: RwSignal<InformationState>) -> impl IntoView {
     };
 
     view! {
-    <section class="panel">
-        <h2>"The measures"</h2>
+    <Panel title="The measures">
         <div class="stat-row information-stats">
             {stat("H(P)", "value-hp", Signal::derive(move || measures.get().0), "entropy of P")}
             {stat("H(Q)", "value-hq", Signal::derive(move || measures.get().1), "entropy of Q")}
@@ -79,6 +80,6 @@ pub fn MeasuresPanel(state: RwSignal<InformationState>) -> impl IntoView {
             "The entropy is the surprise you cannot avoid; the KL divergence is what using the wrong model costs you on top. "
             "It is 0 exactly when Q = P."
         </p>
-    </section>
+    </Panel>
     }
 }

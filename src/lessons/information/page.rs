@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::editor_view::{DistributionsPanel, Typed};
 use super::measures_view::MeasuresPanel;
 use super::terms_view::TermsPanel;
@@ -83,12 +85,11 @@ pub fn InformationPage() -> impl IntoView {
 
             <super::softmax_view::SoftmaxPanel state/>
 
-            <section class="panel">
-                <h2>"Beyond: two Gaussians"</h2>
+            <Panel title="Beyond: two Gaussians">
                 <p class="notice" data-testid="gaussians-not-built">
                     "Not built yet: the closed-form KL divergence between two Gaussians will appear here."
                 </p>
-            </section>
+            </Panel>
         </article>
     }
 }

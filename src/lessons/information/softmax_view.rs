@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::*;
 use crate::ui::host_api::{serve_host, Command};
 use crate::lessons::shared::url_state::LinkState;
@@ -83,8 +85,7 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
     let query = Signal::derive(move || state.with(|s| s.to_query()));
 
     view! {
-        <section class="panel">
-            <h2>"Link to training: softmax and the classification loss"</h2>
+        <Panel title="Link to training: softmax and the classification loss">
             <Share slug="information" query widget="softmax"/>
             <p>
                 "When P is one-hot (all its mass on the true class), H(P) = 0 and the cross-entropy is just −log q(true class): "
@@ -128,7 +129,7 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
                 "The gradient pushes the true class's logit up (its q − p is negative) and every other logit down, "
                 "in proportion to the probability wrongly given to it. Gradient descent subtracts it."
             </p>
-        </section>
+        </Panel>
     }
 }
 

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::*;
 use crate::lessons::shared::numbers::fixed;
 use crate::ui::Math;
@@ -86,9 +88,7 @@ pub fn TermsPanel(state: RwSignal<InformationState>) -> impl IntoView {
     };
 
     view! {
-    <section class="panel">
-        <h2>"Term by term"</h2>
-        <p class="muted">"Each outcome contributes one term to each sum. Step through the rows to build the sums up."</p>
+    <Panel title="Term by term" intro="Each outcome contributes one term to each sum. Step through the rows to build the sums up.">
         <div class="button-row">
             <button class="primary" data-testid="step-next"
                 disabled=move || { step_row.get() >= k.get() }
@@ -140,6 +140,6 @@ pub fn TermsPanel(state: RwSignal<InformationState>) -> impl IntoView {
             "Edge cases: a row with p(x) = 0 adds 0 to every sum (an outcome that never happens costs no surprise). "
             "A row with q(x) = 0 but p(x) > 0 makes H(P, Q) and D_KL(P‖Q) infinite: the model rules out something that happens."
         </p>
-    </section>
+    </Panel>
     }
 }

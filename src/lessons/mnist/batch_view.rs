@@ -2,6 +2,8 @@
 
 use crate::ui::chart::Canvas;
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use plotters::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -92,12 +94,10 @@ pub fn BatchStep(
     let is_done = move |i: usize| report.with(|r| r.is_some()) && phase.get() > i;
 
     view! {
-        <section class="panel" data-testid="mnist-step-through">
-            <h2>"Step through one batch"</h2>
-            <p class="muted">
-                "Training is many small steps. Take one apart: the batch, the forward pass through each layer, "
-                "the loss, the backward pass that finds each weight's gradient, and the update. (Training pauses first.)"
-            </p>
+        <Panel title="Step through one batch" testid="mnist-step-through" intro=concat!(
+            "Training is many small steps. Take one apart: the batch, the forward pass through each layer, ",
+            "the loss, the backward pass that finds each weight's gradient, and the update. (Training pauses first.)",
+        )>
             <div class="button-row">
                 <button class="primary" data-testid="mnist-take-step" disabled=move || !can_step.get() on:click=take_step>"Take one step"</button>
                 <button data-testid="mnist-next-phase" disabled=at_last_phase
@@ -175,6 +175,6 @@ pub fn BatchStep(
                     </Show>
                 }
             })}
-        </section>
+        </Panel>
     }
 }

@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, PointerEvent};
 
@@ -124,13 +126,11 @@ pub fn DrawDigit(trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>, #[prop(into)
     });
 
     view! {
-        <section class="panel mnist-draw">
-            <h2>"Draw a digit"</h2>
-            <p class="muted">
-                "Draw one digit, 0 to 9, in the box with your mouse, pen or finger. Like the MNIST digits, "
-                "your drawing is cropped, scaled to 20 pixels and centred in a 28 × 28 image: that small image "
-                "is all the network sees."
-            </p>
+        <Panel title="Draw a digit" class="mnist-draw" intro=concat!(
+            "Draw one digit, 0 to 9, in the box with your mouse, pen or finger. Like the MNIST digits, ",
+            "your drawing is cropped, scaled to 20 pixels and centred in a 28 × 28 image: that small image ",
+            "is all the network sees.",
+        )>
             <div class="mnist-draw-row">
                 <div class="mnist-pad-wrap">
                     <canvas
@@ -166,7 +166,7 @@ pub fn DrawDigit(trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>, #[prop(into)
                     }}
                 </div>
             </div>
-        </section>
+        </Panel>
     }
 }
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::inside::mistakes;
 use super::inside_view::{Confusion, Evaluation, FirstLayer, Mistake, Mistakes, WeightTiles, GALLERY};
 use super::progress_view::{device_kind, device_text, draw_curves, thread_kind};
@@ -273,8 +275,7 @@ pub fn MnistPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="mnist-trainer"
                 holds="A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."/>
             <DatasetStatus data what="digits" testid="mnist" on_retry=Callback::new(move |_| start_loading())/>
-            <section class="panel mnist-controls">
-                <h2>"The network"</h2>
+            <Panel title="The network" class="mnist-controls">
                 <p data-testid="mnist-architecture">
                     {move || {
                         let s = settings.get();
@@ -299,9 +300,8 @@ pub fn MnistPage() -> impl IntoView {
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
                 {move || report.gpu_lost.get().map(|p| view! { <p class="notice" role="status" data-testid="mnist-gpu-lost">{p}</p> })}
-            </section>
-            <section class="panel">
-                <h2>"Progress"</h2>
+            </Panel>
+            <Panel title="Progress">
                 <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), planned()) data-thread=move || thread_kind(report.device.get())>
                     {move || device_text(report.device.get(), planned())}
                 </p>
@@ -328,40 +328,36 @@ pub fn MnistPage() -> impl IntoView {
                         if rate > 0.0 && running.get() { format!("About {:.0} s to the end of this epoch.", left as f64 / rate) } else { String::new() }
                     }}
                 </p>
-            </section>
-            <section class="panel">
-                <h2>"Learning curves"</h2>
-                <p class="muted">
-                    "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of "
-                    "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch."
-                </p>
+            </Panel>
+            <Panel title="Learning curves" intro=concat!(
+                "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of ",
+                "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch.",
+            )>
                 <Chart
                     label=Signal::derive(move || format!("Loss and test accuracy over {} steps", steps.get()))
                     testid="mnist-curves"
                     aspect=0.45
                     draw=move |area, ratio| draw_curves(area, ratio, &losses.get(), &accuracies.get())
                 />
-            </section>
+            </Panel>
             <super::save_view::SaveLoad trainer=trainer.get_value() settings ready=Signal::derive(move || data.get() == Dataset::Ready) accuracy=Signal::derive(move || latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| loaded()/>
             <super::batch_view::BatchStep report=batch_report can_step=Signal::derive(move || data.get() == Dataset::Ready && !report.busy.get()) on_step=move |_| step_through()/>
             <super::drawing_view::DrawDigit trainer=trainer.get_value() steps=steps/>
-            <section class="panel mnist-inside">
-                <h2>"Inside the network"</h2>
+            <Panel title="Inside the network" class="mnist-inside">
                 <div class="mnist-inside-grid">
                     <WeightTiles layer=first_layer/>
                     <Confusion test=test_set evaluation/>
                 </div>
                 <Mistakes test=test_set evaluation/>
-            </section>
-            <section class="panel">
-                <h2>"Coming to this page"</h2>
+            </Panel>
+            <Panel title="Coming to this page">
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
                     "WebGPU in the background worker. Today, on the CPU, the network trains in a background worker (on all "
                     "your CPU's cores when this page is cross-origin isolated, else on one), and this page shows a copy of it "
                     "refreshed four times a second; on your GPU (WebGPU), this page's thread queues the GPU's work a slice at a time."
                 </p>
-            </section>
+            </Panel>
         </article>
     }
 }

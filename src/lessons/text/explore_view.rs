@@ -5,6 +5,8 @@ use crate::ui::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use plotters::prelude::*;
 
 use super::explain::word_score;
@@ -69,8 +71,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
     });
 
     view! {
-        <section class="panel" data-testid="text-explore">
-            <h2>"Look into the word vectors"</h2>
+        <Panel title="Look into the word vectors" testid="text-explore">
             {move || ends.with(|e| e.is_none()).then(|| view! { <p class="muted">"Train the model to see what it learned about words."</p> })}
             <p class="muted">
                 "A word's score is the logit of a review made of that word alone, minus that of an empty review: how hard the word pulls on its own. "
@@ -126,7 +127,7 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
                 aspect=0.62
                 draw=move |area, ratio| map.with(|m| match m { Some(m) => draw_map(area, ratio, m), None => draw_empty_map(area, ratio) })
             />
-        </section>
+        </Panel>
     }
 }
 

@@ -7,6 +7,8 @@ use crate::ui::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use plotters::prelude::*;
 
 use super::run::Run;
@@ -109,8 +111,7 @@ pub fn TextPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="text-classifier"
                 holds="A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data what="reviews" testid="text" on_retry=Callback::new(move |_| start_loading())/>
-            <section class="panel">
-                <h2>"The model"</h2>
+            <Panel title="The model">
                 <p>
                     "Each review is cut into words (and punctuation), and each of the 20,000 most common words of the training reviews "
                     "gets a vector of numbers that training adjusts. A review becomes the "
@@ -139,9 +140,8 @@ pub fn TextPage() -> impl IntoView {
                     <button data-testid="text-reset" on:click=move |_| run.reset() disabled=move || steps.get() == 0 && weights.with(|w| w.is_none())>"Reset"</button>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="text-problem">{p}</p> })}
-            </section>
-            <section class="panel">
-                <h2>"Progress"</h2>
+            </Panel>
+            <Panel title="Progress">
                 <div class="stat-row">
                     <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="text-epoch">{move || epoch.get() + 1}</span></div>
                     <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="text-steps">{move || steps.get()}</span></div>
@@ -173,14 +173,12 @@ pub fn TextPage() -> impl IntoView {
                     "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
                     "as the model starts memorising its training reviews: the best check is kept above."
                 </p>
-            </section>
-            <section class="panel">
-                <h2>"Learning curves"</h2>
-                <p class="muted">
-                    "Blue: on the training batches, averaged over the steps since the point before. Orange: on all 25,000 test reviews, "
-                    "checked every 150 steps, or as often as this page keeps up while the background worker trains faster. "
-                    "When blue keeps improving and orange stops, the model has begun to memorise its training reviews."
-                </p>
+            </Panel>
+            <Panel title="Learning curves" intro=concat!(
+                "Blue: on the training batches, averaged over the steps since the point before. Orange: on all 25,000 test reviews, ",
+                "checked every 150 steps, or as often as this page keeps up while the background worker trains faster. ",
+                "When blue keeps improving and orange stops, the model has begun to memorise its training reviews.",
+            )>
                 <div class="text-curves">
                     <Chart
                         label=Signal::derive(move || format!("Loss over {} steps", steps.get()))
@@ -199,19 +197,18 @@ pub fn TextPage() -> impl IntoView {
                             &test_points.with(|p| p.iter().map(|p| (p.step, 100.0 * p.accuracy)).collect::<Vec<_>>()))
                     />
                 </div>
-            </section>
+            </Panel>
             <super::review_view::ReviewBox set weights review/>
             <super::explore_view::Explore set weights/>
             <super::teach_view::Mistakes set probabilities=test_probabilities review/>
             <super::teach_view::Teach set trainer=run.trainer.get_value() weights running busy=run.busy on_changed=move |_| run.check_now()/>
             <super::saving_view::SaveLoad set weights on_load=move |w| run.load(w)/>
-            <section class="panel">
-                <h2>"Coming to this page"</h2>
+            <Panel title="Coming to this page">
                 <p class="notice">
                     <strong>"Not built yet: "</strong>
                     "word pairs (bigrams), so that \"not good\" can count against a review although \"good\" counts for it."
                 </p>
-            </section>
+            </Panel>
         </article>
     }
 }

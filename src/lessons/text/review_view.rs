@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use gloo::timers::callback::Timeout;
 
 use super::explain::{read, strongest, Reading, MAX_TOKENS};
@@ -98,8 +100,7 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
     };
 
     view! {
-        <section class="panel" data-testid="text-review-panel">
-            <h2>"Type a review"</h2>
+        <Panel title="Type a review" testid="text-review-panel">
             <p class="muted">
                 "The prediction updates as you type. Each word is tinted by how much it moved the logit: "
                 <span class="w pos s8">"blue"</span>" toward positive, "<span class="w neg s8">"orange"</span>" toward negative, "
@@ -182,6 +183,6 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                     </p> }.into_any()
                 }}
             </details>
-        </section>
+        </Panel>
     }
 }

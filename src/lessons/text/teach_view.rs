@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::model::{sigmoid, Weights};
 use super::run::SharedTrainer;
 use crate::data::{ImdbSet, UNKNOWN_ID};
@@ -37,8 +39,7 @@ pub fn Mistakes(set: RwSignal<Option<Arc<ImdbSet>>>, probabilities: RwSignal<Opt
         Some((wrong, s.samples.len()))
     });
     view! {
-        <section class="panel" data-testid="text-mistakes">
-            <h2>"Reviews it gets wrong"</h2>
+        <Panel title="Reviews it gets wrong" testid="text-mistakes">
             {move || match wrong.get() {
                 None => view! { <p class="muted">"After the first check on the test reviews, the ones it misreads appear here."</p> }.into_any(),
                 Some((list, total)) => {
@@ -76,7 +77,7 @@ pub fn Mistakes(set: RwSignal<Option<Arc<ImdbSet>>>, probabilities: RwSignal<Opt
                     }.into_any()
                 }
             }}
-        </section>
+        </Panel>
     }
 }
 
@@ -164,12 +165,10 @@ pub fn Teach(
     };
 
     view! {
-        <section class="panel" data-testid="text-teach">
-            <h2>"Teach it"</h2>
-            <p class="muted">
-                "Find something it gets wrong (sarcasm is a good start: it only counts words, not their order), mark what it really means, and fine-tune. "
-                "Watch the probability of your sentences move, and the test accuracy above."
-            </p>
+        <Panel title="Teach it" testid="text-teach" intro=concat!(
+            "Find something it gets wrong (sarcasm is a good start: it only counts words, not their order), mark what it really means, and fine-tune. ",
+            "Watch the probability of your sentences move, and the test accuracy above.",
+        )>
             <div class="text-teach-row">
                 <input type="text" class="text-teach-input" data-testid="text-teach-sentence" aria-label="your sentence" prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))/>
@@ -200,6 +199,6 @@ pub fn Teach(
                 </button>
             </div>
             {move || message.get().map(|(bad, text)| view! { <p class:notice=bad class:muted=!bad role="status" data-testid="text-teach-message">{text}</p> })}
-        </section>
+        </Panel>
     }
 }

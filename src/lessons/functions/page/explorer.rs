@@ -2,6 +2,8 @@
 //! chart) and read f(x) and f′(x) with the numbers substituted into the formulas.
 
 use leptos::prelude::*;
+
+use crate::ui::Panel;
 use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
@@ -107,8 +109,7 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
         ActivationFunction::Gelu => "This is the exact GELU, x·Φ(x) with Φ the standard normal CDF computed with erf (not the tanh approximation).",
     };
     view! {
-        <section class="panel functions-explorer" data-testid="activation-explorer">
-            <h2>"Activation functions"</h2>
+        <Panel title="Activation functions" class="functions-explorer" testid="activation-explorer">
             {super::share(lesson, "activations")}
             <p class="muted">"Pick a function and move x: drag the slider, type a value, or drag across the chart."</p>
             <div class="settings-form functions-controls">
@@ -152,6 +153,6 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
                     <p class="muted functions-note">{note}</p>
                 </div>
             </div>
-        </section>
+        </Panel>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Panel;
+
 use super::charts::draw_pair;
 use super::explorer::drag_along;
 use crate::ui::{Chart, Math};
@@ -110,8 +112,7 @@ pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
         format!(r"y = {},\; \hat y = {}:\quad L = {},\quad \frac{{\partial L}}{{\partial \hat y}} = {}", fixed_ascii(y, 2), fixed_ascii(p, 3), fixed_ascii(l.value(y, p), 6), fixed_ascii(l.gradient(y, p), 6))
     });
     view! {
-        <section class="panel functions-explorer" data-testid="loss-explorer">
-            <h2>"Loss functions"</h2>
+        <Panel title="Loss functions" class="functions-explorer" testid="loss-explorer">
             {super::share(lesson, "losses")}
             <p class="muted">"Pick a loss and a target y, then move the prediction ŷ. The gradient tells training which way to move ŷ, and how hard."</p>
             <div class="settings-form functions-controls">
@@ -167,6 +168,6 @@ pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
                     <p class="muted functions-note">"One example at a time here; over a batch, MSE, MAE and the cross-entropies are averaged, e.g. MSE of y = [1, 2, 3] and ŷ = [1.1, 1.9, 2.8] is (0.01 + 0.01 + 0.04) ÷ 3 = 0.02."</p>
                 </div>
             </div>
-        </section>
+        </Panel>
     }
 }
