@@ -24,3 +24,15 @@ pub fn Panel(
         </section>
     }
 }
+
+/// The phases of a step, in order: the one on show is `current`, the ones before it `done`.
+/// `shown` is how far the step has got: `Some(i)` while phase `i` (from 0) is on show.
+pub fn phase_list(names: &'static [&'static str], shown: impl Fn() -> Option<usize> + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <ol class="phases">
+            {names.iter().enumerate().map(|(i, name)| view! {
+                <li class:current=move || shown() == Some(i) class:done=move || shown().is_some_and(|at| at > i)>{*name}</li>
+            }).collect_view()}
+        </ol>
+    }
+}

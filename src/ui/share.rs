@@ -97,33 +97,14 @@ pub fn Share(
             with_query(link(&format!("/embed/{embed_route}")))
         )
     };
-    let copy = |text: String| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&text);
-        }
-    };
     view! {
         <div class="share">
             <button class="share-toggle" data-testid=widget.map_or("share".to_string(), |w| format!("share-{w}")) aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Share / embed"</button>
             <Show when=move || open.get()>
                 <div class="share-panel" data-testid="share-panel">
-                    <label class="field">
-                        <span class="field-label">"Link to this exact state"</span>
-                        <span class="share-row">
-                            <input readonly data-testid="share-link" aria-label="Link to this exact state" prop:value=page_link
-                                on:focus=|ev| select_all(&ev)/>
-                            <button on:click=move |_| copy(page_link())>"Copy"</button>
-                        </span>
-                    </label>
-                    <label class="field">
-                        <span class="field-label">"Embed in a blog post or course page"</span>
-                        <span class="share-row">
-                            <input readonly data-testid="share-embed" aria-label="Embed snippet" prop:value=snippet
-                                on:focus=|ev| select_all(&ev)/>
-                            <button on:click=move |_| copy(snippet())>"Copy"</button>
-                        </span>
-                    </label>
+                    {copy_row("Link to this exact state", "Link to this exact state", "share-link", page_link)}
+                    {copy_row("Embed in a blog post or course page", "Embed snippet", "share-embed", snippet)}
                     <p class="field-label">
                         "The embedded lesson tells its page how tall it is (a "
                         <code>"stepwise:height"</code>
@@ -132,6 +113,24 @@ pub fn Share(
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// A read-only box with `text()` in it (selected whole on focus) and a Copy button.
+fn copy_row(label: &'static str, aria: &'static str, testid: &'static str, text: impl Fn() -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+    let copy = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text());
+        }
+    };
+    view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <span class="share-row">
+                <input readonly data-testid=testid aria-label=aria prop:value=text on:focus=|ev| select_all(&ev)/>
+                <button on:click=copy>"Copy"</button>
+            </span>
+        </label>
     }
 }
 

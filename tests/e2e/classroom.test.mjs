@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { newPage, shot } from "./browser.mjs";
-import { withSite } from "./suite.mjs";
+import { withSite, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 const fontSize = (page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -15,8 +15,7 @@ describe("classroom mode", () => {
   withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   test("presenter mode: larger type, side notes hidden, remembered; P toggles it", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const toggle = page.locator('[data-testid="presenter-toggle"]');
     await toggle.waitFor();
     const normal = await fontSize(page);
@@ -45,8 +44,7 @@ describe("classroom mode", () => {
   });
 
   test("? shows the keyboard shortcuts; Esc closes them; typing in a field does not", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     await page.locator('[data-testid="presenter-toggle"]').waitFor();
     await page.keyboard.press("?");
     const sheet = page.locator('[data-testid="shortcuts"]');

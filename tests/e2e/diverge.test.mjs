@@ -4,8 +4,8 @@
 // gives a fresh run.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { newPage, shot } from "./browser.mjs";
-import { withSite, number } from "./suite.mjs";
+import { shot } from "./browser.mjs";
+import { withSite, number, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const id = (name) => `[data-testid="${name}"]`;
@@ -25,8 +25,7 @@ for (const mode of ["cpu", "webgpu"]) {
 
     for (const { slug, query, counter, said } of LESSONS) {
       test(`/${slug}?${query}: stops with a message naming the step, keeps the settings, and resets`, async () => {
-        const page = await newPage(browser);
-        await page.goto(`${site.url}${slug}?${query}`);
+        const page = await openPage(browser, `${site.url}${slug}?${query}`);
         const train = page.locator(id(`${slug}-train`));
         await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
         await train.click();

@@ -5,8 +5,8 @@
 // last copy, and the page says what happened.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { newPage, shot } from "./browser.mjs";
-import { withSite, number, text } from "./suite.mjs";
+import { shot } from "./browser.mjs";
+import { withSite, number, text, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/webgpu/", import.meta.url).pathname;
 const id = (name) => `[data-testid="${name}"]`;
@@ -31,8 +31,7 @@ describe("GAN and Text lessons on WebGPU", () => {
   ];
   for (const { slug, counter, unit, first } of LESSONS) for (const fault of FAULTS) {
     test(`/${slug} trains on the GPU; when ${fault.what} mid-training it goes on in the CPU worker from its last copy`, async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + slug);
+      const page = await openPage(browser, site.url + slug);
       const train = page.locator(id(`${slug}-train`));
       await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
       const where = page.locator(id(`${slug}-thread`));
@@ -67,8 +66,7 @@ describe("GAN and Text lessons on WebGPU", () => {
   }
   for (const { slug, counter, first } of LESSONS) {
     test(`/${slug}: the learner can choose the CPU instead, and back; the run carries over`, async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + slug);
+      const page = await openPage(browser, site.url + slug);
       const train = page.locator(id(`${slug}-train`));
       await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
       const where = page.locator(id(`${slug}-thread`));

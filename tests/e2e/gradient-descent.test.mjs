@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { newPage, shot } from "./browser.mjs";
-import { withSite } from "./suite.mjs";
+import { withSite, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 // The "noisy line" preset, written out again: y = 1 + 0.8x + noise at x = 0.5 … 4.0.
@@ -26,8 +26,7 @@ describe("/gradient-descent", () => {
   withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
   test("one step, phase by phase, shows the right numbers", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const next = page.locator('[data-testid="gd-next-phase"]');
     await next.waitFor();
     await shot(page, `${SHOTS}gradient-descent-start.png`);
@@ -67,8 +66,7 @@ describe("/gradient-descent", () => {
   });
 
   test("a learning rate that is too large diverges and stops with a reason", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const slider = page.locator('[data-testid="gd-learning-rate"]');
     await slider.waitFor();
     await slider.fill("1"); // α = 10¹
@@ -105,8 +103,7 @@ describe("/gradient-descent", () => {
   });
 
   test("one sample, two weights shows the hand-computed numbers", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const example = page.locator('[data-testid="gd-one-formulas"]');
     await example.waitFor();
     const tex = (await example.locator("annotation").allTextContents()).join("\n");
@@ -124,8 +121,7 @@ describe("/gradient-descent", () => {
   });
 
   test("points are added, dragged and deleted on the plot; CSV with a bad row", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const scatter = page.locator('[data-testid="gd-scatter"]');
     await scatter.waitFor();
     const rows = async () => {
@@ -180,8 +176,7 @@ describe("/gradient-descent", () => {
   });
 
   test("time travel: scrub back, read the distance to least squares, branch with a new α", async (t) => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     await page.locator('[data-testid="gd-next-phase"]').waitFor();
     for (let i = 0; i < 10; i++) await page.keyboard.press("n");
     const scrub = page.locator('[data-testid="gd-scrub"]');
@@ -221,8 +216,7 @@ describe("/gradient-descent", () => {
   });
 
   test("the optimiser race: choose the start, play, read each racer's state, one diverges", async (t) => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     const race = page.locator('[data-testid="gd-race"]');
     await race.waitFor();
     const card = (name) => page.locator(`[data-testid="gd-racer-${name}"]`);

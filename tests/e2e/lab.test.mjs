@@ -3,8 +3,8 @@
 // backend when WebGPU is on; the speed table fills in when asked. No timing is asserted.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { newPage, shot } from "./browser.mjs";
-import { withSite } from "./suite.mjs";
+import { shot } from "./browser.mjs";
+import { withSite, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 
@@ -14,8 +14,7 @@ for (const mode of ["webgpu", "cpu"]) {
     withSite({ webgpu: mode === "webgpu", shots: `${SHOTS}${mode}` }, (b, s) => ([browser, site] = [b, s]));
 
     test("both engines agree with the reference arithmetic, in this browser", async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + "lab");
+      const page = await openPage(browser, site.url + "lab");
       const cpu = page.locator('[data-testid="agreement-cpu"]');
       const gpu = page.locator('[data-testid="agreement-webgpu"]');
       await page.waitForFunction(() => /checks pass|not available/.test(document.querySelector('[data-testid="agreement-cpu"]')?.textContent ?? ""), null, { timeout: 120000 });
@@ -38,9 +37,7 @@ for (const mode of ["webgpu", "cpu"]) {
     });
 
     test("the speed tables fill in for each available engine", async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + "lab");
-      await page.waitForSelector('[data-testid="backend"]:not([data-backend="probing"])', { timeout: 30000 });
+      const page = await openPage(browser, site.url + "lab", '[data-testid="backend"]:not([data-backend="probing"])', 30000);
       await page.locator('[data-testid="measure"]').click();
       const filled = mode === "webgpu" ? 2 : 1; // time cells per row: CPU, and WebGPU if on
       await page.waitForFunction((filled) => [64, 256, 512, 1024].every((n) =>

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { newPage, shot } from "./browser.mjs";
-import { withSite, number } from "./suite.mjs";
+import { withSite, number, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 
@@ -16,8 +16,7 @@ for (const mode of ["cpu", "webgpu"]) {
     withSite({ webgpu: mode === "webgpu", shots: `${SHOTS}${mode}` }, (b, s) => ([browser, site] = [b, s]));
 
     test("trains live on the real digits; pause, resume and reset", async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + "mnist");
+      const page = await openPage(browser, site.url + "mnist");
       const train = page.locator('[data-testid="mnist-train"]');
       await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
       await shot(page, `${SHOTS}${mode}/mnist-ready.png`);
@@ -117,9 +116,7 @@ for (const mode of ["cpu", "webgpu"]) {
 
     if (mode === "cpu") {
       test("a training worker that dies hands training to the page's thread from its last snapshot", async () => {
-        const page = await newPage(browser);
-        await page.goto(site.url + "mnist");
-        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
         await page.locator('[data-testid="mnist-train"]').click();
         const device = page.locator('[data-testid="mnist-device"]');
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 100, null, { timeout: 60000 });
@@ -147,9 +144,7 @@ for (const mode of ["cpu", "webgpu"]) {
 
     if (mode === "webgpu") {
       test("the learner can train on the CPU instead, and switch back between runs; the network carries over", async () => {
-        const page = await newPage(browser);
-        await page.goto(site.url + "mnist");
-        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
         const device = page.locator('[data-testid="mnist-device"]');
         const engine = page.locator('[data-testid="mnist-engine"]');
         const train = page.locator('[data-testid="mnist-train"]');
@@ -174,9 +169,7 @@ for (const mode of ["cpu", "webgpu"]) {
       });
 
       test("trains on WebGPU; when the GPU is lost mid-training it goes on on the CPU from its last copy", async () => {
-        const page = await newPage(browser);
-        await page.goto(site.url + "mnist");
-        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
         const device = page.locator('[data-testid="mnist-device"]');
         await page.locator('[data-testid="mnist-train"]').click();
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 40, null, { timeout: 120000 });
@@ -206,9 +199,7 @@ for (const mode of ["cpu", "webgpu"]) {
       });
 
       test("a GPU error nobody caught stops trusting the GPU: training goes on on the CPU, and the page says why", async () => {
-        const page = await newPage(browser);
-        await page.goto(site.url + "mnist");
-        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
         await page.locator('[data-testid="mnist-train"]').click();
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="mnist-steps"]').textContent) >= 40, null, { timeout: 120000 });
         assert.equal(await page.locator('[data-testid="mnist-device"]').getAttribute("data-device"), "webgpu");
@@ -250,9 +241,7 @@ for (const mode of ["cpu", "webgpu"]) {
     });
 
     test("bad settings are explained per field; a huge learning rate stops the run with why", async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + "mnist");
-      await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+      const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
       const hidden = page.locator('[data-testid="mnist-hidden"]');
       await hidden.fill("500, lots");
       await page.waitForSelector(".field-problem");
@@ -275,9 +264,7 @@ for (const mode of ["cpu", "webgpu"]) {
     });
 
     test("one step taken apart, phase by phase", async () => {
-      const page = await newPage(browser);
-      await page.goto(site.url + "mnist");
-      await page.waitForSelector('[data-testid="mnist-take-step"]:not([disabled])', { timeout: 60000 });
+      const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-take-step"]:not([disabled])');
       await page.locator('[data-testid="mnist-take-step"]').click();
       await page.waitForSelector('[data-testid="mnist-phase-batch"]');
       assert.equal(await page.locator('[data-testid="mnist-steps"]').innerText(), "1");
@@ -300,9 +287,7 @@ for (const mode of ["cpu", "webgpu"]) {
 
     if (mode === "cpu") {
       test("three epochs reach at least 97.5% on all 10,000 test images", async () => {
-        const page = await newPage(browser);
-        await page.goto(site.url + "mnist");
-        await page.waitForSelector('[data-testid="mnist-train"]:not([disabled])', { timeout: 60000 });
+        const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
         await page.locator('[data-testid="mnist-train"]').click();
         const started = Date.now();
         // Epoch shows the one in progress: 2 means one is complete, 4 three (each evaluated on 10,000).

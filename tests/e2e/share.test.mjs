@@ -5,7 +5,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { newPage, shot } from "./browser.mjs";
-import { withSite } from "./suite.mjs";
+import { withSite, openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
 const value = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
@@ -78,8 +78,7 @@ describe("state in the link (/information)", () => {
   });
 
   test("an embed in a host page: the lesson alone, sized to its content", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "examples/blog.html");
+    const page = await openPage(browser, site.url + "examples/blog.html");
     const frame = page.frameLocator('[data-testid="embed"]');
     await frame.locator('[data-testid="value-hp"]').waitFor({ timeout: 30000 });
     assert.equal(await frame.locator(".site-header").count(), 0, "no site header in an embed");
@@ -168,8 +167,7 @@ describe("state in the link (/information)", () => {
   });
 
   test("the example blog page tells a story by scrolling: the host sets α and steps", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "examples/blog.html");
+    const page = await openPage(browser, site.url + "examples/blog.html");
     const readout = page.locator('[data-testid="readout"]');
     await page.frameLocator('[data-testid="embed-gd"]').locator('[data-testid="gd-loss-now"]').waitFor({ timeout: 30000 });
     for (const beat of await page.locator(".beat").all()) {
@@ -273,8 +271,7 @@ describe("widget embeds and links for every lesson", () => {
   // (no MNIST, GAN, text, Lab or WebGPU code), a different and smaller wasm than the full site's.
   test("a light widget embed loads a smaller wasm than the full site, and points elsewhere to it", async () => {
     const wasm = async (route) => {
-      const page = await newPage(browser);
-      await page.goto(site.url + route);
+      const page = await openPage(browser, site.url + route);
       await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => /\.wasm$/.test(e.name) && e.responseEnd > 0));
       const [entry] = await page.evaluate(() =>
         performance.getEntriesByType("resource").filter((e) => /\.wasm$/.test(e.name)).map((e) => ({ name: e.name, size: e.decodedBodySize })));
@@ -521,8 +518,7 @@ describe("widget embeds and links for every lesson", () => {
   }
 
   test("keyboard: Tab reaches every control of /gradient-descent, each with a name and a visible focus ring", async () => {
-    const page = await newPage(browser);
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent");
     await page.locator('[data-testid="gd-race-map"]').waitFor({ timeout: 30000 });
     await page.locator('[data-testid="share-stepper"]').click(); // its panel's controls count too
     await page.locator('[data-testid="gd-own-data"] summary').click(); // and the CSV panel's
@@ -535,8 +531,7 @@ describe("widget embeds and links for every lesson", () => {
   test("keyboard: the same on every other page", async () => {
     for (const [path, ready] of [["", "nav"], ["information", "main button"], ["functions", "main select"], ["mnist", '[data-testid="mnist-train"]:not([disabled])'],
       ["gan", '[data-testid="gan-train"]:not([disabled])'], ["text", '[data-testid="text-train"]:not([disabled])'], ["lab", "main button"]]) {
-      const page = await newPage(browser);
-      await page.goto(site.url + path);
+      const page = await openPage(browser, site.url + path);
       await page.locator(ready).first().waitFor({ timeout: 60000 });
       const walk = await tabWalk(page);
       checkWalk(walk, `/${path}`);
@@ -559,8 +554,7 @@ describe("widget embeds and links for every lesson", () => {
       ["embed/gan-trainer?b1=2&gl=", "gan-grid"],
     ];
     for (const [link, testid] of links) {
-      const page = await newPage(browser);
-      await page.goto(site.url + link);
+      const page = await openPage(browser, site.url + link);
       const notes = page.locator('[data-testid="link-notes"]');
       await notes.waitFor({ timeout: 30000 });
       assert.ok((await notes.locator("li").count()) >= 1, link);

@@ -2,7 +2,7 @@
 // and reading a figure off the page by its test id.
 import { after, before } from "node:test";
 import { mkdir } from "node:fs/promises";
-import { launch } from "./browser.mjs";
+import { launch, newPage } from "./browser.mjs";
 import { DIST, serve } from "./serve.mjs";
 
 /// The text of the element with `data-testid` = `id`.
@@ -26,4 +26,13 @@ export function withSite({ webgpu, shots }, ready) {
     await browser?.close();
     site?.server.close();
   });
+}
+
+/// A new page (see `newPage`) at `url`; with `ready`, once that selector is on the page (within
+/// `timeout` ms), e.g. a lesson's Train button enabled once its dataset is in.
+export async function openPage(browser, url, ready, timeout = 60000) {
+  const page = await newPage(browser);
+  await page.goto(url);
+  if (ready) await page.waitForSelector(ready, { timeout });
+  return page;
 }

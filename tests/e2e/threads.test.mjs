@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { launch, newPage, shot } from "./browser.mjs";
 import { DIST, serve } from "./serve.mjs";
+import { openPage } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/threads/", import.meta.url).pathname;
 
@@ -35,8 +36,7 @@ describe("training on every core", () => {
   });
 
   test("50 seeded steps give the same losses bit for bit on all threads, on one, and in the one-thread worker", async () => {
-    const page = await newPage(browser);
-    await page.goto(isolated.url + "mnist");
+    const page = await openPage(browser, isolated.url + "mnist");
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, "served with COOP and COEP, the page is isolated");
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     const all = await probe(page, 50, 0);

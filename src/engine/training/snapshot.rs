@@ -110,6 +110,26 @@ pub struct OneOptimiserRun<B: Backend> {
     pub cursor: EpochCursor,
 }
 
+/// Lets a learner that keeps its run in a field `run` be read as that run (`steps()`,
+/// `epoch()`, `snapshot()`, `restore()` …): `one_optimiser_run_deref!(Trainer);`.
+#[macro_export]
+macro_rules! one_optimiser_run_deref {
+    ($learner:ident) => {
+        impl<B: $crate::engine::Backend> std::ops::Deref for $learner<B> {
+            type Target = $crate::engine::training::OneOptimiserRun<B>;
+            fn deref(&self) -> &Self::Target {
+                &self.run
+            }
+        }
+
+        impl<B: $crate::engine::Backend> std::ops::DerefMut for $learner<B> {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.run
+            }
+        }
+    };
+}
+
 impl<B: Backend> OneOptimiserRun<B> {
     /// A copy of the run on the host. Every read starts before the first is awaited, so on a
     /// GPU this is one round trip.

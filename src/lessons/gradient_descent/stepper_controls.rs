@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::panel::phase_list;
+
 use super::descent::{Mode, Preset, Stopped, LEARNING_RATE_RANGE, PRESETS};
 use super::stepper::{StepperState, PHASES};
 use crate::lessons::shared::numbers::fixed;
@@ -15,8 +17,6 @@ fn rate_from_slider(p: f64) -> f64 {
 #[component]
 pub fn StepperControls(s: StepperState) -> impl IntoView {
     let batch_size_max = move || s.settings.with(|set| set.points.len().max(1));
-    let is_current = move |i: usize| s.phase.get() == i + 1;
-    let is_done = move |i: usize| s.phase.get() > i + 1;
     view! {
     <section class="panel gd-controls">
         <div class="settings-form">
@@ -80,11 +80,8 @@ pub fn StepperControls(s: StepperState) -> impl IntoView {
             </select>
             <button data-testid="gd-reset" on:click=move |_| s.restart()>"Reset (R)"</button>
         </div>
-        <ol class="phases">
-            {PHASES.iter().enumerate().map(|(i, name)| view! {
-                <li class:current=move || is_current(i) class:done=move || is_done(i)>{*name}</li>
-            }).collect_view()}
-        </ol>
+        // Phase 0 means none of the step is shown yet; 1..=5 are the phases.
+        {phase_list(&PHASES, move || s.phase.get().checked_sub(1))}
         <label class="field gd-scrub">
             <span class="field-label" data-testid="gd-scrub-label">{move || {
                 let (k, n) = (s.viewed(), s.newest());

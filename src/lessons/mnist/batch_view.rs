@@ -3,6 +3,8 @@
 use crate::ui::chart::Canvas;
 use leptos::prelude::*;
 
+use crate::ui::panel::phase_list;
+
 use crate::ui::Panel;
 use plotters::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -90,8 +92,6 @@ pub fn BatchStep(
     };
     let shown = move |p: usize| phase.get() >= p;
     let at_last_phase = move || report.with(|r| r.is_none()) || phase.get() + 1 >= PHASES.len();
-    let is_current = move |i: usize| report.with(|r| r.is_some()) && phase.get() == i;
-    let is_done = move |i: usize| report.with(|r| r.is_some()) && phase.get() > i;
 
     view! {
         <Panel title="Step through one batch" testid="mnist-step-through" intro=concat!(
@@ -104,11 +104,7 @@ pub fn BatchStep(
                     on:click=move |_| phase.update(|p| *p += 1)>"Next phase"</button>
                 <button disabled=move || report.with(|r| r.is_none()) on:click=move |_| phase.set(PHASES.len() - 1)>"Show all"</button>
             </div>
-            <ol class="phases">
-                {PHASES.iter().enumerate().map(|(i, name)| view! {
-                    <li class:current=move || is_current(i) class:done=move || is_done(i)>{*name}</li>
-                }).collect_view()}
-            </ol>
+            {phase_list(&PHASES, move || report.with(|r| r.is_some()).then(|| phase.get()))}
             {move || report.get().map(|r| {
                 let histograms = r.layers.clone();
                 let gradients = r.layers.clone();

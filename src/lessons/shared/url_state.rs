@@ -329,18 +329,24 @@ mod tests {
         assert!(q.notes.is_empty());
     }
 
+    /// A number, a whole number and a list read from `search` are each within their ranges.
+    fn reads_in_range(search: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut q = Query::parse(search);
+        let a = q.number("a", 0.5, 0.0, 1.0);
+        prop_assert!((0.0..=1.0).contains(&a));
+        let n = q.integer("n", 2, 2, 10);
+        prop_assert!((2..=10).contains(&n));
+        let l = q.numbers("l", &[0.5, 0.5], (2, 10), (0.0, 1.0));
+        prop_assert!((2..=10).contains(&l.len()) && l.iter().all(|x| (0.0..=1.0).contains(x)));
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         /// Any string at all: reading never panics, and every value read is in range.
         #[test]
         fn any_link_reads_to_values_in_range(search in ".{0,300}") {
-            let mut q = Query::parse(&search);
-            let a = q.number("a", 0.5, 0.0, 1.0);
-            prop_assert!((0.0..=1.0).contains(&a));
-            let n = q.integer("n", 2, 2, 10);
-            prop_assert!((2..=10).contains(&n));
-            let l = q.numbers("l", &[0.5, 0.5], (2, 10), (0.0, 1.0));
-            prop_assert!((2..=10).contains(&l.len()) && l.iter().all(|x| (0.0..=1.0).contains(x)));
+            reads_in_range(&search)?;
         }
 
         /// Links built from plausible pieces (the keys we use, numbers, junk) read the same way.
@@ -352,13 +358,7 @@ mod tests {
                 0..12)
         ) {
             let search: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let mut q = Query::parse(&search.join("&"));
-            let a = q.number("a", 0.5, 0.0, 1.0);
-            prop_assert!((0.0..=1.0).contains(&a));
-            let n = q.integer("n", 2, 2, 10);
-            prop_assert!((2..=10).contains(&n));
-            let l = q.numbers("l", &[0.5, 0.5], (2, 10), (0.0, 1.0));
-            prop_assert!((2..=10).contains(&l.len()) && l.iter().all(|x| (0.0..=1.0).contains(x)));
+            reads_in_range(&search.join("&"))?;
         }
     }
 }

@@ -53,18 +53,7 @@ pub struct Trainer<B: Backend> {
     run: OneOptimiserRun<B>,
 }
 
-impl<B: Backend> std::ops::Deref for Trainer<B> {
-    type Target = OneOptimiserRun<B>;
-    fn deref(&self) -> &OneOptimiserRun<B> {
-        &self.run
-    }
-}
-
-impl<B: Backend> std::ops::DerefMut for Trainer<B> {
-    fn deref_mut(&mut self) -> &mut OneOptimiserRun<B> {
-        &mut self.run
-    }
-}
+crate::one_optimiser_run_deref!(Trainer);
 
 impl<B: Backend + Clone> Trainer<B> {
     /// Steps taken so far (here too, since `Learner` and `QueuedLearner` also name a `steps`).

@@ -26,10 +26,25 @@ fn two_layer_example() -> CheckerFields {
     }
 }
 
-fn activation_options() -> impl IntoView {
+/// The choice of one layer's activation (`which` picks the layer's field).
+fn activation_choice(
+    state: RwSignal<FunctionsState>,
+    label: &'static str,
+    testid: &'static str,
+    which: fn(&mut CheckerFields) -> &mut LayerActivation,
+) -> impl IntoView {
     let mut options = vec![("linear", "none (linear)")];
     options.extend(ActivationFunction::ALL.iter().map(|a| (a.slug(), a.name())));
-    options.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()
+    let current = move || state.with(|s| *which(&mut s.checker.clone())).slug();
+    view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <select data-testid=testid prop:value=current
+                on:change=move |ev| { let a = LayerActivation::from_slug(&event_target_value(&ev)); state.update(|s| *which(&mut s.checker) = a) }>
+                {options.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+            </select>
+        </label>
+    }
 }
 
 #[component]
@@ -166,23 +181,11 @@ pub fn Checker(lesson: super::Lesson) -> impl IntoView {
                 </label>
                 <TextField state field=Field::Weights1 label="Layer 1 weights (one row per unit)" hint="e.g. 0.5, 0.7" testid="checker-weights1" multiline=true problems/>
                 <TextField state field=Field::Biases1 label="Layer 1 biases (one per unit)" hint="e.g. 1" testid="checker-biases1" problems/>
-                <label class="field">
-                    <span class="field-label">"Layer 1 activation"</span>
-                    <select data-testid="checker-activation1" prop:value=move || fields.get().activation1.slug()
-                        on:change=move |ev| { let a = LayerActivation::from_slug(&event_target_value(&ev)); state.update(|s| s.checker.activation1 = a) }>
-                        {activation_options()}
-                    </select>
-                </label>
+                {activation_choice(state, "Layer 1 activation", "checker-activation1", |c| &mut c.activation1)}
                 <Show when=move || two.get()>
                     <TextField state field=Field::Weights2 label="Layer 2 weights (one row per unit)" hint="one weight per layer-1 unit" testid="checker-weights2" multiline=true problems/>
                     <TextField state field=Field::Biases2 label="Layer 2 biases" hint="one per output" testid="checker-biases2" problems/>
-                    <label class="field">
-                        <span class="field-label">"Layer 2 activation"</span>
-                        <select data-testid="checker-activation2" prop:value=move || fields.get().activation2.slug()
-                            on:change=move |ev| { let a = LayerActivation::from_slug(&event_target_value(&ev)); state.update(|s| s.checker.activation2 = a) }>
-                            {activation_options()}
-                        </select>
-                    </label>
+                    {activation_choice(state, "Layer 2 activation", "checker-activation2", |c| &mut c.activation2)}
                 </Show>
                 <TextField state field=Field::Target label="Target y (one per output)" hint="e.g. 1" testid="checker-target" problems/>
                 <label class="field">
