@@ -264,6 +264,15 @@ mod tests {
     }
 
     #[test]
+    fn the_light_build_script_lists_the_light_widgets() {
+        let script = include_str!("../scripts/build-site.sh");
+        let line = script.lines().find_map(|l| l.strip_prefix("LIGHT_WIDGETS=")).expect("LIGHT_WIDGETS in build-site.sh");
+        let listed: Vec<&str> = line.trim_matches('"').split_whitespace().collect();
+        let light: Vec<&str> = WIDGETS.iter().filter(|w| w.light).map(|w| w.id).collect();
+        assert_eq!(listed, light, "scripts/build-site.sh builds an entry page for each light widget");
+    }
+
+    #[test]
     fn titles_follow_the_widget_or_the_lessons_first_widget() {
         assert_eq!(title_of("information", None), "Entropy, cross-entropy and KL divergence");
         assert_eq!(title_of("information", Some("softmax")), "Softmax and the classification loss");

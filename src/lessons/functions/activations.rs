@@ -159,15 +159,7 @@ impl ActivationFunction {
     }
 }
 
-/// σ(x) = 1 / (1 + e^(−x)), written so neither branch overflows.
-pub fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
+pub use crate::lessons::shared::probability::sigmoid;
 
 /// Φ(x), the standard normal CDF, via `libm::erf` (accurate to the last bit or so in f64).
 pub fn std_normal_cdf(x: f64) -> f64 {

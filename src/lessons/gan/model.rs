@@ -178,9 +178,7 @@ pub fn noise(rng: &mut Pcg32, count: usize, latent: usize) -> Vec<f32> {
 }
 
 /// The logistic function in f64: D's logit to its probability "real".
-pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
+pub use crate::lessons::shared::probability::sigmoid;
 
 impl<B: Backend> Gan<B> {
     /// Fresh networks; the same seed gives the same weights, batches and noise.

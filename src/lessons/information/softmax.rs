@@ -1,14 +1,7 @@
 //! The link to training: softmax turns logits into a distribution q, and cross-entropy against
 //! the true class is the classification loss.
 
-/// softmax(z)_i = e^{z_i} / Σ_j e^{z_j}, computed with the maximum subtracted so large logits
-/// do not overflow.
-pub fn softmax(z: &[f64]) -> Vec<f64> {
-    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|x| (x - m).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|x| x / s).collect()
-}
+pub use crate::lessons::shared::probability::softmax;
 
 /// −ln softmax(z)_true in nats, as log-sum-exp minus the true logit (stable).
 pub fn softmax_loss(z: &[f64], true_class: usize) -> f64 {

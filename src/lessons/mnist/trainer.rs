@@ -243,16 +243,7 @@ pub fn probabilities(logits: &[f32]) -> Vec<f64> {
     exps.iter().map(|e| e / sum).collect()
 }
 
-/// The index of the largest value (the first, on ties).
-pub(super) fn argmax(values: &[f32]) -> u8 {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
-    }
-    best as u8
-}
+pub(super) use crate::lessons::shared::probability::argmax;
 
 /// Synthetic digits for tests: image i's pixels are (k·37) mod 256 over the whole set.
 #[cfg(test)]

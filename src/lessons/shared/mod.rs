@@ -6,4 +6,5 @@ pub mod form;
 pub mod frame;
 pub mod math;
 pub mod numbers;
+pub mod probability;
 pub mod url_state;

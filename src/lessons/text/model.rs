@@ -185,15 +185,7 @@ impl Scorer {
     }
 }
 
-/// `1 / (1 + e^{−z})`, written so that neither tail overflows.
-pub fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
+pub use crate::lessons::shared::probability::sigmoid;
 
 /// Binary cross-entropy of `sigmoid(z)` against label `t` (0 or 1), stably from the logit.
 pub fn logistic_loss(z: f64, t: f64) -> f64 {
