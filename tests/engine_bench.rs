@@ -4,6 +4,7 @@
 //! The WebGPU ones run natively on whatever Vulkan adapter wgpu finds (lavapipe here: a CPU
 //! rasteriser like the browser's SwiftShader, so a rough proxy for it, not the same numbers).
 
+use stepwise::engine::layers::Module;
 use std::time::Instant;
 use stepwise::engine::backend::{Backend, Matmul};
 use stepwise::engine::rng::Pcg32;

@@ -1,5 +1,6 @@
 //! Saving, loading and exporting models: every route gives back a model that predicts the same.
 
+use stepwise::engine::layers::Module;
 use stepwise::engine::export::{pytorch_script, SavedModel};
 use stepwise::engine::layers::{Activation, LayerSpec, Sequential};
 use stepwise::engine::poll::now_or_never;

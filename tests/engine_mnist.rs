@@ -7,6 +7,7 @@
 
 mod common;
 
+use stepwise::engine::layers::Module;
 use std::time::Instant;
 
 use stepwise::data::mnist::MnistSet;

@@ -6,6 +6,7 @@
 //! reductions add in a different order than the CPU, so we allow relative error 1e-3 and
 //! absolute error 1e-4 (the CPU backend is held to 1e-4 and 1e-5).
 
+use stepwise::engine::layers::Module;
 use stepwise::engine::conformance::Tolerance;
 use stepwise::engine::webgpu::WebGpuBackend;
 

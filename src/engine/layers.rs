@@ -52,6 +52,21 @@ impl Activation {
     }
 }
 
+/// A piece of a network: a forward pass that records the graph for `backward()`, and the
+/// tensors training adjusts. A layer, a stack of layers and a lesson's whole model (the text
+/// model) are modules, so a trainer and an optimiser treat them alike.
+pub trait Module<B: Backend> {
+    /// What the forward pass takes: a `[batch, features]` tensor, or (the text model) bags of
+    /// word ids.
+    type Input;
+    fn forward(&self, input: &Self::Input) -> Tensor<B>;
+    fn parameters(&self) -> Vec<Tensor<B>>;
+    /// How many numbers the module learns.
+    fn parameter_count(&self) -> usize {
+        self.parameters().iter().map(Tensor::len).sum()
+    }
+}
+
 /// The architecture of one layer.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LayerSpec {
@@ -87,17 +102,21 @@ impl<B: Backend> Dense<B> {
         self.weights.shape()[1]
     }
 
+    pub fn spec(&self) -> LayerSpec {
+        LayerSpec::Dense { inputs: self.inputs(), outputs: self.outputs(), activation: self.activation }
+    }
+}
+
+impl<B: Backend> Module<B> for Dense<B> {
+    type Input = Tensor<B>;
+
     /// `[batch, inputs] → [batch, outputs]`, recording the graph for `backward()`.
-    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+    fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
         self.activation.apply(&x.matmul(&self.weights).add(&self.bias))
     }
 
-    pub fn parameters(&self) -> Vec<Tensor<B>> {
+    fn parameters(&self) -> Vec<Tensor<B>> {
         vec![self.weights.clone(), self.bias.clone()]
-    }
-
-    pub fn spec(&self) -> LayerSpec {
-        LayerSpec::Dense { inputs: self.inputs(), outputs: self.outputs(), activation: self.activation }
     }
 }
 
@@ -106,17 +125,23 @@ pub enum Layer<B: Backend> {
     Dense(Dense<B>),
 }
 
-impl<B: Backend> Layer<B> {
-    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+impl<B: Backend> Module<B> for Layer<B> {
+    type Input = Tensor<B>;
+
+    fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
         match self {
             Layer::Dense(dense) => dense.forward(x),
         }
     }
-    pub fn parameters(&self) -> Vec<Tensor<B>> {
+
+    fn parameters(&self) -> Vec<Tensor<B>> {
         match self {
             Layer::Dense(dense) => dense.parameters(),
         }
     }
+}
+
+impl<B: Backend> Layer<B> {
     pub fn spec(&self) -> LayerSpec {
         match self {
             Layer::Dense(dense) => dense.spec(),
@@ -147,11 +172,6 @@ impl<B: Backend> Sequential<B> {
         Self::new(backend, &mlp_specs(sizes, hidden), rng)
     }
 
-    /// Runs the layers, recording the graph for `backward()`.
-    pub fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
-        self.layers.iter().fold(x.clone(), |x, layer| layer.forward(&x))
-    }
-
     /// Runs the layers without recording a graph: for evaluation, where no gradient is wanted.
     pub fn predict(&self, x: &Tensor<B>) -> Tensor<B> {
         let mut x = x.clone();
@@ -166,17 +186,21 @@ impl<B: Backend> Sequential<B> {
         x
     }
 
-    pub fn parameters(&self) -> Vec<Tensor<B>> {
-        self.layers.iter().flat_map(Layer::parameters).collect()
-    }
-
     pub fn specs(&self) -> Vec<LayerSpec> {
         self.layers.iter().map(Layer::spec).collect()
     }
+}
 
-    /// How many numbers the model learns.
-    pub fn parameter_count(&self) -> usize {
-        self.parameters().iter().map(Tensor::len).sum()
+impl<B: Backend> Module<B> for Sequential<B> {
+    type Input = Tensor<B>;
+
+    /// Runs the layers, recording the graph for `backward()`.
+    fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
+        self.layers.iter().fold(x.clone(), |x, layer| layer.forward(&x))
+    }
+
+    fn parameters(&self) -> Vec<Tensor<B>> {
+        self.layers.iter().flat_map(Layer::parameters).collect()
     }
 }
 

@@ -2,6 +2,7 @@
 //! Adam step of a 784-500-10 ReLU network with softmax cross-entropy, on a fixed batch of
 //! MNIST-shaped inputs. The data is random (seeded): speed does not depend on the pixels.
 
+use crate::engine::layers::Module;
 use super::layers::{Activation, Sequential};
 use super::optim::{Method, Optimiser};
 use super::rng::Pcg32;

@@ -7,6 +7,7 @@ mod safetensors;
 pub use pytorch::pytorch_script;
 pub use safetensors::{read_safetensors, write_safetensors};
 
+use crate::engine::layers::Module;
 use crate::engine::backend::Backend;
 use crate::engine::layers::{Activation, Layer, LayerSpec, Sequential};
 use serde::{Deserialize, Serialize};

@@ -16,6 +16,7 @@
 //! of the weights, Yazıcı et al. 2019): G's own weights keep oscillating in the game, the
 //! average smooths the oscillation out, and draws cleaner digits.
 
+use crate::engine::layers::Module;
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 use crate::engine::init::Init;
 use crate::engine::layers::{Activation, Dense, Layer, Sequential};

@@ -2,6 +2,7 @@
 //! the batch, each layer's activations (as a histogram), the loss, each layer's gradient size,
 //! and how far the update moved each layer's weights.
 
+use crate::engine::layers::Module;
 use super::trainer::Trainer;
 use crate::data::mnist::MnistSet;
 use crate::engine::layers::Layer;

@@ -2,6 +2,7 @@
 //! animation frame and stay responsive: shuffled epochs over the training set, mini-batches,
 //! Adam, and accuracy on test images.
 
+use crate::engine::layers::Module;
 use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
 use crate::engine::layers::Sequential;
 use crate::engine::optim::Optimiser;

@@ -5,6 +5,7 @@
 //! reads between training slices, to explain a typed review or to map the embedding without
 //! touching the training graph.
 
+use crate::engine::layers::Module;
 use crate::engine::init::Init;
 use crate::engine::layers::{Activation, Dense};
 use crate::engine::rng::Pcg32;
@@ -46,8 +47,13 @@ impl<B: Backend> TextModel<B> {
         TextModel { embedding, hidden, output }
     }
 
+}
+
+impl<B: Backend> Module<B> for TextModel<B> {
+    type Input = Bags<B>;
+
     /// Logits `[reviews, 1]`, recording the graph for `backward()`.
-    pub fn forward(&self, bags: &Bags<B>) -> Tensor<B> {
+    fn forward(&self, bags: &Bags<B>) -> Tensor<B> {
         let mean = self.embedding.embedding_bag(bags);
         let features = match &self.hidden {
             Some(hidden) => hidden.forward(&mean),
@@ -56,7 +62,7 @@ impl<B: Backend> TextModel<B> {
         self.output.forward(&features)
     }
 
-    pub fn parameters(&self) -> Vec<Tensor<B>> {
+    fn parameters(&self) -> Vec<Tensor<B>> {
         let mut parameters = vec![self.embedding.clone()];
         if let Some(hidden) = &self.hidden {
             parameters.extend(hidden.parameters());
@@ -64,7 +70,9 @@ impl<B: Backend> TextModel<B> {
         parameters.extend(self.output.parameters());
         parameters
     }
+}
 
+impl<B: Backend> TextModel<B> {
     /// A host copy of every weight.
     pub async fn weights(&self) -> Weights {
         let &[vocabulary, dim] = self.embedding.shape() else { unreachable!("the table is a matrix") };

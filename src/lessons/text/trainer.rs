@@ -3,6 +3,7 @@
 //! Test loss and accuracy come from a host copy of the weights (`Evaluation`), worked through
 //! in chunks so a check never holds a frame for long.
 
+use crate::engine::layers::Module;
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;

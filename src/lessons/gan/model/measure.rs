@@ -12,6 +12,7 @@
 //! D's learning rates, e.g. `1e-4,4e-4`), `GAN_PACK` (images per input of D), `GAN_DROPOUT` (D's dropout), `GAN_JUDGE_EPOCHS` (epochs of a second, longer-trained judge),
 //! `GAN_SPREAD=1` (D sees its batch's spread).
 
+use crate::engine::layers::Module;
 use super::*;
 use crate::engine::CpuBackend;
 use crate::lessons::gan::judge::{judge_images, Verdict};

@@ -1,3 +1,4 @@
+use crate::engine::layers::Module;
 use super::*;
 use crate::data::mnist::IMAGE_PIXELS;
 use crate::engine::CpuBackend;
