@@ -1,6 +1,6 @@
 // Elementwise kernels, one thread per element.
 // info: [len, op, parameter (f32 bits), accumulate, cols]
-// op codes: unary relu 0, leaky relu 1, sigmoid 2, tanh 3; binary add 0, sub 1, mul 2.
+// op: one of the UNARY_… or BINARY_… codes (src/engine/webgpu/op_codes.rs, put ahead of this file).
 
 @group(0) @binding(1) var<storage, read> in0: array<f32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
@@ -24,9 +24,9 @@ fn unary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) 
     }
     let x = in0[i];
     switch word(1u) {
-        case 0u: { out[i] = max(x, 0.0); }
-        case 1u: { out[i] = select(number(2u) * x, x, x > 0.0); }
-        case 2u: { out[i] = sigmoid(x); }
+        case UNARY_RELU: { out[i] = max(x, 0.0); }
+        case UNARY_LEAKY_RELU: { out[i] = select(number(2u) * x, x, x > 0.0); }
+        case UNARY_SIGMOID: { out[i] = sigmoid(x); }
         default: { out[i] = tanh(x); }
     }
 }
@@ -42,9 +42,9 @@ fn unary_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wor
     let y = in1[i];
     let g = in2[i];
     switch word(1u) {
-        case 0u: { out[i] += select(0.0, g, x > 0.0); }
-        case 1u: { out[i] += select(number(2u) * g, g, x > 0.0); }
-        case 2u: { out[i] += y * (1.0 - y) * g; }
+        case UNARY_RELU: { out[i] += select(0.0, g, x > 0.0); }
+        case UNARY_LEAKY_RELU: { out[i] += select(number(2u) * g, g, x > 0.0); }
+        case UNARY_SIGMOID: { out[i] += y * (1.0 - y) * g; }
         default: { out[i] += (1.0 - y * y) * g; }
     }
 }
@@ -59,8 +59,8 @@ fn binary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let a = in0[i];
     let b = in1[i];
     switch word(1u) {
-        case 0u: { store(i, a + b); }
-        case 1u: { store(i, a - b); }
+        case BINARY_ADD: { store(i, a + b); }
+        case BINARY_SUB: { store(i, a - b); }
         default: { store(i, a * b); }
     }
 }

@@ -1,6 +1,5 @@
 // Losses. in0 = prediction (logits), in1 = target, in2 = grad_loss (one number).
-// info: [rows, cols, op]; op: softmax cross-entropy 0, binary cross-entropy with logits 1,
-// mean squared error 2, hinge 3.
+// info: [rows, cols, op]; op: one of the LOSS_… codes (src/engine/webgpu/op_codes.rs).
 
 @group(0) @binding(1) var<storage, read> in0: array<f32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
@@ -13,16 +12,16 @@ var<workgroup> partial: array<f32, 256>;
 fn row_loss(r: u32, cols: u32, op: u32) -> f32 {
     var total = 0.0;
     var lse = 0.0;
-    if (op == 0u) {
+    if (op == LOSS_SOFTMAX_CROSS_ENTROPY) {
         lse = log_sum_exp(r, cols);
     }
     for (var j = 0u; j < cols; j++) {
         let x = in0[r * cols + j];
         let t = in1[r * cols + j];
         switch op {
-            case 0u: { total += t * (lse - x); }
-            case 1u: { total += max(x, 0.0) - x * t + log(1.0 + exp(-abs(x))); }
-            case 2u: { total += (x - t) * (x - t); }
+            case LOSS_SOFTMAX_CROSS_ENTROPY: { total += t * (lse - x); }
+            case LOSS_BINARY_CROSS_ENTROPY: { total += max(x, 0.0) - x * t + log(1.0 + exp(-abs(x))); }
+            case LOSS_MEAN_SQUARED_ERROR: { total += (x - t) * (x - t); }
             default: { total += max(0.0, 1.0 - t * x); }
         }
     }
@@ -49,7 +48,7 @@ fn loss(@builtin(local_invocation_index) lane: u32) {
     }
     if (lane == 0u) {
         // Cross-entropy averages over rows; the others over every element.
-        let count = select(f32(rows * cols), f32(rows), op == 0u);
+        let count = select(f32(rows * cols), f32(rows), op == LOSS_SOFTMAX_CROSS_ENTROPY);
         out[0] = partial[0] / max(count, 1.0);
     }
 }
@@ -66,7 +65,7 @@ fn loss_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_work
     }
     let start = r * cols;
     let per_element = in2[0] / f32(rows * cols);
-    if (op == 0u) {
+    if (op == LOSS_SOFTMAX_CROSS_ENTROPY) {
         // (softmax · Σt − t) / rows
         let lse = log_sum_exp(r, cols);
         var mass = 0.0;
@@ -83,8 +82,8 @@ fn loss_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_work
         let x = in0[start + j];
         let t = in1[start + j];
         switch op {
-            case 1u: { out[start + j] += per_element * (sigmoid(x) - t); }
-            case 2u: { out[start + j] += per_element * 2.0 * (x - t); }
+            case LOSS_BINARY_CROSS_ENTROPY: { out[start + j] += per_element * (sigmoid(x) - t); }
+            case LOSS_MEAN_SQUARED_ERROR: { out[start + j] += per_element * 2.0 * (x - t); }
             default: {
                 if (1.0 - t * x > 0.0) {
                     out[start + j] -= per_element * t;

@@ -28,7 +28,7 @@ fn reduce(@builtin(local_invocation_index) lane: u32) {
     }
     if (lane == 0u) {
         var total = partial[0];
-        if (word(1u) == 1u) {
+        if (word(1u) == REDUCE_MEAN) {
             total /= f32(len);
         }
         out[0] = total;

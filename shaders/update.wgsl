@@ -20,18 +20,18 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let epsilon = number(5u);
     let g = grad[i];
     switch word(1u) {
-        case 0u: {
+        case UPDATE_SGD: {
             theta[i] -= lr * g;
         }
-        case 1u: {
+        case UPDATE_MOMENTUM: {
             state0[i] = a * state0[i] + g;
             theta[i] -= lr * state0[i];
         }
-        case 2u: {
+        case UPDATE_NESTEROV: {
             state0[i] = a * state0[i] + g;
             theta[i] -= lr * (g + a * state0[i]);
         }
-        case 3u: {
+        case UPDATE_RMS_PROP: {
             state0[i] = a * state0[i] + (1.0 - a) * g * g;
             theta[i] -= lr * g / (sqrt(state0[i]) + epsilon);
         }

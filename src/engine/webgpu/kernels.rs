@@ -71,7 +71,7 @@ pub(super) fn compile(device: &wgpu::Device) -> HashMap<&'static str, Kernel> {
     for family in &FAMILIES {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(family.entry_points[0]),
-            source: wgpu::ShaderSource::Wgsl(family.source.into()),
+            source: wgpu::ShaderSource::Wgsl(format!("{}{}", super::op_codes::WGSL, family.source).into()),
         });
         let mut entries = vec![wgpu::BindGroupLayoutEntry {
             binding: 0,

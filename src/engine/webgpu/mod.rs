@@ -5,6 +5,7 @@
 
 mod context;
 mod kernels;
+mod op_codes;
 mod read;
 
 pub use read::ReadFuture;
@@ -111,19 +112,19 @@ impl WebGpuBackend {
 
 fn unary_code(op: Unary) -> (u32, f32) {
     match op {
-        Unary::Relu => (0, 0.0),
-        Unary::LeakyRelu { slope } => (1, slope),
-        Unary::Sigmoid => (2, 0.0),
-        Unary::Tanh => (3, 0.0),
+        Unary::Relu => (op_codes::UNARY_RELU, 0.0),
+        Unary::LeakyRelu { slope } => (op_codes::UNARY_LEAKY_RELU, slope),
+        Unary::Sigmoid => (op_codes::UNARY_SIGMOID, 0.0),
+        Unary::Tanh => (op_codes::UNARY_TANH, 0.0),
     }
 }
 
 fn loss_code(op: Loss) -> u32 {
     match op {
-        Loss::SoftmaxCrossEntropy => 0,
-        Loss::BinaryCrossEntropyWithLogits => 1,
-        Loss::MeanSquaredError => 2,
-        Loss::Hinge => 3,
+        Loss::SoftmaxCrossEntropy => op_codes::LOSS_SOFTMAX_CROSS_ENTROPY,
+        Loss::BinaryCrossEntropyWithLogits => op_codes::LOSS_BINARY_CROSS_ENTROPY,
+        Loss::MeanSquaredError => op_codes::LOSS_MEAN_SQUARED_ERROR,
+        Loss::Hinge => op_codes::LOSS_HINGE,
     }
 }
 
@@ -245,9 +246,9 @@ impl Backend for WebGpuBackend {
 
     fn binary(&self, op: Binary, a: &GpuBuffer, b: &GpuBuffer, out: &GpuBuffer, len: usize, accumulate: bool) {
         let code = match op {
-            Binary::Add => 0,
-            Binary::Sub => 1,
-            Binary::Mul => 2,
+            Binary::Add => op_codes::BINARY_ADD,
+            Binary::Sub => op_codes::BINARY_SUB,
+            Binary::Mul => op_codes::BINARY_MUL,
         };
         self.elementwise("binary", &[len as u32, code, 0, accumulate as u32], &[a, b], out, len);
     }
@@ -257,7 +258,7 @@ impl Backend for WebGpuBackend {
     }
 
     fn reduce(&self, op: Reduce, x: &GpuBuffer, out: &GpuBuffer, len: usize) {
-        let info = [len as u32, (op == Reduce::Mean) as u32];
+        let info = [len as u32, if op == Reduce::Mean { op_codes::REDUCE_MEAN } else { op_codes::REDUCE_SUM }];
         self.context.dispatch("reduce", &info, &[x.raw()], &[out.raw()], (1, 1, 1));
     }
 
@@ -308,15 +309,15 @@ impl Backend for WebGpuBackend {
 
     fn update(&self, rule: Update, param: &GpuBuffer, grad: &GpuBuffer, state: &[GpuBuffer], len: usize) {
         let info: [u32; 8] = match rule {
-            Update::Sgd { learning_rate } => [len as u32, 0, bits(learning_rate), 0, 0, 0, 0, 0],
-            Update::Momentum { learning_rate, momentum } => [len as u32, 1, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
-            Update::Nesterov { learning_rate, momentum } => [len as u32, 2, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
-            Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, 3, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0],
+            Update::Sgd { learning_rate } => [len as u32, op_codes::UPDATE_SGD, bits(learning_rate), 0, 0, 0, 0, 0],
+            Update::Momentum { learning_rate, momentum } => [len as u32, op_codes::UPDATE_MOMENTUM, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
+            Update::Nesterov { learning_rate, momentum } => [len as u32, op_codes::UPDATE_NESTEROV, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
+            Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, op_codes::UPDATE_RMS_PROP, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0],
             Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
                 let (correction1, correction2) = crate::engine::backend::adam_bias_corrections(beta1, beta2, step);
                 let (correction1, correction2) = (correction1 as f32, correction2 as f32);
                 let (b1, b2) = (bits(beta1), bits(beta2));
-                [len as u32, 4, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2)]
+                [len as u32, op_codes::UPDATE_ADAM, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2)]
             }
         };
         assert_eq!(state.len(), rule.state_names().len(), "{rule:?} needs {} state buffers", rule.state_names().len());
