@@ -27,6 +27,10 @@ mod stepper_views;
 #[cfg(target_arch = "wasm32")]
 mod race_charts;
 #[cfg(target_arch = "wasm32")]
+mod race_panels;
+#[cfg(target_arch = "wasm32")]
+mod race_state;
+#[cfg(target_arch = "wasm32")]
 pub mod race_view;
 #[cfg(target_arch = "wasm32")]
 mod step_view;
