@@ -336,18 +336,18 @@ pub fn GanPage() -> impl IntoView {
             // A step is the next phase on its own (D on real, D on fake, G), as the
             // step-through panel does.
             training: Training {
-            running,
-            busy: busy.into(),
-            ready,
-            waiting: WAITING,
-            reset: Callback::new(move |_| reset()),
-            train: Callback::new(move |_| {
-                problem.set(None);
-                running.set(true);
-                train_loop();
-            }),
-            step: Ok(Callback::new(move |_| step_phase(next_phase.get_untracked()))),
-        },
+                running,
+                busy: busy.into(),
+                ready,
+                waiting: WAITING,
+                reset: Callback::new(move |_| reset()),
+                train: Callback::new(move |_| {
+                    problem.set(None);
+                    running.set(true);
+                    train_loop();
+                }),
+                step: Ok(Callback::new(move |_| step_phase(next_phase.get_untracked()))),
+            },
             steps: iterations.into(),
             epoch: epoch.into(),
         },

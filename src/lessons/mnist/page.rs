@@ -241,17 +241,17 @@ pub fn MnistPage() -> impl IntoView {
             state: settings.into(),
             apply: Callback::new(move |fresh| settings.set(fresh)),
             training: Training {
-            running,
-            busy: report.busy.into(),
-            ready: Signal::derive(move || data.get() == Dataset::Ready),
-            waiting: WAITING,
-            reset: Callback::new(move |_| reset()),
-            train: Callback::new(move |_| {
-                running.set(true);
-                train_loop();
-            }),
-            step: Ok(Callback::new(move |_| step_through())),
-        },
+                running,
+                busy: report.busy.into(),
+                ready: Signal::derive(move || data.get() == Dataset::Ready),
+                waiting: WAITING,
+                reset: Callback::new(move |_| reset()),
+                train: Callback::new(move |_| {
+                    running.set(true);
+                    train_loop();
+                }),
+                step: Ok(Callback::new(move |_| step_through())),
+            },
             steps: steps.into(),
             epoch: epoch.into(),
         },
