@@ -12,9 +12,39 @@ use leptos::prelude::*;
 
 use crate::ui::Panel;
 
+use crate::engine::webgpu::WebGpuBackend;
+use crate::engine::{Backend, CpuBackend};
 use crate::ui::compute::Compute;
 
 use crate::ui::worker_client::isolated;
+
+/// A Lab measurement: clearing its table, and what it does on one engine (`on_gpu` says which,
+/// so it knows where its numbers go).
+trait Measurement: Copy + 'static {
+    fn clear(self);
+    async fn on<B: Backend>(self, backend: &B, on_gpu: bool);
+}
+
+/// Runs `measurement` on the CPU, then on WebGPU when this browser has it, with `running` true
+/// meanwhile (a second press is ignored); a GPU that will not start says why in `note`.
+fn measure_on_each_engine<M: Measurement>(compute: ReadSignal<Compute>, running: RwSignal<bool>, note: RwSignal<Option<String>>, measurement: M) {
+    if running.get_untracked() {
+        return;
+    }
+    running.set(true);
+    note.set(None);
+    measurement.clear();
+    wasm_bindgen_futures::spawn_local(async move {
+        measurement.on(&CpuBackend::new(), false).await;
+        if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
+            match WebGpuBackend::new().await {
+                Ok(backend) => measurement.on(&backend, true).await,
+                Err(error) => note.set(Some(error)),
+            }
+        }
+        running.set(false);
+    });
+}
 
 /// The Lab's "Measure …" button: disabled and saying so while its measurement runs.
 #[component]

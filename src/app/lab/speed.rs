@@ -9,8 +9,7 @@ use super::agreement::yield_to_browser;
 use crate::ui::compute::Compute;
 use crate::engine::backend::Matmul;
 use crate::engine::rng::Pcg32;
-use crate::engine::webgpu::WebGpuBackend;
-use crate::engine::{Backend, CpuBackend};
+use crate::engine::Backend;
 
 const SIZES: [usize; 4] = [64, 256, 512, 1024];
 /// Each size repeats until this much time has passed, so small sizes are not lost in timer noise.
@@ -53,6 +52,29 @@ async fn time_matmul<B: Backend>(backend: &B, n: usize) -> f64 {
     (now() - start) / repetitions as f64
 }
 
+/// The products' timings, per size, on each engine.
+#[derive(Clone, Copy)]
+struct Products {
+    cpu: RwSignal<Vec<(usize, f64)>>,
+    gpu: RwSignal<Vec<(usize, f64)>>,
+}
+
+impl super::Measurement for Products {
+    fn clear(self) {
+        self.cpu.set(Vec::new());
+        self.gpu.set(Vec::new());
+    }
+
+    async fn on<B: Backend>(self, backend: &B, on_gpu: bool) {
+        let column = if on_gpu { self.gpu } else { self.cpu };
+        for size in SIZES {
+            yield_to_browser().await;
+            let milliseconds = time_matmul(backend, size).await;
+            column.update(|t| t.push((size, milliseconds)));
+        }
+    }
+}
+
 #[component]
 pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
     let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
@@ -60,35 +82,7 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
 
-    let measure = move |_: ()| {
-        if running.get_untracked() {
-            return;
-        }
-        running.set(true);
-        cpu.set(Vec::new());
-        gpu.set(Vec::new());
-        note.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
-            let backend = CpuBackend::new();
-            for size in SIZES {
-                yield_to_browser().await;
-                let milliseconds = time_matmul(&backend, size).await;
-                cpu.update(|t| t.push((size, milliseconds)));
-            }
-            if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
-                match WebGpuBackend::new().await {
-                    Ok(backend) => {
-                        for size in SIZES {
-                            let milliseconds = time_matmul(&backend, size).await;
-                            gpu.update(|t| t.push((size, milliseconds)));
-                        }
-                    }
-                    Err(error) => note.set(Some(error)),
-                }
-            }
-            running.set(false);
-        });
-    };
+    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Products { cpu, gpu });
 
     view! {
         <Panel title="How fast is each engine?" testid="speed">

@@ -10,11 +10,10 @@ use crate::ui::Panel;
 use super::agreement::yield_to_browser;
 use super::speed::now;
 use crate::ui::compute::Compute;
-use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::workload::TrainingStep;
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 use crate::engine::rng::Pcg32;
-use crate::engine::{Backend, CpuBackend};
+use crate::engine::Backend;
 use crate::lessons::gan::model::Gan;
 
 const BATCHES: [usize; 2] = [64, 256];
@@ -65,6 +64,35 @@ async fn gan_iterations_per_second<B: Backend>(backend: &B) -> f64 {
     iterations as f64 / ((now() - start) / 1000.0)
 }
 
+/// Training steps per second by batch size, and GAN iterations per second, on each engine.
+#[derive(Clone, Copy)]
+struct Steps {
+    cpu: RwSignal<Vec<(usize, f64)>>,
+    gpu: RwSignal<Vec<(usize, f64)>>,
+    /// (CPU, WebGPU).
+    gan: RwSignal<(Option<f64>, Option<f64>)>,
+}
+
+impl super::Measurement for Steps {
+    fn clear(self) {
+        self.cpu.set(Vec::new());
+        self.gpu.set(Vec::new());
+        self.gan.set((None, None));
+    }
+
+    async fn on<B: Backend>(self, backend: &B, on_gpu: bool) {
+        let column = if on_gpu { self.gpu } else { self.cpu };
+        for batch in BATCHES {
+            yield_to_browser().await;
+            let rate = samples_per_second(backend, batch).await;
+            column.update(|r| r.push((batch, rate)));
+        }
+        yield_to_browser().await;
+        let rate = gan_iterations_per_second(backend).await;
+        self.gan.update(|g| if on_gpu { g.1 = Some(rate) } else { g.0 = Some(rate) });
+    }
+}
+
 #[component]
 pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
     let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
@@ -74,43 +102,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
     // GAN iterations per second: (CPU, WebGPU).
     let gan = RwSignal::new((None::<f64>, None::<f64>));
 
-    let measure = move |_: ()| {
-        if running.get_untracked() {
-            return;
-        }
-        running.set(true);
-        cpu.set(Vec::new());
-        gpu.set(Vec::new());
-        gan.set((None, None));
-        note.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
-            let backend = CpuBackend::new();
-            for batch in BATCHES {
-                yield_to_browser().await;
-                let rate = samples_per_second(&backend, batch).await;
-                cpu.update(|r| r.push((batch, rate)));
-            }
-            yield_to_browser().await;
-            let rate = gan_iterations_per_second(&backend).await;
-            gan.update(|g| g.0 = Some(rate));
-            if matches!(compute.get_untracked(), Compute::WebGpu { .. }) {
-                match WebGpuBackend::new().await {
-                    Ok(backend) => {
-                        for batch in BATCHES {
-                            yield_to_browser().await;
-                            let rate = samples_per_second(&backend, batch).await;
-                            gpu.update(|r| r.push((batch, rate)));
-                        }
-                        yield_to_browser().await;
-                        let rate = gan_iterations_per_second(&backend).await;
-                        gan.update(|g| g.1 = Some(rate));
-                    }
-                    Err(error) => note.set(Some(error)),
-                }
-            }
-            running.set(false);
-        });
-    };
+    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Steps { cpu, gpu, gan });
 
     view! {
         <Panel title="How fast does each engine train?" testid="training-speed">
