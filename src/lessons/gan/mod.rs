@@ -13,6 +13,8 @@ pub mod pictures;
 mod reference;
 
 #[cfg(target_arch = "wasm32")]
+mod lesson;
+#[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod charts;

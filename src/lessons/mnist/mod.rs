@@ -10,6 +10,8 @@ pub mod link;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
+mod lesson;
+#[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 mod bars_view;

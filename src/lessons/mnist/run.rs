@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::page::Sets;
+use super::lesson::Sets;
 use super::trainer::{not_learning, DigitsStep, Trainer};
 use crate::ui::gpu_training::{play_on_gpu, say_gpu_lost, GpuEnded, GpuHooks};
 use crate::ui::training::{next_frame, now, SLICE_MILLISECONDS};

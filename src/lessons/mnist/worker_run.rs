@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::page::Sets;
+use super::lesson::Sets;
 use super::run::{Device, LossMeter, Report, SharedTrainer};
 use super::trainer::Snapshot;
 use crate::ui::worker_client::{asset_url, follow, Follow, TrainingWorker};
