@@ -17,6 +17,7 @@ use serde_json::json;
 
 use super::explain::read;
 use super::link::TextLink;
+use super::Settings;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
 use crate::ui::{css_colour, Chart, WhereTraining};
@@ -30,7 +31,7 @@ pub fn TextPage() -> impl IntoView {
     let (opened, link_notes) = opening_state::<TextLink>();
     let settings = RwSignal::new(opened.settings);
     let run = Run::new(set, settings);
-    let Run { running, train_points, test_points, steps, epoch, position, reviews_per_second, seconds, problem, weights, test_probabilities, best, thread, .. } = run;
+    let Run { running, test_points, steps, epoch, problem, weights, test_probabilities, .. } = run;
     // The review in the typing box (the mistakes panel can put one there).
     let review = RwSignal::new(opened.review);
 
@@ -51,7 +52,6 @@ pub fn TextPage() -> impl IntoView {
         }
     };
 
-    let steps_per_epoch = move || set.with(|s| s.as_ref().map_or(1, |s| s.train_count)).div_ceil(settings.with(|s| s.batch_size));
     let latest = move || test_points.with(|p| p.last().copied());
     let vocabulary_size = move || set.with(|s| s.as_ref().map_or(20_000, |s| s.vocabulary.len()));
     // State in the link and the host page API (ui/training_link.rs): a host's new review keeps
@@ -141,63 +141,8 @@ pub fn TextPage() -> impl IntoView {
                 </div>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="text-problem">{p}</p> })}
             </Panel>
-            <Panel title="Progress">
-                <div class="stat-row">
-                    <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="text-epoch">{move || epoch.get() + 1}</span></div>
-                    <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="text-steps">{move || steps.get()}</span></div>
-                    <div class="stat"><span class="stat-label">"reviews per second"</span><span class="stat-value" data-testid="text-speed">{move || grouped(reviews_per_second.get().round() as u64)}</span></div>
-                    <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="text-seconds">{move || format!("{} s", fixed(seconds.get(), 1))}</span></div>
-                    <div class="stat">
-                        <span class="stat-label">"test accuracy"</span>
-                        <span class="stat-value" data-testid="text-accuracy">
-                            {move || latest().map(|a| format!("{}%", fixed(100.0 * a.accuracy, 1))).unwrap_or_else(|| "—".into())}
-                        </span>
-                        <span class="stat-note" data-testid="text-accuracy-note">
-                            {move || latest().map(|a| format!("on all {} test reviews, at step {}", grouped(a.reviews as u64), a.step)).unwrap_or_default()}
-                        </span>
-                    </div>
-                    <div class="stat">
-                        <span class="stat-label">"best test accuracy"</span>
-                        <span class="stat-value" data-testid="text-best">
-                            {move || best.get().map(|(a, _, _)| format!("{}%", fixed(100.0 * a, 1))).unwrap_or_else(|| "—".into())}
-                        </span>
-                        <span class="stat-note" data-testid="text-best-note">
-                            {move || best.get().map(|(_, step, t)| format!("at step {step}, after {} s of training", fixed(t, 1))).unwrap_or_default()}
-                        </span>
-                    </div>
-                </div>
-                <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
-                <WhereTraining thread lesson="text" gpu=run.gpu running=running.into()/>
-                <p class="muted">
-                    "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
-                    "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
-                    "as the model starts memorising its training reviews: the best check is kept above."
-                </p>
-            </Panel>
-            <Panel title="Learning curves" intro=concat!(
-                "Blue: on the training batches, averaged over the steps since the point before. Orange: on all 25,000 test reviews, ",
-                "checked every 150 steps, or as often as this page keeps up while the background worker trains faster. ",
-                "When blue keeps improving and orange stops, the model has begun to memorise its training reviews.",
-            )>
-                <div class="text-curves">
-                    <Chart
-                        label=Signal::derive(move || format!("Loss over {} steps", steps.get()))
-                        testid="text-loss-curve"
-                        aspect=0.6
-                        draw=move |area, ratio| draw_curves(area, ratio, "loss (cross-entropy)", false,
-                            &train_points.with(|p| p.iter().map(|p| (p.step, p.loss)).collect::<Vec<_>>()),
-                            &test_points.with(|p| p.iter().map(|p| (p.step, p.loss)).collect::<Vec<_>>()))
-                    />
-                    <Chart
-                        label=Signal::derive(move || format!("Accuracy over {} steps", steps.get()))
-                        testid="text-accuracy-curve"
-                        aspect=0.6
-                        draw=move |area, ratio| draw_curves(area, ratio, "accuracy (%)", true,
-                            &train_points.with(|p| p.iter().map(|p| (p.step, 100.0 * p.accuracy)).collect::<Vec<_>>()),
-                            &test_points.with(|p| p.iter().map(|p| (p.step, 100.0 * p.accuracy)).collect::<Vec<_>>()))
-                    />
-                </div>
-            </Panel>
+            <ProgressPanel run set settings/>
+            <CurvesPanel run/>
             <super::review_view::ReviewBox set weights review/>
             <super::explore_view::Explore set weights/>
             <super::teach_view::Mistakes set probabilities=test_probabilities review/>
@@ -248,5 +193,81 @@ fn draw_curves(
         let clamp = |v: f64| v.clamp(low, high);
         let _ = chart.draw_series(LineSeries::new(points.iter().map(|&(s, v)| (s as f64, clamp(v))), colour.stroke_width(stroke)));
         let _ = chart.draw_series(points.iter().map(|&(s, v)| Circle::new((s as f64, clamp(v)), (2.5 * ratio) as i32, colour.filled())));
+    }
+}
+
+/// The epoch, step, speed, training time, the latest and the best test accuracy, and where it
+/// trains.
+#[component]
+fn ProgressPanel(run: Run, set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSignal<Settings>) -> impl IntoView {
+    let Run { running, test_points, steps, epoch, position, reviews_per_second, seconds, best, thread, .. } = run;
+    let steps_per_epoch = move || set.with(|s| s.as_ref().map_or(1, |s| s.train_count)).div_ceil(settings.with(|s| s.batch_size));
+    let latest = move || test_points.with(|p| p.last().copied());
+    view! {
+    <Panel title="Progress">
+        <div class="stat-row">
+            <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="text-epoch">{move || epoch.get() + 1}</span></div>
+            <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="text-steps">{move || steps.get()}</span></div>
+            <div class="stat"><span class="stat-label">"reviews per second"</span><span class="stat-value" data-testid="text-speed">{move || grouped(reviews_per_second.get().round() as u64)}</span></div>
+            <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="text-seconds">{move || format!("{} s", fixed(seconds.get(), 1))}</span></div>
+            <div class="stat">
+                <span class="stat-label">"test accuracy"</span>
+                <span class="stat-value" data-testid="text-accuracy">
+                    {move || latest().map(|a| format!("{}%", fixed(100.0 * a.accuracy, 1))).unwrap_or_else(|| "—".into())}
+                </span>
+                <span class="stat-note" data-testid="text-accuracy-note">
+                    {move || latest().map(|a| format!("on all {} test reviews, at step {}", grouped(a.reviews as u64), a.step)).unwrap_or_default()}
+                </span>
+            </div>
+            <div class="stat">
+                <span class="stat-label">"best test accuracy"</span>
+                <span class="stat-value" data-testid="text-best">
+                    {move || best.get().map(|(a, _, _)| format!("{}%", fixed(100.0 * a, 1))).unwrap_or_else(|| "—".into())}
+                </span>
+                <span class="stat-note" data-testid="text-best-note">
+                    {move || best.get().map(|(_, step, t)| format!("at step {step}, after {} s of training", fixed(t, 1))).unwrap_or_default()}
+                </span>
+            </div>
+        </div>
+        <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
+        <WhereTraining thread lesson="text" gpu=run.gpu running=running.into()/>
+        <p class="muted">
+            "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
+            "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
+            "as the model starts memorising its training reviews: the best check is kept above."
+        </p>
+    </Panel>
+    }
+}
+
+/// Loss and accuracy on the training batches and on all the test reviews.
+#[component]
+fn CurvesPanel(run: Run) -> impl IntoView {
+    let Run { train_points, test_points, steps, .. } = run;
+    view! {
+    <Panel title="Learning curves" intro=concat!(
+        "Blue: on the training batches, averaged over the steps since the point before. Orange: on all 25,000 test reviews, ",
+        "checked every 150 steps, or as often as this page keeps up while the background worker trains faster. ",
+        "When blue keeps improving and orange stops, the model has begun to memorise its training reviews.",
+    )>
+        <div class="text-curves">
+            <Chart
+                label=Signal::derive(move || format!("Loss over {} steps", steps.get()))
+                testid="text-loss-curve"
+                aspect=0.6
+                draw=move |area, ratio| draw_curves(area, ratio, "loss (cross-entropy)", false,
+                    &train_points.with(|p| p.iter().map(|p| (p.step, p.loss)).collect::<Vec<_>>()),
+                    &test_points.with(|p| p.iter().map(|p| (p.step, p.loss)).collect::<Vec<_>>()))
+            />
+            <Chart
+                label=Signal::derive(move || format!("Accuracy over {} steps", steps.get()))
+                testid="text-accuracy-curve"
+                aspect=0.6
+                draw=move |area, ratio| draw_curves(area, ratio, "accuracy (%)", true,
+                    &train_points.with(|p| p.iter().map(|p| (p.step, 100.0 * p.accuracy)).collect::<Vec<_>>()),
+                    &test_points.with(|p| p.iter().map(|p| (p.step, 100.0 * p.accuracy)).collect::<Vec<_>>()))
+            />
+        </div>
+    </Panel>
     }
 }
