@@ -21,6 +21,29 @@ const TINT_AT_ONCE: usize = 300;
 /// A long review's tint lags its text by at most this much.
 const TINT_AFTER_MS: u32 = 150;
 
+/// The probability, the verdict, a meter, and how the logit adds up.
+fn verdict(r: &Reading) -> impl IntoView {
+    let p = r.probability;
+    let label = if p >= 0.5 { "positive" } else { "negative" };
+    view! {
+        <div class="text-verdict">
+            <p class="text-probability">
+                <span data-testid="text-probability">{format!("{}%", fixed(100.0 * p, 1))}</span>
+                " positive — reads as "<strong data-testid="text-verdict" class={if p >= 0.5 { "pos-text" } else { "neg-text" }}>{label}</strong>
+            </p>
+            <div class="text-meter" aria-hidden="true"><span style={format!("width: {:.1}%", 100.0 * p)}></span></div>
+            <p class="muted">
+                {format!(
+                    "logit z = {} = {} (an empty review) + the words' shares, {} in all; {} tokens read, {} unknown.",
+                    fixed(r.logit, 3), fixed(r.baseline, 3), fixed(r.logit - r.baseline, 3),
+                    grouped(r.tokens.len() as u64), grouped(r.unknown as u64)
+                )}
+                {r.cut.then(|| format!(" Only the first {} tokens (and 100 kB) of a text are read; the rest is greyed out.", grouped(MAX_TOKENS as u64)))}
+            </p>
+        </div>
+    }
+}
+
 #[component]
 pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc<Weights>>>, review: RwSignal<String>) -> impl IntoView {
     // (reading with its strongest words, problem) recomputed when the text or the weights change.
@@ -117,27 +140,7 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
                     <p class="muted" data-testid="text-review-waiting">"Train the model (even a few seconds is enough) and its reading of your review appears here."</p>
                 }.into_any(),
                 Some((detail, message)) => {
-                    let verdict = detail.as_ref().map(|(r, _)| {
-                        let p = r.probability;
-                        let label = if p >= 0.5 { "positive" } else { "negative" };
-                        view! {
-                            <div class="text-verdict">
-                                <p class="text-probability">
-                                    <span data-testid="text-probability">{format!("{}%", fixed(100.0 * p, 1))}</span>
-                                    " positive — reads as "<strong data-testid="text-verdict" class={if p >= 0.5 { "pos-text" } else { "neg-text" }}>{label}</strong>
-                                </p>
-                                <div class="text-meter" aria-hidden="true"><span style={format!("width: {:.1}%", 100.0 * p)}></span></div>
-                                <p class="muted">
-                                    {format!(
-                                        "logit z = {} = {} (an empty review) + the words' shares, {} in all; {} tokens read, {} unknown.",
-                                        fixed(r.logit, 3), fixed(r.baseline, 3), fixed(r.logit - r.baseline, 3),
-                                        grouped(r.tokens.len() as u64), grouped(r.unknown as u64)
-                                    )}
-                                    {r.cut.then(|| format!(" Only the first {} tokens (and 100 kB) of a text are read; the rest is greyed out.", grouped(MAX_TOKENS as u64)))}
-                                </p>
-                            </div>
-                        }
-                    });
+                    let verdict = detail.as_ref().map(|(r, _)| verdict(r));
                     view! {
                         {message.map(|m| view! { <p class="notice" role="status" data-testid="text-review-message">{m}</p> })}
                         {verdict}
