@@ -119,16 +119,11 @@ impl Digits {
         let r = self.report;
         self.new_generation();
         self.trainer.get_value().borrow_mut().take();
-        r.losses.set(Vec::new());
-        r.accuracies.set(Vec::new());
+        r.start_over_at(0, 0);
         self.first_layer.set(None);
         self.evaluation.set(None);
         self.batch_report.set(None);
-        r.steps.set(0);
-        r.epoch.set(0);
-        r.position.set(0);
         r.samples_per_second.set(0.0);
-        r.problem.set(None);
         // The header now says the CPU computes (see compute::gpu_lost); the notice was about
         // the run just reset.
         r.gpu_lost.set(None);
@@ -162,15 +157,9 @@ impl Digits {
 
     /// A model loaded from a file or this browser's storage has replaced the trainer.
     pub fn loaded(self) {
-        let r = self.report;
         self.new_generation();
         let (step, trained_epochs) = self.trainer.get_value().borrow().as_ref().map(|t| (t.steps(), t.epoch())).unwrap_or((0, 0));
-        r.losses.set(Vec::new());
-        r.accuracies.set(Vec::new());
-        r.problem.set(None);
-        r.steps.set(step);
-        r.epoch.set(trained_epochs);
-        r.position.set(0);
+        self.report.start_over_at(step, trained_epochs);
         if let Some(sets) = self.sets.get_value() {
             self.check(sets.test.count, None);
         }

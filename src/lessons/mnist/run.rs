@@ -67,6 +67,19 @@ pub struct Report {
     pub generation: StoredValue<u64>,
 }
 
+impl Report {
+    /// Empty curves and no problem, at `steps` steps into epoch `epoch` (0 for a fresh run, the
+    /// loaded model's count for a loaded one).
+    pub fn start_over_at(self, steps: u32, epoch: usize) {
+        self.losses.set(Vec::new());
+        self.accuracies.set(Vec::new());
+        self.problem.set(None);
+        self.steps.set(steps);
+        self.epoch.set(epoch);
+        self.position.set(0);
+    }
+}
+
 /// The mean loss over about 20 steps becomes one point of the curve.
 #[derive(Default)]
 pub(super) struct LossMeter {
