@@ -6,8 +6,6 @@
 @group(0) @binding(3) var<storage, read> in2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-var<workgroup> partial: array<f32, 256>;
-
 // The loss of one row, before averaging.
 fn row_loss(r: u32, cols: u32, op: u32) -> f32 {
     var total = 0.0;
@@ -38,18 +36,11 @@ fn loss(@builtin(local_invocation_index) lane: u32) {
     for (var r = lane; r < rows; r += 256u) {
         sum += row_loss(r, cols, op);
     }
-    partial[lane] = sum;
-    workgroupBarrier();
-    for (var stride = 128u; stride > 0u; stride /= 2u) {
-        if (lane < stride) {
-            partial[lane] += partial[lane + stride];
-        }
-        workgroupBarrier();
-    }
+    let total = workgroup_sum(lane, sum);
     if (lane == 0u) {
         // Cross-entropy averages over rows; the others over every element.
         let count = select(f32(rows * cols), f32(rows), op == LOSS_SOFTMAX_CROSS_ENTROPY);
-        out[0] = partial[0] / max(count, 1.0);
+        out[0] = total / max(count, 1.0);
     }
 }
 

@@ -8,8 +8,6 @@
 @group(0) @binding(3) var<storage, read> in2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-var<workgroup> partial: array<f32, 256>;
-
 // One workgroup: each thread sums a strided share, then the shares are added pairwise.
 @compute @workgroup_size(256)
 fn reduce(@builtin(local_invocation_index) lane: u32) {
@@ -18,16 +16,9 @@ fn reduce(@builtin(local_invocation_index) lane: u32) {
     for (var i = lane; i < len; i += 256u) {
         sum += in0[i];
     }
-    partial[lane] = sum;
-    workgroupBarrier();
-    for (var stride = 128u; stride > 0u; stride /= 2u) {
-        if (lane < stride) {
-            partial[lane] += partial[lane + stride];
-        }
-        workgroupBarrier();
-    }
+    let sum_of_all = workgroup_sum(lane, sum);
     if (lane == 0u) {
-        var total = partial[0];
+        var total = sum_of_all;
         if (word(1u) == REDUCE_MEAN) {
             total /= f32(len);
         }
