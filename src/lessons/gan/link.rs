@@ -29,44 +29,20 @@ impl LinkState for Settings {
 
     fn to_query(&self) -> String {
         let d = Settings::default();
-        let mut w = QueryWriter::new();
-        if self.generator_learning_rate != d.generator_learning_rate {
-            w = w.numbers_f32("glr", &[self.generator_learning_rate]);
-        }
-        if self.discriminator_learning_rate != d.discriminator_learning_rate {
-            w = w.numbers_f32("dlr", &[self.discriminator_learning_rate]);
-        }
-        if self.beta1 != d.beta1 {
-            w = w.numbers_f32("b1", &[self.beta1]);
-        }
-        if self.batch_size != d.batch_size {
-            w = w.number("bs", self.batch_size as f64);
-        }
-        if self.generator_loss != d.generator_loss {
-            w = w.text("gl", name_of(&LOSSES, self.generator_loss));
-        }
-        if self.discriminator_steps != d.discriminator_steps {
-            w = w.text("ds", name_of(&STEPS, self.discriminator_steps));
-        }
-        if self.real_label != d.real_label {
-            w = w.numbers_f32("rl", &[self.real_label]);
-        }
-        if self.average_decay != d.average_decay {
-            w = w.numbers_f32("avg", &[self.average_decay]);
-        }
-        if self.pack != d.pack {
-            w = w.number("pack", self.pack as f64);
-        }
-        if self.discriminator_dropout != d.discriminator_dropout {
-            w = w.numbers_f32("drop", &[self.discriminator_dropout]);
-        }
-        if self.minibatch_spread != d.minibatch_spread {
-            w = w.text("spread", name_of(&SWITCH, self.minibatch_spread));
-        }
-        if self.seed != d.seed {
-            w = w.number("seed", self.seed as f64);
-        }
-        w.finish()
+        QueryWriter::new()
+            .f32_unless("glr", self.generator_learning_rate, d.generator_learning_rate)
+            .f32_unless("dlr", self.discriminator_learning_rate, d.discriminator_learning_rate)
+            .f32_unless("b1", self.beta1, d.beta1)
+            .number_unless("bs", self.batch_size as f64, d.batch_size as f64)
+            .text_unless("gl", name_of(&LOSSES, self.generator_loss), name_of(&LOSSES, d.generator_loss))
+            .text_unless("ds", name_of(&STEPS, self.discriminator_steps), name_of(&STEPS, d.discriminator_steps))
+            .f32_unless("rl", self.real_label, d.real_label)
+            .f32_unless("avg", self.average_decay, d.average_decay)
+            .number_unless("pack", self.pack as f64, d.pack as f64)
+            .f32_unless("drop", self.discriminator_dropout, d.discriminator_dropout)
+            .text_unless("spread", name_of(&SWITCH, self.minibatch_spread), name_of(&SWITCH, d.minibatch_spread))
+            .number_unless("seed", self.seed as f64, d.seed as f64)
+            .finish()
     }
 
     /// The settings a link describes, and a note for each value it replaced.

@@ -43,22 +43,12 @@ impl LinkState for Settings {
             let text = if widths.is_empty() { "none".to_string() } else { widths.join(",") };
             w = w.text("h", &text);
         }
-        if activation_name(self.activation) != activation_name(d.activation) {
-            w = w.text("act", activation_name(self.activation));
-        }
-        if optimiser_name(self.optimiser) != optimiser_name(d.optimiser) {
-            w = w.text("opt", optimiser_name(self.optimiser));
-        }
-        if self.learning_rate != d.learning_rate {
-            w = w.numbers_f32("lr", &[self.learning_rate]);
-        }
-        if self.batch_size != d.batch_size {
-            w = w.number("bs", self.batch_size as f64);
-        }
-        if self.seed != d.seed {
-            w = w.number("seed", self.seed as f64);
-        }
-        w.finish()
+        w.text_unless("act", activation_name(self.activation), activation_name(d.activation))
+            .text_unless("opt", optimiser_name(self.optimiser), optimiser_name(d.optimiser))
+            .f32_unless("lr", self.learning_rate, d.learning_rate)
+            .number_unless("bs", self.batch_size as f64, d.batch_size as f64)
+            .number_unless("seed", self.seed as f64, d.seed as f64)
+            .finish()
     }
 
     /// The settings a link describes, and a note for each value it replaced.

@@ -224,6 +224,18 @@ impl QueryWriter {
     pub fn finish(mut self) -> String {
         self.out.finish()
     }
+
+    // A link writes only what differs from the defaults: these write `value` unless it is
+    // `default`.
+    pub fn text_unless(self, key: &str, value: &str, default: &str) -> Self {
+        if value == default { self } else { self.text(key, value) }
+    }
+    pub fn number_unless(self, key: &str, value: f64, default: f64) -> Self {
+        if value == default { self } else { self.number(key, value) }
+    }
+    pub fn f32_unless(self, key: &str, value: f32, default: f32) -> Self {
+        if value == default { self } else { self.numbers_f32(key, &[value]) }
+    }
 }
 
 /// `current` without the keys `owned` names, then `own` after it: how one widget writes its

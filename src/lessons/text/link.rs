@@ -32,22 +32,12 @@ impl LinkState for TextLink {
 
     fn to_query(&self) -> String {
         let (s, d) = (&self.settings, Settings::default());
-        let mut w = QueryWriter::new();
-        if s.embedding_dim != d.embedding_dim {
-            w = w.number("ed", s.embedding_dim as f64);
-        }
-        if s.hidden != d.hidden {
-            w = w.number("hu", s.hidden as f64);
-        }
-        if s.learning_rate != d.learning_rate {
-            w = w.numbers_f32("lr", &[s.learning_rate]);
-        }
-        if s.batch_size != d.batch_size {
-            w = w.number("bs", s.batch_size as f64);
-        }
-        if s.seed != d.seed {
-            w = w.number("seed", s.seed as f64);
-        }
+        let mut w = QueryWriter::new()
+            .number_unless("ed", s.embedding_dim as f64, d.embedding_dim as f64)
+            .number_unless("hu", s.hidden as f64, d.hidden as f64)
+            .f32_unless("lr", s.learning_rate, d.learning_rate)
+            .number_unless("bs", s.batch_size as f64, d.batch_size as f64)
+            .number_unless("seed", s.seed as f64, d.seed as f64);
         if self.review != DEFAULT_REVIEW {
             // A link keeps the start of a very long review (the box keeps all of it).
             let kept: String = self.review.chars().take(MAX_REVIEW).collect();
