@@ -36,3 +36,22 @@ pub fn phase_list(names: &'static [&'static str], shown: impl Fn() -> Option<usi
         </ol>
     }
 }
+
+/// One figure in a row of figures (`stat-row`): its label, then its value.
+#[component]
+pub fn Stat(
+    label: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+    /// Classes besides `stat`.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let class = if class.is_empty() { "stat".to_string() } else { format!("stat {class}") };
+    view! {
+        <div class=class>
+            <span class="stat-label">{label}</span>
+            <span class="stat-value" data-testid=testid>{children()}</span>
+        </div>
+    }
+}

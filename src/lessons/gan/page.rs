@@ -15,7 +15,7 @@ use crate::lessons::shared::numbers::fixed;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{Chart, Panel, WhereTraining};
+use crate::ui::{Chart, Panel, WhereTraining, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
@@ -97,7 +97,7 @@ pub fn GanPage() -> impl IntoView {
                             <span class="stat-note">{move || format!("epoch {} of the 60,000 digits", epoch.get() + 1)}</span></div>
                         <div class="stat"><span class="stat-label">"iterations per second"</span><span class="stat-value" data-testid="gan-speed">{move || fixed(speed.get(), 1)}</span>
                             <span class="stat-note">"3 phases each; the two networks only"</span></div>
-                        <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="gan-time">{move || format!("{} s", fixed(training_seconds.get(), 0))}</span></div>
+                        <Stat label="training time" testid="gan-time">{move || format!("{} s", fixed(training_seconds.get(), 0))}</Stat>
                         <div class="stat"><span class="stat-label">"mean D(x)"</span><span class="stat-value" data-testid="gan-real-score">{move || latest().map(|p| fixed(p.real, 3)).unwrap_or_else(|| "—".into())}</span>
                             <span class="stat-note">"D's belief that real digits are real"</span></div>
                         <div class="stat"><span class="stat-label">"mean D(G(z))"</span><span class="stat-value" data-testid="gan-fake-score">{move || latest().map(|p| fixed(p.fake, 3)).unwrap_or_else(|| "—".into())}</span>

@@ -15,7 +15,7 @@ use crate::ui::address::is_embedded;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{Chart, Panel, TrainOn};
+use crate::ui::{Chart, Panel, TrainOn, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
@@ -150,9 +150,9 @@ fn ProgressPanel(d: Digits) -> impl IntoView {
             </p>
             <TrainOn lesson="mnist" prefer_cpu=d.prefer_cpu offered=Signal::derive(move || d.gpu_offered()) running=report.running.into()/>
             <div class="stat-row">
-                <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="mnist-epoch">{move || report.epoch.get() + 1}</span></div>
-                <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="mnist-steps">{move || report.steps.get()}</span></div>
-                <div class="stat"><span class="stat-label">"images per second"</span><span class="stat-value" data-testid="mnist-speed">{move || grouped(report.samples_per_second.get().round() as u64)}</span></div>
+                <Stat label="epoch" testid="mnist-epoch">{move || report.epoch.get() + 1}</Stat>
+                <Stat label="step" testid="mnist-steps">{move || report.steps.get()}</Stat>
+                <Stat label="images per second" testid="mnist-speed">{move || grouped(report.samples_per_second.get().round() as u64)}</Stat>
                 <div class="stat">
                     <span class="stat-label">"test accuracy"</span>
                     <span class="stat-value" data-testid="mnist-accuracy">

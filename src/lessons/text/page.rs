@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::ui::Stat;
+
 use crate::ui::Panel;
 use plotters::prelude::*;
 
@@ -206,10 +208,10 @@ fn ProgressPanel(run: Run, set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSign
     view! {
     <Panel title="Progress">
         <div class="stat-row">
-            <div class="stat"><span class="stat-label">"epoch"</span><span class="stat-value" data-testid="text-epoch">{move || epoch.get() + 1}</span></div>
-            <div class="stat"><span class="stat-label">"step"</span><span class="stat-value" data-testid="text-steps">{move || steps.get()}</span></div>
-            <div class="stat"><span class="stat-label">"reviews per second"</span><span class="stat-value" data-testid="text-speed">{move || grouped(reviews_per_second.get().round() as u64)}</span></div>
-            <div class="stat"><span class="stat-label">"training time"</span><span class="stat-value" data-testid="text-seconds">{move || format!("{} s", fixed(seconds.get(), 1))}</span></div>
+            <Stat label="epoch" testid="text-epoch">{move || epoch.get() + 1}</Stat>
+            <Stat label="step" testid="text-steps">{move || steps.get()}</Stat>
+            <Stat label="reviews per second" testid="text-speed">{move || grouped(reviews_per_second.get().round() as u64)}</Stat>
+            <Stat label="training time" testid="text-seconds">{move || format!("{} s", fixed(seconds.get(), 1))}</Stat>
             <div class="stat">
                 <span class="stat-label">"test accuracy"</span>
                 <span class="stat-value" data-testid="text-accuracy">

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Stat;
+
 use crate::ui::Panel;
 use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
@@ -135,9 +137,9 @@ pub fn ActivationExplorer(lesson: super::Lesson) -> impl IntoView {
                 </label>
             </div>
             <div class="stat-row">
-                <div class="stat"><span class="stat-label">"x"</span><span class="stat-value" data-testid="activation-x">{move || fixed(x.get(), 2)}</span></div>
-                <div class="stat functions-f"><span class="stat-label">"f(x)"</span><span class="stat-value" data-testid="activation-value">{move || fixed(activation.get().value(x.get()), 6)}</span></div>
-                <div class="stat functions-df"><span class="stat-label">"f′(x)"</span><span class="stat-value" data-testid="activation-derivative">{move || fixed(activation.get().derivative(x.get()), 6)}</span></div>
+                <Stat label="x" testid="activation-x">{move || fixed(x.get(), 2)}</Stat>
+                <Stat label="f(x)" testid="activation-value" class="functions-f">{move || fixed(activation.get().value(x.get()), 6)}</Stat>
+                <Stat label="f′(x)" testid="activation-derivative" class="functions-df">{move || fixed(activation.get().derivative(x.get()), 6)}</Stat>
             </div>
             <div class="functions-split">
                 <div class="functions-drag" node_ref=area on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::Stat;
+
 use crate::ui::Panel;
 
 use super::charts::draw_pair;
@@ -150,10 +152,10 @@ pub fn LossExplorer(lesson: super::Lesson) -> impl IntoView {
             </div>
             <p class="muted functions-note" data-testid="loss-meaning">{move || loss.get().prediction_meaning()} " " {target_note}</p>
             <div class="stat-row">
-                <div class="stat"><span class="stat-label">"target y"</span><span class="stat-value" data-testid="loss-target">{move || fixed(target.get(), 2)}</span></div>
-                <div class="stat"><span class="stat-label">"prediction ŷ"</span><span class="stat-value" data-testid="loss-prediction">{move || fixed(prediction.get(), 3)}</span></div>
-                <div class="stat functions-f"><span class="stat-label">"loss L"</span><span class="stat-value" data-testid="loss-value">{move || fixed(loss.get().value(target.get(), prediction.get()), 6)}</span></div>
-                <div class="stat functions-df"><span class="stat-label">"∂L/∂ŷ"</span><span class="stat-value" data-testid="loss-gradient">{move || fixed(loss.get().gradient(target.get(), prediction.get()), 6)}</span></div>
+                <Stat label="target y" testid="loss-target">{move || fixed(target.get(), 2)}</Stat>
+                <Stat label="prediction ŷ" testid="loss-prediction">{move || fixed(prediction.get(), 3)}</Stat>
+                <Stat label="loss L" testid="loss-value" class="functions-f">{move || fixed(loss.get().value(target.get(), prediction.get()), 6)}</Stat>
+                <Stat label="∂L/∂ŷ" testid="loss-gradient" class="functions-df">{move || fixed(loss.get().gradient(target.get(), prediction.get()), 6)}</Stat>
             </div>
             <div class="functions-split">
                 <div class="functions-drag" node_ref=area on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up>
