@@ -45,6 +45,28 @@ pub struct ImdbSet {
 }
 
 impl ImdbSet {
+    /// A small set for tests: these reviews, encoded with `vocabulary`, the first `train_count`
+    /// of them for training; no samples and no cap.
+    #[cfg(test)]
+    pub(crate) fn from_texts(vocabulary: Vocabulary, reviews: &[(&str, u8)], train_count: usize) -> ImdbSet {
+        let mut offsets = vec![0];
+        let mut tokens = Vec::new();
+        for (text, _) in reviews {
+            vocabulary.encode_into(text, &mut tokens);
+            offsets.push(tokens.len());
+        }
+        ImdbSet {
+            vocabulary,
+            train_count,
+            test_count: reviews.len() - train_count,
+            labels: reviews.iter().map(|&(_, label)| label).collect(),
+            offsets,
+            tokens,
+            samples: Vec::new(),
+            token_cap: None,
+        }
+    }
+
     /// Verifies and unpacks the `imdb-reviews.bin` asset.
     pub fn decode(bytes: &[u8]) -> Result<ImdbSet, DataError> {
         ImdbSet::from_asset(decode_as(bytes, AssetKind::Imdb)?)
@@ -255,27 +277,12 @@ mod tests {
     use crate::data::{Corruption, Problem};
 
     fn tiny() -> ImdbSet {
-        let vocabulary =
-            Vocabulary::from_counts([("good", 3), ("bad", 2), ("film", 1), ("!", 1)], 6);
-        let reviews = ["good film !", "bad film", "good", "bad bad !"];
-        let mut offsets = vec![0];
-        let mut tokens = Vec::new();
-        for r in reviews {
-            vocabulary.encode_into(r, &mut tokens);
-            offsets.push(tokens.len());
-        }
+        let vocabulary = Vocabulary::from_counts([("good", 3), ("bad", 2), ("film", 1), ("!", 1)], 6);
+        let reviews = [("good film !", 1), ("bad film", 0), ("good", 1), ("bad bad !", 0)];
         ImdbSet {
-            vocabulary,
-            train_count: 2,
-            test_count: 2,
-            labels: vec![1, 0, 1, 0],
-            offsets,
-            tokens,
-            samples: vec![SampleText {
-                review: 3,
-                text: "Bad, bad!\nÇa va.".into(),
-            }],
+            samples: vec![SampleText { review: 3, text: "Bad, bad!\nÇa va.".into() }],
             token_cap: Some(3),
+            ..ImdbSet::from_texts(vocabulary, &reviews, 2)
         }
     }
 

@@ -27,6 +27,6 @@ pub mod worker_client;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;
-pub use panel::{Panel, Stat};
+pub use panel::{PageIntro, Panel, Stat};
 #[cfg(feature = "full")]
 pub use where_training::{GpuChoice, Thread, TrainOn, WhereTraining};

@@ -25,6 +25,21 @@ pub fn Panel(
     }
 }
 
+/// The top of a page: a kicker ("Lesson"), the heading, and the lede (the children) that says
+/// in a few lines what the learner will do here.
+#[component]
+pub fn PageIntro(
+    #[prop(default = "Lesson")] kicker: &'static str,
+    #[prop(into)] title: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <p class="kicker">{kicker}</p>
+        <h1>{title}</h1>
+        {children.map(|lede| view! { <p class="lede">{lede()}</p> })}
+    }
+}
+
 /// The phases of a step, in order: the one on show is `current`, the ones before it `done`.
 /// `shown` is how far the step has got: `Some(i)` while phase `i` (from 0) is on show.
 pub fn phase_list(names: &'static [&'static str], shown: impl Fn() -> Option<usize> + Copy + Send + Sync + 'static) -> impl IntoView {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::lessons::shared::form::{Problems, SettingsText};
+use crate::lessons::shared::form::{Problems, SettingsText, WithRun};
 
 /// A labelled field, with its problem (if any) said under it.
 #[component]
@@ -55,17 +55,17 @@ impl<F: SettingsText> Form<F> {
     }
 
     /// A text box for one field.
-    pub fn text_box(self, testid: &'static str, mode: &'static str, get: fn(&F) -> String, put: fn(&mut F, String)) -> impl IntoView {
+    pub fn text_box(self, testid: impl Into<String>, mode: &'static str, get: fn(&F) -> String, put: fn(&mut F, String)) -> impl IntoView {
         view! {
-            <input type="text" inputmode=mode data-testid=testid prop:value=move || self.text.with(get)
+            <input type="text" inputmode=mode data-testid=testid.into() prop:value=move || self.text.with(get)
                 on:input=move |ev| self.text.update(|f| put(f, event_target_value(&ev)))/>
         }
     }
 
     /// A choice among `options` (value, label) for one field.
-    pub fn choice(self, testid: &'static str, options: Vec<(String, String)>, get: fn(&F) -> String, put: fn(&mut F, String)) -> impl IntoView {
+    pub fn choice(self, testid: impl Into<String>, options: Vec<(String, String)>, get: fn(&F) -> String, put: fn(&mut F, String)) -> impl IntoView {
         view! {
-            <select data-testid=testid on:change=move |ev| self.text.update(|f| put(f, event_target_value(&ev)))>
+            <select data-testid=testid.into() on:change=move |ev| self.text.update(|f| put(f, event_target_value(&ev)))>
                 {options.into_iter().map(|(value, label)| {
                     let selected = value.clone();
                     view! { <option value=value selected=move || self.text.with(|f| get(f) == selected)>{label}</option> }
@@ -75,7 +75,7 @@ impl<F: SettingsText> Form<F> {
     }
 
     /// The Apply button and what applying does.
-    pub fn apply_row(self, testid: &'static str) -> impl IntoView {
+    pub fn apply_row(self, testid: impl Into<String>) -> impl IntoView {
         let apply = move |_| {
             if let Ok(new) = self.parsed.get_untracked() {
                 self.settings.set(new);
@@ -84,9 +84,30 @@ impl<F: SettingsText> Form<F> {
         };
         view! {
             <div class="field field-action">
-                <button class="primary" data-testid=testid disabled=move || !self.changed() on:click=apply>"Apply and start over"</button>
+                <button class="primary" data-testid=testid.into() disabled=move || !self.changed() on:click=apply>"Apply and start over"</button>
                 <span class="muted">{move || if self.changed() { "Applying starts a new run from fresh weights." } else { "" }}</span>
             </div>
+        }
+    }
+}
+
+impl<F: SettingsText + WithRun> Form<F> {
+    /// The rows every training lesson's form ends with: the learning rate, the batch size
+    /// (one of `batch_sizes`), the seed, and Apply. Test ids start with `lesson`
+    /// (`mnist-learning-rate`, `mnist-batch`, `mnist-seed`, `mnist-apply`).
+    pub fn run_rows(self, lesson: &'static str, rate_label: &'static str, batch_sizes: &[usize]) -> impl IntoView {
+        let batches = batch_sizes.iter().map(|b| (b.to_string(), b.to_string())).collect();
+        view! {
+            <Field label=rate_label problem=self.problem("learning_rate")>
+                {self.text_box(format!("{lesson}-learning-rate"), "decimal", |f| f.run().learning_rate.clone(), |f, v| f.run_mut().learning_rate = v)}
+            </Field>
+            <Field label="batch size" problem=self.problem("batch_size")>
+                {self.choice(format!("{lesson}-batch"), batches, |f| f.run().batch_size.clone(), |f, v| f.run_mut().batch_size = v)}
+            </Field>
+            <Field label="seed" problem=self.problem("seed")>
+                {self.text_box(format!("{lesson}-seed"), "numeric", |f| f.run().seed.clone(), |f, v| f.run_mut().seed = v)}
+            </Field>
+            {self.apply_row(format!("{lesson}-apply"))}
         }
     }
 }

@@ -5,8 +5,8 @@
 // touches the GPU, so the WebGPU mode would test nothing more.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { newPage, shot } from "./browser.mjs";
-import { withSite } from "./suite.mjs";
+import { shot } from "./browser.mjs";
+import { openPage, withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/";
@@ -46,13 +46,8 @@ describe("/functions with WebGPU disabled", () => {
   let browser, site;
   withSite({ webgpu: false, shots: `${SHOTS}${MODE}` }, (b, s) => ([browser, site] = [b, s]));
 
-  async function open(viewport, { dark = false } = {}) {
-    const page = await newPage(browser, viewport);
-    if (dark) await page.addInitScript(() => localStorage.setItem("stepwise-theme", "dark"));
-    await page.goto(site.url + "functions");
-    await page.waitForSelector('[data-testid="activation-value"]', { timeout: 30000 });
-    return page;
-  }
+  const open = (viewport, { dark = false } = {}) =>
+    openPage(browser, site.url + "functions", '[data-testid="activation-value"]', { timeout: 30000, viewport, dark });
   const id = (page, testid) => page.locator(`[data-testid="${testid}"]`);
   const value = async (page, testid) => (await id(page, testid).innerText()).trim();
   const checkerValue = async (page, label) =>

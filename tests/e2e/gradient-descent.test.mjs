@@ -94,9 +94,7 @@ describe("/gradient-descent", () => {
       await shot(page, `${SHOTS}gradient-descent-${name}.png`);
       await page.context().close();
     }
-    const page = await newPage(browser);
-    await page.addInitScript(() => localStorage.setItem("stepwise-theme", "dark"));
-    await page.goto(site.url + "gradient-descent");
+    const page = await openPage(browser, site.url + "gradient-descent", null, { dark: true });
     for (let i = 0; i < 12; i++) await page.keyboard.press("n");
     await shot(page, `${SHOTS}gradient-descent-dark.png`);
     await page.context().close();

@@ -4,8 +4,8 @@
 // the GPU, so the WebGPU mode would test nothing more.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { newPage, shot } from "./browser.mjs";
-import { withSite, text } from "./suite.mjs";
+import { shot } from "./browser.mjs";
+import { openPage, withSite, text } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/";
@@ -22,13 +22,8 @@ describe("/information with WebGPU disabled", () => {
   let browser, site;
   withSite({ webgpu: false, shots: `${SHOTS}${MODE}` }, (b, s) => ([browser, site] = [b, s]));
 
-  async function open(viewport, { dark = false } = {}) {
-    const page = await newPage(browser, viewport);
-    if (dark) await page.addInitScript(() => localStorage.setItem("stepwise-theme", "dark"));
-    await page.goto(site.url + "information");
-    await page.waitForSelector('[data-testid="value-hp"]', { timeout: 30000 });
-    return page;
-  }
+  const open = (viewport, { dark = false } = {}) =>
+    openPage(browser, site.url + "information", '[data-testid="value-hp"]', { timeout: 30000, viewport, dark });
     const value = async (page, id) => (await text(page, id)).trim();
   const inputValue = (page, id) => page.locator(`[data-testid="${id}"]`).inputValue();
 

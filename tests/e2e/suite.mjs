@@ -28,10 +28,12 @@ export function withSite({ webgpu, shots }, ready) {
   });
 }
 
-/// A new page (see `newPage`) at `url`; with `ready`, once that selector is on the page (within
-/// `timeout` ms), e.g. a lesson's Train button enabled once its dataset is in.
-export async function openPage(browser, url, ready, timeout = 60000) {
-  const page = await newPage(browser);
+/// A new page (see `newPage`, at `viewport`, in the dark theme if `dark`) at `url`; with
+/// `ready`, once that selector is on the page (within `timeout` ms), e.g. a lesson's Train
+/// button enabled once its dataset is in.
+export async function openPage(browser, url, ready, { timeout = 60000, viewport, dark = false } = {}) {
+  const page = await newPage(browser, viewport);
+  if (dark) await page.addInitScript(() => localStorage.setItem("stepwise-theme", "dark"));
   await page.goto(url);
   if (ready) await page.waitForSelector(ready, { timeout });
   return page;

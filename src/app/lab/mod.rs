@@ -10,7 +10,7 @@ mod training;
 
 use leptos::prelude::*;
 
-use crate::ui::Panel;
+use crate::ui::{PageIntro, Panel};
 
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::{Backend, CpuBackend};
@@ -46,6 +46,30 @@ fn measure_on_each_engine<M: Measurement>(compute: ReadSignal<Compute>, running:
     });
 }
 
+/// A table's measurements so far, by row (a matrix size, a batch size), on each engine.
+#[derive(Clone, Copy)]
+struct Columns {
+    cpu: RwSignal<Vec<(usize, f64)>>,
+    gpu: RwSignal<Vec<(usize, f64)>>,
+}
+
+impl Columns {
+    fn new() -> Columns {
+        Columns { cpu: RwSignal::new(Vec::new()), gpu: RwSignal::new(Vec::new()) }
+    }
+
+    fn clear(self) {
+        self.cpu.set(Vec::new());
+        self.gpu.set(Vec::new());
+    }
+
+    /// Shows `value` in `row`, under the engine that measured it.
+    fn add(self, on_gpu: bool, row: usize, value: f64) {
+        let column = if on_gpu { self.gpu } else { self.cpu };
+        column.update(|c| c.push((row, value)));
+    }
+}
+
 /// The Lab's "Measure …" button: disabled and saying so while its measurement runs.
 #[component]
 fn MeasureButton(running: RwSignal<bool>, on_click: Callback<()>, label: &'static str, testid: &'static str) -> impl IntoView {
@@ -65,8 +89,7 @@ fn CpuGpuTable(
     rows: &'static [usize],
     /// Each row's test id: `{testid}-{row}`.
     testid: &'static str,
-    cpu: RwSignal<Vec<(usize, f64)>>,
-    gpu: RwSignal<Vec<(usize, f64)>>,
+    columns: Columns,
     shown: fn(usize, f64) -> [String; 2],
 ) -> impl IntoView {
     let cell = move |measured: Vec<(usize, f64)>, row: usize| match measured.iter().find(|(r, _)| *r == row) {
@@ -90,8 +113,8 @@ fn CpuGpuTable(
                         .map(|&row| view! {
                             <tr data-testid=format!("{testid}-{row}")>
                                 <td class="number">{row}</td>
-                                {move || cell(cpu.get(), row)}
-                                {move || cell(gpu.get(), row)}
+                                {move || cell(columns.cpu.get(), row)}
+                                {move || cell(columns.gpu.get(), row)}
                             </tr>
                         })
                         .collect_view()}
@@ -126,13 +149,11 @@ pub fn LabPage() -> impl IntoView {
     let compute = expect_context::<ReadSignal<Compute>>();
     view! {
         <article class="lesson lab">
-            <p class="kicker">"Lab"</p>
-            <h1>"Our two engines, on your machine"</h1>
-            <p class="lede">
+            <PageIntro kicker="Lab" title="Our two engines, on your machine">
                 "Stepwise trains with its own engine, written twice: once as WebGPU compute shaders "
                 "that run on your graphics card, once as WebAssembly SIMD code that runs on your CPU. "
                 "Here you can check that both compute the same numbers, and see which one is faster."
-            </p>
+            </PageIntro>
             <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
             <p class="muted" data-testid="lab-threads" data-isolated=isolated().to_string()>{threads_sentence()}</p>
             <agreement::Agreement compute/>

@@ -52,37 +52,30 @@ async fn time_matmul<B: Backend>(backend: &B, n: usize) -> f64 {
     (now() - start) / repetitions as f64
 }
 
-/// The products' timings, per size, on each engine.
+/// The products' timings, in milliseconds, per size, on each engine.
 #[derive(Clone, Copy)]
-struct Products {
-    cpu: RwSignal<Vec<(usize, f64)>>,
-    gpu: RwSignal<Vec<(usize, f64)>>,
-}
+struct Products(super::Columns);
 
 impl super::Measurement for Products {
     fn clear(self) {
-        self.cpu.set(Vec::new());
-        self.gpu.set(Vec::new());
+        self.0.clear();
     }
 
     async fn on<B: Backend>(self, backend: &B, on_gpu: bool) {
-        let column = if on_gpu { self.gpu } else { self.cpu };
         for size in SIZES {
             yield_to_browser().await;
-            let milliseconds = time_matmul(backend, size).await;
-            column.update(|t| t.push((size, milliseconds)));
+            self.0.add(on_gpu, size, time_matmul(backend, size).await);
         }
     }
 }
 
 #[component]
 pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
-    let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
-    let gpu = RwSignal::new(Vec::<(usize, f64)>::new());
+    let columns = super::Columns::new();
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
 
-    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Products { cpu, gpu });
+    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Products(columns));
 
     view! {
         <Panel title="How fast is each engine?" testid="speed">
@@ -92,7 +85,7 @@ pub fn Speed(compute: ReadSignal<Compute>) -> impl IntoView {
             </p>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure matrix multiplication" testid="measure"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
-            <super::CpuGpuTable headings=("n", ["time", "GFLOP/s"]) rows=&SIZES testid="speed" cpu gpu
+            <super::CpuGpuTable headings=("n", ["time", "GFLOP/s"]) rows=&SIZES testid="speed" columns
                 shown=|size, milliseconds| [format!("{milliseconds:.2} ms"), format!("{:.1}", gflops(size, milliseconds))]/>
         </Panel>
     }

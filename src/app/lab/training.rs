@@ -67,25 +67,21 @@ async fn gan_iterations_per_second<B: Backend>(backend: &B) -> f64 {
 /// Training steps per second by batch size, and GAN iterations per second, on each engine.
 #[derive(Clone, Copy)]
 struct Steps {
-    cpu: RwSignal<Vec<(usize, f64)>>,
-    gpu: RwSignal<Vec<(usize, f64)>>,
+    batches: super::Columns,
     /// (CPU, WebGPU).
     gan: RwSignal<(Option<f64>, Option<f64>)>,
 }
 
 impl super::Measurement for Steps {
     fn clear(self) {
-        self.cpu.set(Vec::new());
-        self.gpu.set(Vec::new());
+        self.batches.clear();
         self.gan.set((None, None));
     }
 
     async fn on<B: Backend>(self, backend: &B, on_gpu: bool) {
-        let column = if on_gpu { self.gpu } else { self.cpu };
         for batch in BATCHES {
             yield_to_browser().await;
-            let rate = samples_per_second(backend, batch).await;
-            column.update(|r| r.push((batch, rate)));
+            self.batches.add(on_gpu, batch, samples_per_second(backend, batch).await);
         }
         yield_to_browser().await;
         let rate = gan_iterations_per_second(backend).await;
@@ -95,14 +91,13 @@ impl super::Measurement for Steps {
 
 #[component]
 pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
-    let cpu = RwSignal::new(Vec::<(usize, f64)>::new());
-    let gpu = RwSignal::new(Vec::<(usize, f64)>::new());
+    let batches = super::Columns::new();
     let running = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
     // GAN iterations per second: (CPU, WebGPU).
     let gan = RwSignal::new((None::<f64>, None::<f64>));
 
-    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Steps { cpu, gpu, gan });
+    let measure = move |_: ()| super::measure_on_each_engine(compute, running, note, Steps { batches, gan });
 
     view! {
         <Panel title="How fast does each engine train?" testid="training-speed">
@@ -114,7 +109,7 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
             </p>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure a training step" testid="measure-training"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
-            <super::CpuGpuTable headings=("batch", ["samples", "one epoch"]) rows=&BATCHES testid="training" cpu gpu
+            <super::CpuGpuTable headings=("batch", ["samples", "one epoch"]) rows=&BATCHES testid="training" columns=batches
                 shown=|_, rate| [format!("{rate:.0} /s"), format!("{:.1} s", 60_000.0 / rate)]/>
             <p>
                 "And one iteration of the GAN lesson's game, with its default networks (G: 100 → 256 → 512 → 784, "

@@ -185,22 +185,20 @@ mod tests {
     use super::*;
     use crate::engine::rng::Pcg32;
 
+    /// A product of the given size with random operands and a random C to accumulate into;
+    /// bits 0, 1 and 2 of `flags` transpose A, transpose B and accumulate.
+    fn random_case(rng: &mut Pcg32, (m, k, n): (usize, usize, usize), flags: u32) -> (Matmul, Vec<f32>, Vec<f32>, Vec<f32>) {
+        let shape = Matmul { m, k, n, transpose_a: flags & 1 != 0, transpose_b: flags & 2 != 0, accumulate: flags & 4 != 0 };
+        let mut random = |len: usize| (0..len).map(|_| rng.normal()).collect::<Vec<f32>>();
+        (shape, random(m * k), random(k * n), random(m * n))
+    }
+
     #[test]
     fn fast_path_agrees_with_the_reference_for_every_transpose_and_accumulate() {
         let mut rng = Pcg32::new(7, 1);
         for (m, k, n) in [(1, 1, 1), (17, 33, 9), (64, 100, 70)] {
             for flags in 0..8 {
-                let shape = Matmul {
-                    m,
-                    k,
-                    n,
-                    transpose_a: flags & 1 != 0,
-                    transpose_b: flags & 2 != 0,
-                    accumulate: flags & 4 != 0,
-                };
-                let a: Vec<f32> = (0..m * k).map(|_| rng.normal()).collect();
-                let b: Vec<f32> = (0..k * n).map(|_| rng.normal()).collect();
-                let start: Vec<f32> = (0..m * n).map(|_| rng.normal()).collect();
+                let (shape, a, b, start) = random_case(&mut rng, (m, k, n), flags);
                 let (mut fast, mut slow) = (start.clone(), start);
                 matmul_fast(&a, &b, &mut fast, shape);
                 matmul_reference(&a, &b, &mut slow, shape);
@@ -249,17 +247,7 @@ mod tests {
         let mut rng = Pcg32::new(11, 3);
         for (m, k, n) in [(1, 1, 1), (2, 5, 13), (3, 12, 12), (7, 1100, 25), (50, 40, 11), (100, 3, 37), (0, 4, 5), (4, 0, 5)] {
             for flags in 0..8 {
-                let shape = Matmul {
-                    m,
-                    k,
-                    n,
-                    transpose_a: flags & 1 != 0,
-                    transpose_b: flags & 2 != 0,
-                    accumulate: flags & 4 != 0,
-                };
-                let a: Vec<f32> = (0..m * k).map(|_| rng.normal()).collect();
-                let b: Vec<f32> = (0..k * n).map(|_| rng.normal()).collect();
-                let start: Vec<f32> = (0..m * n).map(|_| rng.normal()).collect();
+                let (shape, a, b, start) = random_case(&mut rng, (m, k, n), flags);
                 let mut packed = start.clone();
                 matmul_packed(&a, &b, &mut packed, shape);
                 let at = |i: usize, p: usize| if shape.transpose_a { a[p * m + i] } else { a[i * k + p] } as f64;

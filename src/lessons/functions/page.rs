@@ -8,6 +8,8 @@ mod explorer;
 mod loss_view;
 
 use leptos::prelude::*;
+
+use crate::ui::PageIntro;
 use serde_json::{json, Value};
 
 use super::checker::{parse, steps};
@@ -101,12 +103,10 @@ pub fn FunctionsPage() -> impl IntoView {
     let (lesson, notes) = use_lesson("activations");
     view! {
         <article class="lesson functions" data-testid="lesson-functions">
-            <p class="kicker">"Lesson"</p>
-            <h1>"Activation and loss functions"</h1>
-            <p class="lede">
+            <PageIntro title="Activation and loss functions">
                 "A neuron computes a weighted sum z and passes it through an activation function; the network's output is scored by a loss. "
                 "Training needs the derivative of each, chained together. Explore them here, then check a worked example step by step."
-            </p>
+            </PageIntro>
             <LinkNotes notes/>
             <explorer::ActivationExplorer lesson/>
             <loss_view::LossExplorer lesson/>

@@ -3,6 +3,8 @@
 //! and actions are `lesson.rs`.
 
 use leptos::prelude::*;
+
+use crate::ui::PageIntro;
 use serde_json::json;
 
 use super::charts::{draw_losses, draw_scores};
@@ -68,14 +70,12 @@ pub fn GanPage() -> impl IntoView {
 
     view! {
         <article class="lesson gan" data-testid="lesson-gan">
-            <p class="kicker">"Lesson"</p>
-            <h1>"Two networks play a game: one forges digits, one catches forgeries"</h1>
-            <p class="lede">
+            <PageIntro title="Two networks play a game: one forges digits, one catches forgeries">
                 "The " <strong>"generator"</strong> " G turns 100 random numbers into a 28 × 28 image. The "
                 <strong>"discriminator"</strong> " D looks at an image and says how likely it is to be a real handwritten digit. "
                 "D learns from real MNIST digits and from G's forgeries; G learns only from D's verdicts. Press "
                 <strong>"Train"</strong> " and watch the same 64 noise vectors turn from static into digits, in your browser."
-            </p>
+            </PageIntro>
             <TrainingLinkBar query notes=link_notes widget="gan-trainer"
                 holds="A link holds the settings and seed, not the trained networks: whoever opens it trains from the same start."/>
             <DatasetStatus data=g.data what="digits" testid="gan" on_retry=Callback::new(move |_| g.start_loading())/>

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::PageIntro;
+
 use crate::catalog::title_of;
 
 use super::data_view::OwnData;
@@ -24,8 +26,7 @@ const STEPPER_KEYS: &[&str] = &["x", "y", "t0", "t1", "a", "m", "b", "s", "n"];
 pub fn GradientDescentPage() -> impl IntoView {
     view! {
         <article class="lesson gd" data-testid="lesson-gradient-descent">
-            <p class="kicker">"Lesson"</p>
-            <h1>{title_of("gradient-descent", Some("stepper"))}</h1>
+            <PageIntro title=title_of("gradient-descent", Some("stepper"))/>
             <Stepper/>
             <OneSampleExample/>
             <OptimiserRace/>

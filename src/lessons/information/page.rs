@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::PageIntro;
+
 use crate::ui::Panel;
 
 use super::editor_view::{DistributionsPanel, Typed};
@@ -67,13 +69,11 @@ pub fn InformationPage() -> impl IntoView {
 
     view! {
         <article class="lesson information" data-testid="lesson-information">
-            <p class="kicker">"Lesson"</p>
-            <h1>{title_of("information", None)}</h1>
-            <p class="lede">
+            <PageIntro title=title_of("information", None)>
                 "How surprised are you, on average, by outcomes drawn from P? That is the entropy H(P). "
                 "If you expect Q while the world follows P, you are surprised more: the cross-entropy H(P, Q). "
                 "The extra surprise is the KL divergence. Drag the bars or type the probabilities and watch every number follow."
-            </p>
+            </PageIntro>
             <LinkNotes notes=link_notes/>
             <Share slug="information" query/>
 

@@ -4,6 +4,8 @@
 //! own `*_view.rs` files.
 
 use leptos::prelude::*;
+
+use crate::ui::PageIntro;
 use serde_json::json;
 
 use super::inside_view::{Confusion, Mistakes, WeightTiles};
@@ -57,14 +59,12 @@ pub fn MnistPage() -> impl IntoView {
 
     view! {
         <article class="lesson mnist" data-testid="lesson-mnist">
-            <p class="kicker">"Lesson"</p>
-            <h1>"Teach a network to read digits"</h1>
-            <p class="lede">
+            <PageIntro title="Teach a network to read digits">
                 "Below are the 60,000 handwritten digits of MNIST, the classic training set. Press "
                 <strong>"Train"</strong>
                 " and a neural network learns to read them, right here in your browser: watch the "
                 "loss fall and the accuracy on 10,000 digits it has never seen climb."
-            </p>
+            </PageIntro>
             <TrainingLinkBar query notes=link_notes widget="mnist-trainer"
                 holds="A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."/>
             <DatasetStatus data=d.data what="digits" testid="mnist" on_retry=Callback::new(move |_| d.start_loading())/>

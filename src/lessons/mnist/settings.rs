@@ -4,7 +4,7 @@
 use super::Settings;
 use crate::engine::layers::Activation;
 use crate::engine::optim::Method;
-use crate::lessons::shared::form::{batch_size, learning_rate, seed, Problems, SettingsText};
+use crate::lessons::shared::form::{Problems, run_in_field, RunText, SettingsText};
 
 pub const MAX_HIDDEN_LAYERS: usize = 3;
 pub const MAX_WIDTH: usize = 2048;
@@ -20,10 +20,10 @@ pub struct Form {
     pub hidden: String,
     pub activation: String,
     pub optimiser: String,
-    pub learning_rate: String,
-    pub batch_size: String,
-    pub seed: String,
+    pub run: RunText,
 }
+
+run_in_field!(Form);
 
 pub fn activation_name(activation: Activation) -> &'static str {
     match activation {
@@ -53,18 +53,14 @@ impl SettingsText for Form {
             hidden: s.hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
             activation: activation_name(s.activation).into(),
             optimiser: optimiser_name(s.optimiser).into(),
-            learning_rate: s.learning_rate.to_string(),
-            batch_size: s.batch_size.to_string(),
-            seed: s.seed.to_string(),
+            run: RunText::new(s.learning_rate, s.batch_size, s.seed),
         }
     }
 
     fn parse(&self) -> Result<Settings, Problems> {
         let mut problems = Problems::default();
         let hidden = problems.check("hidden", parse_hidden(&self.hidden));
-        let learning_rate = problems.check("learning_rate", learning_rate(&self.learning_rate, "0.001"));
-        let batch_size = problems.check("batch_size", batch_size(&self.batch_size, &BATCH_SIZES));
-        let seed = problems.check("seed", seed(&self.seed));
+        let run = self.run.parse(&mut problems, "0.001", &BATCH_SIZES);
         let activation = match self.activation.as_str() {
             "leaky-relu" => Activation::LeakyRelu { slope: 0.01 },
             "sigmoid" => Activation::Sigmoid,
@@ -78,9 +74,9 @@ impl SettingsText for Form {
             "rmsprop" => Method::rms_prop(),
             _ => Method::adam(),
         };
-        match (hidden, learning_rate, batch_size, seed) {
-            (Some(hidden), Some(learning_rate), Some(batch_size), Some(seed)) => {
-                Ok(Settings { hidden, activation, optimiser, learning_rate, batch_size, seed })
+        match (hidden, run) {
+            (Some(hidden), Some(run)) => {
+                Ok(Settings { hidden, activation, optimiser, learning_rate: run.learning_rate, batch_size: run.batch_size, seed: run.seed })
             }
             _ => Err(problems),
         }
@@ -139,9 +135,7 @@ mod tests {
     fn each_bad_field_gets_its_own_message() {
         let f = Form {
             hidden: "500, lots".into(),
-            learning_rate: "fast".into(),
-            batch_size: "100".into(),
-            seed: "-1".into(),
+            run: RunText { learning_rate: "fast".into(), batch_size: "100".into(), seed: "-1".into() },
             ..form()
         };
         let problems = f.parse().unwrap_err();
@@ -154,7 +148,7 @@ mod tests {
     #[test]
     fn absurd_values_are_refused_not_clamped_silently() {
         for (hidden, rate) in [("1, 2, 3, 4", "0.001"), ("0", "0.001"), ("99999", "0.001"), ("500", "0"), ("500", "1e30"), ("500", "NaN"), ("500", "inf")] {
-            let problems = Form { hidden: hidden.into(), learning_rate: rate.into(), ..form() }.parse().unwrap_err();
+            let problems = Form { hidden: hidden.into(), run: RunText { learning_rate: rate.into(), ..form().run }, ..form() }.parse().unwrap_err();
             assert!(problems.any(), "{hidden} / {rate}");
         }
     }

@@ -14,7 +14,6 @@ fn options(list: &[(&str, &str)]) -> Vec<(String, String)> {
 #[component]
 pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>) -> impl IntoView {
     let form = settings_form::Form::<Form>::new(settings, on_apply);
-    let batches = BATCH_SIZES.iter().map(|b| (b.to_string(), b.to_string())).collect();
     view! {
         <div class="settings-form" data-testid="mnist-settings">
             <Field label="hidden layers (units, comma-separated)" problem=form.problem("hidden")>
@@ -26,16 +25,7 @@ pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callba
             <Field label="optimiser">
                 {form.choice("mnist-optimiser", options(&OPTIMISERS), |f| f.optimiser.clone(), |f, v| f.optimiser = v)}
             </Field>
-            <Field label="learning rate" problem=form.problem("learning_rate")>
-                {form.text_box("mnist-learning-rate", "decimal", |f| f.learning_rate.clone(), |f, v| f.learning_rate = v)}
-            </Field>
-            <Field label="batch size" problem=form.problem("batch_size")>
-                {form.choice("mnist-batch", batches, |f| f.batch_size.clone(), |f, v| f.batch_size = v)}
-            </Field>
-            <Field label="seed" problem=form.problem("seed")>
-                {form.text_box("mnist-seed", "numeric", |f| f.seed.clone(), |f, v| f.seed = v)}
-            </Field>
-            {form.apply_row("mnist-apply")}
+            {form.run_rows("mnist", "learning rate", &BATCH_SIZES)}
         </div>
     }
 }

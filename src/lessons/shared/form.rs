@@ -29,6 +29,59 @@ pub trait SettingsText: Clone + PartialEq + Send + Sync + 'static {
     fn parse(&self) -> Result<Self::Settings, Problems>;
 }
 
+/// The fields every training run's form has, as typed: the learning rate, the batch size and
+/// the seed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunText {
+    pub learning_rate: String,
+    pub batch_size: String,
+    pub seed: String,
+}
+
+/// A run's learning rate, batch size and seed, once all three parse.
+pub struct Run {
+    pub learning_rate: f32,
+    pub batch_size: usize,
+    pub seed: u64,
+}
+
+impl RunText {
+    pub fn new(learning_rate: f32, batch_size: usize, seed: u64) -> RunText {
+        RunText { learning_rate: learning_rate.to_string(), batch_size: batch_size.to_string(), seed: seed.to_string() }
+    }
+
+    /// The three values, or `None` with the problem of each that does not parse noted (all
+    /// three are checked, so every bad field gets its message). `example` is the learning rate
+    /// the message suggests; `sizes` the batch sizes offered.
+    pub fn parse(&self, problems: &mut Problems, example: &str, sizes: &[usize]) -> Option<Run> {
+        let rate = problems.check("learning_rate", learning_rate(&self.learning_rate, example));
+        let batch = problems.check("batch_size", batch_size(&self.batch_size, sizes));
+        let seed = problems.check("seed", seed(&self.seed));
+        Some(Run { learning_rate: rate?, batch_size: batch?, seed: seed? })
+    }
+}
+
+/// A settings form with a run's fields in it (what the shared form rows edit).
+pub trait WithRun {
+    fn run(&self) -> &RunText;
+    fn run_mut(&mut self) -> &mut RunText;
+}
+
+/// `impl WithRun` for a form that keeps its run's fields in a field named `run`.
+macro_rules! run_in_field {
+    ($form:ty) => {
+        impl $crate::lessons::shared::form::WithRun for $form {
+            fn run(&self) -> &$crate::lessons::shared::form::RunText {
+                &self.run
+            }
+            fn run_mut(&mut self) -> &mut $crate::lessons::shared::form::RunText {
+                &mut self.run
+            }
+        }
+    };
+}
+pub(crate) use run_in_field;
+
 /// A whole number from `low` to `high`; `what` names it in the message ("A width").
 pub fn whole(text: &str, low: usize, high: usize, what: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {

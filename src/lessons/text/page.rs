@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::ui::PageIntro;
+
 use crate::ui::Stat;
 
 use crate::ui::Panel;
@@ -102,14 +104,12 @@ pub fn TextPage() -> impl IntoView {
 
     view! {
         <article class="lesson text-lesson" data-testid="lesson-text">
-            <p class="kicker">"Lesson"</p>
-            <h1>"Teach a model to read the mood of a review"</h1>
-            <p class="lede">
+            <PageIntro title="Teach a model to read the mood of a review">
                 "50,000 real movie reviews from IMDB, each marked positive or negative by its author's rating. Press "
                 <strong>"Train"</strong>
                 " and a small model learns from 25,000 of them in your browser, in under a minute; then type your own review "
                 "and see which words push it toward positive or negative."
-            </p>
+            </PageIntro>
             <TrainingLinkBar query notes=link_notes widget="text-classifier"
                 holds="A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data what="reviews" testid="text" on_retry=Callback::new(move |_| start_loading())/>

@@ -2,7 +2,7 @@
 //! each field that does not parse gets its own message; nothing is applied until all parse.
 
 use super::Settings;
-use crate::lessons::shared::form::{batch_size, learning_rate, seed, whole, Problems, SettingsText};
+use crate::lessons::shared::form::{whole, Problems, run_in_field, RunText, SettingsText};
 
 pub const DIMS: (usize, usize) = (2, 64);
 pub const MAX_HIDDEN: usize = 256;
@@ -12,10 +12,10 @@ pub const BATCH_SIZES: [usize; 6] = [8, 16, 32, 64, 128, 256];
 pub struct Form {
     pub embedding_dim: String,
     pub hidden: String,
-    pub learning_rate: String,
-    pub batch_size: String,
-    pub seed: String,
+    pub run: RunText,
 }
+
+run_in_field!(Form);
 
 impl SettingsText for Form {
     type Settings = Settings;
@@ -24,9 +24,7 @@ impl SettingsText for Form {
         Form {
             embedding_dim: s.embedding_dim.to_string(),
             hidden: s.hidden.to_string(),
-            learning_rate: s.learning_rate.to_string(),
-            batch_size: s.batch_size.to_string(),
-            seed: s.seed.to_string(),
+            run: RunText::new(s.learning_rate, s.batch_size, s.seed),
         }
     }
 
@@ -35,12 +33,10 @@ impl SettingsText for Form {
         let embedding_dim = problems.check("embedding_dim", whole(&self.embedding_dim, DIMS.0, DIMS.1, "A width"));
         let hidden_text = if self.hidden.trim().is_empty() { "0" } else { self.hidden.as_str() };
         let hidden = problems.check("hidden", whole(hidden_text, 0, MAX_HIDDEN, "Units (0 for no hidden layer)"));
-        let learning_rate = problems.check("learning_rate", learning_rate(&self.learning_rate, "0.005"));
-        let batch_size = problems.check("batch_size", batch_size(&self.batch_size, &BATCH_SIZES));
-        let seed = problems.check("seed", seed(&self.seed));
-        match (embedding_dim, hidden, learning_rate, batch_size, seed) {
-            (Some(embedding_dim), Some(hidden), Some(learning_rate), Some(batch_size), Some(seed)) => {
-                Ok(Settings { embedding_dim, hidden, learning_rate, batch_size, seed })
+        let run = self.run.parse(&mut problems, "0.005", &BATCH_SIZES);
+        match (embedding_dim, hidden, run) {
+            (Some(embedding_dim), Some(hidden), Some(run)) => {
+                Ok(Settings { embedding_dim, hidden, learning_rate: run.learning_rate, batch_size: run.batch_size, seed: run.seed })
             }
             _ => Err(problems),
         }
@@ -69,7 +65,7 @@ mod tests {
 
     #[test]
     fn each_bad_field_gets_its_own_message() {
-        let f = Form { embedding_dim: "lots".into(), hidden: "-3".into(), learning_rate: "fast".into(), batch_size: "100".into(), seed: "x".into() };
+        let f = Form { embedding_dim: "lots".into(), hidden: "-3".into(), run: RunText { learning_rate: "fast".into(), batch_size: "100".into(), seed: "x".into() } };
         let p = f.parse().unwrap_err();
         assert!(p.of("embedding_dim").unwrap().contains("\"lots\" is not a whole number"));
         assert!(p.of("hidden").is_some() && p.of("batch_size").is_some() && p.of("seed").is_some());
@@ -79,7 +75,7 @@ mod tests {
     #[test]
     fn absurd_values_are_refused_not_clamped_silently() {
         for (dim, hidden, rate) in [("1", "0", "0.005"), ("65", "0", "0.005"), ("16", "257", "0.005"), ("16", "0", "0"), ("16", "0", "NaN"), ("16", "0", "1e30")] {
-            let p = Form { embedding_dim: dim.into(), hidden: hidden.into(), learning_rate: rate.into(), ..form() }.parse().unwrap_err();
+            let p = Form { embedding_dim: dim.into(), hidden: hidden.into(), run: RunText { learning_rate: rate.into(), ..form().run } }.parse().unwrap_err();
             assert!(p.any(), "{dim} {hidden} {rate}");
         }
     }

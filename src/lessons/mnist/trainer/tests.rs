@@ -7,6 +7,20 @@ fn mnist(images: &str, labels: &str) -> MnistSet {
     MnistSet::from_idx(&read(images), &read(labels)).unwrap()
 }
 
+/// The small run most tests start from: 20 toy digits, one hidden layer of 8, batches of 6
+/// (4 steps an epoch).
+fn small_run() -> (CpuBackend, MnistSet, Settings) {
+    (CpuBackend::new(), toy_digits(20), Settings { hidden: vec![8], batch_size: 6, ..Settings::default() })
+}
+
+/// `a` and `b` take their next `steps` steps with the same loss, bit for bit: same batches, same
+/// weights, same optimiser state.
+fn same_next_steps(a: &mut Trainer<CpuBackend>, b: &mut Trainer<CpuBackend>, set: &MnistSet, steps: usize) {
+    for _ in 0..steps {
+        assert_eq!(now_or_never(a.step(set).to_vec()), now_or_never(b.step(set).to_vec()));
+    }
+}
+
 #[test]
 fn probabilities_match_softmax_worked_by_hand() {
     // logits (0, ln 2, ln 3): e^z = (1, 2, 3), sum 6.
@@ -48,9 +62,7 @@ fn an_epoch_wraps_round_and_reshuffles() {
 
 #[test]
 fn a_run_restored_from_a_snapshot_goes_on_exactly_as_the_original() {
-    let cpu = CpuBackend::new();
-    let set = toy_digits(20);
-    let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+    let (cpu, set, settings) = small_run();
     let mut original = Trainer::new(&cpu, settings.clone(), set.count);
     for _ in 0..5 {
         original.step(&set); // into the second epoch (4 steps per epoch)
@@ -58,11 +70,7 @@ fn a_run_restored_from_a_snapshot_goes_on_exactly_as_the_original() {
     let snapshot = now_or_never(original.snapshot()).unwrap();
     assert_eq!((snapshot.optimisers[0].steps, snapshot.cursor.epoch(), snapshot.cursor.position()), (5, 1, 6));
     let mut copy = Trainer::from_snapshot(&cpu, settings, &snapshot);
-    for _ in 0..6 {
-        let a = now_or_never(original.step(&set).to_vec()).unwrap();
-        let b = now_or_never(copy.step(&set).to_vec()).unwrap();
-        assert_eq!(a, b, "same batches, same weights, same Adam state: the same loss bit for bit");
-    }
+    same_next_steps(&mut original, &mut copy, &set, 6);
     assert_eq!(now_or_never(copy.model.parameters()[0].to_vec()), now_or_never(original.model.parameters()[0].to_vec()));
     assert_eq!((copy.epoch(), copy.position(), copy.steps()), (original.epoch(), original.position(), 11));
 }
@@ -70,9 +78,7 @@ fn a_run_restored_from_a_snapshot_goes_on_exactly_as_the_original() {
 #[test]
 fn the_driver_takes_the_same_steps_as_a_bare_loop_bit_for_bit() {
     use crate::engine::training::Driver;
-    let cpu = CpuBackend::new();
-    let set = toy_digits(20);
-    let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+    let (cpu, set, settings) = small_run();
     let mut bare = Trainer::new(&cpu, settings.clone(), set.count);
     let bare_losses: Vec<u32> = (0..9).map(|_| now_or_never(bare.step(&set).to_vec()).unwrap()[0].to_bits()).collect();
     let mut driven = Trainer::new(&cpu, settings, set.count);
@@ -95,9 +101,7 @@ fn the_driver_takes_the_same_steps_as_a_bare_loop_bit_for_bit() {
 #[test]
 fn queued_slices_read_back_the_driver_s_steps_bit_for_bit() {
     use crate::engine::training::Learner;
-    let cpu = CpuBackend::new();
-    let set = toy_digits(20);
-    let settings = Settings { hidden: vec![8], batch_size: 6, ..Settings::default() };
+    let (cpu, set, settings) = small_run();
     let mut plain = Trainer::new(&cpu, settings.clone(), set.count);
     let want: Vec<DigitsStep> = (0..9).map(|_| Learner::step(&mut plain, &set)).collect();
     let mut queued = Trainer::new(&cpu, settings, set.count);
@@ -169,4 +173,65 @@ fn three_hundred_steps_on_real_mnist_reach_90_percent_on_1000_test_images() {
         assert_eq!(read as u8, predicted[i]);
         assert!(p[test.label(i) as usize] < p[read]);
     }
+}
+
+#[test]
+fn a_snapshot_through_bytes_resumes_the_run_bit_for_bit() {
+    let (cpu, set, settings) = small_run();
+    let mut original = Trainer::new(&cpu, settings.clone(), set.count);
+    for _ in 0..5 {
+        original.step(&set);
+    }
+    let snapshot = now_or_never(original.snapshot()).unwrap();
+    let bytes = snapshot.to_bytes();
+    let back = Snapshot::from_bytes(&bytes).unwrap();
+    assert_eq!(format!("{back:?}"), format!("{snapshot:?}"), "every field, every float's bits");
+    let mut copy = Trainer::from_snapshot(&cpu, settings, &back);
+    same_next_steps(&mut original, &mut copy, &set, 6);
+    assert!(Snapshot::from_bytes(&bytes[..bytes.len() - 1]).is_err(), "a cut buffer is refused");
+    assert!(Snapshot::from_bytes(&[]).is_err());
+}
+
+#[test]
+fn a_weights_only_copy_moves_the_weights_and_leaves_the_optimiser_alone() {
+    let cpu = CpuBackend::new();
+    let set = toy_digits(12);
+    let settings = Settings { hidden: vec![8], batch_size: 4, ..Settings::default() };
+    let mut run = Trainer::new(&cpu, settings.clone(), set.count);
+    let mut mirror = Trainer::new(&cpu, settings, set.count);
+    for _ in 0..3 {
+        run.step(&set);
+    }
+    let full = now_or_never(run.snapshot()).unwrap();
+    let weights = full.weights();
+    assert!(full.is_full() && !weights.is_full());
+    let bytes = weights.to_bytes();
+    assert!(bytes.len() * 2 < full.to_bytes().len(), "Adam's two moments are left out");
+    mirror.restore(&Snapshot::from_bytes(&bytes).unwrap());
+    assert_eq!(now_or_never(mirror.model.parameters()[0].to_vec()), now_or_never(run.model.parameters()[0].to_vec()));
+    assert_eq!(mirror.steps(), 0, "the mirror's optimiser is untouched");
+}
+
+#[test]
+fn a_model_saved_as_safetensors_and_loaded_predicts_the_same_digits() {
+    let cpu = CpuBackend::new();
+    let test = MnistSet {
+        images: (0..3 * IMAGE_PIXELS).map(|i| (i * 37 % 256) as u8).collect(),
+        labels: vec![1, 2, 3],
+        count: 3,
+    };
+    let settings = Settings { hidden: vec![16, 8], ..Settings::default() };
+    let mut trainer = Trainer::new(&cpu, settings.clone(), test.count);
+    for _ in 0..5 {
+        trainer.step(&test);
+    }
+    let bytes = now_or_never(trainer.model.to_safetensors()).unwrap();
+    let model = Sequential::from_safetensors(&cpu, &bytes).unwrap();
+    let loaded_settings = Settings::default().for_model(&model.specs()).unwrap();
+    assert_eq!(loaded_settings.hidden, vec![16, 8]);
+    let loaded = Trainer::with_model(&cpu, loaded_settings, model, test.count);
+    let before = now_or_never(trainer.model.predict(&Tensor::from_values(&cpu, &test.image_f32(0), &[1, IMAGE_PIXELS])).to_vec()).unwrap();
+    let after = now_or_never(loaded.model.predict(&Tensor::from_values(&cpu, &test.image_f32(0), &[1, IMAGE_PIXELS])).to_vec()).unwrap();
+    assert_eq!(before, after, "bit for bit");
+    assert_eq!(now_or_never(loaded.predictions(&test, 0, 3)), now_or_never(trainer.predictions(&test, 0, 3)));
 }

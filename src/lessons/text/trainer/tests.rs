@@ -11,22 +11,16 @@ pub(crate) fn toy_set() -> ImdbSet {
         ("good film", 1), ("bad film", 0), ("the good plot", 1), ("the bad plot", 0), ("good good", 1), ("bad", 0),
         ("film good", 1), ("plot bad the", 0), ("good the film", 1), ("bad bad film", 0),
     ];
-    let mut offsets = vec![0];
-    let mut tokens = Vec::new();
-    for (text, _) in texts {
-        vocabulary.encode_into(text, &mut tokens);
-        offsets.push(tokens.len());
+    ImdbSet::from_texts(vocabulary, &texts, 6)
+}
+
+/// A model trained `steps` steps on the toy set, in batches of 3 at a learning rate of 0.05.
+fn trained_on_toys(cpu: &CpuBackend, set: &ImdbSet, steps: usize) -> Trainer<CpuBackend> {
+    let mut trainer = Trainer::new(cpu, Settings { batch_size: 3, learning_rate: 0.05, ..Settings::default() }, set);
+    for _ in 0..steps {
+        trainer.step(set);
     }
-    ImdbSet {
-        vocabulary,
-        train_count: 6,
-        test_count: 4,
-        labels: texts.iter().map(|&(_, l)| l).collect(),
-        offsets,
-        tokens,
-        samples: Vec::new(),
-        token_cap: None,
-    }
+    trainer
 }
 
 #[test]
@@ -121,12 +115,8 @@ fn a_learning_rate_far_too_large_stops_the_text_run_through_the_driver() {
 
 #[test]
 fn teaching_a_sentence_moves_its_prediction_toward_the_label() {
-    let set = toy_set();
-    let cpu = CpuBackend::new();
-    let mut trainer = Trainer::new(&cpu, Settings { batch_size: 3, learning_rate: 0.05, ..Settings::default() }, &set);
-    for _ in 0..100 {
-        trainer.step(&set);
-    }
+    let (cpu, set) = (CpuBackend::new(), toy_set());
+    let mut trainer = trained_on_toys(&cpu, &set, 100);
     // "the plot" is neutral in the data; teach it as negative.
     let ids = set.encode_text("the plot").ids;
     let before = now_or_never(trainer.weights()).unwrap().logit(&ids);
@@ -139,12 +129,8 @@ fn teaching_a_sentence_moves_its_prediction_toward_the_label() {
 
 #[test]
 fn the_toy_set_is_learned_and_the_evaluation_counts_it_right() {
-    let set = toy_set();
-    let cpu = CpuBackend::new();
-    let mut trainer = Trainer::new(&cpu, Settings { batch_size: 3, learning_rate: 0.05, ..Settings::default() }, &set);
-    for _ in 0..200 {
-        trainer.step(&set);
-    }
+    let (cpu, set) = (CpuBackend::new(), toy_set());
+    let trainer = trained_on_toys(&cpu, &set, 200);
     let weights = now_or_never(trainer.weights()).unwrap();
     let mut evaluation = Evaluation::new(weights.clone(), trainer.steps(), set.test());
     assert_eq!(evaluation.advance(&set, 3), None, "three of four done");
