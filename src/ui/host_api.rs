@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 
-use crate::lessons::shared::url_state::merged;
+use crate::lessons::shared::url_state::{merged, LinkState};
+use crate::ui::share::follow_keys_in_address;
 
 /// What a host asked for, checked.
 pub enum Command {
@@ -124,4 +125,37 @@ where
         send(state());
     });
     send(json!({ "stepwise": "ready", "lesson": lesson, "widget": widget }));
+}
+
+/// A widget whose whole state, `state`, is what its link holds. The address follows it (only
+/// the `owned` keys, where the page also holds other widgets' keys), and a host page's `set`
+/// reads the merged link as a link would while `reset` brings back the default state. Then
+/// `then` hears the command (to step, or to show the new state in typed fields) and returns
+/// notes of its own. Returns the link's query.
+pub fn serve_link_state<S, T, M>(widget: &'static str, state: RwSignal<S>, owned: Option<&'static [&'static str]>, then: T, metrics: M) -> Signal<String>
+where
+    S: LinkState + Default + Send + Sync,
+    T: Fn(Command) -> Vec<String> + 'static,
+    M: Fn() -> Value + 'static,
+{
+    let query = Signal::derive(move || state.with(S::to_query));
+    follow_keys_in_address(owned, query);
+    let handle = move |command: Command| {
+        let mut notes = match &command {
+            Command::Set(q) => {
+                let (fresh, notes) = S::from_query(q);
+                state.set(fresh);
+                notes
+            }
+            Command::Reset => {
+                state.set(S::default());
+                Vec::new()
+            }
+            Command::Step | Command::Play | Command::Pause => Vec::new(),
+        };
+        notes.extend(then(command));
+        notes
+    };
+    serve_host(widget, query, handle, metrics);
+    query
 }

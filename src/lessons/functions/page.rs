@@ -8,16 +8,14 @@ mod explorer;
 mod loss_view;
 
 use leptos::prelude::*;
-
-use crate::ui::PageIntro;
 use serde_json::{json, Value};
 
 use super::checker::{parse, steps};
 use super::link::KEYS;
 use super::FunctionsState;
-use crate::ui::host_api::{serve_host, Command};
-use crate::lessons::shared::url_state::LinkState;
-use crate::ui::share::{follow_keys_in_address, opening_state, LinkNotes, Share};
+use crate::ui::PageIntro;
+use crate::ui::host_api::{serve_link_state, Command};
+use crate::ui::share::{opening_state, LinkNotes, Share};
 
 /// The lesson's state, read from the link and followed in the address, and how many checker
 /// steps are shown; `widget` (an id of `catalog::WIDGETS`) answers a host page.
@@ -66,17 +64,12 @@ fn use_lesson(widget: &'static str) -> (Lesson, Vec<String>) {
     let (opened, notes) = opening_state::<FunctionsState>();
     let state = RwSignal::new(opened);
     let shown = RwSignal::new(1usize);
-    let query = Signal::derive(move || state.with(FunctionsState::to_query));
-    follow_keys_in_address(Some(KEYS), query);
-    serve_host(
+    let query = serve_link_state(
         widget,
-        query,
+        state,
+        Some(KEYS),
         move |command| match command {
-            Command::Set(q) => {
-                let (fresh, notes) = FunctionsState::from_query(&q);
-                state.set(fresh);
-                notes
-            }
+            Command::Set(_) => Vec::new(),
             // Only the checker has steps: the next one is revealed.
             Command::Step => {
                 let total = state.with_untracked(checker_total);
@@ -85,7 +78,6 @@ fn use_lesson(widget: &'static str) -> (Lesson, Vec<String>) {
             }
             Command::Play | Command::Pause => vec!["this widget has nothing to play; use step or set.".into()],
             Command::Reset => {
-                state.set(FunctionsState::default());
                 shown.set(1);
                 Vec::new()
             }

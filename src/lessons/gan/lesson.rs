@@ -2,27 +2,27 @@
 //! what the panels show, and what Train, Reset and a single phase do. The training runs in
 //! `worker_run.rs` (the background worker), `gpu_run.rs` (WebGPU) or here, on the page's thread.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
 use super::charts::CurvePoint;
-use super::curves::CurveSums;
 use super::gpu_run::{train_on_gpu, GpuPage};
 use super::judge::Verdict;
 use super::judge_view::{JudgeState, Judging};
 use super::model::{Phase, PhaseReport};
-use super::run::{Run, Sets, JUDGE_EVERY};
+use super::run::{Run, Sets};
 use super::worker_run::{train_judge_alongside, GanPage};
 use super::Settings;
-use crate::engine::training::{Driver, Flow, RateMeter, Slice};
 use crate::lessons::shared::numbers::fixed;
 use crate::ui::download::{load_mnist, Dataset};
 use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
-use crate::ui::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
+use crate::ui::training::now;
 use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::ui::{GpuChoice, Thread};
+
+mod on_page;
 
 /// The sample grid is redrawn at most this often.
 const GRID_EVERY_MILLISECONDS: f64 = 600.0;
@@ -317,45 +317,7 @@ impl GanLesson {
             if !running.get_untracked() || !current() {
                 return;
             }
-            let mut sums = CurveSums::default();
-            let mut last_grid = now();
-            let judge_due = Cell::new(false);
-            let last_phase = Cell::new(Phase::DiscriminatorOnReal);
-            // Speed counts the GAN's own phases only (the driver times its steps, not the
-            // background classifier or the judge), averaged since Train was pressed.
-            let mut driver = Driver::new(SLICE_MILLISECONDS);
-            let hooks = Hooks {
-                before_slice: || {},
-                after_step: |r: &mut Run, report: &PhaseReport| {
-                    judge.get_value().borrow_mut().train_a_little(&sets, judging);
-                    last_phase.set(report.phase);
-                    if let Some(point) = sums.add(report, r.gan.iterations) {
-                        curves.update(|c| c.push(point));
-                    }
-                    if report.phase == Phase::Generator && r.gan.iterations.is_multiple_of(JUDGE_EVERY) {
-                        judge_due.set(true);
-                    }
-                    Flow::end_if(judge_due.get())
-                },
-                after_slice: |slice: &Slice, rate: &RateMeter| {
-                    if let Some(r) = cell.borrow().as_ref() {
-                        iterations.set(r.gan.iterations);
-                        epoch.set(r.gan.epoch());
-                    }
-                    training_seconds.update(|t| *t += slice.milliseconds / 1000.0);
-                    speed.set(rate.overall());
-                    if judge_due.replace(false) || judge.get_value().borrow().just_became_ready() {
-                        self.judge_now();
-                    }
-                    if now() - last_grid > GRID_EVERY_MILLISECONDS {
-                        self.redraw_grid();
-                        last_grid = now();
-                    }
-                },
-            };
-            if let Ended::Diverged(d) = play(&cell, &sets.train, &mut driver, move || running.get_untracked(), hooks).await {
-                self.stop_for(d.loss, last_phase.get(), d.step);
-            }
+            self.train_on_page(&sets, &cell).await;
             self.redraw_grid();
         });
     }

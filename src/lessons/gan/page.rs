@@ -3,8 +3,6 @@
 //! and actions are `lesson.rs`.
 
 use leptos::prelude::*;
-
-use crate::ui::PageIntro;
 use serde_json::json;
 
 use super::charts::{draw_losses, draw_scores};
@@ -17,7 +15,7 @@ use crate::lessons::shared::numbers::fixed;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{Chart, Panel, WhereTraining, Stat};
+use crate::ui::{PageIntro, Chart, Panel, WhereTraining, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";

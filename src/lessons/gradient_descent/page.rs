@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use crate::ui::PageIntro;
-
 use crate::catalog::title_of;
 
 use super::data_view::OwnData;

@@ -4,18 +4,15 @@
 
 use leptos::prelude::*;
 
-use crate::ui::PageIntro;
-
-use crate::ui::Panel;
+use crate::ui::{PageIntro, Panel};
 
 use super::editor_view::{DistributionsPanel, Typed};
 use super::measures_view::MeasuresPanel;
 use super::terms_view::TermsPanel;
 use super::*;
 use crate::catalog::title_of;
-use crate::lessons::shared::url_state::LinkState;
-use crate::ui::host_api::{serve_host, Command};
-use crate::ui::share::{follow_in_address, opening_state, LinkNotes, Share};
+use crate::ui::host_api::{serve_link_state, Command};
+use crate::ui::share::{opening_state, LinkNotes, Share};
 
 #[component]
 pub fn InformationPage() -> impl IntoView {
@@ -23,29 +20,19 @@ pub fn InformationPage() -> impl IntoView {
     let (opened, link_notes) = opening_state::<InformationState>();
     let typed = Typed::new(&opened);
     let state = RwSignal::new(opened);
-    let query = Signal::derive(move || state.with(|s| s.to_query()));
-    follow_in_address(query);
-
     // An author's page can drive an embedded copy (ui/host_api.rs): `set` takes the
     // link's keys, `step` adds the next row of the term table, `reset` goes back to the start.
-    serve_host(
+    let query = serve_link_state(
         "entropy",
-        query,
+        state,
+        None,
         move |command| match command {
-            Command::Set(q) => {
-                let (fresh, notes) = InformationState::from_query(&q);
-                typed.show(&fresh);
-                state.set(fresh);
-                notes
+            Command::Set(_) | Command::Reset => {
+                state.with_untracked(|s| typed.show(s));
+                Vec::new()
             }
             Command::Step => {
                 state.update(|s| s.step_row = (s.step_row + 1).min(s.k));
-                Vec::new()
-            }
-            Command::Reset => {
-                let fresh = InformationState::default();
-                typed.show(&fresh);
-                state.set(fresh);
                 Vec::new()
             }
             Command::Play | Command::Pause => {

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use crate::ui::Panel;
 
 use super::*;
-use crate::ui::host_api::{serve_host, Command};
+use crate::ui::host_api::{serve_link_state, Command};
 use crate::lessons::shared::url_state::LinkState;
-use crate::ui::share::{follow_in_address, opening_state, LinkNotes, Share};
+use crate::ui::share::{opening_state, LinkNotes, Share};
 use crate::ui::Math;
 use crate::lessons::shared::numbers::fixed;
 
@@ -138,21 +138,12 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
 pub fn SoftmaxWidget() -> impl IntoView {
     let (opened, link_notes) = opening_state::<InformationState>();
     let state = RwSignal::new(opened);
-    let query = Signal::derive(move || state.with(|s| s.to_query()));
-    follow_in_address(query);
-    serve_host(
+    serve_link_state(
         "softmax",
-        query,
+        state,
+        None,
         move |command| match command {
-            Command::Set(q) => {
-                let (fresh, notes) = InformationState::from_query(&q);
-                state.set(fresh);
-                notes
-            }
-            Command::Reset => {
-                state.set(InformationState::default());
-                Vec::new()
-            }
+            Command::Set(_) | Command::Reset => Vec::new(),
             Command::Step | Command::Play | Command::Pause => {
                 vec!["the softmax widget has nothing to step or play; set z (logits) and t (true class).".into()]
             }

@@ -4,8 +4,6 @@
 //! own `*_view.rs` files.
 
 use leptos::prelude::*;
-
-use crate::ui::PageIntro;
 use serde_json::json;
 
 use super::inside_view::{Confusion, Mistakes, WeightTiles};
@@ -17,7 +15,7 @@ use crate::ui::address::is_embedded;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{Chart, Panel, TrainOn, Stat};
+use crate::ui::{PageIntro, Chart, Panel, TrainOn, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";

@@ -8,11 +8,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::ui::PageIntro;
-
 use crate::ui::Stat;
 
-use crate::ui::Panel;
+use crate::ui::{PageIntro, Panel};
 use plotters::prelude::*;
 
 use super::run::Run;
