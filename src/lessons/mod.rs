@@ -9,6 +9,8 @@
 pub mod functions;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod gan;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
+pub mod gpt;
 pub mod gradient_descent;
 pub mod information;
 #[cfg(test)]

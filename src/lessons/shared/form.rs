@@ -67,7 +67,9 @@ pub trait WithRun {
     fn run_mut(&mut self) -> &mut RunText;
 }
 
-/// `impl WithRun` for a form that keeps its run's fields in a field named `run`.
+/// `impl WithRun` for a form that keeps its run's fields in a field named `run`. (The light
+/// build has no training lesson, so it uses neither this nor its import.)
+#[allow(unused_macros)]
 macro_rules! run_in_field {
     ($form:ty) => {
         impl $crate::lessons::shared::form::WithRun for $form {
@@ -80,6 +82,7 @@ macro_rules! run_in_field {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use run_in_field;
 
 /// A whole number from `low` to `high`; `what` names it in the message ("A width").
