@@ -7,6 +7,13 @@
 @group(0) @binding(3) var<storage, read> in2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
+// GELU's tanh u (see Unary::Gelu in src/engine/backend.rs). u is clamped to ±15, where tanh is
+// already ±1 in f32, because some GPUs compute tanh through e^2u, which overflows to NaN past
+// u ≈ 44 (x ≈ 10).
+fn gelu_tanh(x: f32) -> f32 {
+    return tanh(clamp(0.7978846 * (x + 0.044715 * x * x * x), -15.0, 15.0));
+}
+
 fn store(i: u32, value: f32) {
     if (word(3u) != 0u) {
         out[i] += value;
@@ -27,6 +34,7 @@ fn unary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) 
         case UNARY_RELU: { out[i] = max(x, 0.0); }
         case UNARY_LEAKY_RELU: { out[i] = select(number(2u) * x, x, x > 0.0); }
         case UNARY_SIGMOID: { out[i] = sigmoid(x); }
+        case UNARY_GELU: { out[i] = 0.5 * x * (1.0 + gelu_tanh(x)); }
         default: { out[i] = tanh(x); }
     }
 }
@@ -45,6 +53,11 @@ fn unary_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wor
         case UNARY_RELU: { out[i] += select(0.0, g, x > 0.0); }
         case UNARY_LEAKY_RELU: { out[i] += select(number(2u) * g, g, x > 0.0); }
         case UNARY_SIGMOID: { out[i] += y * (1.0 - y) * g; }
+        case UNARY_GELU: {
+            let t = gelu_tanh(x);
+            let du = 0.7978846 * (1.0 + 3.0 * 0.044715 * x * x);
+            out[i] += (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du) * g;
+        }
         default: { out[i] += (1.0 - y * y) * g; }
     }
 }

@@ -53,6 +53,10 @@ pub enum Unary {
     LeakyRelu { slope: f32 },
     Sigmoid,
     Tanh,
+    /// GPT-2's GELU, the tanh approximation (PyTorch's `gelu(x, approximate="tanh")`):
+    /// `½x(1 + tanh u)` with `u = √(2/π)(x + 0.044715x³)`. Its derivative is
+    /// `½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)`.
+    Gelu,
 }
 
 /// Elementwise functions of two inputs of the same length.

@@ -66,16 +66,26 @@ pub async fn elementwise_kernels_match_their_definitions<B: Backend>(backend: &B
     let (wa, wb) = (wide(&a), wide(&b));
     let (da, db) = (backend.upload(&a), backend.upload(&b));
     let out = backend.zeros(len);
-    let unaries: [(Unary, fn(f64) -> f64); 4] = [
+    let unaries: [(Unary, fn(f64) -> f64); 5] = [
         (Unary::Relu, |x| x.max(0.0)),
         (Unary::LeakyRelu { slope: 0.1 }, |x| if x > 0.0 { x } else { 0.1 * x }),
         (Unary::Sigmoid, r::sigmoid),
         (Unary::Tanh, f64::tanh),
+        (Unary::Gelu, r::gelu),
     ];
     for (op, f) in unaries {
         backend.unary(op, &da, &out, len);
         ensure_close(&format!("{op:?}"), &backend.read(&out, len).await, &wa.iter().map(|&x| f(x)).collect::<Vec<_>>(), tolerance)?;
     }
+    // GELU far from zero: x itself on the right, 0 on the left, never NaN (a GPU's tanh can
+    // overflow there).
+    let far = [-30.0, -12.0, -6.0, 6.0, 12.0, 30.0];
+    let (d_far, far_out, ones) = (backend.upload(&far), backend.zeros(far.len()), backend.upload(&[1.0; 6]));
+    backend.unary(Unary::Gelu, &d_far, &far_out, far.len());
+    ensure_close("Gelu far from zero", &backend.read(&far_out, far.len()).await, &wide(&far).iter().map(|&x| r::gelu(x)).collect::<Vec<_>>(), tolerance)?;
+    let slopes = backend.zeros(far.len());
+    backend.unary_backward(Unary::Gelu, &d_far, &far_out, &ones, &slopes, far.len());
+    ensure_close("Gelu's slope far from zero", &backend.read(&slopes, far.len()).await, &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0], tolerance)?;
     let binaries: [(Binary, fn(f64, f64) -> f64); 3] =
         [(Binary::Add, |a, b| a + b), (Binary::Sub, |a, b| a - b), (Binary::Mul, |a, b| a * b)];
     for (op, f) in binaries {

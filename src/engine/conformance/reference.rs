@@ -20,6 +20,11 @@ pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// GELU's tanh approximation, `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+pub fn gelu(x: f64) -> f64 {
+    0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x.powi(3))).tanh())
+}
+
 /// Softmax of each row of a `rows × cols` matrix, straight from `e^x / Σ e^x`.
 pub fn softmax(x: &[f64], cols: usize) -> Vec<f64> {
     x.chunks(cols)

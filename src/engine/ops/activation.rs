@@ -14,6 +14,10 @@ impl<B: Backend> Tensor<B> {
     pub fn tanh(&self) -> Tensor<B> {
         self.unary(Unary::Tanh, "tanh")
     }
+    /// GELU, as GPT-2 computes it (the tanh approximation; see `Unary::Gelu`).
+    pub fn gelu(&self) -> Tensor<B> {
+        self.unary(Unary::Gelu, "gelu")
+    }
 
     /// Applies an elementwise function chosen at run time (as a layer's activation is).
     pub fn unary(&self, op: Unary, name: &'static str) -> Tensor<B> {

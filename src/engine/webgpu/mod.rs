@@ -116,6 +116,7 @@ fn unary_code(op: Unary) -> (u32, f32) {
         Unary::LeakyRelu { slope } => (op_codes::UNARY_LEAKY_RELU, slope),
         Unary::Sigmoid => (op_codes::UNARY_SIGMOID, 0.0),
         Unary::Tanh => (op_codes::UNARY_TANH, 0.0),
+        Unary::Gelu => (op_codes::UNARY_GELU, 0.0),
     }
 }
 

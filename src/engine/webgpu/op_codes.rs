@@ -15,6 +15,7 @@ op_codes! {
     UNARY_LEAKY_RELU = 1,
     UNARY_SIGMOID = 2,
     UNARY_TANH = 3,
+    UNARY_GELU = 4,
     BINARY_ADD = 0,
     BINARY_SUB = 1,
     BINARY_MUL = 2,
@@ -37,6 +38,6 @@ mod tests {
     fn the_wgsl_constants_are_the_rust_ones() {
         assert!(super::WGSL.starts_with("const UNARY_RELU: u32 = 0u;\nconst UNARY_LEAKY_RELU: u32 = 1u;\n"));
         assert!(super::WGSL.contains("const UPDATE_ADAM: u32 = 4u;\n"));
-        assert_eq!(super::WGSL.lines().count(), 18);
+        assert_eq!(super::WGSL.lines().count(), 19);
     }
 }
