@@ -98,6 +98,16 @@ fn add_bias(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     out[i] = in0[i] + in1[i % word(4u)];
 }
 
+// out[i][j] (+)= in0[i][j] · in1[j]
+@compute @workgroup_size(64)
+fn mul_columns(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    store(i, in0[i] * in1[i % word(4u)]);
+}
+
 // out[i] = value
 @compute @workgroup_size(64)
 fn fill(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

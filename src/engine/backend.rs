@@ -168,6 +168,20 @@ pub trait Backend: Clone + 'static {
     /// Column sums: `out[j] (+)= Σᵢ x[i][j]`, the bias gradient.
     fn sum_rows(&self, x: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize, accumulate: bool);
 
+    /// `out[i][j] (+)= x[i][j] · scale[j]` for a `rows × cols` x: LayerNorm's gain, applied to
+    /// every row.
+    fn mul_columns(&self, x: &Self::Buffer, scale: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize, accumulate: bool);
+    /// Each row of a `rows × cols` x brought to mean 0 and variance 1 (LayerNorm before its gain
+    /// and bias): `out[i][j] = (x[i][j] − μᵢ)·rᵢ`, with μᵢ the row's mean, σᵢ² its variance
+    /// (divided by `cols`, as PyTorch's LayerNorm does) and `rᵢ = 1/√(σᵢ² + epsilon)`, which is
+    /// written to `rstd[i]` for the backward pass.
+    #[allow(clippy::too_many_arguments)]
+    fn normalize_rows(&self, x: &Self::Buffer, out: &Self::Buffer, rstd: &Self::Buffer, rows: usize, cols: usize, epsilon: f32);
+    /// `grad_x += rᵢ·(gᵢ − mean(gᵢ) − yᵢ·mean(gᵢ∘yᵢ))` row by row, from the forward output y,
+    /// its `rstd` and the upstream gradient g.
+    #[allow(clippy::too_many_arguments)]
+    fn normalize_rows_backward(&self, y: &Self::Buffer, rstd: &Self::Buffer, grad_y: &Self::Buffer, grad_x: &Self::Buffer, rows: usize, cols: usize);
+
     /// `out = f(x)` elementwise.
     fn unary(&self, op: Unary, x: &Self::Buffer, out: &Self::Buffer, len: usize);
     /// `grad_x += f'(x) · grad_y`, given the input x and the output y = f(x)

@@ -118,6 +118,24 @@ pub async fn activation_gradients_match_finite_differences<B: Backend>(backend: 
     Ok(())
 }
 
+pub async fn layer_norm_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(26);
+    let (rows, cols) = (3, 5);
+    let (x, w) = (random(&mut rng, rows * cols), random(&mut rng, rows * cols));
+    let gain: Vec<f32> = random(&mut rng, cols).iter().map(|g| 1.0 + g).collect();
+    let bias = random(&mut rng, cols);
+    let epsilon = crate::engine::ops::LAYER_NORM_EPSILON as f64;
+    check_gradients(
+        backend,
+        "layer_norm",
+        &[(vec![rows, cols], x), (vec![cols], gain), (vec![cols], bias)],
+        |p| weighted_sum(&p[0].layer_norm(&p[1], &p[2]), &w),
+        |v| weighted_sum_reference(&r::layer_norm(&v[0], &v[1], &v[2], cols, epsilon), &w),
+        tolerance,
+    )
+    .await
+}
+
 pub async fn reduction_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(24);
     let x = random(&mut rng, 10);

@@ -122,6 +122,35 @@ pub async fn elementwise_kernels_match_their_definitions<B: Backend>(backend: &B
     ensure_close("mean", &backend.read(&total, 1).await, &[wa.iter().sum::<f64>() / len as f64], tolerance)
 }
 
+/// LayerNorm's pieces: each row to mean 0 and variance 1 (and its 1/σ kept), including a
+/// constant row, whose variance is 0 and which ε keeps finite; then the gain on each column.
+pub async fn layer_norm_rows_match_their_definition<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(14);
+    let (rows, cols, epsilon) = (4, 6, 1e-5);
+    let mut x = random(&mut rng, rows * cols);
+    x[18..24].fill(0.75);
+    let (out, rstd) = (backend.zeros(rows * cols), backend.zeros(rows));
+    backend.normalize_rows(&backend.upload(&x), &out, &rstd, rows, cols, epsilon);
+    let want = r::layer_norm(&wide(&x), &[1.0; 6], &[0.0; 6], cols, epsilon as f64);
+    ensure_close("normalize_rows", &backend.read(&out, rows * cols).await, &want, tolerance)?;
+    let want_rstd: Vec<f64> = wide(&x)
+        .chunks(cols)
+        .map(|row| {
+            let mean = row.iter().sum::<f64>() / cols as f64;
+            1.0 / (row.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / cols as f64 + epsilon as f64).sqrt()
+        })
+        .collect();
+    ensure_close("normalize_rows: 1/σ per row", &backend.read(&rstd, rows).await, &want_rstd, tolerance)?;
+
+    let scale = random(&mut rng, cols);
+    let (dx, ds) = (backend.upload(&x), backend.upload(&scale));
+    let scaled: Vec<f64> = (0..rows * cols).map(|i| x[i] as f64 * scale[i % cols] as f64).collect();
+    backend.mul_columns(&dx, &ds, &out, rows, cols, false);
+    ensure_close("mul_columns", &backend.read(&out, rows * cols).await, &scaled, tolerance)?;
+    backend.mul_columns(&dx, &ds, &out, rows, cols, true);
+    ensure_close("mul_columns, accumulated", &backend.read(&out, rows * cols).await, &scaled.iter().map(|v| 2.0 * v).collect::<Vec<_>>(), tolerance)
+}
+
 pub async fn softmax_rows_are_probabilities_even_for_huge_logits<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(13);
     let (rows, cols) = (4, 6);

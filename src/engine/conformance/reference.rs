@@ -20,6 +20,18 @@ pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// LayerNorm of each row of a `rows × cols` matrix, from its definition: `(x − μ)/√(σ² + ε)`,
+/// times the gain, plus the bias; σ² divides by `cols`.
+pub fn layer_norm(x: &[f64], gain: &[f64], bias: &[f64], cols: usize, epsilon: f64) -> Vec<f64> {
+    x.chunks(cols)
+        .flat_map(|row| {
+            let mean = row.iter().sum::<f64>() / cols as f64;
+            let variance = row.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / cols as f64;
+            row.iter().enumerate().map(move |(j, v)| (v - mean) / (variance + epsilon).sqrt() * gain[j] + bias[j]).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// GELU's tanh approximation, `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
 pub fn gelu(x: f64) -> f64 {
     0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x.powi(3))).tanh())

@@ -93,6 +93,15 @@ pub(super) fn add_bias(x: &[f32], bias: &[f32], out: &mut [f32], rows: usize, co
     }
 }
 
+pub(super) fn mul_columns(x: &[f32], scale: &[f32], out: &mut [f32], rows: usize, cols: usize, accumulate: bool) {
+    let scale = &scale[..cols];
+    for (out_row, x_row) in out[..rows * cols].chunks_exact_mut(cols).zip(x.chunks_exact(cols)) {
+        for ((o, &x), &s) in out_row.iter_mut().zip(x_row).zip(scale) {
+            *o = if accumulate { *o + x * s } else { x * s };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,6 +119,18 @@ impl Backend for CpuBackend {
         rows::sum_rows(&x.values(), &mut out.values_mut(), rows, cols, accumulate);
     }
 
+    fn mul_columns(&self, x: &CpuBuffer, scale: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize, accumulate: bool) {
+        elementwise::mul_columns(&x.values(), &scale.values(), &mut out.values_mut(), rows, cols, accumulate);
+    }
+
+    fn normalize_rows(&self, x: &CpuBuffer, out: &CpuBuffer, rstd: &CpuBuffer, rows: usize, cols: usize, epsilon: f32) {
+        rows::normalize_rows(&x.values(), &mut out.values_mut(), &mut rstd.values_mut(), rows, cols, epsilon);
+    }
+
+    fn normalize_rows_backward(&self, y: &CpuBuffer, rstd: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, rows: usize, cols: usize) {
+        rows::normalize_rows_backward(&y.values(), &rstd.values(), &grad_y.values(), &mut grad_x.values_mut(), rows, cols);
+    }
+
     fn unary(&self, op: Unary, x: &CpuBuffer, out: &CpuBuffer, len: usize) {
         elementwise::unary(op, &x.values()[..len], &mut out.values_mut()[..len]);
     }

@@ -65,3 +65,27 @@ pub(super) fn softmax_backward(op: Softmax, y: &[f32], grad_y: &[f32], grad_x: &
         }
     }
 }
+
+/// LayerNorm's normalisation, row by row (see `Backend::normalize_rows`): two passes, the
+/// mean first, then the variance around it, which loses less to rounding than E[x²] − μ².
+pub(super) fn normalize_rows(x: &[f32], out: &mut [f32], rstd: &mut [f32], rows: usize, cols: usize, epsilon: f32) {
+    for ((x_row, out_row), r) in x[..rows * cols].chunks_exact(cols).zip(out.chunks_exact_mut(cols)).zip(rstd.iter_mut()) {
+        let mean = x_row.iter().sum::<f32>() / cols as f32;
+        let variance = x_row.iter().map(|&v| (v - mean) * (v - mean)).sum::<f32>() / cols as f32;
+        *r = 1.0 / (variance + epsilon).sqrt();
+        for (o, &v) in out_row.iter_mut().zip(x_row) {
+            *o = (v - mean) * *r;
+        }
+    }
+}
+
+pub(super) fn normalize_rows_backward(y: &[f32], rstd: &[f32], grad_y: &[f32], grad_x: &mut [f32], rows: usize, cols: usize) {
+    for (i, grad_x_row) in grad_x[..rows * cols].chunks_exact_mut(cols).enumerate() {
+        let (y, g) = (&y[i * cols..][..cols], &grad_y[i * cols..][..cols]);
+        let mean_g = g.iter().sum::<f32>() / cols as f32;
+        let mean_gy = g.iter().zip(y).map(|(g, y)| g * y).sum::<f32>() / cols as f32;
+        for j in 0..cols {
+            grad_x_row[j] += rstd[i] * (g[j] - mean_g - y[j] * mean_gy);
+        }
+    }
+}

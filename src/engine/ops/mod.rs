@@ -7,9 +7,11 @@ mod arithmetic;
 mod embedding;
 mod loss;
 mod matmul;
+mod norm;
 mod reduce;
 mod shape;
 mod softmax;
 
 pub use embedding::Bags;
 pub use loss::one_hot;
+pub use norm::LAYER_NORM_EPSILON;

@@ -19,7 +19,7 @@ macro_rules! wgsl {
     };
 }
 
-const FAMILIES: [Family; 7] = [
+const FAMILIES: [Family; 8] = [
     Family {
         source: wgsl!("matmul.wgsl"),
         reads: 2,
@@ -36,10 +36,11 @@ const FAMILIES: [Family; 7] = [
         source: wgsl!("elementwise.wgsl"),
         reads: 3,
         writes: 1,
-        entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "fill", "broadcast_add"],
+        entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "mul_columns", "fill", "broadcast_add"],
     },
     Family { source: wgsl!("rows.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward"] },
     Family { source: wgsl!("losses.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },
+    Family { source: wgsl!("normalize.wgsl"), reads: 3, writes: 2, entry_points: &["normalize_rows", "normalize_rows_backward"] },
     Family { source: wgsl!("embedding.wgsl"), reads: 3, writes: 1, entry_points: &["embedding_bag", "embedding_bag_backward"] },
     Family { source: wgsl!("update.wgsl"), reads: 1, writes: 3, entry_points: &["update"] },
 ];

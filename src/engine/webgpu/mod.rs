@@ -235,6 +235,19 @@ impl Backend for WebGpuBackend {
         self.elementwise("sum_rows", &[rows as u32, cols as u32, accumulate as u32], &[x], out, cols);
     }
 
+    fn mul_columns(&self, x: &GpuBuffer, scale: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize, accumulate: bool) {
+        self.elementwise("mul_columns", &[(rows * cols) as u32, 0, 0, accumulate as u32, cols as u32], &[x, scale], out, rows * cols);
+    }
+
+    fn normalize_rows(&self, x: &GpuBuffer, out: &GpuBuffer, rstd: &GpuBuffer, rows: usize, cols: usize, epsilon: f32) {
+        let info = [rows as u32, cols as u32, epsilon.to_bits()];
+        self.context.dispatch("normalize_rows", &info, &[x.raw()], &[out.raw(), rstd.raw()], workgroups_for(rows));
+    }
+
+    fn normalize_rows_backward(&self, y: &GpuBuffer, rstd: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, rows: usize, cols: usize) {
+        self.elementwise("normalize_rows_backward", &[rows as u32, cols as u32], &[y, rstd, grad_y], grad_x, rows);
+    }
+
     fn unary(&self, op: Unary, x: &GpuBuffer, out: &GpuBuffer, len: usize) {
         let (code, parameter) = unary_code(op);
         self.elementwise("unary", &[len as u32, code, bits(parameter)], &[x], out, len);
