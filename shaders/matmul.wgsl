@@ -2,6 +2,8 @@
 // is a multiple of 4 (k and n always, m too when A is transposed; see `matmul` in
 // src/engine/webgpu/mod.rs). Other shapes go to matmul_unaligned.wgsl.
 // info: [m, k, n, transpose_a, transpose_b, accumulate]
+// Batched (attention's heads): workgroup z is the batch item; item z of A, B and C starts
+// z·(m·k), z·(k·n) and z·(m·n) numbers in (every item is stored whole, one after another).
 //
 // Each invocation computes an 8×16 block of C in registers (eight 4×4 matrices), stepping along
 // k four at a time: per step it loads a 4×4 block of A for each of its 2 block rows and a 4×4
@@ -23,21 +25,26 @@
 @group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
 
+// Where this invocation's batch item starts in a, b and c, in vec4s.
+var<private> a_base: u32;
+var<private> b_base: u32;
+var<private> c_base: u32;
+
 // op(A)[i..i+4][p..p+4]. Rows past m are clamped to real rows: they are computed, never stored.
 fn block_a(i: u32, p: u32, m: u32, k: u32, transposed: bool) -> mat4x4<f32> {
     if (transposed) {
         // A is k×m: one vec4 holds four rows of op(A) for one p (a column of the block).
         let start = (p * m + min(i, m - 4u)) / 4u;
         let stride = m / 4u;
-        return mat4x4<f32>(a[start], a[start + stride], a[start + 2u * stride], a[start + 3u * stride]);
+        return mat4x4<f32>(a[a_base + start], a[a_base + start + stride], a[a_base + start + 2u * stride], a[a_base + start + 3u * stride]);
     }
     // A is m×k: one vec4 holds one row of the block.
     let last = m - 1u;
     let rows = mat4x4<f32>(
-        a[(min(i, last) * k + p) / 4u],
-        a[(min(i + 1u, last) * k + p) / 4u],
-        a[(min(i + 2u, last) * k + p) / 4u],
-        a[(min(i + 3u, last) * k + p) / 4u],
+        a[a_base + (min(i, last) * k + p) / 4u],
+        a[a_base + (min(i + 1u, last) * k + p) / 4u],
+        a[a_base + (min(i + 2u, last) * k + p) / 4u],
+        a[a_base + (min(i + 3u, last) * k + p) / 4u],
     );
     return transpose(rows);
 }
@@ -48,14 +55,14 @@ fn block_b(p: u32, j: u32, k: u32, n: u32, transposed: bool) -> mat4x4<f32> {
     if (transposed) {
         // B is n×k: one vec4 holds one column of the block.
         return mat4x4<f32>(
-            b[(first * k + p) / 4u],
-            b[((first + 1u) * k + p) / 4u],
-            b[((first + 2u) * k + p) / 4u],
-            b[((first + 3u) * k + p) / 4u],
+            b[b_base + (first * k + p) / 4u],
+            b[b_base + ((first + 1u) * k + p) / 4u],
+            b[b_base + ((first + 2u) * k + p) / 4u],
+            b[b_base + ((first + 3u) * k + p) / 4u],
         );
     }
     // B is k×n: one vec4 holds one row of the block.
-    let start = (p * n + first) / 4u;
+    let start = b_base + (p * n + first) / 4u;
     let stride = n / 4u;
     return transpose(mat4x4<f32>(b[start], b[start + stride], b[start + 2u * stride], b[start + 3u * stride]));
 }
@@ -69,7 +76,7 @@ fn store(i: u32, j: u32, block: mat4x4<f32>, m: u32, n: u32) {
     let accumulate = word(5u) != 0u;
     for (var r = 0u; r < 4u; r++) {
         if (i + r < m) {
-            let index = ((i + r) * n + j) / 4u;
+            let index = c_base + ((i + r) * n + j) / 4u;
             if (accumulate) {
                 c[index] += rows[r];
             } else {
@@ -88,6 +95,9 @@ fn matmul_block(id: vec3<u32>, transpose_a: bool, transpose_b: bool) {
     if (row >= m || col >= n) {
         return;
     }
+    a_base = id.z * (m * k / 4u);
+    b_base = id.z * (k * n / 4u);
+    c_base = id.z * (m * n / 4u);
     var c00 = mat4x4<f32>();
     var c01 = mat4x4<f32>();
     var c02 = mat4x4<f32>();

@@ -3,26 +3,31 @@
 // block of C in registers, reading A and B straight from storage, with no workgroup memory and
 // no barriers (see matmul.wgsl for why). In MNIST-sized networks this serves the small layers,
 // such as 10 output classes.
-// info: [m, k, n, transpose_a, transpose_b, accumulate]
+// info: [m, k, n, transpose_a, transpose_b, accumulate]; batched as matmul.wgsl is.
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 
+// Where this invocation's batch item starts in a, b and c.
+var<private> a_base: u32;
+var<private> b_base: u32;
+var<private> c_base: u32;
+
 // op(A)[i][p]
 fn at_a(i: u32, p: u32, m: u32, k: u32, transposed: bool) -> f32 {
     if (transposed) {
-        return a[p * m + i];
+        return a[a_base + p * m + i];
     }
-    return a[i * k + p];
+    return a[a_base + i * k + p];
 }
 
 // op(B)[p][j]
 fn at_b(p: u32, j: u32, k: u32, n: u32, transposed: bool) -> f32 {
     if (transposed) {
-        return b[j * k + p];
+        return b[b_base + j * k + p];
     }
-    return b[p * n + j];
+    return b[b_base + p * n + j];
 }
 
 fn matmul_block(id: vec3<u32>, transpose_a: bool, transpose_b: bool) {
@@ -34,6 +39,9 @@ fn matmul_block(id: vec3<u32>, transpose_a: bool, transpose_b: bool) {
     if (row >= m || col >= n) {
         return;
     }
+    a_base = id.z * m * k;
+    b_base = id.z * k * n;
+    c_base = id.z * m * n;
     // Rows and columns past the edge are clamped to the last real one: computed, never stored.
     let i = min(vec4<u32>(row) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(m - 1u));
     let j = min(vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(n - 1u));
@@ -57,7 +65,7 @@ fn matmul_block(id: vec3<u32>, transpose_a: bool, transpose_b: bool) {
     let accumulate = word(5u) != 0u;
     for (var r = 0u; r < 4u && row + r < m; r++) {
         for (var s = 0u; s < 4u && col + s < n; s++) {
-            let index = (row + r) * n + col + s;
+            let index = c_base + (row + r) * n + col + s;
             if (accumulate) {
                 c[index] += rows[r][s];
             } else {

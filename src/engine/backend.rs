@@ -162,7 +162,13 @@ pub trait Backend: Clone + 'static {
     fn fill(&self, buffer: &Self::Buffer, len: usize, value: f32);
 
     /// See [`Matmul`].
-    fn matmul(&self, a: &Self::Buffer, b: &Self::Buffer, c: &Self::Buffer, shape: Matmul);
+    fn matmul(&self, a: &Self::Buffer, b: &Self::Buffer, c: &Self::Buffer, shape: Matmul) {
+        self.batched_matmul(a, b, c, shape, 1);
+    }
+    /// `batch` products of the same shape at once, item z of each operand stored whole after
+    /// item z − 1 (A's items are `m·k` numbers apart, B's `k·n`, C's `m·n`): attention's
+    /// heads, each its own `T × T` scores and weighted sums.
+    fn batched_matmul(&self, a: &Self::Buffer, b: &Self::Buffer, c: &Self::Buffer, shape: Matmul, batch: usize);
     /// `out[i][j] = x[i][j] + bias[j]` for a `rows × cols` matrix x.
     fn add_bias(&self, x: &Self::Buffer, bias: &Self::Buffer, out: &Self::Buffer, rows: usize, cols: usize);
     /// Column sums: `out[j] (+)= Σᵢ x[i][j]`, the bias gradient.

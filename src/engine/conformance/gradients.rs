@@ -118,6 +118,29 @@ pub async fn activation_gradients_match_finite_differences<B: Backend>(backend: 
     Ok(())
 }
 
+pub async fn batched_matmul_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(27);
+    let (z, m, k, n) = (2, 3, 4, 5);
+    for transpose_other in [false, true] {
+        let (a, b, w) = (random(&mut rng, z * m * k), random(&mut rng, z * k * n), random(&mut rng, z * m * n));
+        let other_shape = if transpose_other { vec![z, n, k] } else { vec![z, k, n] };
+        let reference = |v: &[Vec<f64>]| {
+            let products: Vec<f64> = (0..z).flat_map(|i| r::matmul(&v[0][i * m * k..][..m * k], &v[1][i * k * n..][..k * n], m, k, n, false, transpose_other)).collect();
+            weighted_sum_reference(&products, &w)
+        };
+        check_gradients(
+            backend,
+            &format!("batched_matmul (other transposed: {transpose_other})"),
+            &[(vec![z, m, k], a), (other_shape, b)],
+            |p| weighted_sum(&p[0].batched_matmul(&p[1], transpose_other), &w),
+            reference,
+            tolerance,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn layer_norm_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(26);
     let (rows, cols) = (3, 5);

@@ -41,6 +41,29 @@ pub async fn matmul_matches_the_naive_product_for_every_transpose<B: Backend>(ba
     Ok(())
 }
 
+/// Attention's products: each batch item is its own product, for every transpose, with sizes
+/// on both of WebGPU's kernels (4 × 8 · 8 × 12 takes the vec4 one, 3 × 5 · 5 × 7 the other),
+/// and with accumulation.
+pub async fn batched_matmul_multiplies_each_item_alone<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(15);
+    let batch = 3;
+    for (m, k, n) in [(4, 8, 12), (3, 5, 7), (64, 32, 64)] {
+        for flags in 0..8 {
+            let shape = Matmul { m, k, n, transpose_a: flags & 1 != 0, transpose_b: flags & 2 != 0, accumulate: flags & 4 != 0 };
+            let (a, b, start) = (random(&mut rng, batch * m * k), random(&mut rng, batch * k * n), random(&mut rng, batch * m * n));
+            let c = backend.upload(&start);
+            backend.batched_matmul(&backend.upload(&a), &backend.upload(&b), &c, shape, batch);
+            let mut want = Vec::new();
+            for z in 0..batch {
+                let item = r::matmul(&wide(&a[z * m * k..][..m * k]), &wide(&b[z * k * n..][..k * n]), m, k, n, shape.transpose_a, shape.transpose_b);
+                want.extend(item.iter().zip(&start[z * m * n..]).map(|(p, &s)| if shape.accumulate { p + s as f64 } else { *p }));
+            }
+            ensure_close(&format!("{batch} × {shape:?}"), &backend.read(&c, batch * m * n).await, &want, dot_product_tolerance(tolerance, k))?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn matmul_accumulates_into_the_output<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(11);
     for (m, k, n) in MATMUL_SIZES {

@@ -72,6 +72,7 @@ macro_rules! backend_conformance_suite {
         $crate::backend_conformance_suite!{@$mode $args;
             matmul_matches_the_naive_product_for_every_transpose,
             matmul_accumulates_into_the_output,
+            batched_matmul_multiplies_each_item_alone,
             elementwise_kernels_match_their_definitions,
             layer_norm_rows_match_their_definition,
             softmax_rows_are_probabilities_even_for_huge_logits,
@@ -84,6 +85,7 @@ macro_rules! backend_conformance_suite {
             bias_gradient_is_the_column_sum,
             activation_gradients_match_finite_differences,
             layer_norm_gradients_match_finite_differences,
+            batched_matmul_gradients_match_finite_differences,
             reduction_gradients_match_finite_differences,
             softmax_gradients_match_finite_differences,
             loss_gradients_match_finite_differences,

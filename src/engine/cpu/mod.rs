@@ -111,6 +111,14 @@ impl Backend for CpuBackend {
         matmul::matmul(&a.values(), &b.values(), &mut c.values_mut(), shape);
     }
 
+    fn batched_matmul(&self, a: &CpuBuffer, b: &CpuBuffer, c: &CpuBuffer, shape: Matmul, batch: usize) {
+        let Matmul { m, k, n, .. } = shape;
+        let (a, b, mut c) = (a.values(), b.values(), c.values_mut());
+        for z in 0..batch {
+            matmul::matmul(&a[z * m * k..][..m * k], &b[z * k * n..][..k * n], &mut c[z * m * n..][..m * n], shape);
+        }
+    }
+
     fn add_bias(&self, x: &CpuBuffer, bias: &CpuBuffer, out: &CpuBuffer, rows: usize, cols: usize) {
         elementwise::add_bias(&x.values(), &bias.values(), &mut out.values_mut(), rows, cols);
     }

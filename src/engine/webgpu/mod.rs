@@ -207,7 +207,7 @@ impl Backend for WebGpuBackend {
         self.elementwise("fill", &[len as u32, 0, bits(value)], &[], buffer, len);
     }
 
-    fn matmul(&self, a: &GpuBuffer, b: &GpuBuffer, c: &GpuBuffer, shape: Matmul) {
+    fn batched_matmul(&self, a: &GpuBuffer, b: &GpuBuffer, c: &GpuBuffer, shape: Matmul, batch: usize) {
         let Matmul { m, k, n, transpose_a, transpose_b, accumulate } = shape;
         let info = [m as u32, k as u32, n as u32, transpose_a as u32, transpose_b as u32, accumulate as u32];
         // The fast kernel reads and writes four numbers at a time along every row it walks.
@@ -223,7 +223,7 @@ impl Backend for WebGpuBackend {
             (false, false, true) => ("matmul_unaligned_transpose_b", 32),
             (false, true, true) => ("matmul_unaligned_transpose_both", 32),
         };
-        let groups = (n.div_ceil(block).max(1) as u32, m.div_ceil(block).max(1) as u32, 1);
+        let groups = (n.div_ceil(block).max(1) as u32, m.div_ceil(block).max(1) as u32, batch as u32);
         self.context.dispatch(entry_point, &info, &[a.raw(), b.raw()], &[c.raw()], groups);
     }
 
