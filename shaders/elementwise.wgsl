@@ -108,6 +108,25 @@ fn mul_columns(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgr
     store(i, in0[i] * in1[i % word(4u)]);
 }
 
+// out (+)= in0 of shape [a, b, c, d] with its middle axes swapped, [a, c, b, d]; one thread per
+// element of out. info: [len, b, c, accumulate, d]
+@compute @workgroup_size(64)
+fn swap_middle_axes(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    let b = word(1u);
+    let c = word(2u);
+    let d = word(4u);
+    // out[ia][ic][ib][id] = in0[ia][ib][ic][id]
+    let within = i % d;
+    let ib = (i / d) % b;
+    let ic = (i / (d * b)) % c;
+    let ia = i / (d * b * c);
+    store(i, in0[((ia * b + ib) * c + ic) * d + within]);
+}
+
 // out[i] = value
 @compute @workgroup_size(64)
 fn fill(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -1,7 +1,7 @@
 // Reductions and row-wise kernels.
 // reduce: info [len, op (sum 0, mean 1)]
 // sum_rows: info [rows, cols, accumulate]
-// softmax, softmax_backward: info [rows, cols, op (softmax 0, log-softmax 1)]
+// softmax, softmax_backward: info [rows, cols, op (SOFTMAX, LOG_SOFTMAX or CAUSAL_SOFTMAX)]
 
 @group(0) @binding(1) var<storage, read> in0: array<f32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
@@ -55,10 +55,12 @@ fn softmax(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
     if (r >= rows) {
         return;
     }
-    let lse = log_sum_exp(r, cols);
+    // The causal mask: row r is position r mod cols of its matrix, and sees that many + 1.
+    let seen = select(cols, r % cols + 1u, word(2u) == CAUSAL_SOFTMAX);
+    let lse = log_sum_exp_first(r, cols, seen);
     for (var j = 0u; j < cols; j++) {
         let shifted = in0[r * cols + j] - lse;
-        out[r * cols + j] = select(exp(shifted), shifted, word(2u) == 1u);
+        out[r * cols + j] = select(select(exp(shifted), shifted, word(2u) == LOG_SOFTMAX), 0.0, j >= seen);
     }
 }
 
@@ -72,8 +74,8 @@ fn softmax_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_w
         return;
     }
     let start = r * cols;
-    if (word(2u) == 0u) {
-        // grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ)
+    if (word(2u) != LOG_SOFTMAX) {
+        // grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ) (masked entries have y = 0 and get nothing)
         var dot = 0.0;
         for (var j = 0u; j < cols; j++) {
             dot += in1[start + j] * in0[start + j];

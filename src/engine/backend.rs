@@ -79,6 +79,11 @@ pub enum Reduce {
 pub enum Softmax {
     Softmax,
     LogSoftmax,
+    /// Attention's masked softmax: the matrix is a stack of `cols × cols` score matrices, and
+    /// row r (position i = r mod cols of its matrix) is a softmax over its first i + 1 entries,
+    /// with 0 after them, so that a position attends only to itself and the ones before it.
+    /// Its backward is the softmax's: the masked outputs are 0, so they pass back nothing.
+    Causal,
 }
 
 /// Losses from a `rows × cols` prediction and a target of the same shape, to one number.
@@ -187,6 +192,12 @@ pub trait Backend: Clone + 'static {
     /// its `rstd` and the upstream gradient g.
     #[allow(clippy::too_many_arguments)]
     fn normalize_rows_backward(&self, y: &Self::Buffer, rstd: &Self::Buffer, grad_y: &Self::Buffer, grad_x: &Self::Buffer, rows: usize, cols: usize);
+
+    /// `out (+)=` x, of shape `[a, b, c, d]`, with its two middle axes swapped: `[a, c, b, d]`.
+    /// Attention splits a row's heads out this way (`[batch, time, heads, head size]` →
+    /// `[batch, heads, time, head size]`, so each head's matrix is stored whole) and merges
+    /// them back by the same swap.
+    fn swap_middle_axes(&self, x: &Self::Buffer, out: &Self::Buffer, dims: [usize; 4], accumulate: bool);
 
     /// `out = f(x)` elementwise.
     fn unary(&self, op: Unary, x: &Self::Buffer, out: &Self::Buffer, len: usize);

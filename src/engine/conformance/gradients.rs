@@ -141,6 +141,41 @@ pub async fn batched_matmul_gradients_match_finite_differences<B: Backend>(backe
     Ok(())
 }
 
+/// Attention's head split, scores, mask, weighted sum and merge, end to end: `[1, 4, 2, 3]`
+/// (4 positions, 2 heads of 3) for q, k and v.
+pub async fn attention_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(28);
+    let (t, h, d) = (4, 2, 3);
+    let len = t * h * d;
+    let (q, k, v, w) = (random(&mut rng, len), random(&mut rng, len), random(&mut rng, len), random(&mut rng, len));
+    let shape = vec![1, t, h, d];
+    let engine = |p: &[Tensor<B>]| {
+        let heads: Vec<Tensor<B>> = p.iter().map(|x| x.swap_middle_axes().reshape(&[h, t, d])).collect();
+        let scores = heads[0].batched_matmul(&heads[1], true).scale(1.0 / (d as f32).sqrt()).reshape(&[h * t, t]);
+        let mixed = scores.causal_softmax().reshape(&[h, t, t]).batched_matmul(&heads[2], false);
+        weighted_sum(&mixed.reshape(&[1, h, t, d]).swap_middle_axes(), &w)
+    };
+    let reference = |p: &[Vec<f64>]| {
+        // out[i][head] = Σ_{j ≤ i} softmax_j(q_i · k_j / √d) v_j, head by head.
+        let at = |x: &[f64], i: usize, head: usize| x[(i * h + head) * d..][..d].to_vec();
+        let mut out = vec![0.0; len];
+        for head in 0..h {
+            for i in 0..t {
+                let scores: Vec<f64> = (0..=i).map(|j| at(&p[0], i, head).iter().zip(at(&p[1], j, head)).map(|(a, b)| a * b).sum::<f64>() / (d as f64).sqrt()).collect();
+                let total: f64 = scores.iter().map(|s| s.exp()).sum();
+                for (j, s) in scores.iter().enumerate() {
+                    for (e, value) in at(&p[2], j, head).iter().enumerate() {
+                        out[(i * h + head) * d + e] += s.exp() / total * value;
+                    }
+                }
+            }
+        }
+        weighted_sum_reference(&out, &w)
+    };
+    let inputs = [(shape.clone(), q), (shape.clone(), k), (shape, v)];
+    check_gradients(backend, "causal attention", &inputs, engine, reference, tolerance).await
+}
+
 pub async fn layer_norm_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(26);
     let (rows, cols) = (3, 5);
@@ -175,6 +210,10 @@ pub async fn softmax_gradients_match_finite_differences<B: Backend>(backend: &B,
     let softmax = |v: &[Vec<f64>]| weighted_sum_reference(&r::softmax(&v[0], cols), &w);
     let log_softmax = |v: &[Vec<f64>]| weighted_sum_reference(&r::softmax(&v[0], cols).iter().map(|p| p.ln()).collect::<Vec<_>>(), &w);
     check_gradients(backend, "softmax", &input, |p| weighted_sum(&p[0].softmax(), &w), softmax, tolerance).await?;
+    let stacked = [(vec![2 * cols, cols], random(&mut rng, 2 * cols * cols))];
+    let w_stacked = random(&mut rng, 2 * cols * cols);
+    let causal = |v: &[Vec<f64>]| weighted_sum_reference(&r::causal_softmax(&v[0], cols), &w_stacked);
+    check_gradients(backend, "causal softmax", &stacked, |p| weighted_sum(&p[0].causal_softmax(), &w_stacked), causal, tolerance).await?;
     check_gradients(backend, "log_softmax", &input, |p| weighted_sum(&p[0].log_softmax(), &w), log_softmax, tolerance).await
 }
 

@@ -174,6 +174,41 @@ pub async fn layer_norm_rows_match_their_definition<B: Backend>(backend: &B, tol
     ensure_close("mul_columns, accumulated", &backend.read(&out, rows * cols).await, &scaled.iter().map(|v| 2.0 * v).collect::<Vec<_>>(), tolerance)
 }
 
+/// Two stacked 5 × 5 score matrices: row i of each is a softmax over entries 0..=i and 0 after,
+/// even where a masked entry is huge (it must not leak in) or a seen one is.
+pub async fn causal_softmax_sees_only_the_past<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(16);
+    let (rows, cols) = (10, 5);
+    let mut x = random(&mut rng, rows * cols);
+    x[1] = 500.0; // row 0 sees only entry 0
+    x[7 * cols + 2] = 80.0;
+    let out = backend.zeros(rows * cols);
+    backend.softmax(Softmax::Causal, &backend.upload(&x), &out, rows, cols);
+    ensure_close("causal softmax", &backend.read(&out, rows * cols).await, &r::causal_softmax(&wide(&x), cols), tolerance)
+}
+
+/// `[2, 3, 4, 5]` → `[2, 4, 3, 5]`, element by element from the definition, then added onto.
+pub async fn swapping_the_middle_axes_moves_every_number<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(17);
+    let [a, b, c, d] = [2, 3, 4, 5];
+    let x = random(&mut rng, a * b * c * d);
+    let mut want = vec![0.0; x.len()];
+    for ia in 0..a {
+        for ib in 0..b {
+            for ic in 0..c {
+                for id in 0..d {
+                    want[((ia * c + ic) * b + ib) * d + id] = x[((ia * b + ib) * c + ic) * d + id] as f64;
+                }
+            }
+        }
+    }
+    let (dx, out) = (backend.upload(&x), backend.upload(&random(&mut rng, x.len())));
+    backend.swap_middle_axes(&dx, &out, [a, b, c, d], false);
+    ensure_close("swap_middle_axes", &backend.read(&out, x.len()).await, &want, tolerance)?;
+    backend.swap_middle_axes(&dx, &out, [a, b, c, d], true);
+    ensure_close("swap_middle_axes, accumulated", &backend.read(&out, x.len()).await, &want.iter().map(|w| 2.0 * w).collect::<Vec<_>>(), tolerance)
+}
+
 pub async fn softmax_rows_are_probabilities_even_for_huge_logits<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(13);
     let (rows, cols) = (4, 6);

@@ -47,6 +47,19 @@ pub fn softmax(x: &[f64], cols: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Attention's masked softmax: row r of a stack of `cols × cols` matrices is the softmax of its
+/// first `r mod cols + 1` entries, then zeros.
+pub fn causal_softmax(x: &[f64], cols: usize) -> Vec<f64> {
+    x.chunks(cols)
+        .enumerate()
+        .flat_map(|(r, row)| {
+            let seen = r % cols + 1;
+            let total: f64 = row[..seen].iter().map(|v| v.exp()).sum();
+            (0..cols).map(move |j| if j < seen { row[j].exp() / total } else { 0.0 }).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 pub fn softmax_cross_entropy(x: &[f64], t: &[f64], cols: usize) -> f64 {
     let p = softmax(x, cols);
     let rows = x.len() / cols;

@@ -102,6 +102,18 @@ pub(super) fn mul_columns(x: &[f32], scale: &[f32], out: &mut [f32], rows: usize
     }
 }
 
+pub(super) fn swap_middle_axes(x: &[f32], out: &mut [f32], [a, b, c, d]: [usize; 4], accumulate: bool) {
+    for (i, chunk) in x[..a * b * c * d].chunks_exact(d).enumerate() {
+        let (ia, ib, ic) = (i / (b * c), i / c % b, i % c);
+        let target = &mut out[((ia * c + ic) * b + ib) * d..][..d];
+        if accumulate {
+            target.iter_mut().zip(chunk).for_each(|(o, &v)| *o += v);
+        } else {
+            target.copy_from_slice(chunk);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -131,6 +131,10 @@ impl Backend for CpuBackend {
         elementwise::mul_columns(&x.values(), &scale.values(), &mut out.values_mut(), rows, cols, accumulate);
     }
 
+    fn swap_middle_axes(&self, x: &CpuBuffer, out: &CpuBuffer, dims: [usize; 4], accumulate: bool) {
+        elementwise::swap_middle_axes(&x.values(), &mut out.values_mut(), dims, accumulate);
+    }
+
     fn normalize_rows(&self, x: &CpuBuffer, out: &CpuBuffer, rstd: &CpuBuffer, rows: usize, cols: usize, epsilon: f32) {
         rows::normalize_rows(&x.values(), &mut out.values_mut(), &mut rstd.values_mut(), rows, cols, epsilon);
     }

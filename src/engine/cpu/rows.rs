@@ -33,12 +33,16 @@ pub(super) fn log_sum_exp(row: &[f32]) -> f32 {
 }
 
 pub(super) fn softmax(op: Softmax, x: &[f32], out: &mut [f32], rows: usize, cols: usize) {
-    for (x_row, out_row) in x[..rows * cols].chunks_exact(cols).zip(out.chunks_exact_mut(cols)) {
-        let lse = log_sum_exp(x_row);
-        for (o, &v) in out_row.iter_mut().zip(x_row) {
+    for (r, (x_row, out_row)) in x[..rows * cols].chunks_exact(cols).zip(out.chunks_exact_mut(cols)).enumerate() {
+        // The entries this row's softmax is over: all of them, or the causal mask's first i + 1.
+        let seen = if op == Softmax::Causal { r % cols + 1 } else { cols };
+        let lse = log_sum_exp(&x_row[..seen]);
+        for (j, (o, &v)) in out_row.iter_mut().zip(x_row).enumerate() {
             *o = match op {
                 Softmax::Softmax => (v - lse).exp(),
                 Softmax::LogSoftmax => v - lse,
+                Softmax::Causal if j < seen => (v - lse).exp(),
+                Softmax::Causal => 0.0,
             };
         }
     }
@@ -49,7 +53,7 @@ pub(super) fn softmax_backward(op: Softmax, y: &[f32], grad_y: &[f32], grad_x: &
         let (y, g) = (&y[r * cols..][..cols], &grad_y[r * cols..][..cols]);
         match op {
             // ∂yⱼ/∂xᵢ = yⱼ(δᵢⱼ − yᵢ), so grad_xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
-            Softmax::Softmax => {
+            Softmax::Softmax | Softmax::Causal => {
                 let dot: f32 = g.iter().zip(y).map(|(g, y)| g * y).sum();
                 for i in 0..cols {
                     grad_x_row[i] += y[i] * (g[i] - dot);

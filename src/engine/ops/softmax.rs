@@ -6,6 +6,12 @@ impl<B: Backend> Tensor<B> {
     pub fn softmax(&self) -> Tensor<B> {
         self.softmax_family(Softmax::Softmax, "softmax")
     }
+    /// Attention's masked softmax over a stack of square score matrices, given as
+    /// `[matrices · n, n]`: row i of each sees only entries 0..=i (see `Softmax::Causal`).
+    pub fn causal_softmax(&self) -> Tensor<B> {
+        assert!(matches!(self.shape(), &[rows, cols] if rows % cols == 0), "causal_softmax needs square matrices stacked, got {:?}", self.shape());
+        self.softmax_family(Softmax::Causal, "causal_softmax")
+    }
     /// The logarithm of `softmax`, computed without forming the probabilities first.
     pub fn log_softmax(&self) -> Tensor<B> {
         self.softmax_family(Softmax::LogSoftmax, "log_softmax")

@@ -120,6 +120,14 @@ fn unary_code(op: Unary) -> (u32, f32) {
     }
 }
 
+fn softmax_code(op: Softmax) -> u32 {
+    match op {
+        Softmax::Softmax => op_codes::SOFTMAX,
+        Softmax::LogSoftmax => op_codes::LOG_SOFTMAX,
+        Softmax::Causal => op_codes::CAUSAL_SOFTMAX,
+    }
+}
+
 fn loss_code(op: Loss) -> u32 {
     match op {
         Loss::SoftmaxCrossEntropy => op_codes::LOSS_SOFTMAX_CROSS_ENTROPY,
@@ -239,6 +247,11 @@ impl Backend for WebGpuBackend {
         self.elementwise("mul_columns", &[(rows * cols) as u32, 0, 0, accumulate as u32, cols as u32], &[x, scale], out, rows * cols);
     }
 
+    fn swap_middle_axes(&self, x: &GpuBuffer, out: &GpuBuffer, [a, b, c, d]: [usize; 4], accumulate: bool) {
+        let len = a * b * c * d;
+        self.elementwise("swap_middle_axes", &[len as u32, b as u32, c as u32, accumulate as u32, d as u32], &[x], out, len);
+    }
+
     fn normalize_rows(&self, x: &GpuBuffer, out: &GpuBuffer, rstd: &GpuBuffer, rows: usize, cols: usize, epsilon: f32) {
         let info = [rows as u32, cols as u32, epsilon.to_bits()];
         self.context.dispatch("normalize_rows", &info, &[x.raw()], &[out.raw(), rstd.raw()], workgroups_for(rows));
@@ -285,12 +298,12 @@ impl Backend for WebGpuBackend {
     }
 
     fn softmax(&self, op: Softmax, x: &GpuBuffer, out: &GpuBuffer, rows: usize, cols: usize) {
-        let info = [rows as u32, cols as u32, (op == Softmax::LogSoftmax) as u32];
+        let info = [rows as u32, cols as u32, softmax_code(op)];
         self.elementwise("softmax", &info, &[x], out, rows);
     }
 
     fn softmax_backward(&self, op: Softmax, y: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, rows: usize, cols: usize) {
-        let info = [rows as u32, cols as u32, (op == Softmax::LogSoftmax) as u32];
+        let info = [rows as u32, cols as u32, softmax_code(op)];
         self.elementwise("softmax_backward", &info, &[y, grad_y], grad_x, rows);
     }
 

@@ -19,6 +19,9 @@ op_codes! {
     BINARY_ADD = 0,
     BINARY_SUB = 1,
     BINARY_MUL = 2,
+    SOFTMAX = 0,
+    LOG_SOFTMAX = 1,
+    CAUSAL_SOFTMAX = 2,
     REDUCE_SUM = 0,
     REDUCE_MEAN = 1,
     LOSS_SOFTMAX_CROSS_ENTROPY = 0,
@@ -38,6 +41,6 @@ mod tests {
     fn the_wgsl_constants_are_the_rust_ones() {
         assert!(super::WGSL.starts_with("const UNARY_RELU: u32 = 0u;\nconst UNARY_LEAKY_RELU: u32 = 1u;\n"));
         assert!(super::WGSL.contains("const UPDATE_ADAM: u32 = 4u;\n"));
-        assert_eq!(super::WGSL.lines().count(), 19);
+        assert_eq!(super::WGSL.lines().count(), 22);
     }
 }
