@@ -1,7 +1,8 @@
 // Fused optimiser steps, one thread per parameter.
-// info: [len, rule, learning_rate, a, b, epsilon, correction1, correction2]
+// info: [len, rule, learning_rate, a, b, epsilon, correction1, correction2, keep]
 // rule: sgd 0, momentum 1 (a = μ), Nesterov 2 (a = μ), RMSProp 3 (a = ρ),
-// Adam 4 (a = β₁, b = β₂, corrections 1 − β₁ᵗ and 1 − β₂ᵗ computed on the host).
+// Adam 4 (a = β₁, b = β₂, corrections 1 − β₁ᵗ and 1 − β₂ᵗ computed on the host, keep = 1 − lr·λ,
+// AdamW's decay, 1 for plain Adam).
 
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> theta: array<f32>;
@@ -40,7 +41,7 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
             state1[i] = b * state1[i] + (1.0 - b) * g * g;
             let m_hat = state0[i] / number(6u);
             let v_hat = state1[i] / number(7u);
-            theta[i] -= lr * m_hat / (sqrt(v_hat) + epsilon);
+            theta[i] = theta[i] * number(8u) - lr * m_hat / (sqrt(v_hat) + epsilon);
         }
     }
 }

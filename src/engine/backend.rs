@@ -113,8 +113,10 @@ pub enum Update {
     /// `s = ρ·s + (1−ρ)·g²;  θ −= lr · g / (√s + ε)`
     RmsProp { learning_rate: f32, decay: f32, epsilon: f32 },
     /// `m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  θ −= lr · m̂ / (√v̂ + ε)` with
-    /// `m̂ = m / (1−β₁ᵗ)`, `v̂ = v / (1−β₂ᵗ)`; `step` is t, counted from 1.
-    Adam { learning_rate: f32, beta1: f32, beta2: f32, epsilon: f32, step: u32 },
+    /// `m̂ = m / (1−β₁ᵗ)`, `v̂ = v / (1−β₂ᵗ)`; `step` is t, counted from 1. With a
+    /// `weight_decay` λ above 0 it is AdamW (Loshchilov & Hutter), as PyTorch computes it: θ is
+    /// first shrunk to `θ·(1 − lr·λ)`, apart from the gradient, then takes the Adam step.
+    Adam { learning_rate: f32, beta1: f32, beta2: f32, epsilon: f32, weight_decay: f32, step: u32 },
 }
 
 impl Update {

@@ -56,6 +56,8 @@ pub struct Optimiser<B: Backend> {
     steps: u32,
     /// One entry per parameter: the parameter and its state buffers (see `state_names`).
     state: Vec<(Tensor<B>, Vec<B::Buffer>)>,
+    /// AdamW's λ (0: none); see `with_weight_decay`.
+    weight_decay: f32,
 }
 
 impl<B: Backend> Optimiser<B> {
@@ -64,7 +66,16 @@ impl<B: Backend> Optimiser<B> {
     }
 
     pub fn from_config(config: OptimiserConfig) -> Self {
-        Optimiser { config, steps: 0, state: Vec::new() }
+        Optimiser { config, steps: 0, state: Vec::new(), weight_decay: 0.0 }
+    }
+
+    /// Adam becomes AdamW: each step first shrinks the weights by `1 − lr·λ`. As in nanoGPT,
+    /// only parameters with two or more axes decay (the matrices and embedding tables), never
+    /// biases or LayerNorm gains. Only Adam takes it.
+    pub fn with_weight_decay(mut self, weight_decay: f32) -> Self {
+        assert!(matches!(self.config.method, Method::Adam { .. }), "weight decay is AdamW's; {:?} has none", self.config.method);
+        self.weight_decay = weight_decay;
+        self
     }
 
     /// How many steps have been taken (Adam's t).
@@ -72,29 +83,32 @@ impl<B: Backend> Optimiser<B> {
         self.steps
     }
 
-    /// The update for step number `step` (counted from 1).
-    fn rule(&self, step: u32) -> Update {
+    /// The update for step number `step` (counted from 1), for a parameter that decays or not.
+    fn rule(&self, step: u32, decays: bool) -> Update {
         let learning_rate = self.config.learning_rate;
         match self.config.method {
             Method::Sgd => Update::Sgd { learning_rate },
             Method::Momentum { momentum } => Update::Momentum { learning_rate, momentum },
             Method::Nesterov { momentum } => Update::Nesterov { learning_rate, momentum },
             Method::RmsProp { decay, epsilon } => Update::RmsProp { learning_rate, decay, epsilon },
-            Method::Adam { beta1, beta2, epsilon } => Update::Adam { learning_rate, beta1, beta2, epsilon, step },
+            Method::Adam { beta1, beta2, epsilon } => {
+                let weight_decay = if decays { self.weight_decay } else { 0.0 };
+                Update::Adam { learning_rate, beta1, beta2, epsilon, weight_decay, step }
+            }
         }
     }
 
     /// Names of the state each parameter carries: `["velocity"]`, `["first moment", "second moment"]`, ...
     pub fn state_names(&self) -> &'static [&'static str] {
-        self.rule(1).state_names()
+        self.rule(1, false).state_names()
     }
 
     /// Moves every parameter that has a gradient one step. Does not clear the gradients.
     pub fn step(&mut self, parameters: &[Tensor<B>]) {
         self.steps += 1;
-        let rule = self.rule(self.steps);
         for parameter in parameters {
             let Some(grad) = parameter.grad() else { continue };
+            let rule = self.rule(self.steps, parameter.shape().len() >= 2);
             let state = self.state_for(parameter);
             parameter.backend().update(rule, parameter.value(), &grad, &state, parameter.len());
         }

@@ -102,6 +102,7 @@ macro_rules! backend_conformance_suite {
             nesterov_matches_hand_computed_steps,
             rms_prop_matches_hand_computed_steps,
             adam_matches_hand_computed_steps,
+            adamw_matches_hand_computed_steps,
         }
     };
     (@tests ($make_backend:expr, $tolerance:expr); $($check:ident),* $(,)?) => {

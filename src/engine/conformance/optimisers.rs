@@ -38,8 +38,19 @@ async fn check_steps<B: Backend>(
     expected: impl Fn(&mut [f64; 3], &mut [[f64; 3]; 2], usize),
     tolerance: Tolerance,
 ) -> CheckResult {
-    let theta = Tensor::parameter(backend, &START, &[3]);
-    let mut optimiser = Optimiser::new(method, LEARNING_RATE);
+    check_optimiser_steps(backend, Optimiser::new(method, LEARNING_RATE), expected, tolerance).await
+}
+
+/// `check_steps` for an optimiser built with more than its method (AdamW's decay). θ is a
+/// column, `[3, 1]`: a matrix, which AdamW decays.
+async fn check_optimiser_steps<B: Backend>(
+    backend: &B,
+    mut optimiser: Optimiser<B>,
+    expected: impl Fn(&mut [f64; 3], &mut [[f64; 3]; 2], usize),
+    tolerance: Tolerance,
+) -> CheckResult {
+    let method = optimiser.config.method;
+    let theta = Tensor::parameter(backend, &START, &[3, 1]);
     let mut want_theta = START.map(|v| v as f64);
     let mut want_state = [[0.0; 3]; 2];
     for step in 1..=STEPS {
@@ -113,4 +124,22 @@ pub async fn adam_matches_hand_computed_steps<B: Backend>(backend: &B, tolerance
         }
     };
     check_steps(backend, method, rule, tolerance).await
+}
+
+/// AdamW as PyTorch's `torch.optim.AdamW` computes it (λ = 0.1): θ ← θ·(1 − lr·λ), then the
+/// Adam step; GPT's settings β₂ = 0.99.
+pub async fn adamw_matches_hand_computed_steps<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let optimiser = Optimiser::new(Method::Adam { beta1: 0.9, beta2: 0.99, epsilon: 1e-8 }, LEARNING_RATE).with_weight_decay(0.1);
+    let rule = |theta: &mut [f64; 3], state: &mut [[f64; 3]; 2], step: usize| {
+        for i in 0..3 {
+            let g = theta[i];
+            theta[i] *= 1.0 - 0.1 * 0.1;
+            state[0][i] = 0.9 * state[0][i] + 0.1 * g;
+            state[1][i] = 0.99 * state[1][i] + 0.01 * g * g;
+            let m_hat = state[0][i] / (1.0 - 0.9f64.powi(step as i32));
+            let v_hat = state[1][i] / (1.0 - 0.99f64.powi(step as i32));
+            theta[i] -= 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
+        }
+    };
+    check_optimiser_steps(backend, optimiser, rule, tolerance).await
 }

@@ -32,19 +32,21 @@ pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut 
                 param[i] -= learning_rate * g / (mean_square[i].sqrt() + epsilon);
             }
         }
-        Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
+        Update::Adam { learning_rate, beta1, beta2, epsilon, weight_decay, step } => {
             let [first, second] = state else { panic!("Adam needs two state buffers") };
             // m̂ / (√v̂ + ε) with m̂ = m/c₁, v̂ = v/c₂ is rewritten as (lr/c₁)·m / (√v/√c₂ + ε):
             // the same number, with the divisions by c₁ and c₂ hoisted out of the loop.
             let (correction1, correction2) = crate::engine::backend::adam_bias_corrections(beta1, beta2, step);
             let step_size = (learning_rate as f64 / correction1) as f32;
             let inverse_root_correction2 = (1.0 / correction2.sqrt()) as f32;
+            // AdamW's decay; exactly 1 for plain Adam, which leaves θ's bits alone.
+            let keep = 1.0 - learning_rate * weight_decay;
             // Zipped iterators (no indexing) so the loop has no bounds checks and vectorises.
             let rows = param.iter_mut().zip(grad.iter()).zip(first.iter_mut().zip(second.iter_mut()));
             for ((p, &g), (m, v)) in rows {
                 *m = beta1 * *m + (1.0 - beta1) * g;
                 *v = beta2 * *v + (1.0 - beta2) * g * g;
-                *p -= step_size * *m / (v.sqrt() * inverse_root_correction2 + epsilon);
+                *p = *p * keep - step_size * *m / (v.sqrt() * inverse_root_correction2 + epsilon);
             }
         }
     }

@@ -335,16 +335,17 @@ impl Backend for WebGpuBackend {
     }
 
     fn update(&self, rule: Update, param: &GpuBuffer, grad: &GpuBuffer, state: &[GpuBuffer], len: usize) {
-        let info: [u32; 8] = match rule {
-            Update::Sgd { learning_rate } => [len as u32, op_codes::UPDATE_SGD, bits(learning_rate), 0, 0, 0, 0, 0],
-            Update::Momentum { learning_rate, momentum } => [len as u32, op_codes::UPDATE_MOMENTUM, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
-            Update::Nesterov { learning_rate, momentum } => [len as u32, op_codes::UPDATE_NESTEROV, bits(learning_rate), bits(momentum), 0, 0, 0, 0],
-            Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, op_codes::UPDATE_RMS_PROP, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0],
-            Update::Adam { learning_rate, beta1, beta2, epsilon, step } => {
+        let info: [u32; 9] = match rule {
+            Update::Sgd { learning_rate } => [len as u32, op_codes::UPDATE_SGD, bits(learning_rate), 0, 0, 0, 0, 0, 0],
+            Update::Momentum { learning_rate, momentum } => [len as u32, op_codes::UPDATE_MOMENTUM, bits(learning_rate), bits(momentum), 0, 0, 0, 0, 0],
+            Update::Nesterov { learning_rate, momentum } => [len as u32, op_codes::UPDATE_NESTEROV, bits(learning_rate), bits(momentum), 0, 0, 0, 0, 0],
+            Update::RmsProp { learning_rate, decay, epsilon } => [len as u32, op_codes::UPDATE_RMS_PROP, bits(learning_rate), bits(decay), 0, bits(epsilon), 0, 0, 0],
+            Update::Adam { learning_rate, beta1, beta2, epsilon, weight_decay, step } => {
                 let (correction1, correction2) = crate::engine::backend::adam_bias_corrections(beta1, beta2, step);
                 let (correction1, correction2) = (correction1 as f32, correction2 as f32);
                 let (b1, b2) = (bits(beta1), bits(beta2));
-                [len as u32, op_codes::UPDATE_ADAM, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2)]
+                let keep = bits(1.0 - learning_rate * weight_decay);
+                [len as u32, op_codes::UPDATE_ADAM, bits(learning_rate), b1, b2, bits(epsilon), bits(correction1), bits(correction2), keep]
             }
         };
         assert_eq!(state.len(), rule.state_names().len(), "{rule:?} needs {} state buffers", rule.state_names().len());
