@@ -127,6 +127,16 @@ fn swap_middle_axes(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_w
     store(i, in0[((ia * b + ib) * c + ic) * d + within]);
 }
 
+// Gradient clipping, in place: out[i] *= min(1, max_norm / √in0[0]); info: [len, 0, max_norm]
+@compute @workgroup_size(64)
+fn clip(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(0u)) {
+        return;
+    }
+    out[i] *= min(1.0, number(2u) / sqrt(in0[0]));
+}
+
 // out[i] = value
 @compute @workgroup_size(64)
 fn fill(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -1,5 +1,5 @@
 // Reductions and row-wise kernels.
-// reduce: info [len, op (sum 0, mean 1)]
+// reduce: info [len, op (REDUCE_SUM, REDUCE_MEAN, or REDUCE_ADD_SUM_OF_SQUARES: out[0] += Σ x²)]
 // sum_rows: info [rows, cols, accumulate]
 // softmax, softmax_backward: info [rows, cols, op (SOFTMAX, LOG_SOFTMAX or CAUSAL_SOFTMAX)]
 
@@ -13,14 +13,19 @@
 fn reduce(@builtin(local_invocation_index) lane: u32) {
     let len = word(0u);
     var sum = 0.0;
+    let squares = word(1u) == REDUCE_ADD_SUM_OF_SQUARES;
     for (var i = lane; i < len; i += 256u) {
-        sum += in0[i];
+        let v = in0[i];
+        sum += select(v, v * v, squares);
     }
     let sum_of_all = workgroup_sum(lane, sum);
     if (lane == 0u) {
         var total = sum_of_all;
         if (word(1u) == REDUCE_MEAN) {
             total /= f32(len);
+        }
+        if (squares) {
+            total += out[0];
         }
         out[0] = total;
     }

@@ -221,6 +221,11 @@ pub trait Backend: Clone + 'static {
 
     /// `out[0] = Σ x` (or the mean).
     fn reduce(&self, op: Reduce, x: &Self::Buffer, out: &Self::Buffer, len: usize);
+    /// `out[0] += Σ x²`: one parameter's share of the squared gradient norm that clipping needs.
+    fn add_sum_of_squares(&self, x: &Self::Buffer, out: &Self::Buffer, len: usize);
+    /// `grad[i] *= min(1, max_norm / √squared_norm[0])` in place: gradient clipping by the
+    /// joint norm of all the gradients, computed on the device without a read back.
+    fn clip(&self, grad: &Self::Buffer, squared_norm: &Self::Buffer, max_norm: f32, len: usize);
     /// `grad_x[i] += grad_out[0]` (divided by `len` for the mean).
     fn reduce_backward(&self, op: Reduce, grad_out: &Self::Buffer, grad_x: &Self::Buffer, len: usize);
 

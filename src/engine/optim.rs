@@ -114,6 +114,23 @@ impl<B: Backend> Optimiser<B> {
         }
     }
 
+    /// Scales every gradient by `min(1, max_norm / ‖g‖)`, where ‖g‖ is the norm of all the
+    /// gradients together, as PyTorch's `clip_grad_norm_` (nanoGPT clips at 1): a step that
+    /// would blow the weights up is shortened, its direction kept. All on the device; the
+    /// squared norm is returned, to be read only if wanted.
+    pub fn clip_gradients(parameters: &[Tensor<B>], max_norm: f32) -> Option<B::Buffer> {
+        let backend = parameters.first()?.backend().clone();
+        let squared_norm = backend.zeros(1);
+        let grads: Vec<(B::Buffer, usize)> = parameters.iter().filter_map(|p| Some((p.grad()?, p.len()))).collect();
+        for (grad, len) in &grads {
+            backend.add_sum_of_squares(grad, &squared_norm, *len);
+        }
+        for (grad, len) in &grads {
+            backend.clip(grad, &squared_norm, max_norm, *len);
+        }
+        Some(squared_norm)
+    }
+
     /// Clears the gradients of all the parameters, ready for the next `backward()`.
     pub fn zero_grad(&self, parameters: &[Tensor<B>]) {
         parameters.iter().for_each(Tensor::zero_grad);

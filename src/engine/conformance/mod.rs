@@ -103,6 +103,7 @@ macro_rules! backend_conformance_suite {
             rms_prop_matches_hand_computed_steps,
             adam_matches_hand_computed_steps,
             adamw_matches_hand_computed_steps,
+            clipping_scales_all_gradients_by_their_joint_norm,
         }
     };
     (@tests ($make_backend:expr, $tolerance:expr); $($check:ident),* $(,)?) => {

@@ -143,3 +143,19 @@ pub async fn adamw_matches_hand_computed_steps<B: Backend>(backend: &B, toleranc
     };
     check_optimiser_steps(backend, optimiser, rule, tolerance).await
 }
+
+/// Gradient clipping by the joint norm: gradients (3, 4) and (12) have norm 13; clipped at 6.5
+/// they halve, and clipped at 20 they stay.
+pub async fn clipping_scales_all_gradients_by_their_joint_norm<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    for (max_norm, factor) in [(6.5, 0.5), (20.0, 1.0)] {
+        let (a, b) = (Tensor::parameter(backend, &[1.5, 2.0], &[2]), Tensor::parameter(backend, &[6.0], &[1]));
+        // Σ θ² has gradient 2θ: (3, 4) and (12).
+        a.mul(&a).sum().add(&b.mul(&b).sum()).backward();
+        let parameters = [a.clone(), b.clone()];
+        let squared = Optimiser::clip_gradients(&parameters, max_norm).ok_or("no gradients")?;
+        ensure_close("squared norm", &backend.read(&squared, 1).await, &[169.0], tolerance)?;
+        ensure_close(&format!("a's gradient clipped at {max_norm}"), &a.grad_to_vec().await.unwrap_or_default(), &[3.0 * factor, 4.0 * factor], tolerance)?;
+        ensure_close(&format!("b's gradient clipped at {max_norm}"), &b.grad_to_vec().await.unwrap_or_default(), &[12.0 * factor], tolerance)?;
+    }
+    Ok(())
+}

@@ -169,6 +169,17 @@ impl Backend for CpuBackend {
         out.values_mut()[0] = rows::reduce(op, &x.values()[..len]);
     }
 
+    fn add_sum_of_squares(&self, x: &CpuBuffer, out: &CpuBuffer, len: usize) {
+        // In f64, as `reduce` sums: a long gradient loses nothing to rounding.
+        let sum: f64 = x.values()[..len].iter().map(|&v| v as f64 * v as f64).sum();
+        out.values_mut()[0] += sum as f32;
+    }
+
+    fn clip(&self, grad: &CpuBuffer, squared_norm: &CpuBuffer, max_norm: f32, len: usize) {
+        let factor = (max_norm / squared_norm.values()[0].sqrt()).min(1.0);
+        grad.values_mut()[..len].iter_mut().for_each(|g| *g *= factor);
+    }
+
     fn reduce_backward(&self, op: Reduce, grad_out: &CpuBuffer, grad_x: &CpuBuffer, len: usize) {
         let g = grad_out.values()[0];
         let g = match op {

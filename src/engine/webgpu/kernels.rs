@@ -36,7 +36,7 @@ const FAMILIES: [Family; 8] = [
         source: wgsl!("elementwise.wgsl"),
         reads: 3,
         writes: 1,
-        entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "mul_columns", "swap_middle_axes", "fill", "broadcast_add"],
+        entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "mul_columns", "swap_middle_axes", "clip", "fill", "broadcast_add"],
     },
     Family { source: wgsl!("rows.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward"] },
     Family { source: wgsl!("losses.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },

@@ -289,6 +289,15 @@ impl Backend for WebGpuBackend {
         self.context.dispatch("reduce", &info, &[x.raw()], &[out.raw()], (1, 1, 1));
     }
 
+    fn add_sum_of_squares(&self, x: &GpuBuffer, out: &GpuBuffer, len: usize) {
+        let info = [len as u32, op_codes::REDUCE_ADD_SUM_OF_SQUARES];
+        self.context.dispatch("reduce", &info, &[x.raw()], &[out.raw()], (1, 1, 1));
+    }
+
+    fn clip(&self, grad: &GpuBuffer, squared_norm: &GpuBuffer, max_norm: f32, len: usize) {
+        self.elementwise("clip", &[len as u32, 0, max_norm.to_bits()], &[squared_norm], grad, len);
+    }
+
     fn reduce_backward(&self, op: Reduce, grad_out: &GpuBuffer, grad_x: &GpuBuffer, len: usize) {
         let factor = match op {
             Reduce::Sum => 1.0,

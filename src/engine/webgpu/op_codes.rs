@@ -24,6 +24,7 @@ op_codes! {
     CAUSAL_SOFTMAX = 2,
     REDUCE_SUM = 0,
     REDUCE_MEAN = 1,
+    REDUCE_ADD_SUM_OF_SQUARES = 2,
     LOSS_SOFTMAX_CROSS_ENTROPY = 0,
     LOSS_BINARY_CROSS_ENTROPY = 1,
     LOSS_MEAN_SQUARED_ERROR = 2,
@@ -41,6 +42,6 @@ mod tests {
     fn the_wgsl_constants_are_the_rust_ones() {
         assert!(super::WGSL.starts_with("const UNARY_RELU: u32 = 0u;\nconst UNARY_LEAKY_RELU: u32 = 1u;\n"));
         assert!(super::WGSL.contains("const UPDATE_ADAM: u32 = 4u;\n"));
-        assert_eq!(super::WGSL.lines().count(), 22);
+        assert_eq!(super::WGSL.lines().count(), 23);
     }
 }
