@@ -33,5 +33,5 @@ pub mod workload;
 
 pub use backend::Backend;
 pub use cpu::CpuBackend;
-pub use ops::{one_hot, Bags};
+pub use ops::{one_hot, Bags, LAYER_NORM_EPSILON};
 pub use tensor::Tensor;

@@ -182,7 +182,7 @@ pub async fn layer_norm_gradients_match_finite_differences<B: Backend>(backend: 
     let (x, w) = (random(&mut rng, rows * cols), random(&mut rng, rows * cols));
     let gain: Vec<f32> = random(&mut rng, cols).iter().map(|g| 1.0 + g).collect();
     let bias = random(&mut rng, cols);
-    let epsilon = crate::engine::ops::LAYER_NORM_EPSILON as f64;
+    let epsilon = crate::engine::LAYER_NORM_EPSILON as f64;
     check_gradients(
         backend,
         "layer_norm",

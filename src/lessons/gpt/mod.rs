@@ -2,4 +2,7 @@
 //! drawn against, what counting characters achieves on the book (`counting.rs`). The model, its
 //! trainer and the page come next; until then the lesson is not in the catalog.
 
+pub mod batches;
 pub mod counting;
+pub mod model;
+pub mod trainer;
