@@ -2,11 +2,16 @@
 // reduce: info [len, op (REDUCE_SUM, REDUCE_MEAN, or REDUCE_ADD_SUM_OF_SQUARES: out[0] += Σ x²)]
 // sum_rows: info [rows, cols, accumulate]
 // softmax, softmax_backward: info [rows, cols, op (SOFTMAX, LOG_SOFTMAX or CAUSAL_SOFTMAX)]
+// normalize_rows (LayerNorm before its gain and bias; see Backend::normalize_rows):
+//   info [rows, cols, epsilon (f32 bits)]; in0 = x; out = (x − μ)·r, rstd = r per row
+// normalize_rows_backward: info [rows, cols]; in0 = y (the forward output), in1 = rstd,
+//   in2 = grad_y; out += grad_x
 
 @group(0) @binding(1) var<storage, read> in0: array<f32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
 @group(0) @binding(3) var<storage, read> in2: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> rstd: array<f32>;
 
 // One workgroup: each thread sums a strided share, then the shares are added pairwise.
 @compute @workgroup_size(256)
@@ -97,5 +102,57 @@ fn softmax_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_w
         for (var j = 0u; j < cols; j++) {
             out[start + j] += in1[start + j] - exp(in0[start + j]) * total;
         }
+    }
+}
+
+@compute @workgroup_size(64)
+fn normalize_rows(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = flat_index(id, groups);
+    if (r < word(0u)) {
+        normalize_row(r, word(1u));
+    }
+}
+
+@compute @workgroup_size(64)
+fn normalize_rows_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = flat_index(id, groups);
+    if (r < word(0u)) {
+        normalize_row_backward(r, word(1u));
+    }
+}
+
+// Row r: the mean, then the variance around it (two passes, as on the CPU), then the row.
+fn normalize_row(r: u32, cols: u32) {
+    let start = r * cols;
+    var sum = 0.0;
+    for (var j = 0u; j < cols; j++) {
+        sum += in0[start + j];
+    }
+    let mean = sum / f32(cols);
+    var squares = 0.0;
+    for (var j = 0u; j < cols; j++) {
+        let d = in0[start + j] - mean;
+        squares += d * d;
+    }
+    let scale = 1.0 / sqrt(squares / f32(cols) + number(2u));
+    rstd[r] = scale;
+    for (var j = 0u; j < cols; j++) {
+        out[start + j] = (in0[start + j] - mean) * scale;
+    }
+}
+
+// grad_x += r·(g − mean(g) − y·mean(g∘y)) for row r.
+fn normalize_row_backward(r: u32, cols: u32) {
+    let start = r * cols;
+    var sum_g = 0.0;
+    var sum_gy = 0.0;
+    for (var j = 0u; j < cols; j++) {
+        sum_g += in2[start + j];
+        sum_gy += in2[start + j] * in0[start + j];
+    }
+    let mean_g = sum_g / f32(cols);
+    let mean_gy = sum_gy / f32(cols);
+    for (var j = 0u; j < cols; j++) {
+        out[start + j] += in1[r] * (in2[start + j] - mean_g - in0[start + j] * mean_gy);
     }
 }

@@ -111,37 +111,31 @@ pub async fn rms_prop_matches_hand_computed_steps<B: Backend>(backend: &B, toler
     check_steps(backend, method, rule, tolerance).await
 }
 
-pub async fn adam_matches_hand_computed_steps<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
-    let method = Method::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
-    let rule = |theta: &mut [f64; 3], state: &mut [[f64; 3]; 2], step: usize| {
+/// Adam with β₁ = 0.9 and this β₂, written out in f64 (learning rate 0.1, ε = 1e-8); with a
+/// `weight_decay` λ, AdamW as `torch.optim.AdamW` computes it: θ ← θ·(1 − lr·λ) first.
+fn adam_reference(beta2: f64, weight_decay: f64) -> impl Fn(&mut [f64; 3], &mut [[f64; 3]; 2], usize) {
+    move |theta, state, step| {
         for i in 0..3 {
             let g = theta[i];
+            theta[i] *= 1.0 - 0.1 * weight_decay;
             state[0][i] = 0.9 * state[0][i] + 0.1 * g;
-            state[1][i] = 0.999 * state[1][i] + 0.001 * g * g;
+            state[1][i] = beta2 * state[1][i] + (1.0 - beta2) * g * g;
             let m_hat = state[0][i] / (1.0 - 0.9f64.powi(step as i32));
-            let v_hat = state[1][i] / (1.0 - 0.999f64.powi(step as i32));
+            let v_hat = state[1][i] / (1.0 - beta2.powi(step as i32));
             theta[i] -= 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
         }
-    };
-    check_steps(backend, method, rule, tolerance).await
+    }
 }
 
-/// AdamW as PyTorch's `torch.optim.AdamW` computes it (λ = 0.1): θ ← θ·(1 − lr·λ), then the
-/// Adam step; GPT's settings β₂ = 0.99.
+pub async fn adam_matches_hand_computed_steps<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let method = Method::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    check_steps(backend, method, adam_reference(0.999, 0.0), tolerance).await
+}
+
+/// AdamW (λ = 0.1) with GPT's β₂ = 0.99.
 pub async fn adamw_matches_hand_computed_steps<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let optimiser = Optimiser::new(Method::Adam { beta1: 0.9, beta2: 0.99, epsilon: 1e-8 }, LEARNING_RATE).with_weight_decay(0.1);
-    let rule = |theta: &mut [f64; 3], state: &mut [[f64; 3]; 2], step: usize| {
-        for i in 0..3 {
-            let g = theta[i];
-            theta[i] *= 1.0 - 0.1 * 0.1;
-            state[0][i] = 0.9 * state[0][i] + 0.1 * g;
-            state[1][i] = 0.99 * state[1][i] + 0.01 * g * g;
-            let m_hat = state[0][i] / (1.0 - 0.9f64.powi(step as i32));
-            let v_hat = state[1][i] / (1.0 - 0.99f64.powi(step as i32));
-            theta[i] -= 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
-        }
-    };
-    check_optimiser_steps(backend, optimiser, rule, tolerance).await
+    check_optimiser_steps(backend, optimiser, adam_reference(0.99, 0.1), tolerance).await
 }
 
 /// Gradient clipping by the joint norm: gradients (3, 4) and (12) have norm 13; clipped at 6.5

@@ -19,7 +19,7 @@ macro_rules! wgsl {
     };
 }
 
-const FAMILIES: [Family; 8] = [
+const FAMILIES: [Family; 7] = [
     Family {
         source: wgsl!("matmul.wgsl"),
         reads: 2,
@@ -38,9 +38,13 @@ const FAMILIES: [Family; 8] = [
         writes: 1,
         entry_points: &["unary", "unary_backward", "binary", "scale", "add_bias", "mul_columns", "swap_middle_axes", "clip", "fill", "broadcast_add"],
     },
-    Family { source: wgsl!("rows.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward"] },
+    Family {
+        source: wgsl!("rows.wgsl", "in0_rows.wgsl"),
+        reads: 3,
+        writes: 2,
+        entry_points: &["reduce", "sum_rows", "softmax", "softmax_backward", "normalize_rows", "normalize_rows_backward"],
+    },
     Family { source: wgsl!("losses.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },
-    Family { source: wgsl!("normalize.wgsl"), reads: 3, writes: 2, entry_points: &["normalize_rows", "normalize_rows_backward"] },
     Family { source: wgsl!("embedding.wgsl"), reads: 3, writes: 1, entry_points: &["embedding_bag", "embedding_bag_backward"] },
     Family { source: wgsl!("update.wgsl"), reads: 1, writes: 3, entry_points: &["update"] },
 ];
