@@ -133,6 +133,28 @@ pub fn blown_up(loss: f64) -> bool {
     !loss.is_finite() || loss.abs() > BLOWN_UP_LOSS
 }
 
+/// `impl StepOutcome` for a step report whose `$loss` field is a mean cross-entropy (so it
+/// has a sane range, and beyond it has blown up: see [`blown_up`]) and whose `$samples` field
+/// counts the examples the step used. (The light build has no training lesson to use it.)
+#[allow(unused_macros)]
+macro_rules! cross_entropy_outcome {
+    ($report:ty, $loss:ident, $samples:ident) => {
+        impl $crate::engine::training::StepOutcome for $report {
+            fn loss(&self) -> f64 {
+                self.$loss
+            }
+            fn samples(&self) -> usize {
+                self.$samples
+            }
+            fn blown_up(&self) -> bool {
+                $crate::engine::training::blown_up(self.$loss)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use cross_entropy_outcome;
+
 /// A lesson's model as the driver sees it: one step on the next batch of `Data`.
 pub trait Learner {
     /// The training set the steps read.

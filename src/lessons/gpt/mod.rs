@@ -5,4 +5,5 @@
 pub mod batches;
 pub mod counting;
 pub mod model;
+pub mod sampling;
 pub mod trainer;

@@ -6,8 +6,10 @@ use super::batches::random_windows;
 use super::model::{Gpt, Shape};
 use crate::engine::layers::Module;
 use crate::engine::optim::{Method, Optimiser};
+use crate::engine::poll::now_or_never;
 use crate::engine::rng::Pcg32;
-use crate::engine::{Backend, Tensor};
+use crate::engine::training::Learner;
+use crate::engine::{Backend, CpuBackend, Tensor};
 
 /// How the GPT trains; the defaults are nanoGPT's CPU run (batch 12, learning rate 1e-3).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,5 +60,50 @@ impl<B: Backend> GptTrainer<B> {
 
     pub fn steps(&self) -> u32 {
         self.optimiser.steps()
+    }
+}
+
+/// What one step reports to the driver: its mean loss, and the characters it predicted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GptStep {
+    pub loss: f64,
+    pub tokens: usize,
+}
+
+crate::engine::training::cross_entropy_outcome!(GptStep, loss, tokens);
+
+/// On the CPU a step's loss is ready at once, so the driver reads every one. The training text
+/// is the data.
+impl Learner for GptTrainer<CpuBackend> {
+    type Data = [u8];
+    type Outcome = GptStep;
+
+    fn step(&mut self, text: &[u8]) -> GptStep {
+        let loss = GptTrainer::step(self, text);
+        let loss = now_or_never(loss.to_vec()).map_or(f64::NAN, |v| v[0] as f64);
+        GptStep { loss, tokens: self.training.batch * self.gpt.shape.context }
+    }
+
+    fn steps(&self) -> u32 {
+        GptTrainer::steps(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::training::{blown_up, Driver};
+
+    /// The robustness the other lessons have: a learning rate far too large is stopped by the
+    /// driver, at the step named, with a loss that is not a number or has blown up.
+    #[test]
+    fn a_learning_rate_far_too_large_stops_the_gpt_through_the_driver() {
+        let text: Vec<u8> = (0..2_000u32).map(|i| (i * 7 % 83) as u8).collect();
+        let shape = Shape { layers: 1, heads: 2, width: 16, context: 16, ..Shape::default() };
+        let mut trainer = GptTrainer::new(&CpuBackend::new(), shape, Training { batch: 4, learning_rate: 1e4, clip: 1e30, ..Training::default() });
+        let total = Driver::new(f64::INFINITY).run_steps(&mut trainer, &text[..], 100);
+        let diverged = total.diverged.expect("the loss blows up");
+        assert!(blown_up(diverged.loss) && diverged.step == total.steps && total.steps < 100, "{total:?}");
+        assert_eq!(total.samples, total.steps as usize * 4 * 16);
     }
 }

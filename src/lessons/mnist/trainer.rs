@@ -8,7 +8,7 @@ use crate::engine::layers::Sequential;
 use crate::engine::optim::Optimiser;
 use crate::engine::rng::Pcg32;
 use crate::engine::poll::now_or_never;
-use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner};
 use crate::engine::{one_hot, Backend, CpuBackend, Tensor};
 
 use super::Settings;
@@ -166,17 +166,7 @@ pub struct DigitsStep {
 /// Test accuracy on the first 1,000 test images every this many steps.
 pub const CHECK_EVERY: u32 = 200;
 
-impl StepOutcome for DigitsStep {
-    fn loss(&self) -> f64 {
-        self.loss
-    }
-    fn samples(&self) -> usize {
-        self.images
-    }
-    fn blown_up(&self) -> bool {
-        crate::engine::training::blown_up(self.loss)
-    }
-}
+crate::engine::training::cross_entropy_outcome!(DigitsStep, loss, images);
 
 impl<B: Backend> Trainer<B> {
     /// One step, its loss still on the device, with what the page counts: the images it used,

@@ -7,7 +7,7 @@ use crate::engine::layers::Module;
 use crate::data::ImdbSet;
 use crate::engine::optim::{Method, Optimiser};
 use crate::engine::rng::Pcg32;
-use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner, Snapshot, StepOutcome};
+use crate::engine::training::{EpochCursor, Learner, OneOptimiserRun, Queued, QueuedLearner, Snapshot};
 use crate::engine::{Backend, Tensor};
 
 use super::model::{bags, logistic_loss, sigmoid, Scorer, TextModel, Weights};
@@ -30,17 +30,7 @@ impl StepResult {
     }
 }
 
-impl StepOutcome for StepResult {
-    fn loss(&self) -> f64 {
-        self.loss
-    }
-    fn samples(&self) -> usize {
-        self.reviews
-    }
-    fn blown_up(&self) -> bool {
-        crate::engine::training::blown_up(self.loss)
-    }
-}
+crate::engine::training::cross_entropy_outcome!(StepResult, loss, reviews);
 
 /// A test check (all 25,000 test reviews) starts every this many steps.
 pub const CHECK_EVERY: u32 = 150;
