@@ -94,6 +94,17 @@ pub const LESSONS: &[Lesson] = &[
         status: Status::Built,
     },
     Lesson {
+        slug: "gpt",
+        title: "Tiny GPT",
+        promise: "A Transformer learns to write like Moby-Dick in your browser; look inside its attention.",
+        plan: &[
+            "Train a 0.8-million-number GPT on Moby-Dick live, and watch it pass what counting characters achieves.",
+            "Read what it writes as it learns, with temperature and top-k.",
+            "See what every attention head looks at, and step through one in real numbers.",
+        ],
+        status: Status::Built,
+    },
+    Lesson {
         slug: "lab",
         title: "Lab",
         promise: "Our WebGPU and CPU engines side by side, measured on your own machine.",
@@ -210,6 +221,14 @@ pub const WIDGETS: &[Widget] = &[
         lesson: "text",
         class: "text-lesson",
         height: 1500,
+        light: false,
+    },
+    Widget {
+        id: "gpt-trainer",
+        title: "Train a tiny GPT on Moby-Dick",
+        lesson: "gpt",
+        class: "gpt-lesson",
+        height: 2600,
         light: false,
     },
 ];

@@ -65,6 +65,11 @@ const LESSONS: &[LessonRoute] = &[
         thumbnail: thumbnails::text,
     },
     LessonRoute {
+        slug: "gpt",
+        page: full_only!(|| view! { <crate::lessons::gpt::page::GptPage/> }.into_any()),
+        thumbnail: thumbnails::gpt,
+    },
+    LessonRoute {
         slug: "lab",
         page: full_only!(|| view! { <super::lab::LabPage/> }.into_any()),
         thumbnail: thumbnails::lab,
@@ -84,6 +89,7 @@ const WIDGETS: &[(&str, View)] = &[
     ("draw-digit", full_only!(|| view! { <crate::lessons::mnist::page::MnistPage/> }.into_any())),
     ("gan-trainer", full_only!(|| view! { <crate::lessons::gan::page::GanPage/> }.into_any())),
     ("text-classifier", full_only!(|| view! { <crate::lessons::text::page::TextPage/> }.into_any())),
+    ("gpt-trainer", full_only!(|| view! { <crate::lessons::gpt::page::GptPage/> }.into_any())),
 ];
 
 fn route(slug: &str) -> Option<&'static LessonRoute> {

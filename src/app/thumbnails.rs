@@ -143,3 +143,22 @@ pub fn lab() -> AnyView {
     }
     .into_any()
 }
+
+/// A causal attention map: each row reads only the characters up to its own, darker where it
+/// looks more.
+pub fn gpt() -> AnyView {
+    let letters = ['t', 'h', 'e', ' ', 's'];
+    let cells = (0..5)
+        .flat_map(|i| (0..=i).map(move |j| (i, j)))
+        .map(|(i, j)| {
+            let share = if j + 1 == i || (i == 0 && j == 0) { 0.95 } else if j == i { 0.5 } else { 0.18 };
+            view! { <rect x={40.0 + j as f64 * 16.0} y={12.0 + i as f64 * 16.0} width="15" height="15" rx="2" class="bar-p" opacity=share/> }
+        })
+        .collect_view();
+    let labels = letters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| view! { <text x="28" y={24.0 + i as f64 * 16.0} class="thumb-label small">{c.to_string()}</text> })
+        .collect_view();
+    view! { <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">{labels}{cells}</svg> }.into_any()
+}

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use super::shared::url_state::LinkState;
-use super::{functions, gan, gradient_descent, information, mnist, text};
+use super::{functions, gan, gpt, gradient_descent, information, mnist, text};
 
 /// Words the lessons' choices use, and some they do not.
 const WORDS: &[&str] = &[
@@ -67,6 +67,7 @@ fn every_lessons_default_state_is_the_empty_link() {
     default_is_the_empty_link::<mnist::Settings>();
     default_is_the_empty_link::<gan::Settings>();
     default_is_the_empty_link::<text::link::TextLink>();
+    default_is_the_empty_link::<gpt::link::GptLink>();
     default_is_the_empty_link::<functions::FunctionsState>();
 }
 
@@ -91,6 +92,13 @@ proptest! {
     #[test]
     fn text_links(search in links(text::link::TextLink::KEYS)) {
         state_reads_back::<text::link::TextLink>(&search)?;
+    }
+
+    #[test]
+    fn gpt_links(search in links(gpt::link::KEYS)) {
+        let link = state_reads_back::<gpt::link::GptLink>(&search)?;
+        let s = &link.settings;
+        prop_assert!(s.width % s.heads == 0 && s.context >= 1 && link.layer < s.layers && link.head < s.heads, "{:?}", link);
     }
 
     #[test]

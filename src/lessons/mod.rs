@@ -6,6 +6,17 @@
 //! The light embed build (wasm without the `full` feature, see Cargo.toml) leaves out the
 //! lessons that download datasets and train networks; natively every lesson is always built.
 
+/// A lesson's page files (its Leptos views), compiled only into the wasm build.
+macro_rules! page_files {
+    ($($vis:vis mod $name:ident;)*) => {
+        $(
+            #[cfg(target_arch = "wasm32")]
+            $vis mod $name;
+        )*
+    };
+}
+pub(crate) use page_files;
+
 pub mod functions;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod gan;

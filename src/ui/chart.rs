@@ -99,6 +99,34 @@ pub fn draw_curve_mesh(chart: &mut ChartContext<'_, Canvas, Cartesian2d<RangedCo
     let _ = themed_mesh(chart, x_desc, y_desc, font).x_label_formatter(&|x| format!("{x:.0}")).draw();
 }
 
+/// A chart of training curves on `area`, cleared to the surface colour: the usual margins and
+/// label areas (scaled by `ratio`), x and y over these ranges, and the curve mesh drawn.
+pub fn curve_chart<'a>(
+    area: &'a DrawingArea<Canvas, Shift>,
+    ratio: f64,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_desc: &str,
+    y_desc: &str,
+) -> Option<ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let _ = area.fill(&css_colour("--surface"));
+    let mut chart = ChartBuilder::on(area)
+        .margin((10.0 * ratio) as i32)
+        .x_label_area_size((32.0 * ratio) as i32)
+        .y_label_area_size((44.0 * ratio) as i32)
+        .build_cartesian_2d(x, y)
+        .ok()?;
+    draw_curve_mesh(&mut chart, x_desc, y_desc, (13.0 * ratio) as i32);
+    Some(chart)
+}
+
+/// A curve through `points` (step, value) with a dot at each, values clamped to `range`.
+pub fn draw_dotted_curve(chart: &mut ChartContext<'_, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>, points: &[(u32, f64)], colour: RGBColor, ratio: f64, range: std::ops::Range<f64>) {
+    let at = |&(s, v): &(u32, f64)| (s as f64, v.clamp(range.start, range.end));
+    let _ = chart.draw_series(LineSeries::new(points.iter().map(at), Color::stroke_width(&colour, (2.0 * ratio) as u32)));
+    let _ = chart.draw_series(points.iter().map(|p| Circle::new(at(p), (2.5 * ratio) as i32, colour.filled())));
+}
+
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.
 #[derive(Clone, Copy)]
 pub struct DarkTheme(pub ReadSignal<bool>);

@@ -32,6 +32,10 @@ pub(super) trait Remote {
     fn report(&mut self, progress: &mut Progress, check_due: bool, full: bool) -> Vec<u8>;
     /// Whose loss diverged, in the lesson's words.
     fn who(&self) -> String;
+    /// The run has taken all the steps it was asked for: it stops as if paused.
+    fn finished(&self) -> bool {
+        false
+    }
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -106,6 +110,7 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         points: Vec::new(),
         correct: 0,
         predicted: None,
+        validation: None,
         last: false,
         full: false,
         threads: crate::engine::cpu::threads() as u32,
@@ -114,7 +119,7 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
     let mut last_report = now();
     let mut last_full = now();
     loop {
-        let playing = PLAYING.with(|p| p.get()) == Some(run);
+        let playing = PLAYING.with(|p| p.get()) == Some(run) && !remote.finished();
         let mut check_due = false;
         if playing {
             let (slice, due) = remote.slice(&mut driver);
@@ -149,11 +154,18 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
     }
 }
 
+/// A lesson's run loop, boxed so every lesson's fits one `match`.
+fn looping(run: u32, remote: impl Remote + 'static) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+    Box::pin(run_loop(run, remote))
+}
+
 async fn start_run(run: u32, lesson: Lesson, urls: Vec<String>, settings: String, snapshot: Vec<u8>) {
     let started = match lesson {
-        Lesson::Digits => super::digits::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
-        Lesson::Gan => super::gan::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
-        Lesson::Text => super::text::remote(&urls, &settings, &snapshot).await.map(|r| Box::pin(run_loop(run, r)) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>),
+        Lesson::Digits => super::digits::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
+        Lesson::Gan => super::gan::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
+        Lesson::Text => super::text::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
+        Lesson::Gpt => super::gpt::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
+        Lesson::GptFineTune => super::gpt::fine_tune(&settings, &snapshot).map(|r| looping(run, r)),
     };
     match started {
         Ok(running) => running.await,

@@ -21,6 +21,8 @@ mod digits;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod gan;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod gpt;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod host;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod probe;

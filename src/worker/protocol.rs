@@ -16,6 +16,10 @@ pub enum Lesson {
     Gan,
     /// `urls`: the reviews.
     Text,
+    /// `urls`: the book.
+    Gpt,
+    /// No `urls`: the learner's own text travels in the settings (`lessons::gpt::your_text::FineTune`).
+    GptFineTune,
 }
 
 /// The worker sends progress at least this often while it trains (and at every check and on
@@ -78,6 +82,9 @@ pub struct Progress {
     /// At a check, the digit the snapshot reads for each of the first 1,000 test images (all
     /// 10,000 at the end of an epoch), so the page need not compute them itself.
     pub predicted: Option<Vec<u8>>,
+    /// The GPT's validation loss at the check this report ends on (nats per character).
+    #[serde(default)]
+    pub validation: Option<f64>,
     /// The worker has stopped (paused, or after a loss that is not a number).
     pub last: bool,
     /// The snapshot beside this report is whole (else weights only).

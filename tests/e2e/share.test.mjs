@@ -238,6 +238,7 @@ describe("widget embeds and links for every lesson", () => {
     ["draw-digit", "mnist-pad"],
     ["gan-trainer", "gan-grid"],
     ["text-classifier", "text-review"],
+    ["gpt-trainer", "gpt-train"],
   ];
 
   test("every widget embed renders that widget alone, answers ready and fits its frame", async () => {

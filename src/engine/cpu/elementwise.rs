@@ -21,6 +21,11 @@ fn gelu_tanh(x: f32) -> f32 {
     (GELU_SCALE * (x + GELU_CUBIC * x * x * x)).tanh()
 }
 
+/// GELU of one number, as the kernels compute it (the page's own forward pass reads it here).
+pub fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + gelu_tanh(x))
+}
+
 pub(super) fn unary(op: Unary, x: &[f32], out: &mut [f32]) {
     let pairs = out.iter_mut().zip(x);
     match op {
@@ -28,7 +33,7 @@ pub(super) fn unary(op: Unary, x: &[f32], out: &mut [f32]) {
         Unary::LeakyRelu { slope } => pairs.for_each(|(o, &x)| *o = if x > 0.0 { x } else { slope * x }),
         Unary::Sigmoid => pairs.for_each(|(o, &x)| *o = sigmoid(x)),
         Unary::Tanh => pairs.for_each(|(o, &x)| *o = x.tanh()),
-        Unary::Gelu => pairs.for_each(|(o, &x)| *o = 0.5 * x * (1.0 + gelu_tanh(x))),
+        Unary::Gelu => pairs.for_each(|(o, &x)| *o = gelu(x)),
     }
 }
 

@@ -14,6 +14,7 @@ mod rows;
 mod threads;
 mod update;
 
+pub use elementwise::gelu;
 pub use matmul::{matmul_fast, matmul_packed, matmul_reference};
 pub use threads::{count as threads, set_limit as limit_threads};
 

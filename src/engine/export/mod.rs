@@ -45,7 +45,7 @@ pub(crate) fn pytorch_module_indices(specs: &[LayerSpec]) -> Vec<usize> {
 }
 
 /// `[rows, cols]` row-major → `[cols, rows]` row-major.
-fn transpose(values: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+pub fn transpose(values: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     (0..cols * rows).map(|i| values[(i % rows) * cols + i / rows]).collect()
 }
 

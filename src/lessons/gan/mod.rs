@@ -12,28 +12,19 @@ pub mod pictures;
 #[cfg(test)]
 mod reference;
 
-#[cfg(target_arch = "wasm32")]
-mod lesson;
-#[cfg(target_arch = "wasm32")]
-pub mod page;
-#[cfg(target_arch = "wasm32")]
-mod charts;
-#[cfg(target_arch = "wasm32")]
-mod gpu_run;
-#[cfg(target_arch = "wasm32")]
-mod pictures_view;
-#[cfg(target_arch = "wasm32")]
-mod judge_view;
-#[cfg(target_arch = "wasm32")]
-mod latent_view;
-#[cfg(target_arch = "wasm32")]
-mod worker_run;
-#[cfg(target_arch = "wasm32")]
-mod phases_view;
-#[cfg(target_arch = "wasm32")]
-mod run;
-#[cfg(target_arch = "wasm32")]
-mod settings_view;
+crate::lessons::page_files! {
+    mod lesson;
+    pub mod page;
+    mod charts;
+    mod gpu_run;
+    mod pictures_view;
+    mod judge_view;
+    mod latent_view;
+    mod worker_run;
+    mod phases_view;
+    mod run;
+    mod settings_view;
+}
 
 use serde::{Deserialize, Serialize};
 

@@ -20,6 +20,15 @@ pub fn consecutive_windows(text: &[u8], time: usize, most: usize) -> (Windows, V
     windows_at(text, &starts, time)
 }
 
+/// `count` windows spread evenly over `text`, first at its start and last at its end: a fixed
+/// sample of all of it.
+pub fn spread_windows(text: &[u8], time: usize, count: usize) -> (Windows, Vec<u32>) {
+    assert!(text.len() > time, "a text of {} characters holds no window of {time}", text.len());
+    let last = text.len() - time - 1;
+    let starts: Vec<usize> = (0..count).map(|w| if count == 1 { 0 } else { w * last / (count - 1) }).collect();
+    windows_at(text, &starts, time)
+}
+
 fn windows_at(text: &[u8], starts: &[usize], time: usize) -> (Windows, Vec<u32>) {
     let ids = starts.iter().flat_map(|&s| text[s..s + time].iter().map(|&c| c as u32)).collect();
     let next = starts.iter().flat_map(|&s| text[s + 1..s + time + 1].iter().map(|&c| c as u32)).collect();
@@ -36,6 +45,8 @@ mod tests {
         let (windows, next) = consecutive_windows(&text, 3, 10);
         assert_eq!((windows.ids, windows.batch), (vec![0, 1, 2, 3, 4, 5], 2));
         assert_eq!(next, vec![1, 2, 3, 4, 5, 6]);
+        let (windows, _) = spread_windows(&text, 3, 3);
+        assert_eq!(windows.ids, vec![0, 1, 2, 1, 2, 3, 3, 4, 5], "starts 0, 1 and 3: the last window ends at the last target");
         let (windows, next) = random_windows(&text, 4, 3, &mut Pcg32::from_seed(1));
         for (w, n) in windows.ids.chunks(3).zip(next.chunks(3)) {
             assert_eq!(&w[1..], &n[..2]);

@@ -1,9 +1,31 @@
-//! The tiny GPT lesson (issue #17), being built. So far: the reference lines its curves will be
-//! drawn against, what counting characters achieves on the book (`counting.rs`). The model, its
-//! trainer and the page come next; until then the lesson is not in the catalog.
+//! The tiny GPT lesson (issue #17): a decoder-only Transformer over the characters of
+//! Moby-Dick, trained live, with what counting characters achieves as reference lines
+//! (`counting.rs`), the host-side pass the page writes and looks inside with (`inside.rs`),
+//! and one head's attention stepped through (`head_steps.rs`).
 
 pub mod batches;
 pub mod counting;
+pub mod head_steps;
+pub mod inside;
+pub mod link;
 pub mod model;
+pub mod reading;
+pub mod saving;
 pub mod sampling;
+pub mod settings;
 pub mod trainer;
+pub mod your_text;
+
+crate::lessons::page_files! {
+    pub mod page;
+    mod attention_view;
+    mod compare_run;
+    mod compare_view;
+    mod curves_view;
+    mod looking;
+    mod run;
+    mod saving_view;
+    mod settings_view;
+    mod steps_view;
+    mod writing_view;
+}

@@ -37,6 +37,15 @@ impl Shape {
     pub fn head_size(&self) -> usize {
         self.width / self.heads
     }
+
+    /// Numbers to learn, counted from the shape (the tests check it against the built model):
+    /// the two tables; per block two LayerNorms, four width × width layers with biases and the
+    /// MLP's two; the final LayerNorm; the output matrix when untied.
+    pub fn parameter_count(&self) -> usize {
+        let (c, v) = (self.width, self.vocabulary);
+        let block = 4 * c + 4 * (c * c + c) + (c * 4 * c + 4 * c) + (4 * c * c + c);
+        v * c + self.context * c + self.layers * block + 2 * c + if self.tied { 0 } else { c * v }
+    }
 }
 
 /// A LayerNorm's gain and bias.

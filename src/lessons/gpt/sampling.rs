@@ -3,10 +3,7 @@
 //! A seed fixes the draws, so the same prompt re-sampled while training shows only what
 //! training changed.
 
-use super::model::{Gpt, Windows};
-use crate::engine::layers::Module;
 use crate::engine::rng::Pcg32;
-use crate::engine::Backend;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sampling {
@@ -53,7 +50,7 @@ pub fn probabilities(scores: &[f32], sampling: &Sampling) -> Vec<f64> {
 }
 
 /// One draw from `probabilities`.
-fn draw(probabilities: &[f64], rng: &mut Pcg32) -> usize {
+pub fn draw(probabilities: &[f64], rng: &mut Pcg32) -> usize {
     let u = rng.uniform() as f64;
     let mut sum = 0.0;
     for (i, &p) in probabilities.iter().enumerate() {
@@ -66,29 +63,9 @@ fn draw(probabilities: &[f64], rng: &mut Pcg32) -> usize {
     probabilities.iter().rposition(|&p| p > 0.0).unwrap_or(0)
 }
 
-impl<B: Backend> Gpt<B> {
-    /// `count` characters after `prompt` (ids; an empty prompt starts from `start`, the
-    /// newline), each read from the model given the last `context` characters so far.
-    pub async fn sample(&self, prompt: &[u8], start: u8, count: usize, sampling: &Sampling) -> Vec<u8> {
-        let mut rng = Pcg32::new(sampling.seed, 31);
-        let mut text = if prompt.is_empty() { vec![start] } else { prompt.to_vec() };
-        let v = self.shape.vocabulary;
-        for _ in 0..count {
-            let window = &text[text.len().saturating_sub(self.shape.context)..];
-            let scores = self.forward(&Windows { ids: window.iter().map(|&c| c as u32).collect(), batch: 1 }).to_vec().await;
-            let last = &scores[(window.len() - 1) * v..];
-            text.push(draw(&probabilities(last, sampling), &mut rng) as u8);
-        }
-        text.split_off(text.len() - count)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::poll::now_or_never;
-    use crate::engine::CpuBackend;
-    use crate::lessons::gpt::model::Shape;
 
     /// Within 1e-7: the scores are f32, so ln 2 and ln 3 are already rounded to about 1e-8.
     fn close(got: &[f64], want: &[f64]) {
@@ -123,21 +100,5 @@ mod tests {
         for (c, want) in counts.iter().zip(p) {
             assert!((*c as f64 / 20_000.0 - want).abs() < 0.01, "{counts:?}");
         }
-    }
-
-    /// The same seed writes the same text; another seed, another text; temperature 0 is the
-    /// likeliest character every time, whatever the seed.
-    #[test]
-    fn sampling_is_deterministic_for_a_seed() {
-        let shape = Shape { vocabulary: 10, layers: 1, heads: 2, width: 8, context: 8, tied: true };
-        let gpt = Gpt::new(&CpuBackend::new(), shape, 3);
-        let write = |sampling: Sampling| now_or_never(gpt.sample(&[1, 2, 3], 0, 20, &sampling)).unwrap();
-        let warm = Sampling { temperature: 1.5, top_k: 0, seed: 7 };
-        assert_eq!(write(warm), write(warm));
-        assert_ne!(write(warm), write(Sampling { seed: 8, ..warm }));
-        let greedy = Sampling { temperature: 0.0, ..warm };
-        assert_eq!(write(greedy), write(Sampling { seed: 8, ..greedy }));
-        assert_eq!(write(greedy).len(), 20);
-        assert!(write(warm).iter().all(|&c| c < 10));
     }
 }

@@ -10,27 +10,17 @@ pub mod race_link;
 pub mod regression;
 pub mod descent;
 
-#[cfg(target_arch = "wasm32")]
-mod charts;
-#[cfg(target_arch = "wasm32")]
-mod data_view;
-#[cfg(target_arch = "wasm32")]
-mod one_sample_view;
-#[cfg(target_arch = "wasm32")]
-pub mod page;
-#[cfg(target_arch = "wasm32")]
-mod stepper;
-#[cfg(target_arch = "wasm32")]
-mod stepper_controls;
-#[cfg(target_arch = "wasm32")]
-mod stepper_views;
-#[cfg(target_arch = "wasm32")]
-mod race_charts;
-#[cfg(target_arch = "wasm32")]
-mod race_panels;
-#[cfg(target_arch = "wasm32")]
-mod race_state;
-#[cfg(target_arch = "wasm32")]
-pub mod race_view;
-#[cfg(target_arch = "wasm32")]
-mod step_view;
+crate::lessons::page_files! {
+    mod charts;
+    mod data_view;
+    mod one_sample_view;
+    pub mod page;
+    mod stepper;
+    mod stepper_controls;
+    mod stepper_views;
+    mod race_charts;
+    mod race_panels;
+    mod race_state;
+    pub mod race_view;
+    mod step_view;
+}

@@ -22,18 +22,14 @@ pub use softmax::*;
 pub use state::*;
 pub use tex::*;
 
-#[cfg(target_arch = "wasm32")]
-mod bars_view;
-#[cfg(target_arch = "wasm32")]
-mod editor_view;
-#[cfg(target_arch = "wasm32")]
-mod measures_view;
-#[cfg(target_arch = "wasm32")]
-pub mod page;
-#[cfg(target_arch = "wasm32")]
-pub mod softmax_view;
-#[cfg(target_arch = "wasm32")]
-mod terms_view;
+crate::lessons::page_files! {
+    mod bars_view;
+    mod editor_view;
+    mod measures_view;
+    pub mod page;
+    pub mod softmax_view;
+    mod terms_view;
+}
 
 /// Fewest and most outcomes a distribution may have.
 pub const MIN_K: usize = 2;

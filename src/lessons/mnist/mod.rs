@@ -9,28 +9,19 @@ pub mod inside;
 pub mod link;
 pub mod trainer;
 
-#[cfg(target_arch = "wasm32")]
-mod lesson;
-#[cfg(target_arch = "wasm32")]
-pub mod page;
-#[cfg(target_arch = "wasm32")]
-mod bars_view;
-#[cfg(target_arch = "wasm32")]
-mod batch_view;
-#[cfg(target_arch = "wasm32")]
-mod progress_view;
-#[cfg(target_arch = "wasm32")]
-mod run;
-#[cfg(target_arch = "wasm32")]
-mod worker_run;
-#[cfg(target_arch = "wasm32")]
-mod drawing_view;
-#[cfg(target_arch = "wasm32")]
-mod inside_view;
-#[cfg(target_arch = "wasm32")]
-mod save_view;
-#[cfg(target_arch = "wasm32")]
-mod settings_view;
+crate::lessons::page_files! {
+    mod lesson;
+    pub mod page;
+    mod bars_view;
+    mod batch_view;
+    mod progress_view;
+    mod run;
+    mod worker_run;
+    mod drawing_view;
+    mod inside_view;
+    mod save_view;
+    mod settings_view;
+}
 
 use serde::{Deserialize, Serialize};
 

@@ -94,7 +94,7 @@ impl Query {
         }
     }
 
-    fn note(&mut self, text: String) {
+    pub fn note(&mut self, text: String) {
         self.notes.push(text);
     }
 

@@ -12,24 +12,17 @@ pub mod model;
 pub mod saving;
 pub mod trainer;
 
-#[cfg(target_arch = "wasm32")]
-pub mod page;
-#[cfg(target_arch = "wasm32")]
-mod explore_view;
-#[cfg(target_arch = "wasm32")]
-mod gpu_run;
-#[cfg(target_arch = "wasm32")]
-mod review_view;
-#[cfg(target_arch = "wasm32")]
-mod saving_view;
-#[cfg(target_arch = "wasm32")]
-mod settings_view;
-#[cfg(target_arch = "wasm32")]
-mod run;
-#[cfg(target_arch = "wasm32")]
-mod teach_view;
-#[cfg(target_arch = "wasm32")]
-mod worker_run;
+crate::lessons::page_files! {
+    pub mod page;
+    mod explore_view;
+    mod gpu_run;
+    mod review_view;
+    mod saving_view;
+    mod settings_view;
+    mod run;
+    mod teach_view;
+    mod worker_run;
+}
 
 use serde::{Deserialize, Serialize};
 

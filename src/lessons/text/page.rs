@@ -3,7 +3,7 @@
 //! reviews as it goes, and hand the weights to the panels that explain it (typed review,
 //! embedding, mistakes, teaching).
 
-use crate::ui::chart::Canvas;
+use crate::ui::chart::{curve_chart, draw_dotted_curve, Canvas};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -167,9 +167,6 @@ fn draw_curves(
     train: &[(u32, f64)],
     test: &[(u32, f64)],
 ) {
-    let blue = css_colour("--accent");
-    let orange = css_colour("--second");
-    let _ = area.fill(&css_colour("--surface"));
     let last_step = train.iter().chain(test).map(|p| p.0).max().unwrap_or(0).max(100) as f64;
     let finite = || train.iter().chain(test).map(|p| p.1).filter(|v| v.is_finite());
     let (low, high) = if percent {
@@ -178,21 +175,9 @@ fn draw_curves(
     } else {
         (0.0, finite().fold(0.1f64, f64::max).min(2.0) * 1.05)
     };
-    let font = (13.0 * ratio) as i32;
-    let Ok(mut chart) = ChartBuilder::on(&area)
-        .margin((10.0 * ratio) as i32)
-        .x_label_area_size((32.0 * ratio) as i32)
-        .y_label_area_size((44.0 * ratio) as i32)
-        .build_cartesian_2d(0.0..last_step, low..high)
-    else {
-        return;
-    };
-    crate::ui::chart::draw_curve_mesh(&mut chart, "step", what, font);
-    let stroke = (2.0 * ratio) as u32;
-    for (points, colour) in [(train, blue), (test, orange)] {
-        let clamp = |v: f64| v.clamp(low, high);
-        let _ = chart.draw_series(LineSeries::new(points.iter().map(|&(s, v)| (s as f64, clamp(v))), colour.stroke_width(stroke)));
-        let _ = chart.draw_series(points.iter().map(|&(s, v)| Circle::new((s as f64, clamp(v)), (2.5 * ratio) as i32, colour.filled())));
+    let Some(mut chart) = curve_chart(&area, ratio, 0.0..last_step, low..high, "step", what) else { return };
+    for (points, colour) in [(train, "--accent"), (test, "--second")] {
+        draw_dotted_curve(&mut chart, points, css_colour(colour), ratio, low..high);
     }
 }
 

@@ -17,8 +17,10 @@ fn the_default_gpt_learns_812_160_numbers() {
     let per_block = 512 + 4 * 16_512 + 66_048 + 65_664;
     assert_eq!(gpt.parameter_count(), 10_624 + 8_192 + 4 * per_block + 256);
     assert_eq!(gpt.parameter_count(), 812_160);
+    assert_eq!(gpt.shape.parameter_count(), 812_160);
     let untied = Gpt::new(&CpuBackend::new(), Shape { tied: false, ..Shape::default() }, 1);
     assert_eq!(untied.parameter_count(), 812_160 + 128 * 83);
+    assert_eq!(untied.shape.parameter_count(), untied.parameter_count());
 }
 
 /// The wiring, checked another way: the gradient backward() gives each kind of parameter

@@ -1,0 +1,35 @@
+//! The GPT's settings form: layers, heads, width, context, tied output, then the learning rate,
+//! batch and seed. Applying it starts a new, untrained run.
+
+use leptos::prelude::*;
+
+use super::settings::{Form, Settings, BATCH_SIZES};
+use crate::ui::settings_form::{self, Field};
+
+/// A whole-number field of the shape: its label, its name in the form's problems, test id, and
+/// how it reads and writes the form.
+type ShapeField = (&'static str, &'static str, &'static str, fn(&Form) -> String, fn(&mut Form, String));
+
+const SHAPE_FIELDS: [ShapeField; 4] = [
+    ("layers", "layers", "gpt-layers", |f| f.layers.clone(), |f, v| f.layers = v),
+    ("attention heads", "heads", "gpt-heads", |f| f.heads.clone(), |f, v| f.heads = v),
+    ("width (numbers per position)", "width", "gpt-width", |f| f.width.clone(), |f, v| f.width = v),
+    ("context (characters read at once)", "context", "gpt-context", |f| f.context.clone(), |f, v| f.context = v),
+];
+
+#[component]
+pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>) -> impl IntoView {
+    let form = settings_form::Form::<Form>::new(settings, on_apply);
+    let tied = vec![("on".to_string(), "tied to the character table".to_string()), ("off".to_string(), "a matrix of their own".to_string())];
+    view! {
+        <div class="settings-form" data-testid="gpt-settings">
+            {SHAPE_FIELDS.into_iter().map(|(label, name, testid, get, put)| view! {
+                <Field label problem=form.problem(name)>{form.text_box(testid, "numeric", get, put)}</Field>
+            }).collect_view()}
+            <Field label="next-character scores">
+                {form.choice("gpt-tied", tied, |f| if f.tied { "on".into() } else { "off".into() }, |f, v| f.tied = v == "on")}
+            </Field>
+            {form.run_rows("gpt", "learning rate (AdamW)", &BATCH_SIZES)}
+        </div>
+    }
+}
