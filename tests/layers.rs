@@ -91,9 +91,18 @@ fn wasm_only(path: &Path) -> bool {
     let Some(parent) = declaring.into_iter().find(|p| p.is_file() && p != path) else { return false };
     let text = fs::read_to_string(&parent).unwrap();
     let lines: Vec<&str> = text.lines().collect();
+    // Inside a `page_files! { … }` block (lessons/mod.rs), every module is wasm-only.
+    let mut in_page_files = false;
     let declared_for_wasm = lines.iter().enumerate().any(|(i, line)| {
-        let declaration = line.trim_start_matches("pub ").trim_start_matches("pub(crate) ").trim_start_matches("pub(super) ");
-        declaration == format!("mod {name};") && i > 0 && (lines[i - 1].contains("cfg(target_arch = \"wasm32\")") || lines[i - 1].contains("cfg(all(target_arch = \"wasm32\""))
+        let trimmed = line.trim();
+        if trimmed.ends_with("page_files! {") {
+            in_page_files = true;
+        } else if trimmed == "}" {
+            in_page_files = false;
+        }
+        let declaration = trimmed.trim_start_matches("pub ").trim_start_matches("pub(crate) ").trim_start_matches("pub(super) ");
+        declaration == format!("mod {name};")
+            && (in_page_files || (i > 0 && (lines[i - 1].contains("cfg(target_arch = \"wasm32\")") || lines[i - 1].contains("cfg(all(target_arch = \"wasm32\""))))
     });
     declared_for_wasm || (parent.file_name().is_some_and(|n| n != "lib.rs") && wasm_only(&parent))
 }

@@ -6,6 +6,7 @@
 // The default model's 180 s and 5 min figures are a measurement: bench/gpt-train.mjs.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { newPage, shot } from "./browser.mjs";
 import { withSite, number, openPage, text } from "./suite.mjs";
 
@@ -99,6 +100,21 @@ describe("/gpt with WebGPU disabled (the CPU path, in the worker)", () => {
     assert.ok((await text(page, "gpt-compare-tuned")).length > 100);
     assert.ok(!page.url().includes("Tyger") && !page.url().includes("burning"), "the pasted text is not in the link");
     await page.locator(id("gpt-compare")).screenshot({ path: `${SHOTS}cpu/gpt-fine-tune.png` });
+
+    // Save as .safetensors (with the PyTorch script), then load it back: the same weights write
+    // the same text from the same prompt and seed; a bad file changes nothing.
+    const paused = await text(page, "gpt-sample");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(id("gpt-download")).click()]);
+    assert.equal(download.suggestedFilename(), "stepwise-gpt.safetensors");
+    const file = await readFile(await download.path());
+    await page.waitForFunction(() => /stepwise_gpt\.py/.test(document.querySelector('[data-testid="gpt-save-message"]')?.textContent ?? ""));
+    await page.locator(id("gpt-load-file")).setInputFiles({ name: "junk.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not a model at all") });
+    await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('[data-testid="gpt-save-message"]')?.textContent ?? ""));
+    assert.equal(await number(page, "gpt-steps"), steps, "a bad file changes nothing");
+    await page.locator(id("gpt-load-file")).setInputFiles({ name: "stepwise-gpt.safetensors", mimeType: "application/octet-stream", buffer: file });
+    await page.waitForFunction((n) => new RegExp(`Loaded a model trained ${n} steps`).test(document.querySelector('[data-testid="gpt-save-message"]')?.textContent ?? ""), steps);
+    await page.waitForFunction(() => /^at step 0 /.test(document.querySelector(".gpt-sample-head").textContent), null, { timeout: 30000 });
+    assert.equal(await text(page, "gpt-sample"), paused, "the loaded weights write what the saved ones wrote");
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
@@ -122,6 +138,18 @@ describe("/gpt with WebGPU disabled (the CPU path, in the worker)", () => {
     await page.waitForFunction(() => { const b = document.querySelector('[data-testid="gpt-train"]'); return b.textContent === "Resume" && !b.disabled; }, null, { timeout: 30000 });
     assert.equal(await page.locator(id("gpt-problem")).count(), 0, "the message goes once training goes on");
     await page.context().close();
+  });
+
+  test("the page fits a phone and a projector", async () => {
+    for (const [name, viewport] of [["phone", { width: 390, height: 844 }], ["projector", { width: 1920, height: 1080 }]]) {
+      const page = await openPage(browser, site.url + SMALL, TRAIN_READY, { viewport });
+      await page.locator(id("gpt-sample")).waitFor({ timeout: 30000 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the screen`);
+      await shot(page, `${SHOTS}cpu/gpt-${name}.png`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
   });
 
   test("bad prompts, numbers and settings get plain messages", async () => {

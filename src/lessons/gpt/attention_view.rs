@@ -49,7 +49,9 @@ fn draw_map(area: DrawingArea<Canvas, plotters::coord::Shift>, rows: &[Vec<f32>]
 #[component]
 pub fn Attention(looks: Looks, read: RwSignal<Option<Arc<Read>>>, notes: RwSignal<Vec<String>>) -> impl IntoView {
     let Looks { look, layer, head, .. } = looks;
-    let heads = move || read.with(|r| r.as_ref().map_or((0, 0), |r| (r.reader.weights.shape.layers, r.reader.weights.shape.heads)));
+    // The grid changes only with the model's shape: each map keeps its canvas and redraws when
+    // a new reading comes (rebuilding 16 charts at every check made 100 ms main-thread tasks).
+    let heads = Memo::new(move |_| read.with(|r| r.as_ref().map_or((0, 0), |r| (r.reader.weights.shape.layers, r.reader.weights.shape.heads))));
     let weights_of = move |l: usize, h: usize| read.with(|r| r.as_ref().and_then(|r| r.reader.attention.get(l)?.get(h).cloned()).unwrap_or_default());
     let habit_of = move |l: usize, h: usize| {
         read.with(|r| r.as_ref().map(|r| habits(&r.reader.attention[l][h], &r.characters).describe(HABIT_SHARE).unwrap_or_else(|| "spreads its attention: no habit takes 30%".into())))
@@ -71,15 +73,15 @@ pub fn Attention(looks: Looks, read: RwSignal<Option<Arc<Read>>>, notes: RwSigna
         {move || read.with(|r| r.as_ref().is_some_and(|r| r.characters.is_empty())).then(|| view! {
             <p class="notice" role="status">"Type a text of at least one of the book's characters to see attention."</p>
         })}
-        <div class="gpt-maps" data-testid="gpt-attention-maps" style=move || format!("--heads: {}", heads().1.max(1))>
+        <div class="gpt-maps" data-testid="gpt-attention-maps" style=move || format!("--heads: {}", heads.get().1.max(1))>
             {move || {
-                let (layers, heads) = heads();
+                let (layers, heads) = heads.get();
                 (0..layers).flat_map(|l| (0..heads).map(move |h| (l, h))).map(|(l, h)| view! {
                     <button class="gpt-map" class:chosen=move || layer.get() == l && head.get() == h
                         on:click=move |_| { layer.set(l); head.set(h); }>
                         <Chart label=format!("Layer {} head {}", l + 1, h + 1) aspect=1.0 draw=move |area, _| draw_map(area, &weights_of(l, h))/>
                         <span class="gpt-map-name">{format!("layer {} · head {}", l + 1, h + 1)}</span>
-                        <span class="gpt-map-habit">{habit_of(l, h)}</span>
+                        <span class="gpt-map-habit">{move || habit_of(l, h)}</span>
                     </button>
                 }).collect_view()
             }}
