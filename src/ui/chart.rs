@@ -127,6 +127,19 @@ pub fn draw_dotted_curve(chart: &mut ChartContext<'_, Canvas, Cartesian2d<Ranged
     let _ = chart.draw_series(points.iter().map(|p| Circle::new(at(p), (2.5 * ratio) as i32, colour.filled())));
 }
 
+/// Shows `rgba` (`width` × `height` pixels, 4 bytes each) on `canvas`, which takes that size;
+/// CSS scales it up (`image-rendering: pixelated` keeps the cells sharp). One call into the
+/// browser for the whole picture: drawing the GPT's 16 attention maps cell by cell through
+/// plotters made a main-thread task of about 100 ms at every check.
+pub fn show_rgba(canvas: &web_sys::HtmlCanvasElement, rgba: &[u8], width: u32, height: u32) {
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+    if let (Some(ctx), Ok(image)) = (context, web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(rgba), width, height)) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+}
+
 /// The dark-theme signal, provided by the app, so charts redraw in the theme's colours.
 #[derive(Clone, Copy)]
 pub struct DarkTheme(pub ReadSignal<bool>);

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use plotters::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::head_steps::habits;
 use super::link::DEFAULT_LOOK;
 use super::looking::Read;
 use super::page::{Looks, TextField};
-use crate::ui::chart::Canvas;
-use crate::ui::{css_colour, Chart, Panel};
+use crate::ui::chart::{show_rgba, DarkTheme};
+use crate::ui::{css_colour, Panel};
 
 /// Texts to pick: one with brackets and spaces, the book's first line, and a repeated word.
 const PICKS: &[&str] = &[DEFAULT_LOOK, "Call me Ishmael. Some years ago", "whale, whale, whale"];
@@ -29,21 +29,37 @@ pub fn shown(c: char) -> String {
     }
 }
 
-fn draw_map(area: DrawingArea<Canvas, plotters::coord::Shift>, rows: &[Vec<f32>]) {
+/// One head's map as pixels: a cell per pair of positions, shaded by the √ of its share;
+/// the hidden cells (later positions) left in the surface colour.
+fn map_rgba(rows: &[Vec<f32>]) -> (Vec<u8>, u32) {
     let (surface, accent) = (css_colour("--surface"), css_colour("--accent"));
-    let _ = area.fill(&surface);
     let n = rows.len().max(1);
-    let (w, h) = area.dim_in_pixel();
-    let cell = (w.min(h) as f64 / n as f64).max(1.0);
     let mix = |a: u8, b: u8, t: f64| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
-    for (i, row) in rows.iter().enumerate() {
-        for (j, &weight) in row.iter().enumerate() {
-            let t = (weight as f64).clamp(0.0, 1.0).sqrt(); // √ so that small shares still show
-            let colour = RGBColor(mix(surface.0, accent.0, t), mix(surface.1, accent.1, t), mix(surface.2, accent.2, t));
-            let (x, y) = ((j as f64 * cell) as i32, (i as f64 * cell) as i32);
-            let _ = area.draw(&Rectangle::new([(x, y), ((x as f64 + cell).ceil() as i32, (y as f64 + cell).ceil() as i32)], colour.filled()));
+    let mut rgba = Vec::with_capacity(n * n * 4);
+    for i in 0..n {
+        for j in 0..n {
+            let t = rows.get(i).and_then(|r| r.get(j)).map_or(0.0, |&w| (w as f64).clamp(0.0, 1.0).sqrt());
+            rgba.extend([mix(surface.0, accent.0, t), mix(surface.1, accent.1, t), mix(surface.2, accent.2, t), 255]);
         }
     }
+    (rgba, n as u32)
+}
+
+/// One head's small map, redrawn (not rebuilt) with each new reading and theme.
+#[component]
+fn Map(read: RwSignal<Option<Arc<Read>>>, layer: usize, head: usize) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let dark = use_context::<DarkTheme>();
+    Effect::new(move |_| {
+        if let Some(DarkTheme(dark)) = dark {
+            dark.track();
+        }
+        let Some(element) = canvas.get() else { return };
+        let rows = read.with(|r| r.as_ref().and_then(|r| r.reader.attention.get(layer)?.get(head).cloned()).unwrap_or_default());
+        let (rgba, n) = map_rgba(&rows);
+        show_rgba(&element.unchecked_into(), &rgba, n, n);
+    });
+    view! { <canvas node_ref=canvas class="gpt-map-canvas" role="img" aria-label=format!("Attention of layer {} head {}", layer + 1, head + 1)></canvas> }
 }
 
 #[component]
@@ -52,7 +68,6 @@ pub fn Attention(looks: Looks, read: RwSignal<Option<Arc<Read>>>, notes: RwSigna
     // The grid changes only with the model's shape: each map keeps its canvas and redraws when
     // a new reading comes (rebuilding 16 charts at every check made 100 ms main-thread tasks).
     let heads = Memo::new(move |_| read.with(|r| r.as_ref().map_or((0, 0), |r| (r.reader.weights.shape.layers, r.reader.weights.shape.heads))));
-    let weights_of = move |l: usize, h: usize| read.with(|r| r.as_ref().and_then(|r| r.reader.attention.get(l)?.get(h).cloned()).unwrap_or_default());
     let habit_of = move |l: usize, h: usize| {
         read.with(|r| r.as_ref().map(|r| habits(&r.reader.attention[l][h], &r.characters).describe(HABIT_SHARE).unwrap_or_else(|| "spreads its attention: no habit takes 30%".into())))
     };
@@ -79,7 +94,7 @@ pub fn Attention(looks: Looks, read: RwSignal<Option<Arc<Read>>>, notes: RwSigna
                 (0..layers).flat_map(|l| (0..heads).map(move |h| (l, h))).map(|(l, h)| view! {
                     <button class="gpt-map" class:chosen=move || layer.get() == l && head.get() == h
                         on:click=move |_| { layer.set(l); head.set(h); }>
-                        <Chart label=format!("Layer {} head {}", l + 1, h + 1) aspect=1.0 draw=move |area, _| draw_map(area, &weights_of(l, h))/>
+                        <Map read layer=l head=h/>
                         <span class="gpt-map-name">{format!("layer {} · head {}", l + 1, h + 1)}</span>
                         <span class="gpt-map-habit">{move || habit_of(l, h)}</span>
                     </button>
