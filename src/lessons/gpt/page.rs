@@ -189,8 +189,8 @@ pub fn GptPage() -> impl IntoView {
             <Panel title="Coming to this page">
                 <p class="notice" data-testid="gpt-not-built">
                     <strong>"Not built yet: "</strong>
-                    "training on the GPU (WebGPU; today this lesson trains on the CPU in the background worker), and the attention "
-                    "step-through as a widget of its own."
+                    "training on the GPU (WebGPU; today this lesson trains on the CPU in the background worker), a learning-rate "
+                    "warm-up and cosine decay, and the attention step-through as a widget of its own."
                 </p>
             </Panel>
         </article>
