@@ -231,6 +231,14 @@ pub const WIDGETS: &[Widget] = &[
         height: 2600,
         light: false,
     },
+    Widget {
+        id: "attention",
+        title: "Step through attention in a tiny GPT",
+        lesson: "gpt",
+        class: "gpt-lesson",
+        height: 2000,
+        light: false,
+    },
 ];
 
 /// The lesson at `/<slug>`.

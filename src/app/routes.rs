@@ -90,6 +90,7 @@ const WIDGETS: &[(&str, View)] = &[
     ("gan-trainer", full_only!(|| view! { <crate::lessons::gan::page::GanPage/> }.into_any())),
     ("text-classifier", full_only!(|| view! { <crate::lessons::text::page::TextPage/> }.into_any())),
     ("gpt-trainer", full_only!(|| view! { <crate::lessons::gpt::page::GptPage/> }.into_any())),
+    ("attention", full_only!(|| view! { <crate::lessons::gpt::widget::AttentionWidget/> }.into_any())),
 ];
 
 fn route(slug: &str) -> Option<&'static LessonRoute> {

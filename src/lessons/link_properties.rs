@@ -68,6 +68,7 @@ fn every_lessons_default_state_is_the_empty_link() {
     default_is_the_empty_link::<gan::Settings>();
     default_is_the_empty_link::<text::link::TextLink>();
     default_is_the_empty_link::<gpt::link::GptLink>();
+    default_is_the_empty_link::<gpt::attention_link::AttentionLink>();
     default_is_the_empty_link::<functions::FunctionsState>();
 }
 
@@ -99,6 +100,13 @@ proptest! {
         let link = state_reads_back::<gpt::link::GptLink>(&search)?;
         let s = &link.settings;
         prop_assert!(s.width % s.heads == 0 && s.context >= 1 && link.layer < s.layers && link.head < s.heads, "{:?}", link);
+    }
+
+    #[test]
+    fn attention_widget_links(search in links(gpt::attention_link::KEYS)) {
+        let link = state_reads_back::<gpt::attention_link::AttentionLink>(&search)?;
+        let s = gpt::attention_link::widget_settings();
+        prop_assert!(link.layer < s.layers && link.head < s.heads, "{:?}", link);
     }
 
     #[test]

@@ -162,17 +162,36 @@ fn text_scale() -> f64 {
     (root_px / 17.0).clamp(0.8, 2.0)
 }
 
+thread_local! {
+    /// The colours read so far, and the root's theme attributes they were read under.
+    static COLOURS: std::cell::RefCell<(String, std::collections::HashMap<String, RGBColor>)> = Default::default();
+}
+
 /// A colour from the stylesheet (`--accent`, `--text`, …) so charts follow the theme.
 /// Falls back to grey if the variable is missing or not a `#rrggbb` value.
+///
+/// Each is read once per theme: `getComputedStyle` makes the browser recalculate the page's
+/// styles after any change to it, which on the GPT page (a chart and 16 maps redrawn after new
+/// text and tables) made one 70–110 ms task per check. The colour variables change only with the
+/// root's `data-theme` and `data-presenter` (www/style.css), so those attributes key the cache.
 pub fn css_colour(variable: &str) -> RGBColor {
-    let value = web_sys::window()
-        .and_then(|w| {
-            let root = w.document()?.document_element()?;
-            w.get_computed_style(&root).ok().flatten()
-        })
-        .and_then(|style| style.get_property_value(variable).ok())
-        .unwrap_or_default();
-    parse_hex(value.trim()).unwrap_or(RGBColor(128, 128, 128))
+    let Some(window) = web_sys::window() else { return RGBColor(128, 128, 128) };
+    let Some(root) = window.document().and_then(|d| d.document_element()) else { return RGBColor(128, 128, 128) };
+    let theme = format!("{:?}/{:?}", root.get_attribute("data-theme"), root.get_attribute("data-presenter"));
+    COLOURS.with_borrow_mut(|(read_under, colours)| {
+        if *read_under != theme {
+            colours.clear();
+            *read_under = theme;
+        }
+        if let Some(&colour) = colours.get(variable) {
+            return colour;
+        }
+        let value = window.get_computed_style(&root).ok().flatten().and_then(|style| style.get_property_value(variable).ok()).unwrap_or_default();
+        // Not kept when missing: the stylesheet may still be loading.
+        let Some(colour) = parse_hex(value.trim()) else { return RGBColor(128, 128, 128) };
+        colours.insert(variable.to_string(), colour);
+        colour
+    })
 }
 
 fn parse_hex(text: &str) -> Option<RGBColor> {

@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use super::training::{next_frame, now, SLICE_MILLISECONDS};
+use super::where_training::{GpuChoice, Thread};
 use crate::engine::training::{queued_slice, QueuedLearner, QueuedSlice, Snapshot};
 use crate::engine::webgpu::WebGpuBackend;
 
@@ -37,6 +38,21 @@ pub async fn open_gpu(store: StoredValue<Option<WebGpuBackend>, LocalStorage>) -
         hook.forget(); // two small closures per page visit
     }
     Ok(backend)
+}
+
+/// The GPU the learner chose (`adapter`), opened: the lesson then says it trains there. When it
+/// cannot open, the page says why and that `what` ("the model") trains on the CPU instead.
+pub async fn open_chosen_gpu(gpu: GpuChoice, thread: RwSignal<Thread>, adapter: String, what: &str) -> Option<WebGpuBackend> {
+    match open_gpu(gpu.device).await {
+        Ok(backend) => {
+            thread.set(Thread::Gpu(adapter));
+            Some(backend)
+        }
+        Err(error) => {
+            gpu.lost.set(Some(format!("The GPU could not be opened ({error}), so {what} trains on the CPU.")));
+            None
+        }
+    }
 }
 
 /// Why [`play_on_gpu`] returned. In every case but `Lost` the mirror holds the whole run.

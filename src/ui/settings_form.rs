@@ -96,6 +96,14 @@ impl<F: SettingsText + WithRun> Form<F> {
     /// (one of `batch_sizes`), the seed, and Apply. Test ids start with `lesson`
     /// (`mnist-learning-rate`, `mnist-batch`, `mnist-seed`, `mnist-apply`).
     pub fn run_rows(self, lesson: &'static str, rate_label: &'static str, batch_sizes: &[usize]) -> impl IntoView {
+        view! {
+            {self.run_fields(lesson, rate_label, batch_sizes)}
+            {self.apply_row(format!("{lesson}-apply"))}
+        }
+    }
+
+    /// [`Form::run_rows`] without Apply, for a form with more fields after them.
+    pub fn run_fields(self, lesson: &'static str, rate_label: &'static str, batch_sizes: &[usize]) -> impl IntoView {
         let batches = batch_sizes.iter().map(|b| (b.to_string(), b.to_string())).collect();
         view! {
             <Field label=rate_label problem=self.problem("learning_rate")>
@@ -107,7 +115,6 @@ impl<F: SettingsText + WithRun> Form<F> {
             <Field label="seed" problem=self.problem("seed")>
                 {self.text_box(format!("{lesson}-seed"), "numeric", |f| f.run().seed.clone(), |f, v| f.run_mut().seed = v)}
             </Field>
-            {self.apply_row(format!("{lesson}-apply"))}
         }
     }
 }

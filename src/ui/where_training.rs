@@ -54,11 +54,6 @@ impl GpuChoice {
         GpuChoice { compute: use_context::<ReadSignal<Compute>>(), prefer_cpu: RwSignal::new(false), lost: RwSignal::new(None), device: StoredValue::new_local(None) }
     }
 
-    /// For a lesson that trains only on the CPU: the GPU is never offered.
-    pub fn cpu_only() -> GpuChoice {
-        GpuChoice { compute: None, ..GpuChoice::new() }
-    }
-
     /// The browser's WebGPU adapter, while the GPU works.
     pub fn offered(&self) -> Option<String> {
         match self.compute.map(|c| c.get()) {

@@ -13,14 +13,8 @@ use crate::engine::poll::now_or_never;
 use crate::engine::training::{Driver, Flow, Slice, Snapshot};
 use crate::engine::CpuBackend;
 use crate::lessons::gpt::settings::Settings;
-use crate::lessons::gpt::trainer::{GptTrainer, CHECK_EVERY};
+use crate::lessons::gpt::trainer::{GptTrainer, Texts, CHECK_EVERY};
 use crate::lessons::gpt::your_text::{FineTune, FINE_TUNE_CHECK_EVERY};
-
-/// The text a run trains on and the text it is checked on.
-struct Texts {
-    train: Vec<u8>,
-    validation: Vec<u8>,
-}
 
 pub(super) struct GptRun {
     trainer: GptTrainer<CpuBackend>,

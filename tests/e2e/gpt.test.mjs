@@ -175,10 +175,13 @@ describe("/gpt with WebGPU disabled (the CPU path, in the worker)", () => {
 
     // A width that does not split into the heads is fixed with a note; a model too big for the
     // browser is refused before training, with the estimate.
-    const odd = await openPage(browser, site.url + "gpt?w=130&hd=3&ctx=0", TRAIN_READY);
+    const odd = await openPage(browser, site.url + "gpt?w=130&hd=3&ctx=0&warmup=-5&decay=300", TRAIN_READY);
     const linkNotes = await odd.locator("main").innerText();
     assert.match(linkNotes, /does not split into 3 heads; using 132/);
     assert.match(linkNotes, /ctx = 0 is outside 1 … 256; using 1/);
+    assert.match(linkNotes, /warmup = -5 is outside 0 … 100000; using 0/);
+    // The schedule the link asked for, said in words (worked by hand in the native test).
+    assert.equal(await text(odd, "gpt-schedule"), "The learning rate falls from 0.001 along a cosine to 0.0001 over 300 steps, then stays there.");
     await odd.context().close();
     const huge = await newPage(browser);
     await huge.goto(site.url + "gpt?ly=8&w=512&ctx=256&bs=64");

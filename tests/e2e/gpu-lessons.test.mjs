@@ -1,4 +1,4 @@
-// The GAN and Text lessons on WebGPU (the Digits lesson has its own in mnist.test.mjs): each
+// The GAN, Text and GPT lessons on WebGPU (the Digits lesson has its own in mnist.test.mjs): each
 // trains on the GPU when the browser offers it, the learner can choose the CPU instead, and
 // when the GPU is really lost mid-training (destroy() on the real device, through a test
 // hook; the device-lost callback does the rest) training goes on in the CPU worker from the
@@ -11,16 +11,20 @@ import { withSite, number, text, openPage } from "./suite.mjs";
 const SHOTS = new URL("./screenshots/webgpu/", import.meta.url).pathname;
 const id = (name) => `[data-testid="${name}"]`;
 
-// Each lesson: its route, what counts its steps, and the word for one ("step", "iteration").
+// Each lesson: its route, what counts its steps, the word for one ("step", "iteration"), and
+// the faults it is tested with (the GPT, slower per step, only with the device lost: the
+// error path is the shared code the other two test).
 const LESSONS = [
-  { slug: "gan", counter: "gan-iterations", unit: "iteration", first: 20 },
-  { slug: "text", counter: "text-steps", unit: "step", first: 60 },
+  { slug: "gan", route: "gan", counter: "gan-iterations", unit: "iteration", first: 20, faults: 2 },
+  { slug: "text", route: "text", counter: "text-steps", unit: "step", first: 60, faults: 2 },
+  // A small GPT (as in gpt.test.mjs), so a step is short on a software GPU.
+  { slug: "gpt", route: "gpt?ly=2&w=64&ctx=32&bs=16&lr=0.003", counter: "gpt-steps", unit: "step", first: 12, faults: 1 },
 ];
 
 const until = (page, counter, n) =>
   page.waitForFunction(([c, n]) => Number(document.querySelector(`[data-testid="${c}"]`).textContent.replace(/[^0-9]/g, "")) >= n, [counter, n], { timeout: 180000 });
 
-describe("GAN and Text lessons on WebGPU", () => {
+describe("GAN, Text and GPT lessons on WebGPU", () => {
   let browser, site;
   withSite({ webgpu: true, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
@@ -29,9 +33,9 @@ describe("GAN and Text lessons on WebGPU", () => {
     { hook: "__stepwiseLoseGpu", what: "the GPU is lost", shot: "gpu-lost" },
     { hook: "__stepwiseGpuError", what: "a GPU error nobody caught happens", said: /a GPU error/, shot: "gpu-error" },
   ];
-  for (const { slug, counter, unit, first } of LESSONS) for (const fault of FAULTS) {
+  for (const { slug, route, counter, unit, first, faults } of LESSONS) for (const fault of FAULTS.slice(0, faults)) {
     test(`/${slug} trains on the GPU; when ${fault.what} mid-training it goes on in the CPU worker from its last copy`, async () => {
-      const page = await openPage(browser, site.url + slug);
+      const page = await openPage(browser, site.url + route);
       const train = page.locator(id(`${slug}-train`));
       await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
       const where = page.locator(id(`${slug}-thread`));
@@ -64,9 +68,9 @@ describe("GAN and Text lessons on WebGPU", () => {
     });
 
   }
-  for (const { slug, counter, first } of LESSONS) {
+  for (const { slug, route, counter, first } of LESSONS) {
     test(`/${slug}: the learner can choose the CPU instead, and back; the run carries over`, async () => {
-      const page = await openPage(browser, site.url + slug);
+      const page = await openPage(browser, site.url + route);
       const train = page.locator(id(`${slug}-train`));
       await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
       const where = page.locator(id(`${slug}-thread`));

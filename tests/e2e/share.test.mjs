@@ -239,6 +239,7 @@ describe("widget embeds and links for every lesson", () => {
     ["gan-trainer", "gan-grid"],
     ["text-classifier", "text-review"],
     ["gpt-trainer", "gpt-train"],
+    ["attention", "gpt-attention-maps"],
   ];
 
   test("every widget embed renders that widget alone, answers ready and fits its frame", async () => {
@@ -414,6 +415,36 @@ describe("widget embeds and links for every lesson", () => {
     assert.ok(ts.metrics.review_positive < 0.5, `the dull review reads as negative: ${ts.metrics.review_positive}`);
     await shot(t.page, `${SHOTS}embed-text-classifier-trained.png`);
     assert.deepEqual(t.page.errors, []);
+  });
+
+  // The attention widget ships no weights: it trains its small GPT at load (300 steps in the
+  // worker), then stops; the host reads the chosen head's attention and picks another head.
+  test("attention embed: trains its small GPT at load; the host sets the text and head and reads the attention", async () => {
+    const a = await host("embed/attention?head=1");
+    await a.frame.locator('[data-testid="gpt-widget-progress"]').waitFor({ timeout: 30000 });
+    await a.waitState((e) => e.metrics.steps >= 300 && e.metrics.training === false && e.metrics.attention !== null, 240000);
+    const trained = await a.state();
+    const unigram = 3.1176; // the lesson's counting-characters line (gpt.test.mjs checks it)
+    assert.ok(trained.metrics.validation_loss < unigram, `validation loss ${trained.metrics.validation_loss}`);
+    console.log(`# attention widget: ${trained.metrics.steps} steps, validation loss ${trained.metrics.validation_loss}`);
+    assert.match(await a.frame.locator('[data-testid="gpt-widget-progress"]').innerText(), /^Trained 3\d\d steps · validation loss/);
+    await a.send({ stepwise: "set", state: { layer: 1, head: 2, look: "(a) [b]" } });
+    await a.waitState((e) => e.state.layer === "1" && e.state.head === "2" && e.metrics.characters === "(a) [b]");
+    const { metrics } = await a.state();
+    // The chosen head's attention: position t shares 100% over positions 0..t, nothing later.
+    assert.equal(metrics.attention.length, 7);
+    metrics.attention.forEach((row, t) => {
+      assert.equal(row.length, t + 1, `row ${t}`);
+      assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5, `row ${t} sums to ${row.reduce((x, y) => x + y, 0)}`);
+    });
+    assert.match(await a.frame.locator('[data-testid="gpt-step-what"]').innerText(), /Layer 2, head 3 .*reading “\(a\)␣\[b\]”/ /* spaces show as ␣ */);
+    await a.send({ stepwise: "set", state: { head: 9 } });
+    await a.page.waitForFunction(() => window.events.some((e) => e.stepwise === "error" && /head = 9 is outside 0 … 3/.test(e.message)));
+    await a.send({ stepwise: "step" });
+    await a.page.waitForFunction(() => window.events.some((e) => e.stepwise === "error" && /use play and pause/.test(e.message)));
+    await shot(a.page, `${SHOTS}embed-attention-trained.png`);
+    assert.deepEqual(a.page.errors, []);
+    await a.page.context().close();
   });
 
   test("links of functions, the race, MNIST, text and GAN restore their state", async () => {

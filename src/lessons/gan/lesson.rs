@@ -17,7 +17,7 @@ use super::worker_run::{train_judge_alongside, GanPage};
 use super::Settings;
 use crate::lessons::shared::numbers::fixed;
 use crate::ui::download::{load_mnist, Dataset};
-use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::ui::gpu_training::{open_chosen_gpu, say_gpu_lost, GpuEnded};
 use crate::ui::training::now;
 use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::ui::{GpuChoice, Thread};
@@ -255,32 +255,28 @@ impl GanLesson {
             // On the GPU when it is offered and chosen; if it is lost, on in the worker from the
             // mirror's last copy.
             if let Some(adapter) = gpu.chosen_now() {
-                match open_gpu(gpu.device).await {
-                    Ok(backend) => {
-                        thread.set(Thread::Gpu(adapter));
-                        train_judge_alongside(&sets, judge.get_value(), judging, current, keep_going);
-                        let page = GpuPage {
-                            current,
-                            running: keep_going,
-                            on_slice: |points, done, epochs, rate| show(points, done, epochs, rate, false),
-                            on_copy: |judge_due| {
-                                if judge_due {
-                                    self.judge_now();
-                                }
-                                self.redraw_grid();
-                            },
-                            on_diverged: move |loss, phase, iteration| self.stop_for(loss, phase, iteration),
-                        };
-                        match train_on_gpu(&sets, &cell, &backend, page).await {
-                            GpuEnded::Lost { step, reason } => gpu.lost.set(Some(say_gpu_lost("iteration", step, rewind(), &reason))),
-                            GpuEnded::Stopped | GpuEnded::Diverged => {
-                                busy.set(false);
-                                self.redraw_grid();
-                                return;
+                if let Some(backend) = open_chosen_gpu(gpu, thread, adapter, "the GAN").await {
+                    train_judge_alongside(&sets, judge.get_value(), judging, current, keep_going);
+                    let page = GpuPage {
+                        current,
+                        running: keep_going,
+                        on_slice: |points, done, epochs, rate| show(points, done, epochs, rate, false),
+                        on_copy: |judge_due| {
+                            if judge_due {
+                                self.judge_now();
                             }
+                            self.redraw_grid();
+                        },
+                        on_diverged: move |loss, phase, iteration| self.stop_for(loss, phase, iteration),
+                    };
+                    match train_on_gpu(&sets, &cell, &backend, page).await {
+                        GpuEnded::Lost { step, reason } => gpu.lost.set(Some(say_gpu_lost("iteration", step, rewind(), &reason))),
+                        GpuEnded::Stopped | GpuEnded::Diverged => {
+                            busy.set(false);
+                            self.redraw_grid();
+                            return;
                         }
                     }
-                    Err(error) => gpu.lost.set(Some(format!("The GPU could not be opened ({error}), so the GAN trains on the CPU."))),
                 }
                 if !keep_going() || !current() {
                     busy.set(false);

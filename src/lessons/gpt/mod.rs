@@ -3,6 +3,7 @@
 //! (`counting.rs`), the host-side pass the page writes and looks inside with (`inside.rs`),
 //! and one head's attention stepped through (`head_steps.rs`).
 
+pub mod attention_link;
 pub mod batches;
 pub mod counting;
 pub mod head_steps;
@@ -22,10 +23,12 @@ crate::lessons::page_files! {
     mod compare_run;
     mod compare_view;
     mod curves_view;
+    mod gpu_run;
     mod looking;
     mod run;
     mod saving_view;
     mod settings_view;
     mod steps_view;
     mod writing_view;
+    pub mod widget;
 }

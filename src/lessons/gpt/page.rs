@@ -1,5 +1,5 @@
-//! The `/gpt` page: download Moby-Dick, train a tiny GPT on its first 90% in the background
-//! worker, watch the validation loss pass what counting characters achieves, read what it
+//! The `/gpt` page: download Moby-Dick, train a tiny GPT on its first 90% on the GPU or in
+//! the background worker, watch the validation loss pass what counting characters achieves, read what it
 //! writes as it learns, and look inside its attention, one head stepped through in numbers.
 
 use std::sync::Arc;
@@ -11,9 +11,9 @@ use super::counting::{baselines, Baselines};
 use super::link::GptLink;
 use super::run::Run;
 use super::trainer::VALIDATION_WINDOWS;
-use crate::data::{BookSet, BOOK_FILE};
+use crate::data::BookSet;
 use crate::lessons::shared::numbers::{fixed, grouped};
-use crate::ui::download::{load_asset, Dataset, DatasetStatus};
+use crate::ui::download::{Dataset, DatasetStatus};
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
 use crate::ui::{PageIntro, Panel, Stat};
@@ -60,16 +60,8 @@ pub fn GptPage() -> impl IntoView {
     let run = Run::new(book, settings);
     let Run { running, steps, problem, .. } = run;
 
-    let start_loading = move || {
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Some(loaded) = load_asset(data, BOOK_FILE, BookSet::decode).await {
-                // Counting the 1.07 million training characters takes a few milliseconds.
-                reference.set(Some(baselines(&loaded)));
-                book.set(Some(Arc::new(loaded)));
-                run.reset();
-            }
-        });
-    };
+    // Counting the 1.07 million training characters for the reference lines takes a few milliseconds.
+    let start_loading = move || run.load_book(data, move |b| reference.set(Some(baselines(b))), || ());
     start_loading();
 
     let state = Signal::derive(move || GptLink {
@@ -168,6 +160,7 @@ pub fn GptPage() -> impl IntoView {
                         )
                     }}
                 </p>
+                <p data-testid="gpt-schedule" class="muted">{move || settings.with(|s| s.schedule_words())}</p>
                 <super::settings_view::SettingsForm settings on_apply=move |_| run.reset()/>
                 <div class="button-row">
                     <button class="primary" data-testid="gpt-train"
@@ -186,13 +179,6 @@ pub fn GptPage() -> impl IntoView {
             <super::steps_view::StepThrough looks read/>
             <super::compare_view::Compare run looks/>
             <super::saving_view::SaveLoad run/>
-            <Panel title="Coming to this page">
-                <p class="notice" data-testid="gpt-not-built">
-                    <strong>"Not built yet: "</strong>
-                    "training on the GPU (WebGPU; today this lesson trains on the CPU in the background worker), a learning-rate "
-                    "warm-up and cosine decay, and the attention step-through as a widget of its own."
-                </p>
-            </Panel>
         </article>
     }
 }
@@ -224,7 +210,7 @@ fn ProgressPanel(run: Run) -> impl IntoView {
                 </span>
             </div>
         </div>
-        <crate::ui::WhereTraining thread lesson="gpt" gpu=crate::ui::GpuChoice::cpu_only() running=running.into()/>
+        <crate::ui::WhereTraining thread lesson="gpt" gpu=run.gpu running=running.into()/>
         <p class="muted">
             {move || format!(
                 "A loss of ln 83 ≈ 4.42 nats is a blind guess among the 83 characters. The validation loss is measured every 50 steps on the \

@@ -13,6 +13,8 @@ pub const HEADS: (usize, usize) = (1, 16);
 pub const WIDTHS: (usize, usize) = (8, 512);
 pub const CONTEXTS: (usize, usize) = (1, 256);
 pub const BATCH_SIZES: [usize; 8] = [1, 2, 4, 8, 12, 16, 32, 64];
+/// The longest warm-up and cosine decay, in steps.
+pub const SCHEDULE_STEPS: (usize, usize) = (0, 100_000);
 /// The most memory a run may need. The threaded build's wasm memory is capped at 1 GiB
 /// (scripts/build-threads.sh), and the page, the book and the worker's own copy need room too.
 pub const MEMORY_LIMIT_BYTES: u64 = 512 << 20;
@@ -28,6 +30,9 @@ pub struct Settings {
     pub batch: usize,
     pub learning_rate: f32,
     pub seed: u64,
+    /// Warm-up steps, and cosine-decay steps after them (see `Training`); 0 for none.
+    pub warmup: u32,
+    pub decay: u32,
 }
 
 impl Default for Settings {
@@ -42,6 +47,8 @@ impl Default for Settings {
             batch: training.batch,
             learning_rate: training.learning_rate,
             seed: training.seed,
+            warmup: training.warmup,
+            decay: training.decay,
         }
     }
 }
@@ -52,7 +59,20 @@ impl Settings {
     }
 
     pub fn training(&self) -> Training {
-        Training { batch: self.batch, learning_rate: self.learning_rate, seed: self.seed, ..Training::default() }
+        Training { batch: self.batch, learning_rate: self.learning_rate, seed: self.seed, warmup: self.warmup, decay: self.decay, ..Training::default() }
+    }
+
+    /// The learning rate's schedule in words.
+    pub fn schedule_words(&self) -> String {
+        // f32's shortest form that reads back the same (0.001), and a tenth of that decimal.
+        let rate = self.learning_rate.to_string();
+        let tenth = (rate.parse::<f64>().unwrap_or(0.0) / 10.0) as f32;
+        match (self.warmup, self.decay) {
+            (0, 0) => format!("The learning rate stays at {rate}."),
+            (w, 0) => format!("The learning rate climbs to {rate} over the first {w} steps, then stays there."),
+            (0, d) => format!("The learning rate falls from {rate} along a cosine to {tenth} over {d} steps, then stays there."),
+            (w, d) => format!("The learning rate climbs to {rate} over the first {w} steps, then falls along a cosine to {tenth} over {d} more."),
+        }
     }
 
     /// The width rounded up to a multiple of the heads (each head gets width ÷ heads numbers),
@@ -101,6 +121,8 @@ pub struct Form {
     pub context: String,
     pub tied: bool,
     pub run: RunText,
+    pub warmup: String,
+    pub decay: String,
 }
 
 crate::lessons::shared::form::run_in_field!(Form);
@@ -116,6 +138,8 @@ impl SettingsText for Form {
             context: s.context.to_string(),
             tied: s.tied,
             run: RunText::new(s.learning_rate, s.batch, s.seed),
+            warmup: s.warmup.to_string(),
+            decay: s.decay.to_string(),
         }
     }
 
@@ -126,15 +150,26 @@ impl SettingsText for Form {
         let width = p.check("width", whole(&self.width, WIDTHS.0, WIDTHS.1, "A width"));
         let context = p.check("context", whole(&self.context, CONTEXTS.0, CONTEXTS.1, "A context"));
         let run = self.run.parse(&mut p, "0.001", &BATCH_SIZES);
+        let warmup = p.check("warmup", whole(&self.warmup, SCHEDULE_STEPS.0, SCHEDULE_STEPS.1, "A warm-up"));
+        let decay = p.check("decay", whole(&self.decay, SCHEDULE_STEPS.0, SCHEDULE_STEPS.1, "A decay"));
         if let (Some(h), Some(w)) = (heads, width) {
             if !w.is_multiple_of(h) {
                 p.check::<()>("width", Err(format!("{w} numbers do not split evenly into {h} heads; try {}.", w.next_multiple_of(h))));
             }
         }
-        match (layers, heads, width, context, run) {
-            (Some(layers), Some(heads), Some(width), Some(context), Some(run)) if !p.any() => {
-                Ok(Settings { layers, heads, width, context, tied: self.tied, batch: run.batch_size, learning_rate: run.learning_rate, seed: run.seed })
-            }
+        match (layers, heads, width, context, run, warmup, decay) {
+            (Some(layers), Some(heads), Some(width), Some(context), Some(run), Some(warmup), Some(decay)) if !p.any() => Ok(Settings {
+                layers,
+                heads,
+                width,
+                context,
+                tied: self.tied,
+                batch: run.batch_size,
+                learning_rate: run.learning_rate,
+                seed: run.seed,
+                warmup: warmup as u32,
+                decay: decay as u32,
+            }),
             _ => Err(p),
         }
     }
@@ -148,8 +183,18 @@ mod tests {
     fn the_default_form_gives_the_default_settings_and_round_trips() {
         let form = Form::from_settings(&Settings::default());
         assert_eq!(form.parse(), Ok(Settings::default()));
-        let s = Settings { layers: 2, heads: 2, width: 64, context: 32, tied: false, batch: 8, learning_rate: 3e-3, seed: 7 };
-        assert_eq!(Form::from_settings(&s).parse(), Ok(s));
+        let s = Settings { layers: 2, heads: 2, width: 64, context: 32, tied: false, batch: 8, learning_rate: 3e-3, seed: 7, warmup: 100, decay: 5000 };
+        assert_eq!(Form::from_settings(&s).parse(), Ok(s.clone()));
+        assert_eq!(s.training().learning_rate_at(0), 3e-3 / 101.0);
+        let bad = Form { warmup: "-3".into(), decay: "1e9".into(), ..Form::from_settings(&s) }.parse().unwrap_err();
+        assert!(bad.of("warmup").unwrap().contains("from 0 to 100000") && bad.of("decay").is_some());
+    }
+
+    #[test]
+    fn the_schedule_is_said_in_words() {
+        let s = |warmup, decay| Settings { warmup, decay, ..Settings::default() }.schedule_words();
+        assert_eq!(s(0, 0), "The learning rate stays at 0.001.");
+        assert_eq!(s(100, 5000), "The learning rate climbs to 0.001 over the first 100 steps, then falls along a cosine to 0.0001 over 5000 more.");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::model::Weights;
 use super::trainer::{Evaluation, Score, StepResult, Trainer, CHECK_EVERY};
 use super::Settings;
 use crate::ui::training::{now, play, Ended, Hooks, SLICE_MILLISECONDS};
-use crate::ui::gpu_training::{open_gpu, say_gpu_lost, GpuEnded};
+use crate::ui::gpu_training::{open_chosen_gpu, say_gpu_lost, GpuEnded};
 use crate::ui::{GpuChoice, Thread};
 use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::data::ImdbSet;
@@ -240,14 +240,7 @@ impl Run {
     /// Trains on the GPU; returns whether training should go on elsewhere (the GPU could not
     /// open or was lost, and the page says so).
     async fn train_on_gpu(self, adapter: String, s: &ImdbSet, current: impl Fn() -> bool + Copy + 'static) -> bool {
-        let backend = match open_gpu(self.gpu.device).await {
-            Ok(backend) => backend,
-            Err(error) => {
-                self.gpu.lost.set(Some(format!("The GPU could not be opened ({error}), so the model trains on the CPU.")));
-                return true;
-            }
-        };
-        self.thread.set(Thread::Gpu(adapter));
+        let Some(backend) = open_chosen_gpu(self.gpu, self.thread, adapter, "the model").await else { return true };
         match super::gpu_run::train_on_gpu(self, s, &backend, current).await {
             GpuEnded::Lost { step, reason } => {
                 let from = self.trainer.get_value().borrow().as_ref().map_or(0, |t| t.steps());
