@@ -18,7 +18,7 @@ cp "$DIST/index.html" "$DIST/404.html"
 # Each light widget gets its own entry page, embed/<id>/index.html, which static hosts (and
 # tests/e2e/serve.mjs) serve for /embed/<id>; every other embed keeps the full app. The light
 # build's files have their own content hashes, so both builds' files sit side by side in dist/.
-LIGHT_WIDGETS="stepper optimiser-race entropy softmax activations losses checker"
+LIGHT_WIDGETS="stepper optimiser-race entropy softmax gaussians activations losses checker"
 LIGHT="$REPO/target/light-dist"
 log "trunk build --release --no-default-features (light embeds: $LIGHT_WIDGETS)"
 STEPWISE_LIGHT=1 RUSTUP_TOOLCHAIN="$(wasm_toolchain)" trunk build --release --no-default-features --public-url "$PUBLIC_URL" --dist "$LIGHT"

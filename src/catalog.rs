@@ -168,6 +168,14 @@ pub const WIDGETS: &[Widget] = &[
         light: true,
     },
     Widget {
+        id: "gaussians",
+        title: "KL divergence between two Gaussians",
+        lesson: "information",
+        class: "information",
+        height: 1500,
+        light: true,
+    },
+    Widget {
         id: "activations",
         title: "Activation explorer",
         lesson: "functions",

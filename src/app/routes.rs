@@ -82,6 +82,7 @@ const WIDGETS: &[(&str, View)] = &[
     ("optimiser-race", Some(|| view! { <gradient_descent::race_view::OptimiserRace/> }.into_any())),
     ("entropy", Some(|| view! { <information::page::InformationPage/> }.into_any())),
     ("softmax", Some(|| view! { <information::softmax_view::SoftmaxWidget/> }.into_any())),
+    ("gaussians", Some(|| view! { <information::gaussians_view::GaussiansWidget/> }.into_any())),
     ("activations", Some(|| view! { <functions::page::ActivationWidget/> }.into_any())),
     ("losses", Some(|| view! { <functions::page::LossWidget/> }.into_any())),
     ("checker", Some(|| view! { <functions::page::CheckerWidget/> }.into_any())),

@@ -70,6 +70,7 @@ fn every_lessons_default_state_is_the_empty_link() {
     default_is_the_empty_link::<gpt::link::GptLink>();
     default_is_the_empty_link::<gpt::attention_link::AttentionLink>();
     default_is_the_empty_link::<functions::FunctionsState>();
+    default_is_the_empty_link::<information::gaussians::GaussiansState>();
 }
 
 /// The keys of the gradient-descent stepper, whose link reader keeps no list of them.
@@ -107,6 +108,13 @@ proptest! {
         let link = state_reads_back::<gpt::attention_link::AttentionLink>(&search)?;
         let s = gpt::attention_link::widget_settings();
         prop_assert!(link.layer < s.layers && link.head < s.heads, "{:?}", link);
+    }
+
+    #[test]
+    fn gaussians_links(search in links(information::gaussians::KEYS)) {
+        let s = state_reads_back::<information::gaussians::GaussiansState>(&search)?;
+        let numbers = [s.p.mean, s.p.sd, s.q.mean, s.q.sd];
+        prop_assert!(numbers.iter().all(|x| x.is_finite()) && s.p.sd > 0.0 && s.q.sd > 0.0, "{:?}", s);
     }
 
     #[test]

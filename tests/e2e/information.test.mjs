@@ -190,6 +190,69 @@ describe("/information with WebGPU disabled", () => {
     await page.context().close();
   });
 
+  // Two Gaussians: every number against the closed forms written here, the Monte-Carlo estimate
+  // within 4 standard errors of them, bits, a σ of 0 clamped with a note (the huge KL it gives is
+  // a number, never NaN), the link, and dragging the top of Q's curve.
+  test("two Gaussians: KL both ways, entropies and sampling match a JS recomputation; bad σ; drag", async () => {
+    const page = await openPage(browser, site.url + "information?gmp=0.5&gsp=0.8&gmq=-1&gsq=1.5&gu=nats", '[data-testid="gaussians-kl-pq"]', { timeout: 30000 });
+    const v = async (id) => Number(await page.locator(`[data-testid="${id}"]`).getAttribute("data-value"));
+    const close = (got, want, what) => assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+    const klG = (mp, sp, mq, sq) => Math.log(sq / sp) + (sp * sp + (mp - mq) ** 2) / (2 * sq * sq) - 0.5;
+    const hG = (s) => 0.5 * Math.log(2 * Math.PI * Math.E * s * s);
+    const kl = klG(0.5, 0.8, -1, 1.5);
+    close(await v("gaussians-kl-pq"), kl, "KL(P||Q)");
+    close(await v("gaussians-kl-qp"), klG(-1, 1.5, 0.5, 0.8), "KL(Q||P)");
+    close(await v("gaussians-h-p"), hG(0.8), "h(P)");
+    close(await v("gaussians-h-q"), hG(1.5), "h(Q)");
+    close(await v("gaussians-cross-pq"), hG(0.8) + kl, "H(P,Q)");
+    const [mc, se] = [await v("gaussians-mc"), await v("gaussians-mc-se")];
+    assert.ok(se > 0 && Math.abs(mc - kl) <= 4 * se, `Monte-Carlo ${mc} ± ${se} vs ${kl}`);
+    assert.equal(await page.locator('[data-testid="gaussians-convergence"] tbody tr').count() > 3, true);
+    await page.locator('[data-testid="gaussians"]').screenshot({ path: `${SHOTS}${MODE}/information-gaussians.png` });
+
+    await page.locator('[data-testid="gaussians-bits"]').click();
+    await page.waitForFunction((want) => Math.abs(Number(document.querySelector('[data-testid="gaussians-kl-pq"]').dataset.value) - want) < 1e-12, kl / Math.LN2);
+    close(await v("gaussians-h-p"), hG(0.8) / Math.LN2, "h(P) in bits");
+
+    // σ_Q = 0: clamped to 10⁻⁶ with a note; KL(P‖Q) ≈ 1.4 × 10¹² nats, shown as a number.
+    const sdq = page.locator('[data-testid="gaussians-sd-q"]');
+    await sdq.fill("0");
+    await sdq.press("Enter");
+    await page.locator('[data-testid="gaussians-note"]').waitFor();
+    assert.match(await text(page, "gaussians-note"), /σ_Q = 0 is not positive/);
+    close(await v("gaussians-kl-pq"), klG(0.5, 0.8, -1, 1e-6) / Math.LN2, "KL(P||Q) at σ_Q = 1e-6");
+    assert.match(await text(page, "gaussians-kl-pq"), /× 10¹²/);
+    assert.doesNotMatch(await page.locator('[data-testid="gaussians"]').innerText(), /NaN/);
+    await page.waitForFunction(() => /gsq=0\.000001/.test(location.search), null, { timeout: 5000 });
+    await shot(page, `${SHOTS}${MODE}/information-gaussians-extreme.png`);
+
+    // Back to σ_Q = 1.5, then drag the top of Q's curve 120 px to the right: its mean moves
+    // right by 120 px of the x axis, its σ stays.
+    await sdq.fill("1.5");
+    await sdq.press("Enter");
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="gaussians-kl-pq"]').dataset.value) < 10);
+    const chart = page.locator('[data-testid="gaussians-chart"]');
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    // The plot area: a 10 px margin, 52 px of y labels on the left, 30 px of x labels below.
+    const [left, right, top, bottom] = [box.x + 62, box.x + box.width - 10, box.y + 10, box.y + box.height - 40];
+    const [lo, hi] = [Math.min(0.5 - 3.2, -1 - 6), Math.max(0.5 + 3.2, -1 + 6)];
+    const peak = (s) => 1 / (s * Math.sqrt(2 * Math.PI));
+    const x = left + ((-1 - lo) / (hi - lo)) * (right - left);
+    const y = bottom - (peak(1.5) / (peak(0.8) * 1.12)) * (bottom - top);
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 120, y, { steps: 6 });
+    await page.mouse.up();
+    const mean = Number(await page.locator('[data-testid="gaussians-mean-q"]').inputValue());
+    const want = -1 + (120 / (right - left)) * (hi - lo);
+    assert.ok(Math.abs(mean - want) < 0.15, `μ_Q dragged to ${mean}, expected about ${want}`);
+    assert.ok(Math.abs(Number(await page.locator('[data-testid="gaussians-sd-q"]').inputValue()) - 1.5) < 0.05, "σ_Q stays");
+    await shot(page, `${SHOTS}${MODE}/information-gaussians-dragged.png`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("softmax demo: q, the loss −ln q(true) and the gradient q − p follow the logits", async () => {
     const page = await open();
     const softmax = (z) => {

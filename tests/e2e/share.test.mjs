@@ -231,6 +231,7 @@ describe("widget embeds and links for every lesson", () => {
     ["optimiser-race", "gd-race-map"],
     ["entropy", "value-hp"],
     ["softmax", "softmax-table"],
+    ["gaussians", "gaussians-chart"],
     ["activations", "activation-value"],
     ["losses", "loss-explorer"],
     ["checker", "checker-steps"],

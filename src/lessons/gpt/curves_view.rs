@@ -30,6 +30,8 @@ fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, train: &[
     }
     let blue = css_colour("--accent");
     let _ = chart.draw_series(LineSeries::new(train.iter().map(|&(s, v)| (s as f64, v.clamp(low, high))), blue.stroke_width(stroke)));
+    // A dot at the newest point, so the first one shows before there is a line.
+    let _ = chart.draw_series(train.last().map(|&(s, v)| Circle::new((s as f64, v.clamp(low, high)), (2.5 * ratio) as i32, blue.filled())));
     draw_dotted_curve(&mut chart, validation, css_colour("--second"), ratio, low..high);
 }
 

@@ -132,10 +132,7 @@ pub fn BarsChart(state: RwSignal<InformationState>, typed: Typed) -> impl IntoVi
 
     view! {
         <div class="information-chart">
-            <p class="information-legend">
-                <span class="information-key information-key-p"></span>"P (the truth)"
-                <span class="information-key information-key-q"></span>"Q (the model)"
-            </p>
+            <Legend/>
             <p class="muted information-drag-hint">"Drag a bar up or down: the other bars of that distribution rescale so the sum stays 1. Or type the values."</p>
             <div
                 class="information-drag"
@@ -148,5 +145,16 @@ pub fn BarsChart(state: RwSignal<InformationState>, typed: Typed) -> impl IntoVi
                 <Chart draw=draw label=chart_label aspect=0.55 testid="information-chart"/>
             </div>
         </div>
+    }
+}
+
+/// The key to P's and Q's colours, above each chart of the two.
+#[component]
+pub fn Legend() -> impl IntoView {
+    view! {
+        <p class="information-legend">
+            <span class="information-key information-key-p"></span>"P (the truth)"
+            <span class="information-key information-key-q"></span>"Q (the model)"
+        </p>
     }
 }

@@ -7,6 +7,7 @@
 //! the formulas, `state.rs` the lesson's state and its link.
 
 mod bars;
+pub mod gaussians;
 mod presets;
 mod softmax;
 mod state;
@@ -25,6 +26,7 @@ pub use tex::*;
 crate::lessons::page_files! {
     mod bars_view;
     mod editor_view;
+    pub mod gaussians_view;
     mod measures_view;
     pub mod page;
     pub mod softmax_view;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::{PageIntro, Panel};
+use crate::ui::PageIntro;
 
 use super::editor_view::{DistributionsPanel, Typed};
 use super::measures_view::MeasuresPanel;
@@ -12,12 +12,19 @@ use super::terms_view::TermsPanel;
 use super::*;
 use crate::catalog::title_of;
 use crate::ui::host_api::{serve_link_state, Command};
-use crate::ui::share::{opening_state, LinkNotes, Share};
+use crate::lessons::shared::url_state::LinkState;
+use crate::ui::share::{follow_keys_in_address, opening_state, LinkNotes, Share};
 
 #[component]
 pub fn InformationPage() -> impl IntoView {
     // The link's state, if it has one; every value it had to change is listed on the page.
-    let (opened, link_notes) = opening_state::<InformationState>();
+    let (opened, mut link_notes) = opening_state::<InformationState>();
+    // The two-Gaussians section keeps its own keys (`g…`) in the same address.
+    let (gaussians_opened, gaussians_notes) = opening_state::<gaussians::GaussiansState>();
+    link_notes.extend(gaussians_notes);
+    let gaussians = RwSignal::new(gaussians_opened);
+    let gaussians_query = Signal::derive(move || gaussians.with(|g| g.to_query()));
+    follow_keys_in_address(Some(gaussians::KEYS), gaussians_query);
     let typed = Typed::new(&opened);
     let state = RwSignal::new(opened);
     // An author's page can drive an embedded copy (ui/host_api.rs): `set` takes the
@@ -25,7 +32,7 @@ pub fn InformationPage() -> impl IntoView {
     let query = serve_link_state(
         "entropy",
         state,
-        None,
+        Some(InformationState::KEYS),
         move |command| match command {
             Command::Set(_) | Command::Reset => {
                 state.with_untracked(|s| typed.show(s));
@@ -62,7 +69,9 @@ pub fn InformationPage() -> impl IntoView {
                 "The extra surprise is the KL divergence. Drag the bars or type the probabilities and watch every number follow."
             </PageIntro>
             <LinkNotes notes=link_notes/>
-            <Share slug="information" query/>
+            <Share slug="information" query=Signal::derive(move || {
+                [query.get(), gaussians_query.get()].into_iter().filter(|q| !q.is_empty()).collect::<Vec<_>>().join("&")
+            })/>
 
             <DistributionsPanel state typed/>
 
@@ -72,11 +81,7 @@ pub fn InformationPage() -> impl IntoView {
 
             <super::softmax_view::SoftmaxPanel state/>
 
-            <Panel title="Beyond: two Gaussians">
-                <p class="notice" data-testid="gaussians-not-built">
-                    "Not built yet: the closed-form KL divergence between two Gaussians will appear here."
-                </p>
-            </Panel>
+            <super::gaussians_view::GaussiansPanel state=gaussians/>
         </article>
     }
 }
