@@ -1,10 +1,13 @@
 //! The host page API: a blog author's page drives an embedded lesson with `postMessage`.
 //!
-//! Commands, accepted only from the window that embeds this one (its parent):
+//! Commands, accepted only from the window that embeds this one (its parent), and only from its
+//! host's origin (`lessons::shared::host_gate`: the first page to speak, or the one the link's
+//! `host=` key pins):
 //! `{ stepwise: "set", state: { a: 0.3, … } }` (part of the state, with the keys of the lesson's
 //! link), `{ stepwise: "step" }`, `"play"`, `"pause"`, `"reset"`, `"getState"`.
-//! Events, sent to the parent: `{ stepwise: "ready", lesson }`, `{ stepwise: "state", lesson,
-//! state, metrics }` after every command and whenever the state changes, and
+//! Events, sent to the parent: `{ stepwise: "ready", lesson }` at once (no state), then, only
+//! once the host has spoken and only to its origin, `{ stepwise: "state", lesson, state,
+//! metrics }` after every command and whenever the state changes, and
 //! `{ stepwise: "error", lesson, message }` for a message it could not use (which changes nothing)
 //! or a value it had to clamp. Values go through the same total reader as links, so a host
 //! cannot put a lesson in a state a link could not.
@@ -13,6 +16,7 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 
+use crate::lessons::shared::host_gate::{Heard, HostGate, Pin};
 use crate::lessons::shared::url_state::{merged, LinkState};
 use crate::ui::share::follow_keys_in_address;
 
@@ -33,12 +37,44 @@ fn parent() -> Option<web_sys::Window> {
     (!js_sys::Object::is(&parent, &window)).then_some(parent)
 }
 
-fn send(message: Value) {
+/// Posts `message` to the parent, if its page is at `origin` (the browser drops it otherwise).
+fn send(origin: &str, message: Value) {
     let Some(parent) = parent() else { return };
     if let Ok(value) = js_sys::JSON::parse(&message.to_string()) {
-        // State is not secret, and the embed cannot know its host's origin in advance.
-        let _ = parent.post_message(&value, "*");
+        let _ = parent.post_message(&value, origin);
     }
+}
+
+/// The link's `host` key: an origin (the browser's parser reads it, so
+/// `https://Blog.example.org/post` pins `https://blog.example.org`), or not one.
+fn pin() -> Pin {
+    let query = crate::ui::share::opening_query();
+    let Some(text) = form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).find(|(k, _)| k == "host").map(|(_, v)| v.into_owned()) else {
+        return Pin::Open;
+    };
+    match web_sys::Url::new(&text).map(|url| url.origin()) {
+        Ok(origin) if origin.starts_with("https://") || origin.starts_with("http://") => Pin::Origin(origin),
+        _ => Pin::Invalid(text.chars().take(80).collect()),
+    }
+}
+
+/// Says in the embed itself why it ignored a command (a pinned host that does not match).
+fn show_refusal(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let notice = match document.query_selector("[data-testid=host-refused]").ok().flatten() {
+        Some(notice) => notice,
+        None => {
+            let Ok(notice) = document.create_element("p") else { return };
+            let _ = notice.set_attribute("class", "notice host-refused");
+            let _ = notice.set_attribute("role", "alert");
+            let _ = notice.set_attribute("data-testid", "host-refused");
+            if let Some(body) = document.body() {
+                let _ = body.prepend_with_node_1(&notice);
+            }
+            notice
+        }
+    };
+    notice.set_text_content(Some(message));
 }
 
 /// The host's partial state as link pairs: numbers, words, and lists of numbers.
@@ -76,6 +112,7 @@ where
     }
     let lesson = crate::catalog::widget(widget).map_or(widget, |w| w.lesson);
     let metrics = StoredValue::new_local(metrics);
+    let gate = StoredValue::new_local(HostGate::new(pin()));
     let state = move || {
         let q = query.get_untracked();
         let fields: Map<String, Value> = form_urlencoded::parse(q.as_bytes())
@@ -83,7 +120,7 @@ where
             .collect();
         json!({ "stepwise": "state", "lesson": lesson, "widget": widget, "state": fields, "metrics": metrics.with_value(|m| m()) })
     };
-    let error = move |message: String| send(json!({ "stepwise": "error", "lesson": lesson, "widget": widget, "message": message }));
+    let error = move |to: &str, message: String| send(to, json!({ "stepwise": "error", "lesson": lesson, "widget": widget, "message": message }));
 
     let listener = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
         // Only the embedding page may drive the lesson; anything else is not even answered.
@@ -99,32 +136,44 @@ where
         let Some(name) = message.get("stepwise").and_then(Value::as_str) else {
             return; // not for us (other scripts use postMessage too)
         };
+        let known = matches!(name, "set" | "step" | "play" | "pause" | "reset" | "getState");
+        let host = match gate.try_update_value(|g| g.hear(&event.origin(), known)) {
+            Some(Heard::Obey(host)) => host,
+            Some(Heard::Refuse(why)) => return show_refusal(&why),
+            Some(Heard::Ignore) | None => return,
+        };
         let command = match name {
             "set" => match message.get("state").and_then(Value::as_object).ok_or("set needs a state object".to_string()).and_then(pairs) {
                 Ok(changes) => Command::Set(merged(&query.get_untracked(), &changes)),
-                Err(problem) => return error(format!("ignored set: {problem}")),
+                Err(problem) => return error(&host, format!("ignored set: {problem}")),
             },
             "step" => Command::Step,
             "play" => Command::Play,
             "pause" => Command::Pause,
             "reset" => Command::Reset,
-            "getState" => return send(state()),
-            other => return error(format!("ignored unknown command “{}”", other.chars().take(40).collect::<String>())),
+            "getState" => return send(&host, state()),
+            other => return error(&host, format!("ignored unknown command “{}”", other.chars().take(40).collect::<String>())),
         };
         let notes = handle(command);
         if !notes.is_empty() {
-            error(notes.join(" "));
+            error(&host, notes.join(" "));
         }
-        send(state());
+        send(&host, state());
     });
     on_cleanup(move || listener.remove());
 
-    // The host hears about every change, whoever made it (the reader dragging, or play).
+    // The host hears about every change, whoever made it (the reader dragging, or play), once
+    // it has spoken: before that no state leaves the embed.
     Effect::new(move |_| {
         query.track();
-        send(state());
+        let message = state(); // read even when unsent: it tracks the metrics, training steps included
+        if let Some(host) = gate.with_value(|g| g.answer_target().map(str::to_string)) {
+            send(&host, message);
+        }
     });
-    send(json!({ "stepwise": "ready", "lesson": lesson, "widget": widget }));
+    if let Some(to) = gate.with_value(|g| g.ready_target().map(str::to_string)) {
+        send(&to, json!({ "stepwise": "ready", "lesson": lesson, "widget": widget }));
+    }
 }
 
 /// A widget whose whole state, `state`, is what its link holds. The address follows it (only

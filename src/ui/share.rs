@@ -6,7 +6,12 @@ use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::ui::address::link;
-use crate::lessons::shared::url_state::{replace_keys, LinkState};
+use crate::lessons::shared::url_state::{keep_keys, replace_keys, LinkState};
+
+/// Keys of the page, not of a lesson, that a widget writing its whole state into the address
+/// keeps: an embed's pinned host (see `ui::host_api`), so a reload stays pinned. (`present`
+/// is read once at load and then remembered by the browser, so it may go.)
+const PAGE_KEYS: &[&str] = &["host"];
 
 /// The query of the address the page was opened with (`?…`, or empty).
 pub fn opening_query() -> String {
@@ -38,9 +43,10 @@ pub fn follow_keys_in_address(owned: Option<&'static [&'static str]>, query: Sig
             let Some(window) = web_sys::window() else { return };
             let location = window.location();
             let path = location.pathname().unwrap_or_default();
+            let current = location.search().unwrap_or_default();
             let query = match owned {
-                Some(keys) => replace_keys(&location.search().unwrap_or_default(), keys, &query),
-                None => query.clone(),
+                Some(keys) => replace_keys(&current, keys, &query),
+                None => keep_keys(&current, PAGE_KEYS, &query),
             };
             let wanted = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
             let current = format!("{path}{}", location.search().unwrap_or_default());

@@ -53,9 +53,11 @@ export async function serve({ root, base = "/", port = 0, mounts = {}, isolated 
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
       response.end(body);
     } catch {
-      const body = await readFile(join(root, "404.html"));
+      // The app's own 404 page where there is one (so deep links work); else a plain 404
+      // (the e2e host pages' folder has none, and browsers ask it for /favicon.ico).
+      const body = await readFile(join(root, "404.html")).catch(() => null);
       response.writeHead(404, { "content-type": TYPES[".html"] });
-      response.end(body);
+      response.end(body ?? "not found");
     }
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));

@@ -2,12 +2,23 @@
 // follows every change (so reloading or copying it keeps the state), malformed links open with
 // a note and nothing broken, the Share panel's link restores the state in a new tab, and the
 // embed route runs inside a host page's iframe, which it tells its height.
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { newPage, shot } from "./browser.mjs";
 import { withSite, openPage } from "./suite.mjs";
+import { serve } from "./serve.mjs";
 
 const SHOTS = new URL("./screenshots/cpu/", import.meta.url).pathname;
+
+// Host pages come from a second origin (another port), as a blog's would: tests/e2e/host-page.html
+// with ?src= the embed and &width= its frame's width. (An embed answers only its host's origin,
+// so a page without one, such as setContent's about:blank, cannot drive it.)
+let blog;
+before(async () => {
+  blog = await serve({ root: new URL(".", import.meta.url).pathname, base: "/" });
+});
+after(() => blog?.server.close());
+const hostPage = (src, width = 960) => `${blog.url}host-page.html?width=${width}&src=${encodeURIComponent(src)}`;
 const value = (page, id) => page.locator(`[data-testid="${id}"]`).innerText();
 
 describe("state in the link (/information)", () => {
@@ -118,13 +129,10 @@ describe("state in the link (/information)", () => {
 
   test("a host page drives an embed through postMessage: set, step, getState, bad messages", async () => {
     const page = await newPage(browser);
-    // A bare host page that collects the embed's events from the start.
-    await page.setContent(`<script>
-      window.events = [];
-      addEventListener("message", (e) => { if (e.data?.stepwise) window.events.push(e.data); });
-    </script><iframe id="gd" style="width:900px;height:900px" src="${site.url}embed/gradient-descent?a=0.05"></iframe>`);
+    // A bare host page, from another origin, that collects the embed's events from the start.
+    await page.goto(hostPage(`${site.url}embed/gradient-descent?a=0.05`, 900));
     await page.waitForFunction(() => window.events.some((e) => e.stepwise === "ready"), null, { timeout: 30000 });
-    const send = (message) => page.evaluate((m) => document.getElementById("gd").contentWindow.postMessage(m, "*"), message);
+    const send = (message) => page.evaluate((m) => document.getElementById("w").contentWindow.postMessage(m, "*"), message);
     const lastState = () => page.evaluate(() => window.events.filter((e) => e.stepwise === "state").at(-1));
     await send({ stepwise: "reset" });
     await send({ stepwise: "set", state: { a: 0.2 } });
@@ -188,19 +196,11 @@ describe("widget embeds and links for every lesson", () => {
   let browser, site;
   withSite({ webgpu: false, shots: SHOTS }, (b, s) => ([browser, site] = [b, s]));
 
-  /// A host page with one iframe of `route` (e.g. "embed/optimiser-race?rl=saddle").
-  async function host(route, width = 960) {
+  /// A host page (tests/e2e/host-page.html, from the second origin) with one iframe of `route`
+  /// (e.g. "embed/optimiser-race?rl=saddle"); it records every event with the origin it came from.
+  async function host(route, width = 960, { ready = true, speak = ready } = {}) {
     const page = await newPage(browser, { width: width + 40, height: 900 });
-    await page.setContent(`<body style="margin:20px;background:#eef1f5;font-family:sans-serif">
-      <script>
-        window.events = [];
-        addEventListener("message", (e) => {
-          if (e.data?.type === "stepwise:height") document.getElementById("w").style.height = e.data.height + "px";
-          if (e.data?.stepwise) window.events.push(e.data);
-        });
-      </script>
-      <iframe id="w" title="embedded widget" style="width:${width}px;height:700px;border:1px solid #ccd;border-radius:8px;background:white"
-        src="${site.url}${route}"></iframe></body>`);
+    await page.goto(hostPage(site.url + route, width));
     const frame = page.frameLocator("#w");
     const send = (message) => page.evaluate((m) => document.getElementById("w").contentWindow.postMessage(m, "*"), message);
     const events = () => page.evaluate(() => window.events);
@@ -222,9 +222,55 @@ describe("widget embeds and links for every lesson", () => {
         check.toString(),
         { timeout },
       );
-    await page.waitForFunction(() => window.events.some((e) => e.stepwise === "ready"), null, { timeout: 30000 });
+    if (ready) await page.waitForFunction(() => window.events.some((e) => e.stepwise === "ready"), null, { timeout: 30000 });
+    // A host speaks first (here, asking for the state): until then the embed sends only "ready".
+    if (speak) await send({ stepwise: "getState" });
     return { page, frame, send, events, state, waitState };
   }
+
+  // An embed's state can hold what a learner typed, so it goes only to its host: before the host
+  // speaks only "ready"; then answers to the host's origin alone. A sibling frame is not obeyed,
+  // and a host pinned in the link (host=) refuses any other page, saying so in the embed.
+  test("host API: only ready before the host speaks; a sibling frame is ignored; a pinned host refuses others, visibly", async () => {
+    const a = await host("embed/softmax", 960, { speak: false });
+    await a.page.waitForTimeout(800);
+    assert.deepEqual((await a.events()).map((e) => e.stepwise), ["ready"], "nothing but ready before the host speaks");
+    assert.equal((await a.events())[0].state, undefined);
+    const first = await a.state();
+    assert.equal(first.from, new URL(site.url).origin);
+    // A sandboxed sibling (no origin) posts a command to the widget: not its parent, ignored.
+    await a.page.evaluate(() => {
+      const f = document.createElement("iframe");
+      f.sandbox = "allow-scripts";
+      f.srcdoc = `<script>parent.frames[0].postMessage({ stepwise: "set", state: { t: 2 } }, "*")<\/script>`;
+      document.body.append(f);
+    });
+    await a.page.waitForTimeout(800);
+    assert.equal((await a.state()).state.t ?? "0", first.state.t ?? "0", "the sibling's set changed nothing");
+    await a.send({ stepwise: "set", state: { t: 2 } });
+    await a.waitState((e) => e.state.t === "2");
+    await a.page.context().close();
+
+    // Pinned to a blog the test does not serve: this host page is refused, visibly, and hears nothing.
+    const b = await host("embed/softmax?host=https://blog.example.org", 960, { ready: false });
+    await b.frame.locator('[data-testid="softmax-table"]').waitFor({ timeout: 30000 });
+    await b.send({ stepwise: "set", state: { t: 1 } });
+    const refused = b.frame.locator('[data-testid="host-refused"]');
+    await refused.waitFor({ timeout: 10000 });
+    assert.match(await refused.innerText(), /answers only https:\/\/blog\.example\.org .*ignored a command from http:\/\/127\.0\.0\.1:\d+/);
+    await b.page.waitForTimeout(500);
+    assert.deepEqual(await b.events(), [], "not even ready goes to a page that is not the pinned host");
+    await shot(b.page, `${SHOTS}embed-host-refused.png`);
+    await b.page.context().close();
+
+    // Pinned to this host page's origin: obeyed and answered.
+    const c = await host(`embed/softmax?host=${encodeURIComponent(blog.url)}`);
+    await c.send({ stepwise: "set", state: { t: 1 } });
+    await c.waitState((e) => e.state.t === "1");
+    assert.equal(await c.frame.locator('[data-testid="host-refused"]').count(), 0);
+    assert.deepEqual([...a.page.errors, ...b.page.errors, ...c.page.errors], []);
+    await c.page.context().close();
+  });
 
   const WIDGETS = [
     ["stepper", "gd-loss-now"],

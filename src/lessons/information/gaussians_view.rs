@@ -183,7 +183,8 @@ pub fn GaussiansPanel(state: RwSignal<GaussiansState>) -> impl IntoView {
         <h3>"Checked by sampling"</h3>
         <p class="muted">
             "Draw n values x from P and average log p(x) − log q(x): by the law of large numbers the average tends to KL(P‖Q), "
-            "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. The draws are seeded, so the same n and seed give the same numbers."
+            "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. With few draws the average can even be negative, ",
+            "though KL never is. The draws are seeded, so the same n and seed give the same numbers."
         </p>
         <div class="settings-form gaussians-inputs">
             {field("n (draws of P)", "gaussians-samples", |s| s.samples as f64, |x| { let (n, note) = checked_samples(x); (n as f64, note) }, |s, x| s.samples = x as usize)}

@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod frame;
+pub mod host_gate;
 pub mod math;
 pub mod numbers;
 pub mod probability;

@@ -241,9 +241,20 @@ impl QueryWriter {
 /// `current` without the keys `owned` names, then `own` after it: how one widget writes its
 /// keys into an address it shares with other widgets (and with `present=1`).
 pub fn replace_keys(current: &str, owned: &[&str], own: &str) -> String {
+    keys_then(current, |k| !owned.contains(&k), own)
+}
+
+/// The keys of `current` that `kept` names, then `own` after them: how a widget writes its
+/// whole state into an address without dropping the page's own keys (an embed's `host`).
+pub fn keep_keys(current: &str, kept: &[&str], own: &str) -> String {
+    keys_then(current, |k| kept.contains(&k), own)
+}
+
+/// The pairs of `current` whose key `keep` accepts, then `own`.
+fn keys_then(current: &str, keep: impl Fn(&str) -> bool, own: &str) -> String {
     let kept = form_urlencoded::parse(current.trim_start_matches('?').as_bytes())
         .into_owned()
-        .filter(|(k, _)| !owned.contains(&k.as_str()));
+        .filter(|(k, _)| keep(k));
     let mut out = form_urlencoded::Serializer::new(String::new());
     out.extend_pairs(kept);
     let kept = out.finish();
@@ -285,6 +296,8 @@ mod tests {
         assert_eq!(replace_keys("?present=1&a=1&rl=bowl", &["rl", "rn"], "rl=saddle&rn=3"), "present=1&a=1&rl=saddle&rn=3");
         assert_eq!(replace_keys("rl=bowl", &["rl"], ""), "");
         assert_eq!(replace_keys("", &["rl"], "rl=x"), "rl=x");
+        assert_eq!(keep_keys("?present=1&a=1&host=https%3A%2F%2Fb.org", &["present", "host"], "z=1"), "present=1&host=https%3A%2F%2Fb.org&z=1");
+        assert_eq!(keep_keys("?a=1", &["present", "host"], ""), "");
     }
 
     #[test]
