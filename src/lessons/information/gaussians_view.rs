@@ -183,7 +183,7 @@ pub fn GaussiansPanel(state: RwSignal<GaussiansState>) -> impl IntoView {
         <h3>"Checked by sampling"</h3>
         <p class="muted">
             "Draw n values x from P and average log p(x) − log q(x): by the law of large numbers the average tends to KL(P‖Q), "
-            "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. With few draws the average can even be negative, ",
+            "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. With few draws the average can even be negative, "
             "though KL never is. The draws are seeded, so the same n and seed give the same numbers."
         </p>
         <div class="settings-form gaussians-inputs">
