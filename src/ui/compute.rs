@@ -38,11 +38,11 @@ impl Compute {
         match self {
             Compute::Probing => "Asking the browser whether it offers WebGPU.".into(),
             Compute::WebGpu { adapter } => format!(
-                "Your browser offers WebGPU (adapter: {adapter}). The Digits, GAN and Text lessons train on it (each can \
+                "Your browser offers WebGPU (adapter: {adapter}). The Digits, GAN, Text and tiny GPT lessons train on it (each can \
                  be switched to your CPU, where they train in a background worker) and the Lab times it against the CPU."
             ),
             Compute::Cpu { reason } => format!(
-                "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits, GAN and Text lessons train \
+                "Training runs on your CPU with WebAssembly SIMD, because {reason}. The Digits, GAN, Text and tiny GPT lessons train \
                  in a background worker (on every core when the page is cross-origin isolated, else on one)."
             ),
         }

@@ -129,14 +129,14 @@ fn threads_sentence() -> String {
     if isolated() {
         format!(
             "This page is cross-origin isolated, so Web Workers can share memory. Your browser reports {cores} logical cores: \
-             the Digits, GAN and Text lessons train in a background worker on {cores} threads (itself and a helper per \
+             the Digits, GAN, Text and tiny GPT lessons train in a background worker on {cores} threads (itself and a helper per \
              other core), which split each big matrix product between them. The timings below run on this page's own thread, one thread, except the last table's, \
              which time the background worker."
         )
     } else {
         format!(
             "This page is not cross-origin isolated (no SharedArrayBuffer), so Web Workers cannot share memory: the Digits, \
-             GAN and Text lessons train in a background worker on one thread, although your browser reports {cores} logical cores. \
+             GAN, Text and tiny GPT lessons train in a background worker on one thread, although your browser reports {cores} logical cores. \
              A page served with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: \
              require-corp (or reloaded once our offline helper is installed) trains on all of them. The timings below run on this page's own thread, except the last table's, which time the \
              background worker."

@@ -110,7 +110,7 @@ pub fn WorkerThreads() -> impl IntoView {
     view! {
         <Panel title="The background worker: one thread or all" testid="worker-threads">
             <p>
-                "The Digits, GAN and Text lessons train in a background worker. On a cross-origin isolated page it uses every core "
+                "The Digits, GAN, Text and tiny GPT lessons train in a background worker. On a cross-origin isolated page it uses every core "
                 "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
                 "is computed exactly as on one thread, so the losses (and the products) should be the same to the last bit. Each training run "
                 "trains a fresh network, from the same seed, on the real digits; each product multiplies the same seeded matrices."
