@@ -44,21 +44,14 @@ pub fn use_presenter() -> RwSignal<bool> {
     presenter
 }
 
-/// Whether a key press belongs to a form field (typing a "p" into a box toggles nothing).
-pub fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
-    event
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") || e.has_attribute("contenteditable"))
-        .unwrap_or(false)
-}
-
 /// The shortcuts, app-wide first, then those lessons share. Lessons that have no stepping
 /// (Information, Functions) simply ignore the stepping keys.
 const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "show or hide this list"),
     ("P", "presenter mode on or off (larger type, fewer side notes)"),
     ("Esc", "close this list"),
+    ("PgDn", "in a lesson plan: next step (what a clicker sends)"),
+    ("PgUp", "in a lesson plan: previous step"),
     ("Tab", "move between controls; Enter or Space presses a button"),
     ("→", "gradient descent: next phase of the step"),
     ("N", "gradient descent: next whole step"),
@@ -71,7 +64,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
 pub fn Shortcuts(presenter: RwSignal<bool>) -> impl IntoView {
     let open = RwSignal::new(false);
     let keys = window_event_listener(leptos::ev::keydown, move |event| {
-        if is_typing(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        if crate::ui::keys::is_typing(&event) {
             return;
         }
         match event.key().as_str() {

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 
 use crate::ui::address::link;
 use crate::ui::compute::Compute;
+use crate::ui::More;
 use crate::catalog::{Status, LESSONS};
 use super::routes::thumbnail;
 
@@ -17,7 +18,14 @@ pub fn Home(compute: ReadSignal<Compute>) -> impl IntoView {
                 "Every lesson trains a real model on real data, live in this tab. "
                 "Pause it, step through a single update, and see where every number comes from."
             </p>
-            <p class="hero-backend" data-testid="backend-explanation">{move || compute.get().explanation()}</p>
+            <More label="Where does training run?">
+                <p class="hero-backend" data-testid="backend-explanation">{move || compute.get().explanation()}</p>
+            </More>
+            <p class="hero-teachers">
+                "Teaching? Press " <kbd>"P"</kbd> " for presenter mode, and string lessons into a "
+                <A href=link("/plan") attr:data-testid="home-plan">"lesson plan"</A>
+                " you step through with a clicker."
+            </p>
         </section>
         <section class="lesson-grid" aria-label="Lessons">
             {LESSONS

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::ui::address::{base_path, embedded_as};
+use crate::ui::address::{base_path, embedded_as, framing_window};
 use crate::ui::chart;
 use crate::ui::compute::{self, Compute};
 
@@ -46,6 +46,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/embed/:lesson") view=EmbedPage/>
                 </Routes>
             </main>
+            // A plan may show a widget's embed link as a step: the card shows there too, but never in
+            // an embed framed by someone's page.
+            {framing_window().is_none().then(routes::plan_bar)}
             {(!embed).then(|| view! { <shell::Footer/> })}
         </Router>
     }

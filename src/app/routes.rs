@@ -76,6 +76,17 @@ const LESSONS: &[LessonRoute] = &[
     },
 ];
 
+/// `/plan`: a teacher's lesson plan (a page of the site, not a lesson: it has no card).
+const PLAN: View = full_only!(|| view! { <crate::lessons::plan::page::PlanPage/> }.into_any());
+
+/// The corner card of a lesson plan being presented, on every page but embeds.
+pub fn plan_bar() -> AnyView {
+    #[cfg(feature = "full")]
+    return view! { <crate::lessons::plan::bar::PlanBar/> }.into_any();
+    #[cfg(not(feature = "full"))]
+    return ().into_any();
+}
+
 /// Each embeddable widget's view, by its catalog id.
 const WIDGETS: &[(&str, View)] = &[
     ("stepper", Some(|| view! { <gradient_descent::page::Stepper/> }.into_any())),
@@ -105,6 +116,9 @@ pub fn thumbnail(slug: &str) -> AnyView {
 
 /// `/<slug>`: the lesson's page; a lesson that is not built shows its placeholder.
 pub fn lesson_page(slug: &str) -> AnyView {
+    if let ("plan", Some(page)) = (slug, PLAN) {
+        return page();
+    }
     match (catalog::lesson(slug), route(slug).and_then(|route| route.page)) {
         (Some(lesson), _) if lesson.status == Status::Placeholder => view! { <Placeholder lesson/> }.into_any(),
         (Some(_), Some(page)) => page(),

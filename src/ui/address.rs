@@ -48,3 +48,11 @@ pub fn path_in_site() -> String {
     let path = pathname();
     path.strip_prefix(base_path()).unwrap_or(&path).to_string()
 }
+
+/// The window whose page frames this one (an iframe's parent), or `None` for a page that is not
+/// framed: such a page is its own parent.
+pub fn framing_window() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    (!js_sys::Object::is(&parent, &window)).then_some(parent)
+}

@@ -240,6 +240,9 @@ where
     // its charts several times a second while it trains spent most of its main-thread time
     // there (measured on /text with the Chrome profiler: 640 ms of every 8 s).
     let measured = StoredValue::new(None::<(u32, f64, f64)>);
+    // The text scale on show, on the canvas for the e2e suite: chart labels are drawn at 12 or
+    // 13 px times it (the `font` of each chart), so presenter mode's ≥ 18 px can be checked.
+    let shown_scale = RwSignal::new(1.0f64);
     // Its own size can change without the window's (a scrollbar appears, a panel opens).
     Effect::new(move |observing: Option<bool>| {
         if observing == Some(true) {
@@ -269,6 +272,7 @@ where
             _ => {
                 let (width, scale) = (f64::from(element.client_width().max(1)), text_scale());
                 measured.set_value(Some((layout, width, scale)));
+                shown_scale.set(scale);
                 (width, scale)
             }
         };
@@ -295,6 +299,7 @@ where
             role="img"
             aria-label=move || label.get()
             data-testid=testid
+            data-text-scale=move || format!("{:.3}", shown_scale.get())
             style=format!("aspect-ratio: {} / {}", 1000, (1000.0 * aspect).round())
         ></canvas>
     }

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 
 use crate::lessons::shared::host_gate::{Heard, HostGate, Pin};
+use crate::ui::address::framing_window as parent;
 use crate::lessons::shared::url_state::{merged, LinkState};
 use crate::ui::share::follow_keys_in_address;
 
@@ -30,12 +31,6 @@ pub enum Command {
     Reset,
 }
 
-fn parent() -> Option<web_sys::Window> {
-    let window = web_sys::window()?;
-    let parent = window.parent().ok().flatten()?;
-    // A page that is not embedded is its own parent: then there is no host to listen to.
-    (!js_sys::Object::is(&parent, &window)).then_some(parent)
-}
 
 /// Posts `message` to the parent, if its page is at `origin` (the browser drops it otherwise).
 fn send(origin: &str, message: Value) {

@@ -13,6 +13,7 @@ pub mod files;
 pub mod gpu_training;
 pub mod host_api;
 pub mod keep_view;
+pub mod keys;
 pub mod math;
 pub mod panel;
 pub mod pointer;
@@ -27,6 +28,6 @@ pub mod worker_client;
 
 pub use chart::{css_colour, Chart};
 pub use math::Math;
-pub use panel::{PageIntro, Panel, Stat};
+pub use panel::{Lede, More, OneLine, PageIntro, Panel, Stat};
 #[cfg(feature = "full")]
 pub use where_training::{GpuChoice, Thread, TrainOn, WhereTraining};

@@ -19,14 +19,15 @@ pub fn Panel(
     view! {
         <section class=class data-testid=testid>
             <h2>{title}</h2>
-            {intro.map(|text| view! { <p class="muted">{text}</p> })}
+            {intro.map(|text| view! { <OneLine class="muted panel-intro">{text}</OneLine> })}
             {children()}
         </section>
     }
 }
 
 /// The top of a page: a kicker ("Lesson"), the heading, and the lede (the children) that says
-/// in a few lines what the learner will do here.
+/// in a few lines what the learner will do here. In presenter mode the lede shows one line and a
+/// "More" button (the class reads the picture; the teacher says the words).
 #[component]
 pub fn PageIntro(
     #[prop(default = "Lesson")] kicker: &'static str,
@@ -36,9 +37,60 @@ pub fn PageIntro(
     view! {
         <p class="kicker">{kicker}</p>
         <h1>{title}</h1>
-        {children.map(|lede| view! { <p class="lede">{lede()}</p> })}
+        {children.map(|lede| view! { <Lede>{lede()}</Lede> })}
     }
 }
+
+fn presenting() -> Signal<bool> {
+    let presenter = use_context::<crate::ui::chart::Presenter>();
+    Signal::derive(move || presenter.is_some_and(|p| p.0.get()))
+}
+
+/// A page's opening paragraph: whole in normal mode; one line and a "More" button in presenter
+/// mode. The words stay in the page (screen readers read them all); only the clipping changes.
+#[component]
+pub fn Lede(children: Children) -> impl IntoView {
+    view! { <OneLine class="lede" testid="lede">{children()}</OneLine> }
+}
+
+/// A paragraph that shows one line and a "More" button in presenter mode, and all of itself
+/// otherwise: a page's lede, a panel's introduction.
+#[component]
+pub fn OneLine(class: &'static str, #[prop(optional)] testid: Option<&'static str>, children: Children) -> impl IntoView {
+    let presenting = presenting();
+    let opened = RwSignal::new(false);
+    let clipped = move || presenting.get() && !opened.get();
+    view! {
+        <div class="one-line">
+            <p class=class class:clipped=clipped data-testid=testid>{children()}</p>
+            <Show when=move || presenting.get()>
+                <button class="one-line-more" aria-expanded=move || (!clipped()).to_string() on:click=move |_| opened.update(|o| *o = !*o)>
+                    {move || if clipped() { "More" } else { "Less" }}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// An explanation longer than a glance (about 40 words), behind a "Why?" or "More" disclosure:
+/// open by default in normal mode, closed in presenter mode (where the picture and its numbers
+/// need the screen).
+#[component]
+pub fn More(
+    #[prop(default = "More")] label: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let presenting = presenting();
+    view! {
+        <details class="more" prop:open=move || !presenting.get() data-testid=testid>
+            <summary>{label}</summary>
+            <div class="more-body">{children()}</div>
+        </details>
+    }
+}
+
+
 
 /// The phases of a step, in order: the one on show is `current`, the ones before it `done`.
 /// `shown` is how far the step has got: `Some(i)` while phase `i` (from 0) is on show.

@@ -36,20 +36,43 @@ pub fn follow_in_address(query: Signal<String>) {
 /// Like `follow_in_address`, for a widget that shares the address with others on its page: only
 /// the keys in `owned` are replaced by `query`; the rest of the address stays.
 pub fn follow_keys_in_address(owned: Option<&'static [&'static str]>, query: Signal<String>) {
+    follow(query, move |location, query| {
+        let path = location.pathname().unwrap_or_default();
+        let current = location.search().unwrap_or_default();
+        let query = match owned {
+            Some(keys) => replace_keys(&current, keys, &query),
+            None => keep_keys(&current, PAGE_KEYS, &query),
+        };
+        let hash = location.hash().unwrap_or_default();
+        if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") }
+    });
+}
+
+/// Keeps the address's `#fragment` equal to `fragment`: for state that can outgrow what a web
+/// server accepts in a request (a lesson plan), since the fragment is never sent to the server.
+/// The query keeps its other keys but loses `moved`, the keys the state had when a link gave
+/// them in the query.
+pub fn follow_in_fragment(moved: &'static [&'static str], fragment: Signal<String>) {
+    follow(fragment, move |location, fragment| {
+        let path = location.pathname().unwrap_or_default();
+        let search = replace_keys(&location.search().unwrap_or_default(), moved, "");
+        let search = if search.is_empty() { search } else { format!("?{search}") };
+        if fragment.is_empty() { format!("{path}{search}") } else { format!("{path}{search}#{fragment}") }
+    });
+}
+
+/// The address from `state` and the current location, set a quarter-second after the last
+/// change (browsers throttle address updates made on every frame of a drag).
+fn follow(state: Signal<String>, address: impl Fn(&web_sys::Location, String) -> String + Copy + 'static) {
     let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
-        let query = query.get();
+        let state = state.get();
         let timeout = Timeout::new(250, move || {
             let Some(window) = web_sys::window() else { return };
             let location = window.location();
-            let path = location.pathname().unwrap_or_default();
-            let current = location.search().unwrap_or_default();
-            let query = match owned {
-                Some(keys) => replace_keys(&current, keys, &query),
-                None => keep_keys(&current, PAGE_KEYS, &query),
-            };
-            let wanted = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
-            let current = format!("{path}{}", location.search().unwrap_or_default());
+            let wanted = address(&location, state);
+            let current =
+                format!("{}{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default(), location.hash().unwrap_or_default());
             if wanted != current {
                 if let Ok(history) = window.history() {
                     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&wanted));
@@ -123,7 +146,7 @@ pub fn Share(
 }
 
 /// A read-only box with `text()` in it (selected whole on focus) and a Copy button.
-fn copy_row(label: &'static str, aria: &'static str, testid: &'static str, text: impl Fn() -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn copy_row(label: &'static str, aria: &'static str, testid: &'static str, text: impl Fn() -> String + Copy + Send + Sync + 'static) -> impl IntoView {
     let copy = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.navigator().clipboard().write_text(&text());

@@ -2,6 +2,7 @@
 //! table: one row per check, one column per backend.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -84,13 +85,15 @@ pub fn Agreement(compute: ReadSignal<Compute>) -> impl IntoView {
 
     view! {
         <Panel title="Do both engines compute the same numbers?" testid="agreement">
-            <p>
-                "Each check below runs one kernel (or a gradient, or an optimiser step) and compares "
-                "it with the same arithmetic done another way: in 64-bit floating point, by finite "
-                "differences, or worked out by hand. The CPU must agree to 1 part in 10,000; WebGPU to "
-                "1 part in 1,000, because GPUs compute exp, log and tanh less exactly and add in a "
-                "different order."
-            </p>
+            <More label="How the checks work">
+                <p>
+                    "Each check below runs one kernel (or a gradient, or an optimiser step) and compares "
+                    "it with the same arithmetic done another way: in 64-bit floating point, by finite "
+                    "differences, or worked out by hand. The CPU must agree to 1 part in 10,000; WebGPU to "
+                    "1 part in 1,000, because GPUs compute exp, log and tanh less exactly and add in a "
+                    "different order."
+                </p>
+            </More>
             <p class="summary">
                 <span data-testid="agreement-cpu">{move || summary("CPU", cpu.get())}</span>
                 <span data-testid="agreement-webgpu">{move || summary("WebGPU", gpu.get())}</span>

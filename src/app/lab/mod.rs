@@ -9,6 +9,7 @@ mod threads;
 mod training;
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::{PageIntro, Panel};
 
@@ -154,19 +155,25 @@ pub fn LabPage() -> impl IntoView {
                 "that run on your graphics card, once as WebAssembly SIMD code that runs on your CPU. "
                 "Here you can check that both compute the same numbers, and see which one is faster."
             </PageIntro>
-            <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
-            <p class="muted" data-testid="lab-threads" data-isolated=isolated().to_string()>{threads_sentence()}</p>
+            <More label="Where does training run?">
+                <p class="muted" data-testid="lab-backend">{move || compute.get().explanation()}</p>
+            </More>
+            <More label="How many threads?">
+                <p class="muted" data-testid="lab-threads" data-isolated=isolated().to_string()>{threads_sentence()}</p>
+            </More>
             <agreement::Agreement compute/>
             <speed::Speed compute/>
             <training::Training compute/>
             <threads::WorkerThreads/>
             <Panel title="When does the GPU win?">
-                <p>
-                    "A GPU runs thousands of multiply-adds at once, but every kernel launch and every "
-                    "read back to the page costs a fixed delay. For tiny matrices that delay is most of "
-                    "the time, and the CPU wins. For large ones, such as a 1024 × 1024 product, the "
-                    "parallel work dominates and a real GPU wins by far."
-                </p>
+                <More label="Why">
+                    <p>
+                        "A GPU runs thousands of multiply-adds at once, but every kernel launch and every "
+                        "read back to the page costs a fixed delay. For tiny matrices that delay is most of "
+                        "the time, and the CPU wins. For large ones, such as a 1024 × 1024 product, the "
+                        "parallel work dominates and a real GPU wins by far."
+                    </p>
+                </More>
                 <p>
                     "If the badge at the top says the adapter is "
                     <em>"SwiftShader"</em>

@@ -6,6 +6,7 @@
 //! seeded matrices.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -109,12 +110,14 @@ pub fn WorkerThreads() -> impl IntoView {
     let dash = || view! { <td class="muted">"—"</td> }.into_any();
     view! {
         <Panel title="The background worker: one thread or all" testid="worker-threads">
-            <p>
-                "The Digits, GAN, Text and tiny GPT lessons train in a background worker. On a cross-origin isolated page it uses every core "
-                "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
-                "is computed exactly as on one thread, so the losses (and the products) should be the same to the last bit. Each training run "
-                "trains a fresh network, from the same seed, on the real digits; each product multiplies the same seeded matrices."
-            </p>
+            <More label="What is compared">
+                <p>
+                    "The Digits, GAN, Text and tiny GPT lessons train in a background worker. On a cross-origin isolated page it uses every core "
+                    "(itself and one helper thread per other core), and each big matrix product is split between them by blocks of rows. Every number "
+                    "is computed exactly as on one thread, so the losses (and the products) should be the same to the last bit. Each training run "
+                    "trains a fresh network, from the same seed, on the real digits; each product multiplies the same seeded matrices."
+                </p>
+            </More>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure the worker" testid="measure-threads"/>
             {move || problem.get().map(|p| view! { <p class="notice">{format!("The worker could not train: {p}.")}</p> })}
             <div class="table-scroll">

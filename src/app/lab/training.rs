@@ -4,6 +4,7 @@
 //! lesson's game (its default networks and settings) on each backend.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -101,12 +102,14 @@ pub fn Training(compute: ReadSignal<Compute>) -> impl IntoView {
 
     view! {
         <Panel title="How fast does each engine train?" testid="training-speed">
-            <p>
-                "One training step of the network the digits lesson uses: 784 pixels in, 500 hidden "
-                "units (ReLU), 10 digits out. Forward pass, softmax cross-entropy loss, backward pass "
-                "and an Adam update, on a batch of 64 or 256 images. The last column is how long one "
-                "pass over all 60,000 MNIST training images would take at that speed."
-            </p>
+            <More label="What is timed">
+                <p>
+                    "One training step of the network the digits lesson uses: 784 pixels in, 500 hidden "
+                    "units (ReLU), 10 digits out. Forward pass, softmax cross-entropy loss, backward pass "
+                    "and an Adam update, on a batch of 64 or 256 images. The last column is how long one "
+                    "pass over all 60,000 MNIST training images would take at that speed."
+                </p>
+            </More>
             <super::MeasureButton running on_click=Callback::new(measure) label="Measure a training step" testid="measure-training"/>
             {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
             <super::CpuGpuTable headings=("batch", ["samples", "one epoch"]) rows=&BATCHES testid="training" columns=batches

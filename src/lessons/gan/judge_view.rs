@@ -2,6 +2,7 @@
 //! here in the background while the GAN trains), and what it reads in 1,000 generated samples.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -111,11 +112,13 @@ pub fn JudgePanel(
     let _ = training_seconds;
     view! {
         <Panel title="Judge the digits" class="gan-judge" testid="gan-judge">
-            <p class="muted">
-                {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
-                "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
-                "(mode collapse), the bars below show it at once. It reads the drawings of the generator shown in the grid above."
-            </p>
+            <More label="How the judge works">
+                <p class="muted">
+                    {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
+                    "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
+                    "(mode collapse), the bars below show it at once. It reads the drawings of the generator shown in the grid above."
+                </p>
+            </More>
             <p data-testid="gan-judge-status">
                 {move || match judging.get() {
                     Judging::Waiting => "The classifier starts once the digits have downloaded.".to_string(),

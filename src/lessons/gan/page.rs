@@ -15,7 +15,7 @@ use crate::lessons::shared::numbers::fixed;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{PageIntro, Chart, Panel, WhereTraining, Stat};
+use crate::ui::{PageIntro, Chart, More, Panel, WhereTraining, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
@@ -67,7 +67,7 @@ pub fn GanPage() -> impl IntoView {
     );
 
     view! {
-        <article class="lesson gan" data-testid="lesson-gan">
+        <article class="lesson gan staged" data-testid="lesson-gan">
             <PageIntro title="Two networks play a game: one forges digits, one catches forgeries">
                 "The " <strong>"generator"</strong> " G turns 100 random numbers into a 28 × 28 image. The "
                 <strong>"discriminator"</strong> " D looks at an image and says how likely it is to be a real handwritten digit. "
@@ -77,8 +77,8 @@ pub fn GanPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="gan-trainer"
                 holds="A link holds the settings and seed, not the trained networks: whoever opens it trains from the same start."/>
             <DatasetStatus data=g.data what="digits" testid="gan" on_retry=Callback::new(move |_| g.start_loading())/>
-            <div class="gan-top">
-                <Panel title="What G draws" class="gan-samples" intro="The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place.">
+            <div class="gan-top stage-wrap">
+                <Panel title="What G draws" class="gan-samples stage-1" intro="The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place.">
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
                     <super::pictures_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { g.ensure_run(); g.redraw_grid(); g.judge_now(); })/>
                     <div class="button-row">
@@ -89,7 +89,7 @@ pub fn GanPage() -> impl IntoView {
                     </div>
                     {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gan-problem">{p}</p> })}
                 </Panel>
-                <Panel title="Progress" class="gan-progress">
+                <Panel title="Progress" class="gan-progress stage-2">
                     <div class="stat-row">
                         <div class="stat"><span class="stat-label">"iterations"</span><span class="stat-value" data-testid="gan-iterations">{move || iterations.get()}</span>
                             <span class="stat-note">{move || format!("epoch {} of the 60,000 digits", epoch.get() + 1)}</span></div>
@@ -102,8 +102,10 @@ pub fn GanPage() -> impl IntoView {
                             <span class="stat-note">"D's belief that forgeries are real"</span></div>
                     </div>
                     <WhereTraining thread lesson="gan" gpu running=running.into()/>
-                    <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
-                        {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
+                    <More label="How to read the curves">
+                        <p class="muted">"Each point averages 10 iterations. D's loss is the sum of its real and fake losses; at the game's balance D(x) = D(G(z)) = ½ and D's loss is 2 ln 2 = 1.386."
+                            {move || (settings.with(|s| s.discriminator_dropout) > 0.0).then_some(" D's numbers come from its training passes, dropout included.")}</p>
+                    </More>
                     <Chart label=Signal::derive(move || format!("D and G losses over {} iterations", iterations.get())) testid="gan-losses" aspect=0.42
                         draw=move |area, ratio| draw_losses(area, ratio, &curves.get())/>
                     <Chart label=Signal::derive(move || "Mean D(x) and mean D(G(z))".to_string()) testid="gan-scores" aspect=0.42

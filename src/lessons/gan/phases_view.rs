@@ -78,7 +78,7 @@ pub fn StepThrough(
 ) -> impl IntoView {
     let loss_kind = move || settings.with(|s| s.generator_loss);
     view! {
-        <Panel title="Step through one iteration" class="gan-steps" testid="gan-step-through" intro=concat!(
+        <Panel title="Step through one iteration" class="gan-steps stage-3" testid="gan-step-through" intro=concat!(
             "One training iteration is three phases. Run them one at a time (training pauses) and read each loss with ",
             "this batch's numbers. The highlighted button is the phase a normal iteration runs next; you may press any.",
         )>

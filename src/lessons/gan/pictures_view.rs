@@ -1,6 +1,8 @@
 //! Images on a canvas: a grid of 28 × 28 tiles, scaled up by CSS with crisp pixels.
 
 use leptos::prelude::*;
+
+use crate::ui::More;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -51,18 +53,20 @@ pub fn AveragedChoice(averaged: RwSignal<bool>, settings: RwSignal<super::Settin
                     on:change=move |ev| { averaged.set(event_target_checked(&ev)); on_change.run(()); }/>
                 " Draw with the averaged generator"
             </label>
-            <p class="muted">
-                {move || if decay() == 0.0 {
-                    "Averaging is off in the settings: the grid shows G itself.".to_string()
-                } else {
-                    format!(
-                        "The averaged generator is a copy of G whose weights trail G's: after each of G's steps, every weight moves {}% of the way \
-                         to G's (more in the first steps, while the average gets going: an exponential moving average). G's own weights keep swinging as it and D chase each other; their average \
-                         draws steadier, cleaner digits. It never trains itself and never feeds back into the game. Untick to see G as it is right now.",
-                        crate::lessons::shared::numbers::fixed(100.0 * (1.0 - decay() as f64), 1)
-                    )
-                }}
-            </p>
+            <More label="What is the averaged generator?">
+                <p class="muted">
+                    {move || if decay() == 0.0 {
+                        "Averaging is off in the settings: the grid shows G itself.".to_string()
+                    } else {
+                        format!(
+                            "The averaged generator is a copy of G whose weights trail G's: after each of G's steps, every weight moves {}% of the way \
+                             to G's (more in the first steps, while the average gets going: an exponential moving average). G's own weights keep swinging as it and D chase each other; their average \
+                             draws steadier, cleaner digits. It never trains itself and never feeds back into the game. Untick to see G as it is right now.",
+                            crate::lessons::shared::numbers::fixed(100.0 * (1.0 - decay() as f64), 1)
+                        )
+                    }}
+                </p>
+            </More>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! Applying starts a new run.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -92,15 +93,17 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
             "(dropout), and D's last layer also sees how much its batch varies (the spread, below): measured here, dropout made G's digits ",
             "clearer sooner, and the spread made G draw all ten digits instead of mostly 1s. Each preset below starts a new run; read what to watch for, then press Train.",
         )>
-            <p class="muted">
-                "Five well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
-                "so D never grows fully sure of real digits. The averaging decay: how slowly the averaged generator follows G (0 turns it off). "
-                "Images D judges together: with 2 or more (PacGAN), D sees several images as one input, and a G that draws the same few digits "
-                "makes packs that look alike, which D learns to spot. D's dropout: the share of D's hidden units switched off at random in each "
-                "of its training passes, so D cannot lean on a few pixels. D sees its batch's spread: D's last layer also gets one more number, "
-                "how much the batch's images differ from each other (the variance of D's features across the batch); a G that draws "
-                "mostly one kind of digit makes batches that vary too little, and D catches it by that."
-            </p>
+            <More label="The stabilisers, one by one">
+                <p class="muted">
+                    "Five well-known stabilisers are settings too. D's label for real digits: 0.9 instead of 1 is one-sided label smoothing, "
+                    "so D never grows fully sure of real digits. The averaging decay: how slowly the averaged generator follows G (0 turns it off). "
+                    "Images D judges together: with 2 or more (PacGAN), D sees several images as one input, and a G that draws the same few digits "
+                    "makes packs that look alike, which D learns to spot. D's dropout: the share of D's hidden units switched off at random in each "
+                    "of its training passes, so D cannot lean on a few pixels. D sees its batch's spread: D's last layer also gets one more number, "
+                    "how much the batch's images differ from each other (the variance of D's features across the batch); a G that draws "
+                    "mostly one kind of digit makes batches that vary too little, and D catches it by that."
+                </p>
+            </More>
             <div class="button-row">
                 {PRESETS.iter().enumerate().map(|(i, preset)| view! {
                     <button data-testid=format!("gan-preset-{i}") class:primary=move || chosen.get() == i

@@ -39,7 +39,7 @@ fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, train: &[
 pub fn Curves(run: Run, reference: RwSignal<Option<Baselines>>) -> impl IntoView {
     let Run { train_points, validation_points, steps, .. } = run;
     view! {
-    <Panel title="Learning curves" intro=concat!(
+    <Panel title="Learning curves" class="gpt-curves-panel stage-2" intro=concat!(
         "Blue: the loss on the training batches. Orange: on the validation text, which the model never trains on. ",
         "Dashed: what simple counting achieves on the same validation text, counted by this page from the training text: ",
         "the frequency of each character, and of each character after the one before it (both with add-one smoothing).",

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use crate::ui::More;
 use serde_json::json;
 
 use super::counting::{baselines, Baselines};
@@ -128,7 +129,7 @@ pub fn GptPage() -> impl IntoView {
     let vocabulary = move || book.with(|b| b.as_ref().map_or(83, |b| b.vocabulary_size()));
 
     view! {
-        <article class="lesson gpt-lesson" data-testid="lesson-gpt">
+        <article class="lesson gpt-lesson staged staged-wide" data-testid="lesson-gpt">
             <PageIntro title="Train a tiny GPT on Moby-Dick, and look inside its attention">
                 "The models called AI today are Transformers that learn to predict the next piece of text. Press "
                 <strong>"Train"</strong>
@@ -138,17 +139,20 @@ pub fn GptPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="gpt-trainer"
                 holds="A link holds the model's settings, its seed, the prompt and the texts you look at, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data what="book" testid="gpt" on_retry=Callback::new(move |_| start_loading())/>
+            <div class="gpt-side stage-1">
             <Panel title="The model">
-                <p>
-                    "The text is Moby-Dick (1851), all 1.19 million characters of it: the first 90% to learn from, the last 10% "
-                    "(from chapter 124 on) kept aside to check it on, never trained on. The model reads up to a "
-                    <em>"context"</em>
-                    " of characters and, at every position, gives a score to each of the book's 83 characters for what comes next. "
-                    "Inside, each character becomes a vector; "
-                    <em>"attention"</em>
-                    " lets each position gather from the earlier ones; an MLP works on each position alone; that repeats once per layer. "
-                    "Training lowers the cross-entropy of the true next character (AdamW, gradients clipped at norm 1)."
-                </p>
+                <More label="How the model reads the book">
+                    <p>
+                        "The text is Moby-Dick (1851), all 1.19 million characters of it: the first 90% to learn from, the last 10% "
+                        "(from chapter 124 on) kept aside to check it on, never trained on. The model reads up to a "
+                        <em>"context"</em>
+                        " of characters and, at every position, gives a score to each of the book's 83 characters for what comes next. "
+                        "Inside, each character becomes a vector; "
+                        <em>"attention"</em>
+                        " lets each position gather from the earlier ones; an MLP works on each position alone; that repeats once per layer. "
+                        "Training lowers the cross-entropy of the true next character (AdamW, gradients clipped at norm 1)."
+                    </p>
+                </More>
                 <p data-testid="gpt-architecture" class="muted">
                     {move || {
                         let s = settings.get();
@@ -161,7 +165,6 @@ pub fn GptPage() -> impl IntoView {
                     }}
                 </p>
                 <p data-testid="gpt-schedule" class="muted">{move || settings.with(|s| s.schedule_words())}</p>
-                <super::settings_view::SettingsForm settings on_apply=move |_| run.reset()/>
                 <div class="button-row">
                     <button class="primary" data-testid="gpt-train"
                         disabled=move || data.get() != Dataset::Ready || (run.busy.get() && !running.get()) || settings.with(|s| s.too_big(vocabulary()).is_some())
@@ -170,9 +173,13 @@ pub fn GptPage() -> impl IntoView {
                     </button>
                     <button data-testid="gpt-reset" on:click=move |_| run.reset() disabled=move || steps.get() == 0 && run.loaded_steps.get() == 0>"Reset"</button>
                 </div>
+                <More label="Change the model">
+                    <super::settings_view::SettingsForm settings on_apply=move |_| run.reset()/>
+                </More>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="gpt-problem">{p}</p> })}
             </Panel>
             <ProgressPanel run/>
+            </div>
             <super::curves_view::Curves run reference/>
             <super::writing_view::Writing run looks/>
             <super::attention_view::Attention looks read notes=look_notes/>
@@ -211,12 +218,14 @@ fn ProgressPanel(run: Run) -> impl IntoView {
             </div>
         </div>
         <crate::ui::WhereTraining thread lesson="gpt" gpu=run.gpu running=running.into()/>
-        <p class="muted">
-            {move || format!(
-                "A loss of ln 83 ≈ 4.42 nats is a blind guess among the 83 characters. The validation loss is measured every 50 steps on the \
-                 same 48 stretches of the validation text ({} characters), so it moves only when the model does. The writing and the attention \
-                 views below use the weights of the latest check.", grouped((VALIDATION_WINDOWS * settings.with(|s| s.context)) as u64))}
-        </p>
+        <More label="How to read the losses">
+            <p class="muted">
+                {move || format!(
+                    "A loss of ln 83 ≈ 4.42 nats is a blind guess among the 83 characters. The validation loss is measured every 50 steps on the \
+                     same 48 stretches of the validation text ({} characters), so it moves only when the model does. The writing and the attention \
+                     views below use the weights of the latest check.", grouped((VALIDATION_WINDOWS * settings.with(|s| s.context)) as u64))}
+            </p>
+        </More>
     </Panel>
     }
 }

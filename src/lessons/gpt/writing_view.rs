@@ -98,7 +98,7 @@ pub fn Writing(run: Run, looks: Looks) -> impl IntoView {
         _ => typed_notes.set(vec![format!("{what} “{}” is not a number; kept at its last value.", text.trim())]),
     };
     view! {
-    <Panel title="What it writes" intro=concat!(
+    <Panel title="What it writes" class="gpt-writing-panel stage-3" intro=concat!(
         "After every check the model continues the prompt by 200 characters, each drawn from its scores for what comes next. ",
         "The draws use a fixed seed, so the text changes only because the model does. Temperature 0 always takes the likeliest ",
         "character; higher temperatures take more chances; top-k allows only the k likeliest.",

@@ -1,6 +1,7 @@
 //! The preset "one sample, two weights": one complete step small enough to check by hand.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -40,11 +41,13 @@ pub fn OneSampleExample() -> impl IntoView {
     };
     view! {
         <Panel title="Preset: one sample, two weights" testid="gd-one-sample">
-            <p>
-                "The smallest whole step, to check with pencil and paper. One example with two inputs x = [1, 2] "
-                "and target y = 3; a model with two weights θ = [1, 2] and a bias b = 1 predicts ŷ = θ·x + b; "
-                "the loss is ½(y − ŷ)² and the learning rate α = 0.1. Each line below uses the numbers of the line before."
-            </p>
+            <More label="What this example is">
+                <p>
+                    "The smallest whole step, to check with pencil and paper. One example with two inputs x = [1, 2] "
+                    "and target y = 3; a model with two weights θ = [1, 2] and a bias b = 1 predicts ŷ = θ·x + b; "
+                    "the loss is ½(y − ŷ)² and the learning rate α = 0.1. Each line below uses the numbers of the line before."
+                </p>
+            </More>
             <p class="muted" data-testid="gd-one-step">{move || format!("Step {}", count.get())}</p>
             <div class="gd-formulas" data-testid="gd-one-formulas" role="group" aria-label="The formulas of this update, with its numbers">
                 {move || lines().into_iter().map(|line| view! { <Math block=true tex=line/> }).collect_view()}

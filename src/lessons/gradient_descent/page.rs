@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::PageIntro;
+use crate::ui::{Lede, PageIntro};
 use crate::catalog::title_of;
 
 use super::data_view::OwnData;
@@ -96,12 +96,7 @@ pub fn Stepper() -> impl IntoView {
 
     // A teacher drives it from the keyboard: → next phase, N next step, space play/pause, R reset.
     let keys = window_event_listener(leptos::ev::keydown, move |event| {
-        let typing = event
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-            .unwrap_or(false);
-        if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        if crate::ui::keys::is_typing(&event) {
             return;
         }
         match event.key().as_str() {
@@ -123,22 +118,26 @@ pub fn Stepper() -> impl IntoView {
     };
 
     view! {
-            <p class="lede">
+            <Lede>
                 "A straight line h(x) = θ₀ + θ₁x should fit the points. Gradient descent starts from a bad line "
                 "and improves it step by step: it measures how wrong each prediction is, works out which way "
                 "to turn θ₀ and θ₁ to be less wrong, and moves them a little that way. Press "
                 <strong>"Next phase"</strong> " to see each part of a step, with its numbers."
-            </p>
+            </Lede>
             <LinkNotes notes=link_notes/>
             <Share slug="gradient-descent" query widget="stepper"/>
 
-            <StepperControls s/>
-            <OwnData on_points=use_own_points/>
-            <div class="gd-views">
-                <ScatterPanel s/>
-                <SurfacePanel s/>
-                <LossPanel s/>
+            // The stage: in presenter mode the controls, the two pictures and the step's formula
+            // share one screen (www/lessons/gradient-descent.css); elsewhere they stack.
+            <div class="gd-stage">
+                <StepperControls s/>
+                <div class="gd-views">
+                    <ScatterPanel s/>
+                    <SurfacePanel s/>
+                    <LossPanel s/>
+                </div>
+                <StepPanel s/>
+                <OwnData on_points=use_own_points/>
             </div>
-            <StepPanel s/>
     }
 }

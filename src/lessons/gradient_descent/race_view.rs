@@ -4,6 +4,7 @@
 //! `race_state.rs`, its panels `race_panels.rs`.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use super::race::RaceSettings;
 use super::race_link::RACE_KEYS;
@@ -81,24 +82,28 @@ pub fn OptimiserRace() -> impl IntoView {
 
     view! {
         <Panel title="Part 2: optimisers race on a landscape" class="gd-race" testid="gd-race">
-            <p>
-                "Plain gradient descent is only one way to use the gradient. Here five optimisers start from the same "
-                "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
-                "Momentum and Nesterov keep a velocity, so they roll through flat stretches and can overshoot; "
-                "RMSProp and Adam divide each step by a running size of the gradient, so steep and flat directions move alike. "
-                <strong>"Click the map"</strong> " (or focus it and press the arrow keys) to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
-                "Each landscape comes with learning rates that suit it; change them below and see what breaks."
-            </p>
+            <More label="How the race works">
+                <p>
+                    "Plain gradient descent is only one way to use the gradient. Here five optimisers start from the same "
+                    "point (the cross) of a two-number landscape f(x, y) and go downhill, each by its own rule. "
+                    "Momentum and Nesterov keep a velocity, so they roll through flat stretches and can overshoot; "
+                    "RMSProp and Adam divide each step by a running size of the gradient, so steep and flat directions move alike. "
+                    <strong>"Click the map"</strong> " (or focus it and press the arrow keys) to start somewhere else. The stronger the shade, the lower the ground; rings mark the lowest points. "
+                    "Each landscape comes with learning rates that suit it; change them below and see what breaks."
+                </p>
+            </More>
             <LinkNotes notes=link_notes/>
             <Share slug="gradient-descent" query widget="optimiser-race"/>
             <RaceControls st/>
             <RaceBoard st/>
             <RacerSettings st/>
-            <p class="muted">
-                "Each racer is the training engine's own optimiser moving a tensor of two numbers, in 32-bit floats, "
-                "exactly as it moves a network's weights; the gradient it is given is the landscape's exact gradient at that point. "
-                "A racer whose numbers blow up stops by itself and says so; the others race on."
-            </p>
+            <More label="How the racers move">
+                <p class="muted">
+                    "Each racer is the training engine's own optimiser moving a tensor of two numbers, in 32-bit floats, "
+                    "exactly as it moves a network's weights; the gradient it is given is the landscape's exact gradient at that point. "
+                    "A racer whose numbers blow up stops by itself and says so; the others race on."
+                </p>
+            </More>
         </Panel>
     }
 }

@@ -95,10 +95,7 @@ pub fn StepperControls(s: StepperState) -> impl IntoView {
                     s.looking_at.set(if k >= s.newest_now() { None } else { Some(k) });
                     s.phase.set(if k > 0 { PHASES.len() } else { 0 });
                 }/>
-            <span class="muted">
-                "Every step is kept. Drag back to any step; change α or another setting there and a new run "
-                "branches from that step, with the old path kept faint on the loss surface."
-            </span>
+            <span class="muted">"Every step is kept: drag back to any step and change a setting there, and a new run branches from it."</span>
         </label>
         {move || s.run.with(|r| r.stopped.clone()).map(|Stopped::Diverged { step }| view! {
             <p class="notice" role="alert" data-testid="gd-diverged">

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::Panel;
+use crate::ui::{More, Panel};
 use wasm_bindgen::JsCast;
 
 use super::charts::{draw_loss_curve, draw_scatter, draw_surface_map, draw_surface_path};
@@ -86,7 +86,7 @@ pub fn ScatterPanel(s: StepperState) -> impl IntoView {
     };
 
     view! {
-    <Panel title="The data and the line">
+    <Panel title="The data and the line" class="gd-scatter-panel">
         <div class="gd-scatter-edit"
             on:pointerdown=move |ev| pointer_down(ev)
             on:pointermove=move |ev| pointer_move(ev)
@@ -103,10 +103,12 @@ pub fn ScatterPanel(s: StepperState) -> impl IntoView {
                     scatter_frame.set_value(frame);
                 }/>
         </div>
-        <p class="muted" data-testid="gd-scatter-hint">
-            "Click empty space to add a point, drag a point to move it, double-click or right-click a point to delete it. "
-            "Filled dots are in this step's batch. Blue dots: the line's predictions; orange: the residuals."
-        </p>
+        <More label="How to read and edit it">
+            <p class="muted" data-testid="gd-scatter-hint">
+                "Click empty space to add a point, drag a point to move it, double-click or right-click a point to delete it. "
+                "Filled dots are in this step's batch. Blue dots: the line's predictions; orange: the residuals."
+            </p>
+        </More>
         {move || s.edit_message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
     </Panel>
     }
@@ -115,7 +117,7 @@ pub fn ScatterPanel(s: StepperState) -> impl IntoView {
 #[component]
 pub fn SurfacePanel(s: StepperState) -> impl IntoView {
     view! {
-    <Panel title="The loss surface">
+    <Panel title="The loss surface" class="gd-surface-panel">
         <div class="gd-stack">
             <Chart aspect=0.75 label="Loss over intercept and slope: the stronger the colour, the lower"
                 draw=move |area, ratio| { let view = s.surface.get(); s.settings.with(|set| draw_surface_map(area, ratio, &set.points, view)); }/>
@@ -128,10 +130,12 @@ pub fn SurfacePanel(s: StepperState) -> impl IntoView {
                     }/>
             </div>
         </div>
-        <p class="muted">
-            "The stronger the colour, the lower the loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
-            {move || s.best.get().map(|b| format!(" at θ* = ({}, {}).", fixed(b[0], 3), fixed(b[1], 3)))}
-        </p>
+        <More label="How to read it">
+            <p class="muted">
+                "The stronger the colour, the lower the loss. Orange: θ so far; grey: the run before the last branch. Ring: the best line, solved exactly (least squares)"
+                {move || s.best.get().map(|b| format!(" at θ* = ({}, {}).", fixed(b[0], 3), fixed(b[1], 3)))}
+            </p>
+        </More>
         <p data-testid="gd-distance">{move || match s.best.get() {
             Some(b) => format!("Distance from θ to θ* at step {}: {}", s.viewed(), fixed(distance(s.shown_theta(), b), 4)),
             None => "No single best line: every point has the same x.".to_string(),
@@ -143,7 +147,7 @@ pub fn SurfacePanel(s: StepperState) -> impl IntoView {
 #[component]
 pub fn LossPanel(s: StepperState) -> impl IntoView {
     view! {
-    <Panel title="Loss over steps">
+    <Panel title="Loss over steps" class="gd-loss-panel">
         <Chart aspect=0.75 testid="gd-loss" label="Loss after each step"
             draw=move |area, ratio| { let k = s.viewed(); s.run.with(|r| draw_loss_curve(area, ratio, &r.losses(), k)) }/>
         <p class="muted" data-testid="gd-loss-now">{move || {

@@ -63,7 +63,7 @@ pub fn BarsChart(state: RwSignal<InformationState>, typed: Typed) -> impl IntoVi
         let _ = chart.draw_series(bars.map(|(a, b, v, c)| Rectangle::new([(a, 0.0), (b, v.min(top))], c.filled())));
         // Labels on top of the bars when there is room.
         if k <= 6 {
-            let small = ("sans-serif", (11.0 * ratio) as u32).into_font().color(&text);
+            let small = ("sans-serif", (12.0 * ratio) as u32).into_font().color(&text);
             for (i, (&a, &b)) in p.iter().zip(&q).enumerate() {
                 for (x, v) in [(i as f64 + 0.1, a), (i as f64 + 0.52, b)] {
                     let _ = chart.draw_series(std::iter::once(Text::new(

@@ -108,7 +108,7 @@ pub fn DistributionsPanel(state: RwSignal<InformationState>, typed: Typed) -> im
         });
     };
     view! {
-    <Panel title="Two distributions">
+    <Panel title="Two distributions" class="info-distributions stage-1">
         <div class="button-row information-presets" role="group" aria-label="Presets">
             <span class="muted">"Presets:"</span>
             {Preset::ALL.into_iter().map(|preset| view! {

@@ -5,6 +5,7 @@
 //! Also the `gaussians` widget, alone, with the host page API.
 
 use leptos::prelude::*;
+use crate::ui::More;
 use plotters::prelude::*;
 
 use super::gaussians::*;
@@ -149,13 +150,15 @@ pub fn GaussiansPanel(state: RwSignal<GaussiansState>) -> impl IntoView {
     };
     view! {
     <Panel title="Beyond: two Gaussians" testid="gaussians">
-        <p>
-            "With outcomes you can count, KL adds up p·log(p/q) over them. For a continuous x the sum becomes an integral over the "
-            "densities: KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx. For two normal distributions the integral has a closed form. "
-            "Entropy becomes the " <em>"differential"</em> " entropy h(P) = −∫ p(x) log p(x) dx = ½ log(2πeσ²), and that word changes one "
-            "thing: a density can be larger than 1, so h can be negative (any Gaussian narrower than σ ≈ 0.242 has h < 0). "
-            "KL is still never negative, and H(P, Q) = h(P) + KL(P‖Q) still holds."
-        </p>
+        <More label="From sums to integrals">
+            <p>
+                "With outcomes you can count, KL adds up p·log(p/q) over them. For a continuous x the sum becomes an integral over the "
+                "densities: KL(P‖Q) = ∫ p(x) log(p(x)/q(x)) dx. For two normal distributions the integral has a closed form. "
+                "Entropy becomes the " <em>"differential"</em> " entropy h(P) = −∫ p(x) log p(x) dx = ½ log(2πeσ²), and that word changes one "
+                "thing: a density can be larger than 1, so h can be negative (any Gaussian narrower than σ ≈ 0.242 has h < 0). "
+                "KL is still never negative, and H(P, Q) = h(P) + KL(P‖Q) still holds."
+            </p>
+        </More>
         <DensityChart state/>
         <div class="settings-form gaussians-inputs">
             {field("μ_P (mean of P)", "gaussians-mean-p", |s| s.p.mean, |x| checked_mean("μ_P", x, 0.0), |s, x| s.p.mean = x)}
@@ -181,11 +184,13 @@ pub fn GaussiansPanel(state: RwSignal<GaussiansState>) -> impl IntoView {
             }
         })}
         <h3>"Checked by sampling"</h3>
-        <p class="muted">
-            "Draw n values x from P and average log p(x) − log q(x): by the law of large numbers the average tends to KL(P‖Q), "
-            "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. With few draws the average can even be negative, "
-            "though KL never is. The draws are seeded, so the same n and seed give the same numbers."
-        </p>
+        <More label="How sampling checks KL">
+            <p class="muted">
+                "Draw n values x from P and average log p(x) − log q(x): by the law of large numbers the average tends to KL(P‖Q), "
+                "and its standard error (the spread of the terms ÷ √n) says how far off it may still be. With few draws the average can even be negative, "
+                "though KL never is. The draws are seeded, so the same n and seed give the same numbers."
+            </p>
+        </More>
         <div class="settings-form gaussians-inputs">
             {field("n (draws of P)", "gaussians-samples", |s| s.samples as f64, |x| { let (n, note) = checked_samples(x); (n as f64, note) }, |s, x| s.samples = x as usize)}
             {field("seed", "gaussians-seed", |s| s.seed as f64, |x| { let (n, note) = checked_seed(x); (n as f64, note) }, |s, x| s.seed = x as u64)}

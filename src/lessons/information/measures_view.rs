@@ -36,7 +36,7 @@ pub fn MeasuresPanel(state: RwSignal<InformationState>) -> impl IntoView {
     };
 
     view! {
-    <Panel title="The measures">
+    <Panel title="The measures" class="info-measures stage-2">
         <div class="stat-row information-stats">
             {stat("H(P)", "value-hp", Signal::derive(move || measures.get().0), "entropy of P")}
             {stat("H(Q)", "value-hq", Signal::derive(move || measures.get().1), "entropy of Q")}

@@ -62,7 +62,7 @@ pub fn InformationPage() -> impl IntoView {
     );
 
     view! {
-        <article class="lesson information" data-testid="lesson-information">
+        <article class="lesson information staged" data-testid="lesson-information">
             <PageIntro title=title_of("information", None)>
                 "How surprised are you, on average, by outcomes drawn from P? That is the entropy H(P). "
                 "If you expect Q while the world follows P, you are surprised more: the cross-entropy H(P, Q). "

@@ -3,6 +3,7 @@
 //! and a widget of its own (`/embed/softmax`), sharing the lesson's state and link.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 
@@ -87,11 +88,13 @@ pub fn SoftmaxPanel(state: RwSignal<InformationState>) -> impl IntoView {
     view! {
         <Panel title="Link to training: softmax and the classification loss">
             <Share slug="information" query widget="softmax"/>
-            <p>
-                "When P is one-hot (all its mass on the true class), H(P) = 0 and the cross-entropy is just −log q(true class): "
-                "the loss the MNIST and text lessons minimise. A classifier outputs logits z; softmax turns them into a distribution q. "
-                "Drag the logits and pick the true class."
-            </p>
+            <More label="How this links to training">
+                <p>
+                    "When P is one-hot (all its mass on the true class), H(P) = 0 and the cross-entropy is just −log q(true class): "
+                    "the loss the MNIST and text lessons minimise. A classifier outputs logits z; softmax turns them into a distribution q. "
+                    "Drag the logits and pick the true class."
+                </p>
+            </More>
             <div class="information-formulas">
                 {TEX_SOFTMAX.split(r", \qquad").map(|part| {
                     let part = part.to_string();

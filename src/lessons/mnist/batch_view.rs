@@ -94,7 +94,7 @@ pub fn BatchStep(
     let at_last_phase = move || report.with(|r| r.is_none()) || phase.get() + 1 >= PHASES.len();
 
     view! {
-        <Panel title="Step through one batch" testid="mnist-step-through" intro=concat!(
+        <Panel title="Step through one batch" class="mnist-batch stage-3" testid="mnist-step-through" intro=concat!(
             "Training is many small steps. Take one apart: the batch, the forward pass through each layer, ",
             "the loss, the backward pass that finds each weight's gradient, and the update. (Training pauses first.)",
         )>

@@ -15,7 +15,7 @@ use crate::ui::address::is_embedded;
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{PageIntro, Chart, Panel, TrainOn, Stat};
+use crate::ui::{PageIntro, Chart, More, Panel, TrainOn, Stat};
 
 /// Said to a host that plays or steps before the data is in.
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
@@ -56,7 +56,7 @@ pub fn MnistPage() -> impl IntoView {
     );
 
     view! {
-        <article class="lesson mnist" data-testid="lesson-mnist">
+        <article class="lesson mnist staged staged-wide" data-testid="lesson-mnist">
             <PageIntro title="Teach a network to read digits">
                 "Below are the 60,000 handwritten digits of MNIST, the classic training set. Press "
                 <strong>"Train"</strong>
@@ -66,9 +66,11 @@ pub fn MnistPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="mnist-trainer"
                 holds="A link holds the network's settings and seed, not its trained weights: whoever opens it trains from the same start."/>
             <DatasetStatus data=d.data what="digits" testid="mnist" on_retry=Callback::new(move |_| d.start_loading())/>
-            <NetworkPanel d/>
-            <ProgressPanel d/>
-            <Panel title="Learning curves" intro=concat!(
+            <div class="mnist-side stage-1">
+                <NetworkPanel d/>
+                <ProgressPanel d/>
+            </div>
+            <Panel title="Learning curves" class="mnist-curves-panel stage-2" intro=concat!(
                 "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of ",
                 "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch.",
             )>
@@ -79,8 +81,8 @@ pub fn MnistPage() -> impl IntoView {
                     draw=move |area, ratio| draw_curves(area, ratio, &report.losses.get(), &report.accuracies.get())
                 />
             </Panel>
-            <super::save_view::SaveLoad trainer=d.trainer.get_value() settings=d.settings ready=Signal::derive(move || d.ready()) accuracy=Signal::derive(move || d.latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| d.loaded()/>
             <super::batch_view::BatchStep report=d.batch_report can_step=Signal::derive(move || d.ready() && !report.busy.get()) on_step=move |_| d.step_through()/>
+            <super::save_view::SaveLoad trainer=d.trainer.get_value() settings=d.settings ready=Signal::derive(move || d.ready()) accuracy=Signal::derive(move || d.latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| d.loaded()/>
             <super::drawing_view::DrawDigit trainer=d.trainer.get_value() steps=report.steps/>
             <Panel title="Inside the network" class="mnist-inside">
                 <div class="mnist-inside-grid">
@@ -118,7 +120,6 @@ fn NetworkPanel(d: Digits) -> impl IntoView {
                     )
                 }}
             </p>
-            <super::settings_view::SettingsForm settings=d.settings on_apply=move |_| d.reset()/>
             <div class="button-row">
                 <button
                     class="primary"
@@ -130,6 +131,9 @@ fn NetworkPanel(d: Digits) -> impl IntoView {
                 </button>
                 <button data-testid="mnist-reset" on:click=move |_| d.reset() disabled=move || report.steps.get() == 0 && report.problem.with(Option::is_none)>"Reset"</button>
             </div>
+            <More label="Change the network">
+                <super::settings_view::SettingsForm settings=d.settings on_apply=move |_| d.reset()/>
+            </More>
             {move || report.problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
             {move || report.gpu_lost.get().map(|p| view! { <p class="notice" role="status" data-testid="mnist-gpu-lost">{p}</p> })}
         </Panel>
@@ -142,7 +146,7 @@ fn ProgressPanel(d: Digits) -> impl IntoView {
     let report = d.report;
     let steps_per_epoch = move || d.settings.with(|s| 60_000usize.div_ceil(s.batch_size));
     view! {
-        <Panel title="Progress">
+        <Panel title="Progress" class="mnist-progress">
             <p class="muted mnist-device" data-testid="mnist-device" data-device=move || device_kind(report.device.get(), d.planned()) data-thread=move || thread_kind(report.device.get())>
                 {move || device_text(report.device.get(), d.planned())}
             </p>

@@ -5,6 +5,7 @@ use crate::ui::chart::Canvas;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::ui::Panel;
 use plotters::prelude::*;
@@ -73,11 +74,13 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
     view! {
         <Panel title="Look into the word vectors" testid="text-explore">
             {move || ends.with(|e| e.is_none()).then(|| view! { <p class="muted">"Train the model to see what it learned about words."</p> })}
-            <p class="muted">
-                "A word's score is the logit of a review made of that word alone, minus that of an empty review: how hard the word pulls on its own. "
-                "A review averages its words, so in a review of n words each occurrence adds about score / n: a word scoring 200 adds about 1 to the logit of a 200-word review. "
-                "Words are compared by the cosine of the angle between their vectors (1: same direction, −1: opposite)."
-            </p>
+            <More label="How a word is scored">
+                <p class="muted">
+                    "A word's score is the logit of a review made of that word alone, minus that of an empty review: how hard the word pulls on its own. "
+                    "A review averages its words, so in a review of n words each occurrence adds about score / n: a word scoring 200 adds about 1 to the logit of a 200-word review. "
+                    "Words are compared by the cosine of the angle between their vectors (1: same direction, −1: opposite)."
+                </p>
+            </More>
             {move || weights.with(|w| w.as_ref().is_some_and(|w| w.hidden.is_none())).then(|| view! {
                 <p class="notice" data-testid="text-one-direction">
                     <strong>"Why every word lies on one line here: "</strong>
@@ -113,14 +116,16 @@ pub fn Explore(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<Arc
                 </div>
             </div>
             <h3>"A map of the 300 most frequent words"</h3>
-            <p class="muted">
-                {move || map.with(|m| m.as_ref().map(|m| format!(
-                    "Each dot is a word's vector, flattened onto the two directions along which these vectors vary most \
-                     (principal component analysis: they hold {}% and {}% of the variance). Blue words pull toward positive, orange toward negative; \
-                     only the {MAP_LABELS} strongest are labelled. Words the model treats alike land close together.",
-                    fixed(100.0 * m.projection.explained[0], 0), fixed(100.0 * m.projection.explained[1], 0)
-                )).unwrap_or_default())}
-            </p>
+            <More label="How to read the map">
+                <p class="muted">
+                    {move || map.with(|m| m.as_ref().map(|m| format!(
+                        "Each dot is a word's vector, flattened onto the two directions along which these vectors vary most \
+                         (principal component analysis: they hold {}% and {}% of the variance). Blue words pull toward positive, orange toward negative; \
+                         only the {MAP_LABELS} strongest are labelled. Words the model treats alike land close together.",
+                        fixed(100.0 * m.projection.explained[0], 0), fixed(100.0 * m.projection.explained[1], 0)
+                    )).unwrap_or_default())}
+                </p>
+            </More>
             <Chart
                 label=Signal::derive(move || "The 300 most frequent words, projected onto two principal components".to_string())
                 testid="text-map"

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::ui::Stat;
 
-use crate::ui::{PageIntro, Panel};
+use crate::ui::{More, PageIntro, Panel};
 use plotters::prelude::*;
 
 use super::run::Run;
@@ -101,7 +101,7 @@ pub fn TextPage() -> impl IntoView {
     );
 
     view! {
-        <article class="lesson text-lesson" data-testid="lesson-text">
+        <article class="lesson text-lesson staged staged-wide" data-testid="lesson-text">
             <PageIntro title="Teach a model to read the mood of a review">
                 "50,000 real movie reviews from IMDB, each marked positive or negative by its author's rating. Press "
                 <strong>"Train"</strong>
@@ -111,7 +111,9 @@ pub fn TextPage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="text-classifier"
                 holds="A link holds the model's settings, its seed and your review, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data what="reviews" testid="text" on_retry=Callback::new(move |_| start_loading())/>
+            <div class="text-side stage-1">
             <Panel title="The model">
+                <More label="How the model reads a review">
                 <p>
                     "Each review is cut into words (and punctuation), and each of the 20,000 most common words of the training reviews "
                     "gets a vector of numbers that training adjusts. A review becomes the "
@@ -121,6 +123,7 @@ pub fn TextPage() -> impl IntoView {
                     <sup>"−z"</sup>
                     "). Training nudges all the numbers to lower the cross-entropy between that probability and the true label (Adam)."
                 </p>
+                </More>
                 <p data-testid="text-architecture" class="muted">
                     {move || {
                         let s = settings.get();
@@ -132,17 +135,20 @@ pub fn TextPage() -> impl IntoView {
                         format!("{shape}; {} numbers to learn.", grouped(s.parameter_count(vocabulary_size()) as u64))
                     }}
                 </p>
-                <super::settings_view::SettingsForm settings on_apply=move |_| run.reset()/>
                 <div class="button-row">
                     <button class="primary" data-testid="text-train" disabled=move || data.get() != Dataset::Ready || (run.busy.get() && !running.get()) on:click=toggle>
                         {move || if running.get() { "Pause" } else if steps.get() > 0 { "Resume" } else { "Train" }}
                     </button>
                     <button data-testid="text-reset" on:click=move |_| run.reset() disabled=move || steps.get() == 0 && weights.with(|w| w.is_none())>"Reset"</button>
                 </div>
+                <More label="Change the model">
+                    <super::settings_view::SettingsForm settings on_apply=move |_| run.reset()/>
+                </More>
                 {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="text-problem">{p}</p> })}
             </Panel>
             <ProgressPanel run set settings/>
             <CurvesPanel run/>
+            </div>
             <super::review_view::ReviewBox set weights review/>
             <super::explore_view::Explore set weights/>
             <super::teach_view::Mistakes set probabilities=test_probabilities review/>
@@ -216,11 +222,13 @@ fn ProgressPanel(run: Run, set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSign
         </div>
         <progress max=move || steps_per_epoch() as f64 value=move || position.get().div_ceil(settings.with(|s| s.batch_size)) as f64></progress>
         <WhereTraining thread lesson="text" gpu=run.gpu running=running.into()/>
-        <p class="muted">
-            "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
-            "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
-            "as the model starts memorising its training reviews: the best check is kept above."
-        </p>
+        <More label="Epochs and the test reviews">
+            <p class="muted">
+                "One epoch is one pass over the 25,000 training reviews. The test reviews are never trained on; "
+                "no review (or copy of one) is on both sides. Test accuracy peaks after an epoch or two and then slips "
+                "as the model starts memorising its training reviews: the best check is kept above."
+            </p>
+        </More>
     </Panel>
     }
 }

@@ -123,7 +123,7 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
     };
 
     view! {
-        <Panel title="Type a review" testid="text-review-panel">
+        <Panel title="Type a review" class="text-review-panel stage-2" testid="text-review-panel">
             <p class="muted">
                 "The prediction updates as you type. Each word is tinted by how much it moved the logit: "
                 <span class="w pos s8">"blue"</span>" toward positive, "<span class="w neg s8">"orange"</span>" toward negative, "

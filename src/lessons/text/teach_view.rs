@@ -52,7 +52,7 @@ pub fn Mistakes(set: RwSignal<Option<Arc<ImdbSet>>>, probabilities: RwSignal<Opt
                                 grouped(total as u64), grouped(count as u64)
                             )}
                         </p>
-                        <ul class="text-mistakes" data-testid="text-mistake-list">
+                        <ul class="text-mistakes quoted" data-testid="text-mistake-list">
                             {list.into_iter().take(SHOWN_MISTAKES).map(|(i, positive, prob)| {
                                 let text = set.with_untracked(|s| s.as_ref().and_then(|s| s.sample_text(i)).unwrap_or("").to_owned());
                                 let snippet: String = text.chars().take(260).collect();

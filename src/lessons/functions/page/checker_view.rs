@@ -1,6 +1,7 @@
 //! The worked-example checker's form and its step-by-step walk-through.
 
 use leptos::prelude::*;
+use crate::ui::More;
 
 use crate::catalog::title_of;
 use wasm_bindgen_futures::JsFuture;
@@ -159,11 +160,13 @@ pub fn Checker(lesson: super::Lesson) -> impl IntoView {
         <section class="panel functions-checker" data-testid="checker">
             <h2>{title_of("functions", Some("checker"))}</h2>
             {super::share(lesson, "checker")}
-            <p class="muted">
-                "Type in a worked example from a book or a blog post (one neuron or a two-layer network) and see every intermediate value of one training step computed exactly: "
-                "the forward pass, the loss, each gradient by the chain rule, and the updated weights. Vectors can be written “2, −3” or “[2, −3]”; "
-                "weights have one row per unit (new line or “;” between rows)."
-            </p>
+            <More label="What it checks, and how to type it">
+                <p class="muted">
+                    "Type in a worked example from a book or a blog post (one neuron or a two-layer network) and see every intermediate value of one training step computed exactly: "
+                    "the forward pass, the loss, each gradient by the chain rule, and the updated weights. Vectors can be written “2, −3” or “[2, −3]”; "
+                    "weights have one row per unit (new line or “;” between rows)."
+                </p>
+            </More>
             <div class="button-row">
                 <span class="field-label">"Examples:"</span>
                 <button type="button" data-testid="checker-example-single" on:click=move |_| state.update(|s| s.checker = CheckerFields::default())>"One ReLU neuron (dead for this input)"</button>
