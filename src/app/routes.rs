@@ -79,12 +79,10 @@ const LESSONS: &[LessonRoute] = &[
 /// `/plan`: a teacher's lesson plan (a page of the site, not a lesson: it has no card).
 const PLAN: View = full_only!(|| view! { <crate::lessons::plan::page::PlanPage/> }.into_any());
 
-/// The corner card of a lesson plan being presented, on every page but embeds.
+/// The corner card of a lesson plan being presented. The light build has it too: a plan's step
+/// may be a light widget's embed link, which static hosts serve from the light build.
 pub fn plan_bar() -> AnyView {
-    #[cfg(feature = "full")]
-    return view! { <crate::lessons::plan::bar::PlanBar/> }.into_any();
-    #[cfg(not(feature = "full"))]
-    return ().into_any();
+    view! { <crate::lessons::plan::bar::PlanBar/> }.into_any()
 }
 
 /// Each embeddable widget's view, by its catalog id.

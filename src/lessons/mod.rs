@@ -28,7 +28,6 @@ pub mod information;
 mod link_properties;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod mnist;
-#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod plan;
 pub mod shared;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]

@@ -61,7 +61,9 @@ describe("lesson plans", () => {
     assert.equal(await by(room, "plan-problem").count(), 0);
 
     await by(room, "plan-present").click();
-    await atStep(room, "1 / 5", /\/gradient-descent\?lr=0\.05$/);
+    await atStep(room, "1 / 5", /\/gradient-descent\?lr=0\.05(&present=1)?$/);
+    // Presenter mode (on from the plan's link) carries on from step to step.
+    assert.equal(await room.evaluate(() => document.documentElement.dataset.presenter), "on");
     assert.equal(await text(room, "plan-note"), "Watch the line find the points.");
     // → still steps the lesson, and leaves the plan where it is.
     const phase = () => room.locator(".phases li.current").innerText().catch(() => "");
@@ -78,19 +80,20 @@ describe("lesson plans", () => {
     assert.equal(await by(room, "plan-note").isVisible(), true);
 
     await room.keyboard.press("PageDown");
-    await atStep(room, "2 / 5", /\/information\?p=0\.7,0\.3$/);
+    await atStep(room, "2 / 5", /\/information\?p=0\.7,0\.3(&present=1)?$/);
     assert.equal(await text(room, "plan-note"), "Which distribution is more surprising?");
+    assert.equal(await room.evaluate(() => document.documentElement.dataset.presenter), "on");
     await room.keyboard.press("PageDown");
-    await atStep(room, "3 / 5", /\/functions$/);
+    await atStep(room, "3 / 5", /\/functions(\?present=1)?$/);
     await room.keyboard.press("PageDown");
-    await atStep(room, "4 / 5", /\/embed\/softmax$/);
+    await atStep(room, "4 / 5", /\/embed\/softmax(\?present=1)?$/);
     await room.keyboard.press("PageDown");
-    await atStep(room, "5 / 5", /\/mnist$/);
+    await atStep(room, "5 / 5", /\/mnist(\?present=1)?$/);
     await room.keyboard.press("PageDown"); // at the end it stays
     await room.waitForTimeout(300);
     assert.equal(await text(room, "plan-count"), "5 / 5");
     await room.keyboard.press("PageUp");
-    await atStep(room, "4 / 5", /\/embed\/softmax$/);
+    await atStep(room, "4 / 5", /\/embed\/softmax(\?present=1)?$/);
     await by(room, "plan-end").click();
     await by(room, "plan-bar").waitFor({ state: "detached" });
     await room.reload();

@@ -67,7 +67,7 @@ pub fn present(plan: &Plan, at: usize) -> Option<String> {
     match open(&plan.steps[at].link) {
         Ok(path) => {
             if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&link(&path));
+                let _ = window.location().assign(&link(&in_presenter_mode_if_now(path)));
             }
             None
         }
@@ -86,6 +86,21 @@ pub fn present(plan: &Plan, at: usize) -> Option<String> {
 
 /// The event that tells the corner card to read what this tab presents again.
 const REREAD: &str = "stepwise-plan";
+
+/// `path` with `present=1` when this page is in presenter mode: a plan presented on a projector
+/// stays in presenter mode from step to step, whatever this browser remembered.
+fn in_presenter_mode_if_now(path: String) -> String {
+    let on = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .is_some_and(|root| root.get_attribute("data-presenter").as_deref() == Some("on"));
+    let has_it = path.split_once('?').is_some_and(|(_, q)| q.split('&').any(|pair| pair.starts_with("present=")));
+    match (on, has_it, path.contains('?')) {
+        (false, _, _) | (true, true, _) => path,
+        (true, false, true) => format!("{path}&present=1"),
+        (true, false, false) => format!("{path}?present=1"),
+    }
+}
 
 fn stop() {
     if let Some(storage) = storage() {

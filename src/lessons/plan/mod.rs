@@ -16,8 +16,10 @@ use crate::catalog;
 
 crate::lessons::page_files! {
     pub mod bar;
-    pub mod page;
 }
+// The editor is in the full build only: the light embed build routes no `/plan`.
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+pub mod page;
 
 /// Most steps a plan holds: a lesson is an hour, not a slide deck of 500.
 pub const MAX_STEPS: usize = 100;
