@@ -104,9 +104,11 @@ async function headerIsOneLine(page) {
       const r = e.getBoundingClientRect();
       return Math.round(r.top + r.height / 2);
     });
-    return { spread: Math.max(...tops) - Math.min(...tops), height: document.querySelector(".site-header").getBoundingClientRect().height };
+    const nav = document.querySelector(".lesson-nav");
+    return { spread: Math.max(...tops) - Math.min(...tops), height: document.querySelector(".site-header").getBoundingClientRect().height, hidden: nav.scrollWidth - nav.clientWidth };
   });
   assert.ok(rows.spread <= 6, `header items sit on different lines (centres ${rows.spread} px apart)`);
+  assert.ok(rows.hidden <= 1, `${rows.hidden} px of the lesson links are cut off`);
   return rows.height;
 }
 

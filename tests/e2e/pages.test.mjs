@@ -33,6 +33,9 @@ for (const mode of ["webgpu", "cpu"]) {
         const why = await page.locator('[data-testid="backend-explanation"]').innerText();
         assert.match(why, /does not offer WebGPU/);
       }
+      // At 1280 px, with this badge, every lesson link still shows in the one-line header.
+      const hidden = await page.evaluate(() => { const nav = document.querySelector(".lesson-nav"); return nav.scrollWidth - nav.clientWidth; });
+      assert.ok(hidden <= 1, `${hidden} px of the lesson links are cut off`);
       assert.deepEqual(page.errors, []);
       await page.context().close();
     });
