@@ -239,7 +239,7 @@ where
     // reading `clientWidth` forces the browser to lay the page out, and a lesson that redraws
     // its charts several times a second while it trains spent most of its main-thread time
     // there (measured on /text with the Chrome profiler: 640 ms of every 8 s).
-    let measured = StoredValue::new(None::<(u32, f64, f64)>);
+    let measured = StoredValue::new(None::<(u32, f64, f64, f64)>);
     // The text scale on show, on the canvas for the e2e suite: chart labels are drawn at 12 or
     // 13 px times it (the `font` of each chart), so presenter mode's ≥ 18 px can be checked.
     let shown_scale = RwSignal::new(1.0f64);
@@ -267,16 +267,24 @@ where
         let Some(element) = canvas.get() else { return };
         let element: web_sys::HtmlCanvasElement = element.unchecked_into();
         let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-        let (width, scale) = match measured.get_value() {
-            Some((at, width, scale)) if at == layout && width > 1.0 => (width, scale),
+        let (width, height, scale) = match measured.get_value() {
+            Some((at, width, height, scale)) if at == layout && width > 1.0 => (width, height, scale),
             _ => {
-                let (width, scale) = (f64::from(element.client_width().max(1)), text_scale());
-                measured.set_value(Some((layout, width, scale)));
+                let width = f64::from(element.client_width().max(1));
+                // Its height is `aspect` × its width unless a stylesheet gives it one (presenter
+                // mode lets the main chart fill the projector's height); before it is laid out
+                // it has none.
+                let height = match element.client_height() {
+                    h if h > 1 => f64::from(h),
+                    _ => width * aspect,
+                };
+                let scale = text_scale();
+                measured.set_value(Some((layout, width, height, scale)));
                 shown_scale.set(scale);
-                (width, scale)
+                (width, height, scale)
             }
         };
-        let (pixels_wide, pixels_high) = ((width * ratio).round() as u32, (width * aspect * ratio).round() as u32);
+        let (pixels_wide, pixels_high) = ((width * ratio).round() as u32, (height * ratio).round() as u32);
         let context = element.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
         if element.width() != pixels_wide || element.height() != pixels_high {
             element.set_width(pixels_wide); // which also clears it

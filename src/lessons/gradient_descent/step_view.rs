@@ -20,20 +20,23 @@ pub fn step_view(s: Step, p: usize) -> impl IntoView {
     let [g0, g1] = s.gradient;
     let alpha = s.learning_rate;
     let sum_r2: f64 = s.terms.iter().map(|t| t.residual * t.residual).sum();
+    // Each line with the phase that adds it: presenter mode shows only the current phase's lines
+    // (www/lessons/gradient-descent.css), so they fit beside the pictures on one screen.
     let formulas = move || {
-        let mut lines = vec![format!(r"h(x) = \theta_0 + \theta_1 x = {} + {} x", tex(a), tex(b))];
+        let mut lines = vec![(1, format!(r"h(x) = \theta_0 + \theta_1 x = {} + {} x", tex(a), tex(b)))];
         if p >= 2 {
-            lines.push(r"r_i = h(x_i) - y_i".to_string());
+            lines.push((2, r"r_i = h(x_i) - y_i".to_string()));
         }
         if p >= 3 {
-            lines.push(format!(r"J(\theta) = \frac{{1}}{{2m}} \sum_i r_i^2 = \frac{{{}}}{{2 \times {m}}} = {}", fixed_ascii(sum_r2, 4), fixed_ascii(s.loss, 4)));
+            lines.push((3, format!(r"J(\theta) = \frac{{1}}{{2m}} \sum_i r_i^2 = \frac{{{}}}{{2 \times {m}}} = {}", fixed_ascii(sum_r2, 4), fixed_ascii(s.loss, 4))));
         }
         if p >= 4 {
-            lines.push(format!(r"\frac{{\partial J}}{{\partial \theta_0}} = \frac{{1}}{{m}} \sum_i r_i = {}, \quad \frac{{\partial J}}{{\partial \theta_1}} = \frac{{1}}{{m}} \sum_i r_i x_i = {}", tex(g0), tex(g1)));
+            lines.push((4, format!(r"\frac{{\partial J}}{{\partial \theta_0}} = \frac{{1}}{{m}} \sum_i r_i = {}", tex(g0))));
+            lines.push((4, format!(r"\frac{{\partial J}}{{\partial \theta_1}} = \frac{{1}}{{m}} \sum_i r_i x_i = {}", tex(g1))));
         }
         if p >= 5 {
-            lines.push(format!(r"\theta_0 \leftarrow {} - {} \times {} = {}", tex(a), alpha, tex(g0), fixed_ascii(s.next[0], 3)));
-            lines.push(format!(r"\theta_1 \leftarrow {} - {} \times {} = {}", tex(b), alpha, tex(g1), fixed_ascii(s.next[1], 3)));
+            lines.push((5, format!(r"\theta_0 \leftarrow {} - {} \times {} = {}", tex(a), alpha, tex(g0), fixed_ascii(s.next[0], 3))));
+            lines.push((5, format!(r"\theta_1 \leftarrow {} - {} \times {} = {}", tex(b), alpha, tex(g1), fixed_ascii(s.next[1], 3))));
         }
         lines
     };
@@ -47,7 +50,7 @@ pub fn step_view(s: Step, p: usize) -> impl IntoView {
     view! {
         <p class="gd-explain" data-testid="gd-explain">{explain}</p>
         <div class="gd-formulas" data-testid="gd-formulas" role="group" aria-label="The formulas of this phase, with its numbers">
-            {formulas().into_iter().map(|line| view! { <Math block=true tex=line/> }).collect_view()}
+            {formulas().into_iter().map(|(phase, line)| view! { <div class="gd-formula" class:earlier=phase < p><Math block=true tex=line/></div> }).collect_view()}
         </div>
         <div class="table-scroll">
             <table class="gd-table" data-testid="gd-table">

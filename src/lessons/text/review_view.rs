@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::ui::Panel;
+use crate::ui::{OneLine, Panel};
 
 use gloo::timers::callback::Timeout;
 
@@ -124,11 +124,11 @@ pub fn ReviewBox(set: RwSignal<Option<Arc<ImdbSet>>>, weights: RwSignal<Option<A
 
     view! {
         <Panel title="Type a review" class="text-review-panel stage-2" testid="text-review-panel">
-            <p class="muted">
+            <OneLine class="muted panel-intro">
                 "The prediction updates as you type. Each word is tinted by how much it moved the logit: "
                 <span class="w pos s8">"blue"</span>" toward positive, "<span class="w neg s8">"orange"</span>" toward negative, "
                 "stronger colour for a bigger push (hover a word for its number). Words the model never saw in training count as \"unknown\"."
-            </p>
+            </OneLine>
             <textarea class="text-review" data-testid="text-review" aria-label="a review to read" rows="5" maxlength="1100000" node_ref=area
                 on:input=move |ev| review.set(event_target_value(&ev))></textarea>
             <div class="button-row">
