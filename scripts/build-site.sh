@@ -29,3 +29,5 @@ for id in $LIGHT_WIDGETS; do
   mkdir -p "$DIST/embed/$id"
   cp "$LIGHT/index.html" "$DIST/embed/$id/index.html"
 done
+# The light build's files are part of this build too: name the service worker's cache again.
+bash "$REPO/scripts/stamp-sw.sh" "$DIST"

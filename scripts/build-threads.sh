@@ -56,3 +56,6 @@ if [ "$PROFILE" = "release" ]; then
 fi
 cp "$REPO/www/trainer_threads_loader.js" "$OUT/loader.js"
 log "threaded training worker: $(du -k "$OUT/trainer_bg.wasm" | cut -f1) KB in $OUT"
+
+# The site is complete: name the service worker's cache after it.
+bash "$REPO/scripts/stamp-sw.sh" "$SITE"

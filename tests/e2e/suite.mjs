@@ -38,3 +38,15 @@ export async function openPage(browser, url, ready, { timeout = 60000, viewport,
   if (ready) await page.waitForSelector(ready, { timeout });
   return page;
 }
+
+/// Waits until `check` (run in the page, with `arg`; it may be async) gives a truthy value, asking
+/// every 250 ms for up to `timeout` ms. Playwright's `waitForFunction` takes the Promise an async
+/// check returns for a truthy value and so does not wait for it.
+export async function until(page, check, arg, { timeout = 30000, what = "the page's state" } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(check, arg)) return;
+    if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
