@@ -240,6 +240,41 @@ for (const mode of ["cpu", "webgpu"]) {
       await page.context().close();
     });
 
+    if (mode === "cpu") {
+      test("a slow download (throttled to 2 MB/s) shows its progress, and the page stays usable meanwhile", async () => {
+        const page = await newPage(browser);
+        // Chromium's own network throttling (DevTools protocol): every byte of the datasets
+        // arrives at 2 MB/s, so the 11 MB of digits take about 6 s.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 40, downloadThroughput: 2e6, uploadThroughput: 1e6 });
+        await page.goto(site.url + "mnist");
+        const loading = page.locator('[data-testid="mnist-loading"]');
+        await loading.locator("progress").waitFor({ timeout: 30000 });
+        const seen = [];
+        for (let i = 0; i < 12 && (await loading.locator("progress").count()) > 0; i++) {
+          const [value, max] = await loading.locator("progress").evaluate((p) => [p.value, p.max]).catch(() => [NaN, NaN]);
+          if (Number.isFinite(value)) seen.push({ value, max, text: await loading.innerText().catch(() => "") });
+          await page.waitForTimeout(300);
+        }
+        const partial = seen.filter((s) => s.value > 0 && s.value < s.max);
+        assert.ok(new Set(partial.map((s) => s.value)).size >= 2, `the bar moves: ${JSON.stringify(seen.map((s) => s.value))}`);
+        assert.match(partial.at(-1).text, /Downloading the digits[\s\S]*\d+\.\d MB of \d+\.\d MB/);
+        await shot(page, `${SHOTS}${mode}/mnist-slow-download.png`);
+        // Meanwhile the page answers: Train waits for the data, and the rest works.
+        assert.equal(await page.locator('[data-testid="mnist-train"]').isDisabled(), true);
+        const toggle = page.locator('[data-testid="presenter-toggle"]');
+        await toggle.click();
+        assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+        await toggle.click();
+        await page.locator('[data-testid="mnist-train"]:not([disabled])').waitFor({ timeout: 60000 });
+        assert.equal(await loading.count(), 0);
+        console.log(`# mnist: throttled download seen at ${partial.map((s) => (100 * s.value / s.max).toFixed(0) + "%").join(", ")}`);
+        assert.deepEqual(page.errors, []);
+        await page.context().close();
+      });
+    }
+
     test("bad settings are explained per field; a huge learning rate stops the run with why", async () => {
       const page = await openPage(browser, site.url + "mnist", '[data-testid="mnist-train"]:not([disabled])');
       const hidden = page.locator('[data-testid="mnist-hidden"]');

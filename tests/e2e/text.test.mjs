@@ -197,6 +197,50 @@ describe("/text with WebGPU disabled (the CPU path)", () => {
     await page.context().close();
   });
 
+  test("with the browser's storage full, Keep says so, and the model is neither lost nor changed", async () => {
+    const page = await newPage(browser);
+    await ready(page, site);
+    await page.locator(id("text-train")).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="text-steps"]').textContent) >= 100, null, { timeout: 60000 });
+    await page.locator(id("text-train")).click();
+    await page.waitForFunction(() => { const b = document.querySelector('[data-testid="text-train"]'); return b.textContent === "Resume" && !b.disabled; });
+    const accuracy = await number(page, "text-accuracy");
+    const steps = await number(page, "text-steps");
+    // Fill this site's localStorage to its quota, in ever smaller pieces.
+    const filled = await page.evaluate(() => {
+      let bytes = 0;
+      for (let size = 1 << 20, i = 0; size >= 64; size >>= 1) {
+        const piece = "x".repeat(size);
+        for (;;) {
+          try { localStorage.setItem(`filler-${i++}`, piece); bytes += size; } catch { break; }
+        }
+      }
+      return bytes;
+    });
+    console.log(`# text: localStorage took ${(filled / 1e6).toFixed(1)} M characters before it refused`);
+    await page.locator(id("text-keep")).click();
+    const message = page.locator(id("text-save-message"));
+    assert.match(await message.innerText(), /would not keep the model \(storage is full/);
+    assert.match(await message.getAttribute("class"), /notice/, "shown as a problem");
+    assert.equal(await page.locator(id("text-load-kept")).count(), 0, "nothing is offered as kept");
+    // The model on the page is the same one, and it can still be downloaded, as the message says.
+    assert.equal(await number(page, "text-accuracy"), accuracy);
+    assert.equal(await number(page, "text-steps"), steps);
+    const download = page.waitForEvent("download");
+    await page.locator(id("text-download")).click();
+    assert.equal((await download).suggestedFilename().endsWith(".safetensors"), true);
+    // With room made, Keep works, and the kept copy reads the test reviews the same.
+    await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("filler-")).forEach((k) => localStorage.removeItem(k)));
+    await page.locator(id("text-keep")).click();
+    assert.match(await message.innerText(), /Kept in this browser/);
+    await page.locator(id("text-load-kept")).click();
+    await page.waitForFunction(() => /Loaded the model from this browser/.test(document.querySelector('[data-testid="text-save-message"]')?.textContent ?? ""));
+    assert.equal(await number(page, "text-accuracy"), accuracy);
+    await shot(page, `${SHOTS}cpu/text-storage-full.png`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("bad settings are explained per field; a corrupt download is caught and Retry recovers", async () => {
     const page = await newPage(browser);
     let corrupt = true;
