@@ -40,8 +40,9 @@ if [ "$(wasm_toolchain)" = "stable" ] && ! rustup component list --installed --t
 fi
 log "wasm toolchain: $(wasm_toolchain) ($(RUSTUP_TOOLCHAIN=$(wasm_toolchain) rustc --version))"
 
-# 2. Browser, its driver, and a software Vulkan driver so wgpu tests run without a GPU.
-apt_install chromium chromium-driver mesa-vulkan-drivers
+# 2. Browser, its driver, and a software Vulkan driver so wgpu tests run without a GPU; numpy
+#    for the independent check of the model export (tests/export_numpy.rs).
+apt_install chromium chromium-driver mesa-vulkan-drivers python3-numpy
 
 # 3. Node packages: datasets, playwright-core, wasm-opt (binaryen 132), TensorFlow.js for bench.
 if [ ! -f "$REPO/node_modules/.package-lock.json" ] || [ "$REPO/package-lock.json" -nt "$REPO/node_modules/.package-lock.json" ]; then
