@@ -1,6 +1,6 @@
 //! The long target: the digits lesson's default network (784-500-10 ReLU, Adam 0.001,
 //! batch 64, seed 1) reads at least 98% of the 10,000 MNIST test digits after 10 epochs.
-//! It runs with every `cargo test` (about 80 s natively on the CPU), so the claim is checked in
+//! It runs with every `cargo test` (about 30 s natively on the CPU), so the claim is checked in
 //! CI; see the figures with `cargo test --test mnist_ten_epochs -- --nocapture`.
 
 use std::time::Instant;
