@@ -36,13 +36,13 @@ pub(super) fn loss_backward(op: Loss, x: &[f32], t: &[f32], grad_loss: f32, grad
                 let lse = log_sum_exp(x);
                 let mass: f32 = t.iter().sum();
                 for j in 0..cols {
-                    g[j] += per_row * ((x[j] - lse).exp() * mass - t[j]);
+                    g[j] += per_row * (super::flush_tiny((x[j] - lse).exp()) * mass - t[j]);
                 }
             }
         }
         Loss::BinaryCrossEntropyWithLogits => {
             for i in 0..x.len() {
-                grad_x[i] += per_element * (sigmoid(x[i]) - t[i]);
+                grad_x[i] += per_element * (super::flush_tiny(sigmoid(x[i])) - t[i]);
             }
         }
         Loss::MeanSquaredError => {

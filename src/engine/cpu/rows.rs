@@ -39,9 +39,9 @@ pub(super) fn softmax(op: Softmax, x: &[f32], out: &mut [f32], rows: usize, cols
         let lse = log_sum_exp(&x_row[..seen]);
         for (j, (o, &v)) in out_row.iter_mut().zip(x_row).enumerate() {
             *o = match op {
-                Softmax::Softmax => (v - lse).exp(),
+                Softmax::Softmax => super::flush_tiny((v - lse).exp()),
                 Softmax::LogSoftmax => v - lse,
-                Softmax::Causal if j < seen => (v - lse).exp(),
+                Softmax::Causal if j < seen => super::flush_tiny((v - lse).exp()),
                 Softmax::Causal => 0.0,
             };
         }

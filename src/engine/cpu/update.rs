@@ -1,5 +1,6 @@
 //! Fused optimiser steps: each reads the gradient once and updates parameter and state together.
 
+use super::flush_tiny;
 use crate::engine::backend::Update;
 
 /// Roughly what one element's update costs, in multiply-adds, for splitting across threads.
@@ -44,8 +45,8 @@ pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut 
             // Zipped iterators (no indexing) so the loop has no bounds checks and vectorises.
             let rows = param.iter_mut().zip(grad.iter()).zip(first.iter_mut().zip(second.iter_mut()));
             for ((p, &g), (m, v)) in rows {
-                *m = beta1 * *m + (1.0 - beta1) * g;
-                *v = beta2 * *v + (1.0 - beta2) * g * g;
+                *m = flush_tiny(beta1 * *m + (1.0 - beta1) * g);
+                *v = flush_tiny(beta2 * *v + (1.0 - beta2) * g * g);
                 *p = *p * keep - step_size * *m / (v.sqrt() * inverse_root_correction2 + epsilon);
             }
         }
