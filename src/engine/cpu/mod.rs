@@ -279,6 +279,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tiny_probabilities_and_moments_are_exactly_zero_never_subnormal() {
+        // Softmax of a logit 100 below the others: e^(−100) ≈ 3.7e−44 would be subnormal.
+        let mut out = [1.0f32; 2];
+        rows::softmax(crate::engine::backend::Softmax::Softmax, &[0.0, -100.0], &mut out, 1, 2);
+        assert_eq!(out, [1.0, 0.0]);
+        // Adam's moments after the gradient stops: they reach exactly 0 and never pass through
+        // the subnormal range on the way.
+        let (mut p, mut m, mut v) = ([0.5f32], [1e-6f32], [1e-12f32]);
+        let rule = |step| crate::engine::backend::Update::Adam { learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.0, step };
+        for step in 1..=60_000 {
+            update::update(rule(step), &mut p, &[0.0], &mut [&mut m, &mut v]);
+            assert!(!m[0].is_subnormal() && !v[0].is_subnormal(), "step {step}: m {:e}, v {:e}", m[0], v[0]);
+        }
+        assert_eq!((m[0], v[0]), (0.0, 0.0));
+        // A normal-sized moment is left as it is.
+        assert_eq!(flush_tiny(1e-20), 1e-20);
+    }
+
+    #[test]
     fn dropped_buffers_return_to_the_pool_and_come_back_zeroed() {
         let cpu = CpuBackend::new();
         let first = cpu.upload(&[1.0, 2.0, 3.0]);
