@@ -84,6 +84,18 @@ impl ImdbSet {
         0..self.train_count
     }
 
+    /// The training reviews held out to choose the model: the last tenth of them (2,500 of
+    /// 25,000). The converter stores each side sorted by a hash of the review's text, so this
+    /// is a random tenth, fixed for every seed; near-duplicates share a hash and stay together.
+    pub fn validation(&self) -> Range<usize> {
+        self.train_count - self.train_count / 10..self.train_count
+    }
+
+    /// The training reviews the model learns from: all but the validation tenth.
+    pub fn fit(&self) -> Range<usize> {
+        0..self.validation().start
+    }
+
     pub fn test(&self) -> Range<usize> {
         self.train_count..self.len()
     }

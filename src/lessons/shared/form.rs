@@ -94,6 +94,14 @@ pub fn whole(text: &str, low: usize, high: usize, what: &str) -> Result<usize, S
     }
 }
 
+/// A number from `low` to `high`; `what` names it in the message ("Weight decay").
+pub fn decimal(text: &str, low: f32, high: f32, what: &str) -> Result<f32, String> {
+    match text.trim().parse::<f32>() {
+        Ok(x) if (low..=high).contains(&x) => Ok(x),
+        _ => Err(format!("{what}: a number from {low} to {high}.")),
+    }
+}
+
 /// A learning rate in (0, 10]; `example` is the one the message suggests.
 pub fn learning_rate(text: &str, example: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {

@@ -3,6 +3,7 @@
 //! page shows (word shares, word scores, neighbours, the PCA map) are plain Rust, tested
 //! natively; the page files (`page.rs`, `*_view.rs`) are compiled only into the wasm build.
 
+pub mod choosing;
 pub mod explain;
 pub mod explore;
 pub mod settings;
@@ -27,7 +28,7 @@ crate::lessons::page_files! {
 use serde::{Deserialize, Serialize};
 
 /// What the learner chooses: embedding width, an optional hidden ReLU layer, Adam's learning
-/// rate, the batch size and the seed.
+/// rate, weight decay, the batch size and the seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -39,11 +40,14 @@ pub struct Settings {
     pub learning_rate: f32,
     pub batch_size: usize,
     pub seed: u64,
+    /// AdamW's λ: each step shrinks the word vectors and weights by `1 − lr·λ`, which slows
+    /// memorising (0: none).
+    pub weight_decay: f32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { embedding_dim: 16, hidden: 0, learning_rate: 0.005, batch_size: 32, seed: 1 }
+        Settings { embedding_dim: 16, hidden: 0, learning_rate: 0.005, batch_size: 32, seed: 1, weight_decay: 0.0 }
     }
 }
 

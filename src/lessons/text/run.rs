@@ -1,6 +1,6 @@
-//! A Text run as the page shows it: the figures, the curves, the checks on all 25,000 test
-//! reviews (worked through a few milliseconds a frame, so typing never waits), and where it
-//! trains: in the background worker (`worker_run.rs`), or on the page's thread, a slice per
+//! A Text run as the page shows it: the figures, the curves, the checks on the 2,500 validation
+//! reviews (worked through a few milliseconds a frame, so typing never waits) that choose the
+//! model and stop training early, the one test score of the model kept, and where it trains: in the background worker (`worker_run.rs`), or on the page's thread, a slice per
 //! frame, when the worker cannot start or fails.
 
 use std::cell::RefCell;
@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::choosing::Best;
 use super::model::Weights;
 use super::trainer::{Evaluation, Score, StepResult, Trainer, CHECK_EVERY};
 use super::Settings;
@@ -18,7 +19,7 @@ use crate::ui::gpu_training::{open_chosen_gpu, say_gpu_lost, GpuEnded};
 use crate::ui::{GpuChoice, Thread};
 use crate::ui::worker_client::{train_in_worker_or_say_why, TrainingWorker};
 use crate::data::ImdbSet;
-use crate::engine::training::{Diverged, Driver, Flow, RateMeter, Slice};
+use crate::engine::training::{Diverged, Driver, Flow, RateMeter, Slice, Snapshot};
 use crate::engine::CpuBackend;
 
 mod checks;
@@ -62,8 +63,16 @@ impl Window {
     }
 }
 
-/// A check in progress and the training time at which its weights were copied.
-type Check = (Evaluation, f64);
+/// A validation check in progress: the training time at which its weights were copied, and the
+/// whole run then (weights, optimiser, place in the epochs), kept if the check is the best.
+struct Check {
+    evaluation: Evaluation,
+    seconds: f64,
+    snapshot: Snapshot,
+}
+
+/// The run at its best validation check, and its weights.
+pub(super) type BestModel = Rc<(Snapshot, Arc<Weights>)>;
 
 /// Everything the page shows of the run, and the run itself (the trainer, on the page or as the
 /// worker's mirror). Copy: every field is a signal or a stored value.
@@ -76,18 +85,25 @@ pub(super) struct Run {
     checks: StoredValue<Rc<RefCell<VecDeque<Check>>>, LocalStorage>,
     pub running: RwSignal<bool>,
     pub train_points: RwSignal<Vec<TrainPoint>>,
-    pub test_points: RwSignal<Vec<Score>>,
+    pub validation_points: RwSignal<Vec<Score>>,
     pub steps: RwSignal<u32>,
     pub epoch: RwSignal<usize>,
     pub position: RwSignal<usize>,
     pub reviews_per_second: RwSignal<f64>,
     pub seconds: RwSignal<f64>,
     pub problem: RwSignal<Option<String>>,
-    /// The weights at the last check, and the test probabilities of the last full check.
+    /// The weights at the last check.
     pub weights: RwSignal<Option<Arc<Weights>>>,
+    /// The one test check of the model kept when training stopped, and its probabilities.
+    pub test_score: RwSignal<Option<Score>>,
     pub test_probabilities: RwSignal<Option<Arc<Vec<f32>>>>,
-    /// The best test accuracy so far: (accuracy, step, seconds of training).
-    pub best: RwSignal<Option<(f64, u32, f64)>>,
+    /// The best validation check so far, and the run as it was then.
+    pub best: RwSignal<Option<Best>>,
+    best_model: StoredValue<Option<BestModel>, LocalStorage>,
+    /// Train on past the best check (the learner's switch); otherwise stop an epoch after it.
+    pub keep_training: RwSignal<bool>,
+    /// The step at which training stopped early (the model is then back at its best).
+    pub stopped_early: RwSignal<Option<u32>>,
     pub thread: RwSignal<Thread>,
     /// Whether to train on the GPU, and what happened if it was lost.
     pub gpu: GpuChoice,
@@ -96,17 +112,15 @@ pub(super) struct Run {
     pub busy: RwSignal<bool>,
     /// Bumped by reset and by a loaded model: a run from before stops without writing.
     generation: StoredValue<u64>,
-    /// When the panels below the curves were last given new weights, and new test
-    /// probabilities (see [`Run::show`]).
+    /// When the panels below the curves were last given new weights (see [`Run::show`]).
     weights_shown: StoredValue<f64>,
-    probabilities_shown: StoredValue<f64>,
-    /// The newest of each not shown yet, for when training stops.
-    unshown: StoredValue<(Option<Arc<Weights>>, Option<Arc<Vec<f32>>>)>,
+    /// The newest weights not shown yet, for when training stops.
+    unshown: StoredValue<Option<Arc<Weights>>>,
     worker: StoredValue<Option<TrainingWorker>, LocalStorage>,
 }
 
 impl Run {
-    pub fn new(set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSignal<Settings>) -> Run {
+    pub fn new(set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSignal<Settings>, keep_training: RwSignal<bool>) -> Run {
         Run {
             set,
             settings,
@@ -114,7 +128,7 @@ impl Run {
             checks: StoredValue::new_local(Rc::new(RefCell::new(VecDeque::new()))),
             running: RwSignal::new(false),
             train_points: RwSignal::new(Vec::new()),
-            test_points: RwSignal::new(Vec::new()),
+            validation_points: RwSignal::new(Vec::new()),
             steps: RwSignal::new(0),
             epoch: RwSignal::new(0),
             position: RwSignal::new(0),
@@ -122,15 +136,18 @@ impl Run {
             seconds: RwSignal::new(0.0),
             problem: RwSignal::new(None),
             weights: RwSignal::new(None),
+            test_score: RwSignal::new(None),
             test_probabilities: RwSignal::new(None),
             best: RwSignal::new(None),
+            best_model: StoredValue::new_local(None),
+            keep_training,
+            stopped_early: RwSignal::new(None),
             thread: RwSignal::new(Thread::Idle),
             gpu: GpuChoice::new(),
             busy: RwSignal::new(false),
             generation: StoredValue::new(0),
             weights_shown: StoredValue::new(f64::NEG_INFINITY),
-            probabilities_shown: StoredValue::new(f64::NEG_INFINITY),
-            unshown: StoredValue::new((None, None)),
+            unshown: StoredValue::new(None),
             worker: StoredValue::new_local(None),
         }
     }
@@ -140,12 +157,15 @@ impl Run {
         self.generation.update_value(|g| *g += 1);
         self.trainer.get_value().borrow_mut().take();
         self.checks.get_value().borrow_mut().clear();
-        self.unshown.set_value((None, None));
+        self.unshown.set_value(None);
         self.train_points.set(Vec::new());
-        self.test_points.set(Vec::new());
+        self.validation_points.set(Vec::new());
         self.weights.set(None);
+        self.test_score.set(None);
         self.test_probabilities.set(None);
         self.best.set(None);
+        self.best_model.set_value(None);
+        self.stopped_early.set(None);
         self.steps.set(0);
         self.epoch.set(0);
         self.position.set(0);
@@ -188,13 +208,18 @@ impl Run {
         }
         let Some(s) = self.set.get_untracked() else { return };
         self.problem.set(None);
+        self.stopped_early.set(None);
+        // After going back to the best model, the curves go on from there.
+        let from = self.steps.get_untracked();
+        self.train_points.update(|p| p.retain(|p| p.step <= from));
+        self.validation_points.update(|p| p.retain(|p| p.step <= from));
         self.running.set(true);
         self.busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
             let cell = self.trainer.get_value();
             if cell.borrow().is_none() {
                 *cell.borrow_mut() = Some(Trainer::new(&CpuBackend::new(), self.settings.get_untracked(), &s));
-                self.start_check(); // the untrained model's test accuracy: the first point
+                self.start_check(); // the untrained model's validation accuracy: the first point
             }
             let started = self.generation.get_value();
             let current = move || self.generation.get_value() == started;

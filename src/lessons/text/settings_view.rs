@@ -1,5 +1,5 @@
-//! The settings form of the text lesson: word-vector width, hidden layer, learning rate, batch
-//! size and seed. Applying it starts a new run.
+//! The settings form of the text lesson: word-vector width, hidden layer, weight decay, learning
+//! rate, batch size and seed. Applying it starts a new run.
 
 use leptos::prelude::*;
 
@@ -17,6 +17,9 @@ pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callba
             </Field>
             <Field label="hidden ReLU units (0 = none)" problem=form.problem("hidden")>
                 {form.text_box("text-hidden", "numeric", |f| f.hidden.clone(), |f, v| f.hidden = v)}
+            </Field>
+            <Field label="weight decay λ (0 = none; try 0.1)" problem=form.problem("weight_decay")>
+                {form.text_box("text-weight-decay", "decimal", |f| f.weight_decay.clone(), |f, v| f.weight_decay = v)}
             </Field>
             {form.run_rows("text", "learning rate (Adam)", &BATCH_SIZES)}
         </div>
