@@ -7,4 +7,5 @@
 import init from "./trainer.js";
 
 self.stepwiseTrainer = true;
-await init({ module_or_path: new URL("./trainer_bg.wasm", import.meta.url) });
+// The exports are kept for bench/soak.mjs, which reads the worker's wasm memory size.
+self.__wasm = await init({ module_or_path: new URL("./trainer_bg.wasm", import.meta.url) });

@@ -104,7 +104,8 @@ pub fn phase_list(names: &'static [&'static str], shown: impl Fn() -> Option<usi
     }
 }
 
-/// One figure in a row of figures (`stat-row`): its label, then its value.
+/// One figure in a row of figures (`stat-row`): its label, then its value, then an optional
+/// note under it (what it was measured on; test id `<testid>-note`).
 #[component]
 pub fn Stat(
     label: &'static str,
@@ -112,6 +113,7 @@ pub fn Stat(
     /// Classes besides `stat`.
     #[prop(optional)]
     class: &'static str,
+    #[prop(optional, into)] note: Option<Signal<String>>,
     children: Children,
 ) -> impl IntoView {
     let class = if class.is_empty() { "stat".to_string() } else { format!("stat {class}") };
@@ -119,6 +121,7 @@ pub fn Stat(
         <div class=class>
             <span class="stat-label">{label}</span>
             <span class="stat-value" data-testid=testid>{children()}</span>
+            {note.map(|note| view! { <span class="stat-note" data-testid=testid.map(|t| format!("{t}-note"))>{note}</span> })}
         </div>
     }
 }

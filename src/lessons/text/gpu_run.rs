@@ -1,7 +1,7 @@
 //! The Text model trained on the GPU (WebGPU), queued from the page (see `app::gpu_training`):
 //! each slice's steps come back as their losses and logits, counted into the same training
 //! points as on the CPU. The page's trainer is the mirror, restored at every check step, at
-//! least every 2 s and on pause; the checks on the test reviews run a few milliseconds a frame
+//! least every 2 s and on pause; the checks on the validation reviews run a few milliseconds a frame
 //! meanwhile, as they do while the worker trains.
 
 use std::cell::{Cell, RefCell};

@@ -34,7 +34,7 @@ pub fn TextPage() -> impl IntoView {
     let settings = RwSignal::new(opened.settings);
     let keep_training = RwSignal::new(opened.keep_training);
     let run = Run::new(set, settings, keep_training);
-    let Run { running, validation_points, steps, epoch, problem, weights, test_probabilities, test_score, .. } = run;
+    let Run { running, steps, epoch, problem, weights, test_probabilities, test_score, .. } = run;
     // The review in the typing box (the mistakes panel can put one there).
     let review = RwSignal::new(opened.review);
 
@@ -55,7 +55,7 @@ pub fn TextPage() -> impl IntoView {
         }
     };
 
-    let latest = move || validation_points.with(|p| p.last().copied());
+    let latest = move || run.validation_now();
     let vocabulary_size = move || set.with(|s| s.as_ref().map_or(20_000, |s| s.vocabulary.len()));
     // State in the link and the host page API (ui/training_link.rs): a host's new review keeps
     // the model, new settings train again.
@@ -147,7 +147,7 @@ pub fn TextPage() -> impl IntoView {
                     </button>
                     <button data-testid="text-reset" on:click=move |_| run.reset() disabled=move || steps.get() == 0 && weights.with(|w| w.is_none())>"Reset"</button>
                 </div>
-                <label class="text-keep">
+                <label class="text-keep-training">
                     <input type="checkbox" data-testid="text-keep-training" prop:checked=move || keep_training.get()
                         on:change=move |ev| keep_training.set(event_target_checked(&ev))/>
                     " Keep training after the best check (watch it memorise)"
@@ -218,10 +218,10 @@ fn draw_curves(
 /// accuracy of the model kept, and where it trains.
 #[component]
 fn ProgressPanel(run: Run, set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSignal<Settings>) -> impl IntoView {
-    let Run { running, validation_points, steps, epoch, position, reviews_per_second, seconds, best, test_score, thread, busy, .. } = run;
+    let Run { running, steps, epoch, position, reviews_per_second, seconds, best, test_score, thread, busy, .. } = run;
     let fit = move || set.with(|s| s.as_ref().map_or(1, |s| s.fit().len()));
     let steps_per_epoch = move || fit().div_ceil(settings.with(|s| s.batch_size));
-    let latest = move || validation_points.with(|p| p.last().copied());
+    let latest = move || run.validation_now();
     // The test score is of the model the page holds; while training it is out of date.
     let test_now = move || test_score.get().filter(|t| !running.get() && t.step == steps.get());
     view! {
@@ -231,36 +231,21 @@ fn ProgressPanel(run: Run, set: RwSignal<Option<Arc<ImdbSet>>>, settings: RwSign
             <Stat label="step" testid="text-steps">{move || steps.get()}</Stat>
             <Stat label="reviews per second" testid="text-speed">{move || grouped(reviews_per_second.get().round() as u64)}</Stat>
             <Stat label="training time" testid="text-seconds">{move || format!("{} s", fixed(seconds.get(), 1))}</Stat>
-            <div class="stat">
-                <span class="stat-label">"validation accuracy"</span>
-                <span class="stat-value" data-testid="text-accuracy">
-                    {move || latest().map(|a| format!("{}%", fixed(100.0 * a.accuracy, 1))).unwrap_or_else(|| "—".into())}
-                </span>
-                <span class="stat-note" data-testid="text-accuracy-note">
-                    {move || latest().map(|a| format!("on the {} validation reviews, at step {}", grouped(a.reviews as u64), a.step)).unwrap_or_default()}
-                </span>
-            </div>
-            <div class="stat">
-                <span class="stat-label">"best validation accuracy"</span>
-                <span class="stat-value" data-testid="text-best">
-                    {move || best.get().map(|b| format!("{}%", fixed(100.0 * b.accuracy, 1))).unwrap_or_else(|| "—".into())}
-                </span>
-                <span class="stat-note" data-testid="text-best-note">
-                    {move || best.get().map(|b| format!("at step {}, after {} s of training", b.step, fixed(b.seconds, 1))).unwrap_or_default()}
-                </span>
-            </div>
-            <div class="stat">
-                <span class="stat-label">"test accuracy"</span>
-                <span class="stat-value" data-testid="text-test">
-                    {move || test_now().map(|t| format!("{}%", fixed(100.0 * t.accuracy, 1))).unwrap_or_else(|| "—".into())}
-                </span>
-                <span class="stat-note" data-testid="text-test-note">
-                    {move || match test_now() {
-                        Some(t) => format!("of this model (step {}), on all {} test reviews, once", t.step, grouped(t.reviews as u64)),
-                        None => "scored once, when training stops".into(),
-                    }}
-                </span>
-            </div>
+            <Stat label="validation accuracy" testid="text-accuracy"
+                note=Signal::derive(move || latest().map(|a| format!("on the {} validation reviews, at step {}", grouped(a.reviews as u64), a.step)).unwrap_or_default())>
+                {move || latest().map(|a| format!("{}%", fixed(100.0 * a.accuracy, 1))).unwrap_or_else(|| "—".into())}
+            </Stat>
+            <Stat label="best validation accuracy" testid="text-best"
+                note=Signal::derive(move || best.get().map(|b| format!("at step {}, after {} s of training", b.step, fixed(b.seconds, 1))).unwrap_or_default())>
+                {move || best.get().map(|b| format!("{}%", fixed(100.0 * b.accuracy, 1))).unwrap_or_else(|| "—".into())}
+            </Stat>
+            <Stat label="test accuracy" testid="text-test"
+                note=Signal::derive(move || match test_now() {
+                    Some(t) => format!("of this model (step {}), on all {} test reviews, once", t.step, grouped(t.reviews as u64)),
+                    None => "scored once, when training stops".into(),
+                })>
+                {move || test_now().map(|t| format!("{}%", fixed(100.0 * t.accuracy, 1))).unwrap_or_else(|| "—".into())}
+            </Stat>
         </div>
         {move || {
             let back = best.get().filter(|b| !running.get() && !busy.get() && b.step != steps.get());

@@ -185,6 +185,13 @@ impl Run {
         self.check_now();
     }
 
+    /// The validation check of the model the page holds: the one at its step (after going back
+    /// to the best model, an earlier one), else the latest.
+    pub fn validation_now(self) -> Option<Score> {
+        let step = self.steps.get();
+        self.validation_points.with(|p| p.iter().rev().find(|p| p.step == step).or(p.last()).copied())
+    }
+
     pub(super) fn place(self, steps: u32, epoch: usize, position: usize) {
         self.steps.set(steps);
         self.epoch.set(epoch);

@@ -31,7 +31,7 @@ pub fn SaveLoad(
         match Weights::from_safetensors(bytes, s.vocabulary.len()) {
             Ok(w) => {
                 on_load.run(w);
-                message.set(Some((false, format!("Loaded the model from {origin}; its test accuracy is checked above. Press Train to go on training it."))));
+                message.set(Some((false, format!("Loaded the model from {origin}; its validation and test accuracy are checked above. Press Train to go on training it."))));
             }
             Err(problem) => message.set(Some((true, format!("That model could not be loaded: {problem}. Nothing was changed.")))),
         }

@@ -41,7 +41,7 @@ pub fn Mistakes(set: RwSignal<Option<Arc<ImdbSet>>>, probabilities: RwSignal<Opt
     view! {
         <Panel title="Reviews it gets wrong" testid="text-mistakes">
             {move || match wrong.get() {
-                None => view! { <p class="muted">"After the first check on the test reviews, the ones it misreads appear here."</p> }.into_any(),
+                None => view! { <p class="muted">"When training stops, the model is scored once on the test reviews; the ones it misreads appear here."</p> }.into_any(),
                 Some((list, total)) => {
                     let count = list.len();
                     view! {
@@ -150,7 +150,7 @@ pub fn Teach(
         on_changed.run(());
         message.set(Some((false, format!(
             "Took {TEACH_STEPS} steps, each on your sentences plus as many random training reviews (at least 16), so it learns yours \
-             without forgetting the rest. The test accuracy above is checked again."
+             without forgetting the rest. The validation and test accuracy above are checked again."
         ))));
     };
 
@@ -167,7 +167,7 @@ pub fn Teach(
     view! {
         <Panel title="Teach it" testid="text-teach" intro=concat!(
             "Find something it gets wrong (sarcasm is a good start: it only counts words, not their order), mark what it really means, and fine-tune. ",
-            "Watch the probability of your sentences move, and the test accuracy above.",
+            "Watch the probability of your sentences move, and the validation and test accuracy above.",
         )>
             <div class="text-teach-row">
                 <input type="text" class="text-teach-input" data-testid="text-teach-sentence" aria-label="your sentence" prop:value=move || draft.get()

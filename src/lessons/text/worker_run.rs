@@ -1,8 +1,8 @@
 //! The Text model trained in the page's training worker (see `src/worker/`): the worker runs
 //! the steps; the page's trainer becomes a mirror, restored from each report's snapshot (at
 //! least every 250 ms, at every check step and on pause), which the typed review, the word
-//! map, the mistakes and the teaching panel read as before. The checks on the test reviews run
-//! here, a few milliseconds a frame, while the worker trains on.
+//! map, the mistakes and the teaching panel read as before. The checks on the validation reviews
+//! run here, a few milliseconds a frame, while the worker trains on.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
