@@ -1,6 +1,6 @@
 // Soak: each training lesson trains for a long while (10 minutes by default) in one headless
 // Chromium, and every 10 s we sample
-//   - the page's JS heap (the DevTools protocol's JSHeapUsedSize),
+//   - the page's JS heap (the DevTools protocol's JSHeapUsedSize, just after a garbage collection),
 //   - the page's wasm memory (the module Trunk starts, from its TrunkApplicationStarted event),
 //   - the training worker's wasm memory (its loader keeps the module's exports in `self.__wasm`),
 //   - the resident memory of every Chromium process, from /proc,
@@ -57,6 +57,8 @@ for (const lesson of LESSONS) {
   while (!crashed && Date.now() - start < SECONDS * 1000) {
     await page.waitForTimeout(EVERY * 1000);
     if (crashed) break;
+    // Garbage first: otherwise the heap figure is mostly where the collector happens to be.
+    await cdp.send("HeapProfiler.collectGarbage");
     const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
     const page_ = await page.evaluate((id) => ({
       wasm: window.__wasm?.memory?.buffer?.byteLength ?? null,
