@@ -54,8 +54,10 @@ pub(super) fn update(rule: Update, param: &mut [f32], grad: &[f32], state: &mut 
                 // before any flush, and that product alone takes x86's slow path: as a network
                 // grows confident more of its gradients are that small (measured by
                 // tests/step_time_drift.rs). Its square is far below ε² either way.
-                let squared = if g.abs() < SQUARE_FLOOR { 0.0 } else { g * g };
-                *v = flush_tiny(beta2 * *v + (1.0 - beta2) * squared);
+                // (Worked in the same order as before the floor, (1 − β₂)·g·g, so every other
+                // gradient rounds exactly as it did: a trained run's figures stay the same.)
+                let added = if g.abs() < SQUARE_FLOOR { 0.0 } else { (1.0 - beta2) * g * g };
+                *v = flush_tiny(beta2 * *v + added);
                 *p = *p * keep - step_size * *m / (v.sqrt() * inverse_root_correction2 + epsilon);
             }
         }
