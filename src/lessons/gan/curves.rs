@@ -21,6 +21,13 @@ pub struct CurvePoint {
     pub fake: f64,
 }
 
+impl crate::lessons::shared::curve_points::Mergeable for CurvePoint {
+    fn merge(self, later: Self) -> Self {
+        let mean = |a: f64, b: f64| (a + b) / 2.0;
+        CurvePoint { iteration: later.iteration, d_loss: mean(self.d_loss, later.d_loss), g_loss: mean(self.g_loss, later.g_loss), real: mean(self.real, later.real), fake: mean(self.fake, later.fake) }
+    }
+}
+
 /// Running sums of the point being built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CurveSums {

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::lessons::shared::curve_points::push_bounded;
+
 use super::charts::CurvePoint;
 use super::gpu_run::{train_on_gpu, GpuPage};
 use super::judge::Verdict;
@@ -230,7 +232,7 @@ impl GanLesson {
             let mut last_report = now();
             // What the page shows of each report, wherever the GAN trains.
             let mut show = |points: Vec<CurvePoint>, done: u32, epochs: usize, rate: f64, judge_due: bool| {
-                curves.update(|c| c.extend(points));
+                curves.update(|c| points.into_iter().for_each(|p| push_bounded(c, p)));
                 iterations.set(done);
                 epoch.set(epochs);
                 speed.set(rate);

@@ -20,6 +20,7 @@ use crate::data::{BookSet, BOOK_FILE};
 use crate::engine::poll::now_or_never;
 use crate::engine::training::{Diverged, RateMeter, Snapshot};
 use crate::engine::CpuBackend;
+use crate::lessons::shared::curve_points::push_bounded;
 use crate::ui::download::{load_asset, Dataset};
 use crate::ui::gpu_training::{open_chosen_gpu, say_gpu_lost, GpuEnded};
 use crate::ui::training::now;
@@ -251,11 +252,11 @@ impl Run {
         (window.0, window.1) = (window.0 + loss_sum, window.1 + loss_steps);
         if window.1 >= TRAIN_POINT_EVERY || (check_due && window.1 > 0) {
             let point = (steps, window.0 / window.1 as f64);
-            self.train_points.update(|t| t.push(point));
+            self.train_points.update(|t| push_bounded(t, point));
             *window = (0.0, 0);
         }
         if let Some((at, loss)) = validation {
-            self.validation_points.update(|v| v.push((at, loss)));
+            self.validation_points.update(|v| push_bounded(v, (at, loss)));
             if self.best.get_untracked().is_none_or(|(best, _, _)| loss < best) {
                 self.best.set(Some((loss, at, self.seconds.get_untracked())));
             }

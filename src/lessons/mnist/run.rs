@@ -17,6 +17,7 @@ use crate::engine::poll::now_or_never;
 use crate::engine::training::{blown_up, Driver, Flow, QueuedSlice, Snapshot};
 use crate::engine::webgpu::WebGpuBackend;
 use crate::engine::CpuBackend;
+use crate::lessons::shared::curve_points::{push_bounded, Mergeable};
 use crate::lessons::shared::numbers::fixed;
 
 
@@ -27,6 +28,12 @@ pub type SharedTrainer = Rc<RefCell<Option<Trainer<CpuBackend>>>>;
 pub struct LossPoint {
     pub step: u32,
     pub loss: f64,
+}
+
+impl Mergeable for LossPoint {
+    fn merge(self, later: Self) -> Self {
+        LossPoint { step: later.step, loss: (self.loss + later.loss) / 2.0 }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -105,7 +112,7 @@ impl LossMeter {
         self.count += count;
         if self.count >= 20 {
             let mean = self.sum / self.count as f64;
-            report.losses.update(|l| l.push(LossPoint { step, loss: mean }));
+            report.losses.update(|l| push_bounded(l, LossPoint { step, loss: mean }));
             if not_learning(step, mean) && report.problem.get_untracked().is_none() {
                 report.problem.set(Some(format!(
                     "After {step} steps the loss is {}, no better than guessing one digit in ten at random \

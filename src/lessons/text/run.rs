@@ -36,6 +36,12 @@ pub(super) struct TrainPoint {
     pub accuracy: f64,
 }
 
+impl crate::lessons::shared::curve_points::Mergeable for TrainPoint {
+    fn merge(self, later: Self) -> Self {
+        TrainPoint { step: later.step, loss: (self.loss + later.loss) / 2.0, accuracy: (self.accuracy + later.accuracy) / 2.0 }
+    }
+}
+
 /// The training steps since the last point: each step's mean loss (finite ones), and the
 /// reviews the steps had right before stepping, of how many.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::super::curves::CurveSums;
+use crate::lessons::shared::curve_points::push_bounded;
 use super::super::model::{Phase, PhaseReport};
 use super::super::run::{Run, Sets, JUDGE_EVERY};
 use super::{GanLesson, GRID_EVERY_MILLISECONDS};
@@ -31,7 +32,7 @@ impl GanLesson {
                 judge.get_value().borrow_mut().train_a_little(&sets, judging);
                 last_phase.set(report.phase);
                 if let Some(point) = sums.add(report, r.gan.iterations) {
-                    curves.update(|c| c.push(point));
+                    curves.update(|c| push_bounded(c, point));
                 }
                 if report.phase == Phase::Generator && r.gan.iterations.is_multiple_of(JUDGE_EVERY) {
                     judge_due.set(true);

@@ -13,6 +13,7 @@ use super::super::choosing::{judge, steps_per_epoch, Verdict};
 use super::super::trainer::Evaluation;
 use super::{Check, Run, Window};
 use crate::engine::poll::now_or_never;
+use crate::lessons::shared::curve_points::push_bounded;
 use crate::ui::training::now;
 
 /// At most this long of each page slice goes to checking the validation reviews.
@@ -157,7 +158,7 @@ impl Run {
             return;
         }
         let Some(point) = std::mem::take(window).point(step) else { return };
-        self.train_points.update(|p| p.push(point));
+        self.train_points.update(|p| push_bounded(p, point));
         self.start_check();
     }
 
