@@ -1,7 +1,9 @@
 //! Why does a long run slow down? The Digits network trained for many epochs natively, with the
 //! time per step and the count of subnormal numbers (below f32's normal range, where x86 takes a
 //! slow path) in the weights and Adam's state printed every 4,000 steps. A measurement, not a
-//! claim: `cargo test --release --test step_time_drift -- --ignored --nocapture`.
+//! claim: `cargo test --release --test step_time_drift -- --ignored --nocapture`. One thread, so
+//! that `DRIFT_FTZ=1` (x86's flush-to-zero and denormals-are-zero, which wasm cannot set) covers
+//! every operation: if the drift goes with it, subnormals cause it.
 
 use std::time::Instant;
 
@@ -16,6 +18,17 @@ use stepwise::lessons::mnist::Settings;
 #[ignore]
 fn time_per_step_and_subnormals_over_a_long_run() {
     let train = common::mnist_train();
+    stepwise::engine::cpu::limit_threads(1);
+    #[cfg(target_arch = "x86_64")]
+    if std::env::var("DRIFT_FTZ").is_ok_and(|v| v == "1") {
+        #[allow(deprecated)]
+        // SAFETY: only the floating-point control bits of this thread change (FTZ 0x8000, DAZ 0x0040).
+        unsafe {
+            use std::arch::x86_64::{_mm_getcsr, _mm_setcsr};
+            _mm_setcsr(_mm_getcsr() | 0x8040)
+        };
+        eprintln!("flush-to-zero and denormals-are-zero on");
+    }
     let cpu = CpuBackend::new();
     let mut trainer = Trainer::new(&cpu, Settings::default(), train.count);
     let steps: u32 = std::env::var("DRIFT_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(48_000);
