@@ -155,7 +155,7 @@ fn experiment() {
     }
 }
 
-/// Word pairs, measured before they are built (the "Not built yet" box): each pair of adjacent
+/// Word pairs, measured before they are built (the text page says they are still to come): each pair of adjacent
 /// tokens hashed into one of `TEXT_PAIRS` extra rows of the table, averaged with the words, as
 /// fastText does. Validation and test accuracy per half epoch:
 /// `TEXT_PAIRS=65536 cargo test --release --lib pairs_experiment -- --ignored --nocapture`.
