@@ -162,6 +162,61 @@ describe("/gan with WebGPU disabled", () => {
     await page.context().close();
   });
 
+  test("pick the digit: a conditional GAN draws the digit asked for, and the judge checks", async () => {
+    const page = await newPage(browser);
+    // From a link: the "Pick the digit" preset, asked for a 3.
+    await page.goto(site.url + "gan?preset=pick-the-digit&digit=3");
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])', { timeout: 60000 });
+    assert.equal(await page.locator('[data-testid="gan-digit-3"]').getAttribute("aria-pressed"), "true");
+    assert.match(await text(page, "gan-digit-note"), /asked for a 3/);
+    assert.equal(await page.locator('[data-testid="gan-not-built"]').count(), 0, "the notice is gone");
+    const train = page.locator('[data-testid="gan-train"]');
+    await train.click();
+    let seconds = 0;
+    while (seconds < TRAINING_LIMIT_SECONDS) {
+      await page.waitForTimeout(2000);
+      seconds = await number(page, "gan-time");
+      if (/Target reached/.test(await text(page, "gan-judge-target"))) break;
+    }
+    await train.click(); // pause
+    await page.waitForSelector('[data-testid="gan-train"]:not([disabled])');
+    const target = await text(page, "gan-judge-target");
+    console.log(`# conditional GAN: ${target}`);
+    const reached = target.match(/Target reached at iteration (\d+), after (\d+) s/);
+    console.log(`# time to the conditional target: ${reached ? `${reached[2]} s of training (iteration ${reached[1]})` : `not reached within ${TRAINING_LIMIT_SECONDS} s`}`);
+    assert.ok(reached, target);
+    // The page's per-digit shares, and its mean and hardest digit recomputed from them.
+    await page.locator('[data-testid="gan-judge-now"]').click();
+    const shares = (await page.locator('[data-testid="gan-judge-asked"] td').allInnerTexts()).map((t) => parseFloat(t));
+    assert.equal(shares.length, 10);
+    const mean = await number(page, "gan-judge-asked-mean");
+    const worst = await text(page, "gan-judge-asked-worst");
+    console.log(`# read as asked, per digit: ${shares.join("% ")}%; mean ${mean}%, hardest ${worst} (iteration ${await text(page, "gan-iterations")})`);
+    // The table rounds to whole percents: the mean of ten agrees within 0.5.
+    assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) / 10 - mean) <= 0.5, `${shares} vs mean ${mean}`);
+    const [, digit, share] = worst.match(/(\d): ([\d.]+)%/);
+    assert.ok(Math.abs(Math.min(...shares) - Number(share)) <= 0.5 && shares[Number(digit)] === Math.min(...shares), `${shares} vs ${worst}`);
+    await gridShot(page, `${SHOTS}gan-conditional-3.png`);
+
+    // Ask for a 7: the grid redraws at once, training untouched, and the link says so.
+    const iterations = await number(page, "gan-iterations");
+    const three = await page.locator('[data-testid="gan-grid"]').evaluate((c) => c.toDataURL());
+    await page.locator('[data-testid="gan-digit-7"]').click();
+    await page.waitForFunction((before) => document.querySelector('[data-testid="gan-grid"]').toDataURL() !== before, three);
+    assert.equal(await number(page, "gan-iterations"), iterations);
+    await page.waitForFunction(() => location.search.includes("digit=7"));
+    // One of each: the top-left noise as 0–9; the latent space keeps its point and changes the label.
+    for (const id of ["gan-one-of-each", "gan-latent-digits"]) {
+      assert.equal(await page.locator(`[data-testid="${id}"]`).evaluate((c) => c.width), 10 * 30 - 2, id);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator(".gan-samples").screenshot({ path: `${SHOTS}gan-conditional-panel.png` });
+    await page.locator('[data-testid="gan-latent"]').screenshot({ path: `${SHOTS}gan-conditional-latent.png` });
+    await page.locator('[data-testid="gan-judge"]').screenshot({ path: `${SHOTS}gan-conditional-judge.png` });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("presets and bad settings; the layout fits a phone and a projector", async () => {
     const page = await open({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -175,6 +230,11 @@ describe("/gan with WebGPU disabled", () => {
     await page.locator('[data-testid="gan-batch"]').fill("64");
     await page.locator('[data-testid="gan-apply"]').click();
     assert.equal(await page.locator('[data-testid="gan-settings-problem"]').count(), 0);
+    // One click makes it conditional (the "Pick the digit" preset), and the form agrees.
+    await page.locator('[data-testid="gan-make-conditional"]').click();
+    await page.waitForSelector('[data-testid="gan-digit-9"]');
+    assert.ok(await page.locator('[data-testid="gan-conditional"]').isChecked());
+    assert.equal(await page.locator('[data-testid="gan-make-conditional"]').count(), 0);
     await page.locator('[data-testid="gan-step-real"]').click();
     await page.waitForSelector('[data-testid="gan-phase-report"]');
     await shot(page, `${SHOTS}gan-phone.png`);

@@ -71,7 +71,7 @@ mod tests {
     use super::*;
 
     fn report(phase: Phase, loss: f64, score: f64) -> PhaseReport {
-        PhaseReport { phase, loss, images: Vec::new(), scores: vec![score, score] }
+        PhaseReport { phase, loss, images: Vec::new(), scores: vec![score, score], digits: Vec::new() }
     }
 
     #[test]

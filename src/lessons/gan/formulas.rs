@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn every_formula_renders_and_shows_the_batchs_numbers() {
         // Scores 0.5 and 0.25: −(ln 0.5 + ln 0.25)/2 = 1.0397 (by hand: (0.6931 + 1.3863) / 2).
-        let report = PhaseReport { phase: Phase::DiscriminatorOnReal, loss: 1.0397, images: vec![], scores: vec![0.5, 0.25] };
+        let report = PhaseReport { phase: Phase::DiscriminatorOnReal, loss: 1.0397, images: vec![], scores: vec![0.5, 0.25], digits: vec![] };
         let tex = with_numbers(&report, GeneratorLoss::NonSaturating, 1.0);
         assert_eq!(tex, r"L_D^{\text{real}} = -\frac{1}{2}\left((-0.693) + (-1.386)\right) = 1.0397");
         let fake = PhaseReport { phase: Phase::DiscriminatorOnFake, scores: vec![0.5, 0.75, 0.1], ..report.clone() };
@@ -92,7 +92,7 @@ mod tests {
     fn a_smoothed_real_label_weighs_both_logs_in_the_formula_and_its_numbers() {
         // Label 0.9, scores 0.5 and 0.8: terms 0.9 ln 0.5 + 0.1 ln 0.5 = −0.693 and
         // 0.9 ln 0.8 + 0.1 ln 0.2 = −0.2008 − 0.1609 = −0.362 (by hand).
-        let report = PhaseReport { phase: Phase::DiscriminatorOnReal, loss: 0.5275, images: vec![], scores: vec![0.5, 0.8] };
+        let report = PhaseReport { phase: Phase::DiscriminatorOnReal, loss: 0.5275, images: vec![], scores: vec![0.5, 0.8], digits: vec![] };
         assert_eq!(with_numbers(&report, GeneratorLoss::NonSaturating, 0.9), r"L_D^{\text{real}} = -\frac{1}{2}\left((-0.693) + (-0.362)\right) = 0.5275");
         assert!(general(Phase::DiscriminatorOnReal, GeneratorLoss::NonSaturating, 0.9).contains(r"\left[0.90 \log D(x^{(i)}) + 0.10 \log\left(1 - D(x^{(i)})\right)\right]"));
         assert!(general(Phase::DiscriminatorOnReal, GeneratorLoss::NonSaturating, 1.0).ends_with(r"\log D(x^{(i)})"));

@@ -7,7 +7,7 @@ use crate::ui::More;
 use crate::ui::Panel;
 
 use super::charts::draw_histogram;
-use super::judge::{accuracy, judge_images, Verdict, TARGET_CONFIDENCE, TARGET_SHARE};
+use super::judge::{accuracy, judge_images, Asked, Verdict, TARGET_ASKED_MEAN, TARGET_ASKED_WORST, TARGET_CONFIDENCE, TARGET_SHARE};
 use super::run::{Run, Sets, JUDGED_SAMPLES, JUDGE_EVERY};
 use crate::ui::Chart;
 use crate::data::mnist::MnistSet;
@@ -91,7 +91,23 @@ impl JudgeState {
 
     /// The verdict on the images of the generator being shown (averaged or G itself).
     pub fn judge(&self, run: &Run, noise: &[f32]) -> Option<Verdict> {
-        Some(judge_images(self.model.as_ref()?, &run.draw(noise)))
+        let digits = run.judge_digits();
+        Some(judge_images(self.model.as_ref()?, &run.draw_digits(noise, &digits), &digits))
+    }
+}
+
+/// A conditional G: how often the judge read the digit G was asked for.
+fn asked_stats(asked: Asked) -> impl IntoView {
+    let (worst, worst_share) = asked.worst();
+    view! {
+        <div class="stat-row">
+            <div class="stat"><span class="stat-label">"read as the digit asked for"</span>
+                <span class="stat-value" data-testid="gan-judge-asked-mean">{format!("{}%", fixed(100.0 * asked.mean_share(), 1))}</span>
+                <span class="stat-note">{format!("mean over the ten digits, 100 samples each; target ≥ {}%", fixed(100.0 * TARGET_ASKED_MEAN, 0))}</span></div>
+            <div class="stat"><span class="stat-label">"hardest digit"</span>
+                <span class="stat-value" data-testid="gan-judge-asked-worst">{format!("{worst}: {}%", fixed(100.0 * worst_share, 1))}</span>
+                <span class="stat-note">{format!("target ≥ {}% for every digit", fixed(100.0 * TARGET_ASKED_WORST, 0))}</span></div>
+        </div>
     }
 }
 
@@ -116,7 +132,9 @@ pub fn JudgePanel(
                 <p class="muted">
                     {format!("A digit classifier reads {JUDGED_SAMPLES} of G's images (from fixed noise) every {JUDGE_EVERY} iterations. ")}
                     "If G draws good digits, the classifier is sure what each one is; if G draws only a few kinds of digit "
-                    "(mode collapse), the bars below show it at once. It reads the drawings of the generator shown in the grid above."
+                    "(mode collapse), the bars below show it at once. It reads the drawings of the generator shown in the grid above. "
+                    "A conditional G is asked for each digit 100 times (the same 1,000 noise vectors, digits 0 to 9 in turn), and the judge "
+                    "also says how often it reads the digit that was asked for."
                 </p>
             </More>
             <p data-testid="gan-judge-status">
@@ -149,15 +167,29 @@ pub fn JudgePanel(
                             draw=move |area, ratio| draw_histogram(area, ratio, &counts)/>
                         <table class="gan-counts" data-testid="gan-judge-counts">
                             <thead><tr><th>"digit"</th>{(0..10).map(|d| view! { <th>{d}</th> }).collect_view()}</tr></thead>
-                            <tbody><tr><th>"images"</th>{counts.iter().map(|c| view! { <td>{*c}</td> }).collect_view()}</tr></tbody>
+                            <tbody>
+                                <tr><th>"images"</th>{counts.iter().map(|c| view! { <td>{*c}</td> }).collect_view()}</tr>
+                                {verdict.asked.clone().map(|asked| view! {
+                                    <tr data-testid="gan-judge-asked"><th>"read as asked"</th>{(0..10).map(|d| view! { <td>{format!("{}%", fixed(100.0 * asked.share(d), 0))}</td> }).collect_view()}</tr>
+                                })}
+                            </tbody>
                         </table>
+                        {verdict.asked.clone().map(asked_stats)}
                     }.into_any()
                 }
             }}
             <p data-testid="gan-judge-target">
-                {move || match first_success() {
-                    Some((i, s, averaged)) => format!("Target reached at iteration {i}, after {} s of training, by {}: mean confidence ≥ 0.8 and every digit at least 4% of the samples.", fixed(s, 0), who(averaged)),
-                    None => "Target (mean confidence ≥ 0.8, every digit ≥ 4%) not reached yet.".to_string(),
+                {move || {
+                    let conditional = latest().is_some_and(|(_, _, v, _)| v.asked.is_some());
+                    let target = if conditional {
+                        format!("the digit asked for read in at least {}% of the samples on average over the digits, and at least {}% for every digit", fixed(100.0 * TARGET_ASKED_MEAN, 0), fixed(100.0 * TARGET_ASKED_WORST, 0))
+                    } else {
+                        "mean confidence ≥ 0.8 and every digit at least 4% of the samples".to_string()
+                    };
+                    match first_success() {
+                        Some((i, s, averaged)) => format!("Target reached at iteration {i}, after {} s of training, by {}: {target}.", fixed(s, 0), who(averaged)),
+                        None => format!("Target ({target}) not reached yet."),
+                    }
                 }}
             </p>
             <div class="button-row">

@@ -11,7 +11,7 @@ use crate::ui::Panel;
 use super::pictures_view::ImageGrid;
 use super::latent::{along, interpolate};
 use super::model::noise;
-use super::run::Run;
+use super::run::{Run, EVERY_DIGIT};
 use crate::engine::rng::Pcg32;
 use crate::lessons::shared::numbers::fixed;
 
@@ -47,6 +47,14 @@ pub fn LatentSpace(run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage>, #[p
         guard.as_ref().map(|r| r.draw(&z)).unwrap_or_default()
     };
     let line = Signal::derive(move || points.with(|p| draw(interpolate(&p.a, &p.b, STEPS))));
+    // A conditional G: the left point kept, the label changed.
+    let every_digit = Signal::derive(move || {
+        redraw.track();
+        let cell = run.get_value();
+        let Ok(guard) = cell.try_borrow() else { return Vec::new() };
+        let Some(r) = guard.as_ref().filter(|r| r.gan.settings.conditional) else { return Vec::new() };
+        points.with(|p| r.draw_digits(&p.a.repeat(10), &EVERY_DIGIT))
+    });
     let moved = Signal::derive(move || points.with(|p| draw(along(&p.a, &p.u, &p.v, x.get(), y.get()))));
     let slider = move |value: RwSignal<f32>, testid: &'static str, label: &'static str| view! {
         <label class="field">
@@ -61,6 +69,12 @@ pub fn LatentSpace(run: StoredValue<Rc<RefCell<Option<Run>>>, LocalStorage>, #[p
             "a trained G morphs one digit smoothly into another, because nearby points give similar images.",
         )>
             <ImageGrid images=line columns=STEPS testid="gan-latent-line" label="Ten images between two noise vectors"/>
+            <Show when=move || every_digit.with(|v| !v.is_empty())>
+                <p class="muted">"The same left point, with the label changed from 0 to 9: z holds the style, the label holds the digit. The two rows above use the digit you asked for."</p>
+                <div class="gan-one-of-each">
+                    <ImageGrid images=every_digit columns=10 testid="gan-latent-digits" label="The left point drawn as each digit from 0 to 9"/>
+                </div>
+            </Show>
             <div class="gan-latent-move">
                 <div class="gan-latent-one">
                     <ImageGrid images=moved columns=1 testid="gan-latent-moved" label="The image at the left point moved along two directions"/>

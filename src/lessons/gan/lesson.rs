@@ -45,6 +45,8 @@ pub(super) struct GanLesson {
     pub training_seconds: RwSignal<f64>,
     pub problem: RwSignal<Option<String>>,
     pub grid: RwSignal<Vec<f32>>,
+    /// A conditional G's drawing of the grid's first noise vector as each digit.
+    pub one_of_each: RwSignal<Vec<f32>>,
     pub phase_report: RwSignal<Option<PhaseReport>>,
     /// D's last real and fake losses.
     pub last_losses: RwSignal<(Option<f64>, Option<f64>)>,
@@ -81,6 +83,7 @@ impl GanLesson {
         let training_seconds = RwSignal::new(0.0f64);
         let problem = RwSignal::new(None::<String>);
         let grid = RwSignal::new(Vec::<f32>::new());
+        let one_of_each = RwSignal::new(Vec::<f32>::new());
         let phase_report = RwSignal::new(None::<PhaseReport>);
         let last_losses = RwSignal::new((None::<f64>, None::<f64>)); // D's last real and fake losses
         // (iteration, seconds, verdict, whether the averaged generator was judged)
@@ -115,6 +118,7 @@ impl GanLesson {
             training_seconds,
             problem,
             grid,
+            one_of_each,
             phase_report,
             last_losses,
             verdicts,
@@ -139,12 +143,21 @@ impl GanLesson {
 
     /// G's drawing of the fixed noise, again.
     pub fn redraw_grid(self) {
-        let GanLesson { run, grid, .. } = self;
+        let GanLesson { run, grid, one_of_each, .. } = self;
         let cell = run.get_value();
         let Ok(guard) = cell.try_borrow() else { return };
         if let Some(r) = guard.as_ref() {
             grid.set(r.draw(&r.grid_noise));
+            one_of_each.set(r.one_of_each());
         }
+    }
+
+    /// The learner picks the digit a conditional G draws: the grid redraws at once, training
+    /// goes on as it was (the choice only changes what G is asked to show).
+    pub fn pick_digit(self, digit: u8) {
+        self.settings.update(|s| s.digit = digit);
+        self.ensure_run();
+        self.redraw_grid();
     }
 
     /// The judge reads the current G.
@@ -165,8 +178,9 @@ impl GanLesson {
         if cell.borrow().is_none() {
             *cell.borrow_mut() = Some(Run::new(settings.get_untracked()));
         }
-        if let Some(r) = cell.borrow_mut().as_mut() {
+        if let Some(r) = cell.try_borrow_mut().ok().as_deref_mut().and_then(Option::as_mut) {
             r.averaged = averaged.get_untracked();
+            r.digit = settings.with_untracked(|s| s.digit);
         };
     }
 
@@ -187,6 +201,7 @@ impl GanLesson {
         phase_report.set(None);
         last_losses.set((None, None));
         grid.set(Vec::new());
+        self.one_of_each.set(Vec::new());
         self.ensure_run();
         self.redraw_grid();
     }

@@ -1,5 +1,6 @@
 //! The GAN lesson's settings in a link: `?glr=0.005&dlr=0.005&b1=0.5&bs=64&gl=minimax&ds=each&seed=3`,
-//! and the stabilisers: `rl=0.9&avg=0&pack=2&drop=0&spread=off`,
+//! and the stabilisers: `rl=0.9&avg=0&pack=2&drop=0&spread=off`, a conditional GAN and the
+//! digit it is asked for: `cond=on&digit=7` (the "Pick the digit" preset is `preset=pick-the-digit`),
 //! or a "break it" preset by name (`?preset=tiny-batch&seed=3`; keys after it refine it). A link
 //! holds settings, not trained networks: training starts from them (and that seed) when the
 //! learner presses Train. Only values that differ from the defaults are written; bad values
@@ -9,7 +10,7 @@ use super::{DiscriminatorSteps, GeneratorLoss, Settings, PRESETS};
 use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key the lesson writes or reads (the address keeps any other, like `present=1`).
-pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "rl", "avg", "pack", "drop", "spread", "seed"];
+pub const KEYS: &[&str] = &["preset", "glr", "dlr", "b1", "bs", "gl", "ds", "rl", "avg", "pack", "drop", "spread", "cond", "digit", "seed"];
 
 const LOSSES: [(&str, GeneratorLoss); 2] = [("non-saturating", GeneratorLoss::NonSaturating), ("minimax", GeneratorLoss::Minimax)];
 const STEPS: [(&str, DiscriminatorSteps); 2] = [("both", DiscriminatorSteps::OneForBoth), ("each", DiscriminatorSteps::OnePerBatch)];
@@ -41,6 +42,8 @@ impl LinkState for Settings {
             .number_unless("pack", self.pack as f64, d.pack as f64)
             .f32_unless("drop", self.discriminator_dropout, d.discriminator_dropout)
             .text_unless("spread", name_of(&SWITCH, self.minibatch_spread), name_of(&SWITCH, d.minibatch_spread))
+            .text_unless("cond", name_of(&SWITCH, self.conditional), name_of(&SWITCH, d.conditional))
+            .number_unless("digit", self.digit as f64, d.digit as f64)
             .number_unless("seed", self.seed as f64, d.seed as f64)
             .finish()
     }
@@ -70,6 +73,8 @@ impl LinkState for Settings {
             pack: q.integer("pack", base.pack, 1, 4),
             discriminator_dropout: q.number("drop", rate(base.discriminator_dropout), 0.0, 0.85) as f32,
             minibatch_spread: q.choice("spread", base.minibatch_spread, &SWITCH),
+            conditional: q.choice("cond", base.conditional, &SWITCH),
+            digit: q.integer("digit", base.digit as usize, 0, 9) as u8,
             ..base
         };
         let mut notes = q.notes;
@@ -101,6 +106,8 @@ mod tests {
             pack: 2,
             discriminator_dropout: 0.5,
             minibatch_spread: !Settings::default().minibatch_spread,
+            conditional: true,
+            digit: 7,
             seed: 3,
             ..Settings::default()
         };
@@ -133,6 +140,14 @@ mod tests {
         assert_eq!(s.minibatch_spread, Settings::default().minibatch_spread);
         assert!(s.check().is_ok(), "a link can only describe a GAN that can be built");
         assert_eq!(notes.len(), 12, "{notes:?}");
+        // A digit outside 0–9 is clamped with a note; a preset by name makes a conditional GAN.
+        let (s, notes) = Settings::from_query("preset=pick-the-digit&digit=12");
+        assert!(s.conditional && s.check().is_ok());
+        assert_eq!(s.digit, 9);
+        assert!(notes.iter().any(|n| n.contains("digit")), "{notes:?}");
+        let (s, notes) = Settings::from_query("cond=on&digit=-3");
+        assert_eq!((s.conditional, s.digit), (true, 0));
+        assert_eq!(notes.len(), 1, "{notes:?}");
         // A pack that does not divide the batch falls back to one image at a time, with a note.
         let (s, notes) = Settings::from_query("bs=6&pack=4");
         assert_eq!((s.batch_size, s.pack), (6, 1));

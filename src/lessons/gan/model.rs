@@ -46,6 +46,8 @@ pub struct PhaseReport {
     pub loss: f64,
     pub images: Vec<f32>,
     pub scores: Vec<f64>,
+    /// Each image's digit when conditional: a real digit's label, or the digit G was asked for.
+    pub digits: Vec<u8>,
 }
 
 impl PhaseReport {
@@ -118,6 +120,15 @@ pub struct Gan<B: Backend> {
     averaged_parameters: Vec<Tensor<B>>,
     /// D's weight for its batch's spread (`minibatch_spread`), one number, learnt with D.
     pub spread_weight: Tensor<B>,
+    /// D's weights for the digit labels when conditional (see `labels.rs`), learnt with D.
+    pub label_weights: Tensor<B>,
+    /// D's label embedding for its last layer (the projection discriminator, Miyato and Koyama
+    /// 2018): the logit gains the inner product of the digit's row with D's last features.
+    pub projection: Tensor<B>,
+    /// The labels of the real batch D is judging, when conditional.
+    real_digits: Vec<u8>,
+    /// The digits G was asked for in its latest batch, when conditional.
+    fake_digits: Vec<u8>,
 }
 
 /// A stack of dense layers initialised as PyTorch's `nn.Linear` is (weights U(±1/√fan_in)),
@@ -188,6 +199,10 @@ impl<B: Backend> Gan<B> {
         let leaky = Activation::LeakyRelu { slope: settings.slope };
         let generator = network(backend, &settings.generator_sizes(), leaky, Activation::Tanh, &mut rng);
         let discriminator = network(backend, &settings.discriminator_sizes(), leaky, Activation::Identity, &mut rng);
+        // Drawn only when conditional, so the unconditional GAN's stream is as it was.
+        let label_weights = labels::discriminator_label_weights(backend, &settings, &mut rng);
+        let projection = labels::projection_weights(backend, &settings, &mut rng);
+        labels::embed_generator_labels(&generator, &settings, &mut rng);
         let averaged_generator = copy(backend, &generator);
         let adam = |learning_rate| Optimiser::new(Method::Adam { beta1: settings.beta1, beta2: 0.999, epsilon: 1e-8 }, learning_rate);
         let cursor = EpochCursor::new(0..real_count, &mut rng);
@@ -196,11 +211,19 @@ impl<B: Backend> Gan<B> {
         if settings.minibatch_spread {
             discriminator_parameters.push(spread_weight.clone());
         }
+        if settings.conditional {
+            discriminator_parameters.push(label_weights.clone());
+            discriminator_parameters.push(projection.clone());
+        }
         Gan {
             backend: backend.clone(),
             generator_parameters: generator.parameters(),
             discriminator_parameters,
             spread_weight,
+            label_weights,
+            projection,
+            real_digits: Vec::new(),
+            fake_digits: Vec::new(),
             generator_adam: adam(settings.generator_learning_rate),
             discriminator_adam: adam(settings.discriminator_learning_rate),
             generator,
@@ -247,30 +270,53 @@ impl<B: Backend> Gan<B> {
     }
 
     /// The next `batch` real images as values in [−1, 1] (pixel / 127.5 − 1), cycling through
-    /// shuffled epochs.
+    /// shuffled epochs; their labels wait in `real_digits` when conditional.
     fn real_batch(&mut self, set: &MnistSet) -> Vec<f32> {
         let n = self.batch();
         let mut pixels = Vec::with_capacity(n * IMAGE_PIXELS);
+        self.real_digits.clear();
         for i in self.cursor.next_items(n, &mut self.rng) {
             pixels.extend(set.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
+            if self.settings.conditional {
+                self.real_digits.push(set.label(i));
+            }
         }
         pixels
     }
 
-    /// G's images for these noise vectors (`rows × latent`), without recording a graph.
-    pub fn generate(&self, z: &[f32]) -> Vec<f32> {
-        let rows = z.len() / self.settings.latent;
-        let images = self.generator.predict(&self.tensor(z, rows, self.settings.latent));
-        read(&images)
+    /// G's input for these noise vectors (`rows × latent`) and, when conditional, the digits
+    /// asked for (one per row; an unconditional G ignores them).
+    fn generator_input(&self, z: &[f32], digits: &[u8]) -> Tensor<B> {
+        let latent = self.settings.latent;
+        let rows = z.len() / latent;
+        if !self.settings.conditional {
+            return self.tensor(z, rows, latent);
+        }
+        assert_eq!(digits.len(), rows, "a conditional G needs one digit per noise vector");
+        self.tensor(&labels::with_digits(z, latent, digits), rows, latent + self.settings.label_inputs())
     }
 
-    /// The averaged generator's images for these noise vectors; G's own while averaging is off.
-    pub fn generate_averaged(&self, z: &[f32]) -> Vec<f32> {
+    /// G's images for these noise vectors and digits, without recording a graph.
+    pub fn generate(&self, z: &[f32], digits: &[u8]) -> Vec<f32> {
+        read(&self.generator.predict(&self.generator_input(z, digits)))
+    }
+
+    /// The averaged generator's images for these noise vectors and digits; G's own while
+    /// averaging is off.
+    pub fn generate_averaged(&self, z: &[f32], digits: &[u8]) -> Vec<f32> {
         if !self.averaging() {
-            return self.generate(z);
+            return self.generate(z, digits);
         }
-        let rows = z.len() / self.settings.latent;
-        read(&self.averaged_generator.predict(&self.tensor(z, rows, self.settings.latent)))
+        read(&self.averaged_generator.predict(&self.generator_input(z, digits)))
+    }
+
+    /// D's label input for these digits, `pack` one-hots to a row, when conditional.
+    pub(crate) fn label_rows(&self, digits: &[u8]) -> Option<Tensor<B>> {
+        if !self.settings.conditional {
+            return None;
+        }
+        let pack = self.settings.pack;
+        Some(self.tensor(&labels::one_hot(digits), digits.len() / pack, crate::data::mnist::CLASSES * pack))
     }
 
     pub fn averaging(&self) -> bool {
@@ -285,11 +331,12 @@ impl<B: Backend> Gan<B> {
         }
     }
 
-    /// D's probability "real" for each image (`rows × 784`), without recording a graph.
-    pub fn judge_real(&self, images: &[f32]) -> Vec<f64> {
+    /// D's probability "real" for each image (`rows × 784`) labelled with these digits (when
+    /// conditional), without recording a graph.
+    pub fn judge_real(&self, images: &[f32], digits: &[u8]) -> Vec<f64> {
         let rows = images.len() / IMAGE_PIXELS;
         let no_dropout = vec![None; self.discriminator.layers.len()];
-        let logits = self.discriminate_with(&self.tensor(images, rows, IMAGE_PIXELS), false, &no_dropout);
+        let logits = self.discriminate_with(&self.tensor(images, rows, IMAGE_PIXELS), digits, false, &no_dropout);
         read(&logits).iter().map(|&l| sigmoid(l as f64)).collect()
     }
 
@@ -369,6 +416,7 @@ fn read<B: Backend>(tensor: &Tensor<B>) -> Vec<f32> {
     now_or_never(tensor.to_vec()).expect("this lesson reads from a synchronous backend")
 }
 
+pub mod labels;
 mod phases;
 
 pub use phases::UnreadIteration;

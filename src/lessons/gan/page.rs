@@ -25,7 +25,7 @@ pub fn GanPage() -> impl IntoView {
     let (opened, link_notes) = opening_state::<Settings>();
     let g = GanLesson::new(opened);
     g.start_loading();
-    let GanLesson { settings, running, iterations, epoch, curves, speed, training_seconds, problem, grid, phase_report, last_losses, verdicts, averaged, thread, gpu, busy, next_phase, judging, run, .. } = g;
+    let GanLesson { settings, running, iterations, epoch, curves, speed, training_seconds, problem, grid, one_of_each, phase_report, last_losses, verdicts, averaged, thread, gpu, busy, next_phase, judging, run, .. } = g;
     let ready = Signal::derive(move || g.ready());
     let latest = move || g.latest();
 
@@ -80,6 +80,8 @@ pub fn GanPage() -> impl IntoView {
             <div class="gan-top stage-wrap">
                 <Panel title="What G draws" class="gan-samples stage-1" intro="The same 64 noise vectors, redrawn as G learns: each square keeps its noise, so you see one forgery sharpen in place.">
                     <ImageGrid images=grid columns=8 testid="gan-grid" label="Sixty-four images drawn by the generator"/>
+                    <super::pictures_view::DigitChoice settings one_of_each on_pick=Callback::new(move |d| g.pick_digit(d))
+                        on_make_conditional=Callback::new(move |_| { settings.update(|s| *s = s.pick_the_digit()); g.reset(); })/>
                     <super::pictures_view::AveragedChoice averaged settings on_change=Callback::new(move |_| { g.ensure_run(); g.redraw_grid(); g.judge_now(); })/>
                     <div class="button-row">
                         <button class="primary" data-testid="gan-train" disabled=move || !ready.get() || (busy.get() && !running.get()) on:click=move |_| g.toggle()>
@@ -116,12 +118,6 @@ pub fn GanPage() -> impl IntoView {
             <super::latent_view::LatentSpace run redraw=grid seed=Signal::derive(move || settings.with(|s| s.seed))/>
             <JudgePanel judging verdicts training_seconds ready on_judge=Callback::new(move |_| g.judge_now())/>
             <SettingsPanel settings on_apply=Callback::new(move |_| g.reset())/>
-            <Panel title="Coming to this page">
-                <p class="notice" data-testid="gan-not-built">
-                    <strong>"Not built yet: "</strong>
-                    "a conditional GAN, where you pick the digit G draws."
-                </p>
-            </Panel>
         </article>
     }
 }

@@ -94,8 +94,16 @@ pub fn StepThrough(
                 let (real_loss, fake_loss) = last_losses.get();
                 // With packs, D gives one probability per pack: each image shows its pack's.
                 let pack = (r.images.len() / IMAGE_PIXELS / r.scores.len().max(1)).max(1);
-                let shown: Vec<(Vec<f32>, f64)> = r.images.chunks_exact(IMAGE_PIXELS).enumerate().take(SHOWN)
-                    .map(|(i, image)| (image.to_vec(), r.scores.get(i / pack).copied().unwrap_or(f64::NAN))).collect();
+                // A conditional GAN's images carry a digit: a real one's label, or the one G was asked for.
+                let shown: Vec<(Vec<f32>, f64, Option<u8>)> = r.images.chunks_exact(IMAGE_PIXELS).enumerate().take(SHOWN)
+                    .map(|(i, image)| (image.to_vec(), r.scores.get(i / pack).copied().unwrap_or(f64::NAN), r.digits.get(i).copied())).collect();
+                let labelled = if r.digits.is_empty() {
+                    ""
+                } else if r.phase == Phase::DiscriminatorOnReal {
+                    " Each is shown with its label (“3:”), which D sees too."
+                } else {
+                    " Each is shown with the digit G was asked for (“3:”), which D sees too: D learns to call a good 7 fake when a 3 was asked for."
+                };
                 let (dropout, inputs) = settings.with(|s| (s.discriminator_dropout, if s.pack == 1 { "images".to_string() } else { format!("packs of {} images", s.pack) }));
                 let who = if r.phase == Phase::DiscriminatorOnReal { "D(x)" } else { "D(G(z))" };
                 let real_label = settings.with(|s| s.real_label as f64);
@@ -120,13 +128,13 @@ pub fn StepThrough(
                             _ => view! { <p class="muted">"Run both D phases to see D's whole objective, E[log D(x)] + E[log(1 − D(G(z)))]."</p> }.into_any(),
                         })}
                         <p class="muted">{if pack == 1 {
-                            format!("The first {SHOWN} images of the batch, with D's probability that each is real:")
+                            format!("The first {SHOWN} images of the batch, with D's probability that each is real.{labelled}")
                         } else {
-                            format!("The first {SHOWN} images of the batch, with D's probability that their pack of {pack} is real:")
+                            format!("The first {SHOWN} images of the batch, with D's probability that their pack of {pack} is real.{labelled}")
                         }}</p>
                         <ul class="gan-thumbs" data-testid="gan-phase-images">
-                            {shown.into_iter().map(|(image, score)| view! {
-                                <li><Thumb image/><span>{fixed(score, 2)}</span></li>
+                            {shown.into_iter().map(|(image, score, digit)| view! {
+                                <li><Thumb image/><span>{digit.map(|d| format!("{d}: ")).unwrap_or_default()}{fixed(score, 2)}</span></li>
                             }).collect_view()}
                         </ul>
                     </div>

