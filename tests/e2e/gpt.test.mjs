@@ -104,8 +104,18 @@ describe("/gpt with WebGPU disabled (the CPU path, in the worker)", () => {
     // Save as .safetensors (with the PyTorch script), then load it back: the same weights write
     // the same text from the same prompt and seed; a bad file changes nothing.
     const paused = await text(page, "gpt-sample");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(id("gpt-download")).click()]);
-    assert.equal(download.suggestedFilename(), "stepwise-gpt.safetensors");
+    // One click downloads two files (the weights and the script), in either order.
+    const names = [];
+    const saved = new Promise((resolve) => {
+      const on = (d) => {
+        names.push(d.suggestedFilename());
+        if (d.suggestedFilename().endsWith(".safetensors")) resolve(d);
+      };
+      page.on("download", on);
+    });
+    await page.locator(id("gpt-download")).click();
+    const download = await saved;
+    assert.equal(download.suggestedFilename(), "stepwise-gpt.safetensors", names.join(", "));
     const file = await readFile(await download.path());
     await page.waitForFunction(() => /stepwise_gpt\.py/.test(document.querySelector('[data-testid="gpt-save-message"]')?.textContent ?? ""));
     await page.locator(id("gpt-load-file")).setInputFiles({ name: "junk.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not a model at all") });

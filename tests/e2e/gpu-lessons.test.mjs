@@ -16,6 +16,8 @@ const id = (name) => `[data-testid="${name}"]`;
 // error path is the shared code the other two test).
 const LESSONS = [
   { slug: "gan", route: "gan", counter: "gan-iterations", unit: "iteration", first: 20, faults: 2 },
+  // The conditional GAN (labels into G, D's first layer and its projection) on the GPU too.
+  { slug: "gan", name: "gan?preset=pick-the-digit", route: "gan?preset=pick-the-digit&digit=4", counter: "gan-iterations", unit: "iteration", first: 20, faults: 1, choice: false },
   { slug: "text", route: "text", counter: "text-steps", unit: "step", first: 60, faults: 2 },
   // A small GPT (as in gpt.test.mjs), so a step is short on a software GPU.
   { slug: "gpt", route: "gpt?ly=2&w=64&ctx=32&bs=16&lr=0.003", counter: "gpt-steps", unit: "step", first: 12, faults: 1 },
@@ -33,8 +35,8 @@ describe("GAN, Text and GPT lessons on WebGPU", () => {
     { hook: "__stepwiseLoseGpu", what: "the GPU is lost", shot: "gpu-lost" },
     { hook: "__stepwiseGpuError", what: "a GPU error nobody caught happens", said: /a GPU error/, shot: "gpu-error" },
   ];
-  for (const { slug, route, counter, unit, first, faults } of LESSONS) for (const fault of FAULTS.slice(0, faults)) {
-    test(`/${slug} trains on the GPU; when ${fault.what} mid-training it goes on in the CPU worker from its last copy`, async () => {
+  for (const { slug, name = slug, route, counter, unit, first, faults } of LESSONS) for (const fault of FAULTS.slice(0, faults)) {
+    test(`/${name} trains on the GPU; when ${fault.what} mid-training it goes on in the CPU worker from its last copy`, async () => {
       const page = await openPage(browser, site.url + route);
       const train = page.locator(id(`${slug}-train`));
       await page.waitForSelector(`${id(`${slug}-train`)}:not([disabled])`, { timeout: 90000 });
@@ -46,7 +48,7 @@ describe("GAN, Text and GPT lessons on WebGPU", () => {
       assert.equal(await where.getAttribute("data-thread"), "gpu");
       assert.match(await where.innerText(), /Training on the GPU through WebGPU/);
       const lostAt = await number(page, counter);
-      console.log(`# /${slug} on WebGPU: ${lostAt} ${unit}s at ${await text(page, `${slug}-speed`)} a second (the speed figure)`);
+      console.log(`# /${name} on WebGPU: ${lostAt} ${unit}s at ${await text(page, `${slug}-speed`)} a second (the speed figure)`);
       await page.evaluate((hook) => window[hook](), fault.hook);
       const notice = page.locator(id(`${slug}-gpu-lost`));
       await notice.waitFor({ timeout: 30000 });
@@ -62,13 +64,13 @@ describe("GAN, Text and GPT lessons on WebGPU", () => {
       assert.equal(await train.innerText(), "Pause", "still training");
       assert.equal(await page.locator(id(`${slug}-problem`)).count(), 0, "not mistaken for a diverging loss");
       await train.click();
-      await shot(page, `${SHOTS}${slug}-${fault.shot}.png`);
+      await shot(page, `${SHOTS}${name === slug ? slug : `${slug}-conditional`}-${fault.shot}.png`);
       assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|device|destroyed|lost|usage|buffer|invalid/i.test(e)), []);
       await page.context().close();
     });
 
   }
-  for (const { slug, route, counter, first } of LESSONS) {
+  for (const { slug, route, counter, first } of LESSONS.filter((l) => l.choice !== false)) {
     test(`/${slug}: the learner can choose the CPU instead, and back; the run carries over`, async () => {
       const page = await openPage(browser, site.url + route);
       const train = page.locator(id(`${slug}-train`));

@@ -15,22 +15,23 @@ impl<B: Backend> Gan<B> {
     /// D's layers, but D's own weights get none. `digits` label the images when conditional.
     pub(crate) fn discriminate_with(&self, images: &Tensor<B>, digits: &[u8], learns: bool, masks: &[Option<Vec<f32>>]) -> Tensor<B> {
         let weights = |t: &Tensor<B>| if learns { t.clone() } else { t.detach() };
+        let one_hots = self.label_rows(digits);
         let mut h = self.packed(images);
         let last = self.discriminator.layers.len() - 1;
         for (i, (Layer::Dense(d), mask)) in self.discriminator.layers.iter().zip(masks).enumerate() {
             let (w, b) = (weights(&d.weights), weights(&d.bias));
             let mut z = h.matmul(&w).add(&b);
-            if i == 0 {
-                if let Some(one_hots) = self.label_rows(digits) {
-                    z = z.add(&one_hots.matmul(&weights(&self.label_weights)));
-                }
+            // The label at the input: `one_hot · E`, as if the one-hot were ten more pixels.
+            if let (0, Some(one_hots)) = (i, &one_hots) {
+                z = z.add(&one_hots.matmul(&weights(&self.label_weights)));
             }
-            if i == last {
-                if let Some(one_hots) = self.label_rows(digits) {
-                    let width = h.shape()[1];
-                    let ones = self.tensor(&vec![1.0; width], width, 1);
-                    z = z.add(&one_hots.matmul(&weights(&self.projection)).mul(&h).matmul(&ones));
-                }
+            // The projection: the logit gains `P[digit] · h`, the digit's row of P against D's
+            // last features (summed by a product with a column of ones), so D asks "is this a
+            // good picture of *that* digit", not only "is this a good picture".
+            if let (true, Some(one_hots)) = (i == last, &one_hots) {
+                let width = h.shape()[1];
+                let ones = self.tensor(&vec![1.0; width], width, 1);
+                z = z.add(&one_hots.matmul(&weights(&self.projection)).mul(&h).matmul(&ones));
             }
             if i == last && self.settings.minibatch_spread {
                 z = z.add(&self.spread(&h).matmul(&weights(&self.spread_weight)));
@@ -60,8 +61,13 @@ impl<B: Backend> Gan<B> {
     pub(super) fn train_discriminator(&mut self, phase: Phase, x: Tensor<B>, images: Vec<f32>, label: f32) -> PhaseReport {
         let (loss, logits) = self.discriminator_step(phase, x, label);
         let scores = read(&logits).iter().map(|&l| sigmoid(l as f64)).collect();
-        let digits = if phase == Phase::DiscriminatorOnReal { self.real_digits.clone() } else { self.fake_digits.clone() };
-        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores, digits }
+        PhaseReport { phase, loss: read(&loss)[0] as f64, images, scores, digits: self.digits_of(phase) }
+    }
+
+    /// The digits of a phase's images when conditional: the real batch's labels, or the
+    /// digits G was asked for.
+    fn digits_of(&self, phase: Phase) -> Vec<u8> {
+        if phase == Phase::DiscriminatorOnReal { self.real_digits.clone() } else { self.fake_digits.clone() }
     }
 
     /// D's loss and logits for this phase, after its gradient (and step), nothing read back.
@@ -71,8 +77,7 @@ impl<B: Backend> Gan<B> {
         if !(shared && phase == Phase::DiscriminatorOnFake && self.real_gradient_waiting) {
             self.discriminator_adam.zero_grad(&self.discriminator_parameters);
         }
-        let digits = if phase == Phase::DiscriminatorOnReal { self.real_digits.clone() } else { self.fake_digits.clone() };
-        let logits = self.discriminate(&x, &digits, true);
+        let logits = self.discriminate(&x, &self.digits_of(phase), true);
         let loss = logits.binary_cross_entropy_with_logits(&self.labels(label));
         loss.backward();
         self.real_gradient_waiting = shared && phase == Phase::DiscriminatorOnReal;
