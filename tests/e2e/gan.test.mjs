@@ -213,6 +213,14 @@ describe("/gan with WebGPU disabled", () => {
     await page.locator(".gan-samples").screenshot({ path: `${SHOTS}gan-conditional-panel.png` });
     await page.locator('[data-testid="gan-latent"]').screenshot({ path: `${SHOTS}gan-conditional-latent.png` });
     await page.locator('[data-testid="gan-judge"]').screenshot({ path: `${SHOTS}gan-conditional-judge.png` });
+    // Stepping through: each real digit shows its label, each forgery the digit G was asked for.
+    for (const [button, phase] of [["gan-step-real", "DiscriminatorOnReal"], ["gan-step-fake", "DiscriminatorOnFake"]]) {
+      await page.locator(`[data-testid="${button}"]`).click();
+      await page.waitForFunction((p) => document.querySelector('[data-testid="gan-phase-report"]')?.dataset.phase === p, phase);
+      const thumbs = await page.locator('[data-testid="gan-phase-images"] li span').allInnerTexts();
+      assert.ok(thumbs.length === 16 && thumbs.every((t) => /^\d: \d\.\d\d$/.test(t)), `${phase}: ${thumbs.join(" | ")}`);
+    }
+    await page.locator('[data-testid="gan-phase-report"]').screenshot({ path: `${SHOTS}gan-conditional-step.png` });
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
