@@ -23,8 +23,9 @@ mod update;
 /// Digits network (784-500-10, Adam, natively, while a browser benchmark shared the 2 cores):
 /// without it a step grew from 3.4 ms to 5.9 ms over 48,000 steps; flushing Adam's moments alone,
 /// from 2.8 to 4.1 ms; flushing these four, from 2.9 to 3.7 ms. (In the page's worker, before it,
-/// the Digits rate fell from 15,000 to 8,000 images/s in 9 minutes: bench/soak.mjs.) Some growth
-/// is left, cause unknown. What it changes is far below a weight's last bit (an update under
+/// the Digits rate fell from 15,000 to 8,000 images/s in 9 minutes: bench/soak.mjs.) The growth
+/// left after that came from products of tiny gradients made before any flush (see Adam's loop
+/// in `update.rs`). What it changes is far below a weight's last bit (an update under
 /// lr · 1e-30 / ε, a gradient under 1e-30), and GPUs flush subnormals anyway.
 #[inline(always)]
 pub(super) fn flush_tiny(x: f32) -> f32 {
