@@ -170,6 +170,7 @@ describe("/gan with WebGPU disabled", () => {
     assert.equal(await page.locator('[data-testid="gan-digit-3"]').getAttribute("aria-pressed"), "true");
     assert.match(await text(page, "gan-digit-note"), /asked for a 3/);
     assert.equal(await page.locator('[data-testid="gan-not-built"]').count(), 0, "the notice is gone");
+    assert.match(await text(page, "gan-judge-target"), /asked for read in at least 90%/, "the conditional target, before any verdict");
     const train = page.locator('[data-testid="gan-train"]');
     await train.click();
     let seconds = 0;

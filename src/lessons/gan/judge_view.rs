@@ -121,6 +121,8 @@ pub fn JudgePanel(
     verdicts: RwSignal<Vec<(u32, f64, Verdict, bool)>>,
     training_seconds: RwSignal<f64>,
     ready: Signal<bool>,
+    /// Whether G is conditional: which target the panel states, before any verdict too.
+    conditional: Signal<bool>,
     on_judge: Callback<()>,
 ) -> impl IntoView {
     let latest = move || verdicts.with(|v| v.last().cloned());
@@ -180,8 +182,7 @@ pub fn JudgePanel(
             }}
             <p data-testid="gan-judge-target">
                 {move || {
-                    let conditional = latest().is_some_and(|(_, _, v, _)| v.asked.is_some());
-                    let target = if conditional {
+                    let target = if conditional.get() {
                         format!("the digit asked for read in at least {}% of the samples on average over the digits, and at least {}% for every digit", fixed(100.0 * TARGET_ASKED_MEAN, 0), fixed(100.0 * TARGET_ASKED_WORST, 0))
                     } else {
                         "mean confidence ≥ 0.8 and every digit at least 4% of the samples".to_string()

@@ -116,7 +116,7 @@ pub fn GanPage() -> impl IntoView {
             </div>
             <super::phases_view::StepThrough report=phase_report next=next_phase last_losses settings ready on_step=Callback::new(move |phase| g.step_phase(phase))/>
             <super::latent_view::LatentSpace run redraw=grid seed=Signal::derive(move || settings.with(|s| s.seed))/>
-            <JudgePanel judging verdicts training_seconds ready on_judge=Callback::new(move |_| g.judge_now())/>
+            <JudgePanel judging verdicts training_seconds ready conditional=Signal::derive(move || settings.with(|s| s.conditional)) on_judge=Callback::new(move |_| g.judge_now())/>
             <SettingsPanel settings on_apply=Callback::new(move |_| g.reset())/>
         </article>
     }
