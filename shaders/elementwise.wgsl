@@ -35,6 +35,7 @@ fn unary(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) 
         case UNARY_LEAKY_RELU: { out[i] = select(number(2u) * x, x, x > 0.0); }
         case UNARY_SIGMOID: { out[i] = sigmoid(x); }
         case UNARY_GELU: { out[i] = 0.5 * x * (1.0 + gelu_tanh(x)); }
+        case UNARY_EXP: { out[i] = exp(x); }
         default: { out[i] = tanh(x); }
     }
 }
@@ -53,6 +54,7 @@ fn unary_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wor
         case UNARY_RELU: { out[i] += select(0.0, g, x > 0.0); }
         case UNARY_LEAKY_RELU: { out[i] += select(number(2u) * g, g, x > 0.0); }
         case UNARY_SIGMOID: { out[i] += y * (1.0 - y) * g; }
+        case UNARY_EXP: { out[i] += y * g; }
         case UNARY_GELU: {
             let t = gelu_tanh(x);
             let du = 0.7978846 * (1.0 + 3.0 * 0.044715 * x * x);

@@ -57,6 +57,8 @@ pub enum Unary {
     /// `½x(1 + tanh u)` with `u = √(2/π)(x + 0.044715x³)`. Its derivative is
     /// `½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)`.
     Gelu,
+    /// `eᵡ`, whose derivative is itself (a VAE's σ = exp(½ log σ²)).
+    Exp,
 }
 
 /// Elementwise functions of two inputs of the same length.

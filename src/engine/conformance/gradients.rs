@@ -104,12 +104,13 @@ pub async fn bias_gradient_is_the_column_sum<B: Backend>(backend: &B, tolerance:
 pub async fn activation_gradients_match_finite_differences<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
     let mut rng = Pcg32::from_seed(23);
     let (x, w) = (random(&mut rng, 15), random(&mut rng, 15));
-    let cases: [(&str, fn(&Tensor<B>) -> Tensor<B>, fn(f64) -> f64); 5] = [
+    let cases: [(&str, fn(&Tensor<B>) -> Tensor<B>, fn(f64) -> f64); 6] = [
         ("relu", |t| t.relu(), |x| x.max(0.0)),
         ("leaky_relu(0.1)", |t| t.leaky_relu(0.1), |x| if x > 0.0 { x } else { 0.1 * x }),
         ("sigmoid", |t| t.sigmoid(), r::sigmoid),
         ("tanh", |t| t.tanh(), f64::tanh),
         ("gelu", |t| t.gelu(), r::gelu),
+        ("exp", |t| t.exp(), f64::exp),
     ];
     for (name, op, f) in cases {
         let reference = |v: &[Vec<f64>]| weighted_sum_reference(&v[0].iter().map(|&x| f(x)).collect::<Vec<_>>(), &w);

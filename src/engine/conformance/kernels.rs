@@ -89,12 +89,13 @@ pub async fn elementwise_kernels_match_their_definitions<B: Backend>(backend: &B
     let (wa, wb) = (wide(&a), wide(&b));
     let (da, db) = (backend.upload(&a), backend.upload(&b));
     let out = backend.zeros(len);
-    let unaries: [(Unary, fn(f64) -> f64); 5] = [
+    let unaries: [(Unary, fn(f64) -> f64); 6] = [
         (Unary::Relu, |x| x.max(0.0)),
         (Unary::LeakyRelu { slope: 0.1 }, |x| if x > 0.0 { x } else { 0.1 * x }),
         (Unary::Sigmoid, r::sigmoid),
         (Unary::Tanh, f64::tanh),
         (Unary::Gelu, r::gelu),
+        (Unary::Exp, f64::exp),
     ];
     for (op, f) in unaries {
         backend.unary(op, &da, &out, len);

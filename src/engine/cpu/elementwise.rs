@@ -34,6 +34,7 @@ pub(super) fn unary(op: Unary, x: &[f32], out: &mut [f32]) {
         Unary::Sigmoid => pairs.for_each(|(o, &x)| *o = sigmoid(x)),
         Unary::Tanh => pairs.for_each(|(o, &x)| *o = x.tanh()),
         Unary::Gelu => pairs.for_each(|(o, &x)| *o = gelu(x)),
+        Unary::Exp => pairs.for_each(|(o, &x)| *o = x.exp()),
     }
 }
 
@@ -65,6 +66,11 @@ pub(super) fn unary_backward(op: Unary, x: &[f32], y: &[f32], grad_y: &[f32], gr
                 let (x, t) = (x[i], gelu_tanh(x[i]));
                 let du = GELU_SCALE * (1.0 + 3.0 * GELU_CUBIC * x * x);
                 grad_x[i] += (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du) * grad_y[i];
+            }
+        }
+        Unary::Exp => {
+            for i in 0..n {
+                grad_x[i] += y[i] * grad_y[i];
             }
         }
     }

@@ -19,6 +19,11 @@ impl<B: Backend> Tensor<B> {
         self.unary(Unary::Gelu, "gelu")
     }
 
+    /// `eᵡ` elementwise.
+    pub fn exp(&self) -> Tensor<B> {
+        self.unary(Unary::Exp, "exp")
+    }
+
     /// Applies an elementwise function chosen at run time (as a layer's activation is).
     pub fn unary(&self, op: Unary, name: &'static str) -> Tensor<B> {
         let (backend, len) = (self.backend(), self.len());

@@ -117,6 +117,7 @@ fn unary_code(op: Unary) -> (u32, f32) {
         Unary::Sigmoid => (op_codes::UNARY_SIGMOID, 0.0),
         Unary::Tanh => (op_codes::UNARY_TANH, 0.0),
         Unary::Gelu => (op_codes::UNARY_GELU, 0.0),
+        Unary::Exp => (op_codes::UNARY_EXP, 0.0),
     }
 }
 

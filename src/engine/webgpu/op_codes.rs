@@ -16,6 +16,7 @@ op_codes! {
     UNARY_SIGMOID = 2,
     UNARY_TANH = 3,
     UNARY_GELU = 4,
+    UNARY_EXP = 5,
     BINARY_ADD = 0,
     BINARY_SUB = 1,
     BINARY_MUL = 2,
