@@ -32,3 +32,5 @@ pub mod plan;
 pub mod shared;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod text;
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
+pub mod vae;

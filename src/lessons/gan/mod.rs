@@ -9,8 +9,6 @@ pub mod latent;
 pub mod link;
 pub mod model;
 pub mod pictures;
-#[cfg(test)]
-mod reference;
 
 crate::lessons::page_files! {
     mod lesson;

@@ -10,4 +10,7 @@ pub mod host_gate;
 pub mod math;
 pub mod numbers;
 pub mod probability;
+/// The networks recomputed in f64, the tests' reference.
+#[cfg(test)]
+pub mod reference;
 pub mod url_state;

@@ -2,7 +2,7 @@ use crate::engine::layers::Module;
 use super::*;
 use crate::data::mnist::IMAGE_PIXELS;
 use crate::engine::CpuBackend;
-use crate::lessons::gan::reference::{binary_cross_entropy, forward, host_layers};
+use crate::lessons::shared::reference::{binary_cross_entropy, forward, host_layers};
 
 /// Ten synthetic "digits": image i has pixels (j·37 + i·11) mod 256.
 fn tiny_set() -> MnistSet {
@@ -161,7 +161,7 @@ fn the_generators_gradient_through_a_frozen_d_matches_finite_differences() {
     assert!(d_first.weights.grad().is_none(), "D's weights get no gradient in G's phase");
 
     let z64 = to_f64(&z);
-    let loss = |g: &[crate::lessons::gan::reference::HostLayer]| binary_cross_entropy(&forward(&d, &forward(g, &z64, 2), 2), 1.0);
+    let loss = |g: &[crate::lessons::shared::reference::HostLayer]| binary_cross_entropy(&forward(&d, &forward(g, &z64, 2), 2), 1.0);
     let mut g = g;
     let h = 1e-6;
     for i in [0, 4, 7, 14] {

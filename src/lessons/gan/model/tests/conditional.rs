@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::lessons::gan::model::labels::with_digits;
-use crate::lessons::gan::reference::HostLayer;
+use crate::lessons::shared::reference::HostLayer;
 
 fn conditional() -> Settings {
     Settings { conditional: true, ..tiny_settings() }

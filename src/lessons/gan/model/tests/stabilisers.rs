@@ -79,7 +79,7 @@ fn dropout_zeroes_hidden_units_and_scales_the_rest_as_an_f64_recomputation_does(
 
 /// D's logits with the spread feature, in f64 from the formulas: the hidden features h of the
 /// batch, s = mean over features of the batch variance of each, and `h·W + b + w·s` at the end.
-fn logits_with_spread(d: &[crate::lessons::gan::reference::HostLayer], weight: f64, x: &[f64], rows: usize) -> Vec<f64> {
+fn logits_with_spread(d: &[crate::lessons::shared::reference::HostLayer], weight: f64, x: &[f64], rows: usize) -> Vec<f64> {
     let (hidden, last) = d.split_at(d.len() - 1);
     let h = forward(hidden, x, rows);
     let features = last[0].inputs;

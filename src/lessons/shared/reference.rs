@@ -1,7 +1,7 @@
 //! The networks recomputed in f64 on the host, straight from the formulas, as the reference the
 //! tests compare the engine's numbers with.
 
-use crate::engine::layers::{Activation, Layer, Sequential};
+use crate::engine::layers::{Activation, Dense, Layer, Sequential};
 use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 
@@ -14,18 +14,18 @@ pub struct HostLayer {
 }
 
 pub fn host_layers(model: &Sequential<CpuBackend>) -> Vec<HostLayer> {
+    model.layers.iter().map(|Layer::Dense(d)| host_layer(d)).collect()
+}
+
+pub fn host_layer(d: &Dense<CpuBackend>) -> HostLayer {
     let to_f64 = |v: Vec<f32>| v.into_iter().map(f64::from).collect::<Vec<_>>();
-    model
-        .layers
-        .iter()
-        .map(|Layer::Dense(d)| HostLayer {
-            weights: to_f64(now_or_never(d.weights.to_vec()).unwrap()),
-            bias: to_f64(now_or_never(d.bias.to_vec()).unwrap()),
-            inputs: d.inputs(),
-            outputs: d.outputs(),
-            activation: d.activation,
-        })
-        .collect()
+    HostLayer {
+        weights: to_f64(now_or_never(d.weights.to_vec()).unwrap()),
+        bias: to_f64(now_or_never(d.bias.to_vec()).unwrap()),
+        inputs: d.inputs(),
+        outputs: d.outputs(),
+        activation: d.activation,
+    }
 }
 
 fn activate(activation: Activation, x: f64) -> f64 {
