@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use super::shared::url_state::LinkState;
-use super::{functions, gan, gpt, gradient_descent, information, mnist, text};
+use super::{functions, gan, gpt, gradient_descent, information, mnist, text, vae};
 
 /// Words the lessons' choices use, and some they do not.
 const WORDS: &[&str] = &[
@@ -66,6 +66,7 @@ fn default_is_the_empty_link<S: LinkState + Default + Debug>() {
 fn every_lessons_default_state_is_the_empty_link() {
     default_is_the_empty_link::<mnist::Settings>();
     default_is_the_empty_link::<gan::Settings>();
+    default_is_the_empty_link::<vae::link::VaeLink>();
     default_is_the_empty_link::<text::link::TextLink>();
     default_is_the_empty_link::<gpt::link::GptLink>();
     default_is_the_empty_link::<gpt::attention_link::AttentionLink>();
@@ -89,6 +90,12 @@ proptest! {
     fn gan_links(search in links(gan::Settings::KEYS)) {
         let settings = state_reads_back::<gan::Settings>(&search)?;
         prop_assert!(settings.check().is_ok(), "{:?}: {:?}", settings, settings.check());
+    }
+
+    #[test]
+    fn vae_links(search in links(vae::link::KEYS)) {
+        let link = state_reads_back::<vae::link::VaeLink>(&search)?;
+        prop_assert!(link.settings.check().is_ok() && link.point.iter().all(|p| p.abs() <= vae::link::FARTHEST as f32), "{:?}", link);
     }
 
     #[test]

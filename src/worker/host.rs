@@ -111,6 +111,8 @@ async fn run_loop(run: u32, mut remote: impl Remote) {
         correct: 0,
         predicted: None,
         validation: None,
+        terms: [0.0; 2],
+        checked: None,
         last: false,
         full: false,
         threads: crate::engine::cpu::threads() as u32,
@@ -166,6 +168,7 @@ async fn start_run(run: u32, lesson: Lesson, urls: Vec<String>, settings: String
         Lesson::Text => super::text::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
         Lesson::Gpt => super::gpt::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
         Lesson::GptFineTune => super::gpt::fine_tune(&settings, &snapshot).map(|r| looping(run, r)),
+        Lesson::Vae => super::vae::remote(&urls, &settings, &snapshot).await.map(|r| looping(run, r)),
     };
     match started {
         Ok(running) => running.await,

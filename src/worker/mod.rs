@@ -7,7 +7,7 @@
 //! `ArrayBuffer` per snapshot (gloo-worker copies every message through bincode), and the
 //! protocol is four messages ([`protocol`]). wasm-bindgen's own worker pattern is what this is.
 //!
-//! Today the Digits, GAN, Text and tiny GPT lessons train here on the CPU: on every core in the threaded build
+//! Today the Digits, GAN, Text, tiny GPT and VAE lessons train here on the CPU: on every core in the threaded build
 //! (`feature = "threads"`, scripts/build-threads.sh; the page starts it when it is cross-origin
 //! isolated), else on one thread. The page keeps each
 //! lesson's state (a mirror of the run, restored from each snapshot); see
@@ -28,6 +28,8 @@ mod host;
 mod probe;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod text;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod vae;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub use host::start;
 

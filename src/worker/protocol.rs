@@ -20,6 +20,8 @@ pub enum Lesson {
     Gpt,
     /// No `urls`: the learner's own text travels in the settings (`lessons::gpt::your_text::FineTune`).
     GptFineTune,
+    /// `urls`: the training and test digits.
+    Vae,
 }
 
 /// The worker sends progress at least this often while it trains (and at every check and on
@@ -85,6 +87,12 @@ pub struct Progress {
     /// The GPT's validation loss at the check this report ends on (nats per character).
     #[serde(default)]
     pub validation: Option<f64>,
+    /// The VAE's reconstruction and KL terms summed over the `loss_steps` steps since the last
+    /// report (nats per image), and at a check, both terms on the first test digits.
+    #[serde(default)]
+    pub terms: [f64; 2],
+    #[serde(default)]
+    pub checked: Option<[f64; 2]>,
     /// The worker has stopped (paused, or after a loss that is not a number).
     pub last: bool,
     /// The snapshot beside this report is whole (else weights only).

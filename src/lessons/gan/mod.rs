@@ -8,7 +8,6 @@ pub mod judge;
 pub mod latent;
 pub mod link;
 pub mod model;
-pub mod pictures;
 
 crate::lessons::page_files! {
     mod lesson;

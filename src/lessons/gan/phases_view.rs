@@ -9,7 +9,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::formulas::{discriminator_objective, discriminator_objective_formula, general, with_numbers};
 use super::model::{Phase, PhaseReport};
-use super::pictures::grey;
+use crate::lessons::shared::pictures::grey;
 use super::{DiscriminatorSteps, Settings};
 use crate::ui::Math;
 use crate::data::mnist::IMAGE_PIXELS;

@@ -6,7 +6,7 @@ use crate::ui::More;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::pictures::grid_rgba;
+use crate::lessons::shared::pictures::grid_rgba;
 
 #[component]
 pub fn ImageGrid(

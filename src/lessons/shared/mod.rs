@@ -9,6 +9,7 @@ pub mod frame;
 pub mod host_gate;
 pub mod math;
 pub mod numbers;
+pub mod pictures;
 pub mod probability;
 /// The networks recomputed in f64, the tests' reference.
 #[cfg(test)]

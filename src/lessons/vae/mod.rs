@@ -3,6 +3,9 @@
 //! the loss adds the Information lesson's KL divergence between two Gaussians to the
 //! reconstruction's cross-entropy. The settings and the model are plain Rust, tested natively.
 
+pub mod curves;
+pub mod link;
+pub mod map;
 pub mod model;
 
 use serde::{Deserialize, Serialize};
@@ -53,3 +56,33 @@ impl Settings {
         Ok(())
     }
 }
+
+/// β as a lesson: three settings of the KL term's weight, with what to watch for.
+pub struct Preset {
+    pub name: &'static str,
+    /// Its name in a link (`preset=autoencoder`).
+    pub slug: &'static str,
+    pub beta: f32,
+    pub watch_for: &'static str,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "β = 0: an autoencoder",
+        slug: "autoencoder",
+        beta: 0.0,
+        watch_for: "No KL term: nothing pulls the codes towards N(0, I). Reconstructions get sharp, but the map spreads out with gaps between the digits, and points in the gaps (or drawn from N(0, I)) decode to smudges that are no digit at all.",
+    },
+    Preset {
+        name: "β = 1: the VAE",
+        slug: "vae",
+        beta: 1.0,
+        watch_for: "The ELBO as Kingma and Welling wrote it: the digits fill a round cloud around 0 with few gaps, and every point of it decodes to something digit-like.",
+    },
+    Preset {
+        name: "β = 4: a smoother map",
+        slug: "smooth",
+        beta: 4.0,
+        watch_for: "The KL term weighs four times as much: the cloud is packed tight around 0 and the manifold changes smoothly, but reconstructions blur and similar digits (4 and 9, 3 and 5) merge.",
+    },
+];

@@ -1,4 +1,4 @@
-//! Generated and real images as pixels for a canvas: a grid of 28 × 28 tiles, white strokes on
+//! Generated and real digits (the GAN's and the VAE's) as pixels for a canvas: a grid of 28 × 28 tiles, white strokes on
 //! black as MNIST stores them, values in [−1, 1] mapped to grey levels 0–255.
 
 use crate::data::mnist::IMAGE_PIXELS;
