@@ -105,6 +105,17 @@ pub const LESSONS: &[Lesson] = &[
         status: Status::Built,
     },
     Lesson {
+        slug: "vae",
+        title: "VAE",
+        promise: "Squeeze every digit into two numbers, then walk the map of all digits and draw from anywhere on it.",
+        plan: &[
+            "Train a variational autoencoder on MNIST live, with both terms of its loss on the curves.",
+            "Drag across the 2-D latent map and watch the decoder morph one digit into another.",
+            "Step one image through μ, σ, ε and z, and see the KL term the Information lesson taught.",
+        ],
+        status: Status::Built,
+    },
+    Lesson {
         slug: "lab",
         title: "Lab",
         promise: "Our WebGPU and CPU engines side by side, measured on your own machine.",
@@ -237,6 +248,14 @@ pub const WIDGETS: &[Widget] = &[
         lesson: "gpt",
         class: "gpt-lesson",
         height: 2600,
+        light: false,
+    },
+    Widget {
+        id: "vae-map",
+        title: "A VAE's latent map of the digits",
+        lesson: "vae",
+        class: "vae-lesson",
+        height: 2200,
         light: false,
     },
     Widget {

@@ -70,6 +70,11 @@ const LESSONS: &[LessonRoute] = &[
         thumbnail: thumbnails::gpt,
     },
     LessonRoute {
+        slug: "vae",
+        page: full_only!(|| view! { <crate::lessons::vae::page::VaePage/> }.into_any()),
+        thumbnail: thumbnails::vae,
+    },
+    LessonRoute {
         slug: "lab",
         page: full_only!(|| view! { <super::lab::LabPage/> }.into_any()),
         thumbnail: thumbnails::lab,
@@ -100,6 +105,7 @@ const WIDGETS: &[(&str, View)] = &[
     ("gan-trainer", full_only!(|| view! { <crate::lessons::gan::page::GanPage/> }.into_any())),
     ("text-classifier", full_only!(|| view! { <crate::lessons::text::page::TextPage/> }.into_any())),
     ("gpt-trainer", full_only!(|| view! { <crate::lessons::gpt::page::GptPage/> }.into_any())),
+    ("vae-map", full_only!(|| view! { <crate::lessons::vae::page::VaePage/> }.into_any())),
     ("attention", full_only!(|| view! { <crate::lessons::gpt::widget::AttentionWidget/> }.into_any())),
 ];
 

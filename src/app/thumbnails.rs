@@ -108,6 +108,26 @@ pub fn gan() -> AnyView {
     .into_any()
 }
 
+/// Codes clustered by digit on a plane, and one decoded point.
+pub fn vae() -> AnyView {
+    let clusters = [(40.0, 35.0, "vae-c0"), (70.0, 62.0, "vae-c1"), (100.0, 32.0, "vae-c2"), (122.0, 66.0, "vae-c3")];
+    let dots = clusters
+        .iter()
+        .flat_map(|&(x, y, class)| {
+            [(-6.0, -4.0), (5.0, -6.0), (-3.0, 6.0), (7.0, 4.0), (0.0, 0.0)].map(move |(dx, dy)| view! { <circle cx=x + dx cy=y + dy r="3.2" class=class/> })
+        })
+        .collect_view();
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            <line x1="10" y1="88" x2="150" y2="88" class="axis"/>
+            <line x1="14" y1="92" x2="14" y2="10" class="axis"/>
+            {dots}
+            <circle cx="85" cy="48" r="8" class="dot moving-dot-x"/>
+        </svg>
+    }
+    .into_any()
+}
+
 pub fn text() -> AnyView {
     let words = [("a", "word-n"), ("truly", "word-p"), ("wonderful", "word-pp"), ("film,", "word-n"), ("but", "word-m"), ("too", "word-m"), ("long", "word-mm")];
     let mut x = 8.0;

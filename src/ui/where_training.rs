@@ -54,6 +54,12 @@ impl GpuChoice {
         GpuChoice { compute: use_context::<ReadSignal<Compute>>(), prefer_cpu: RwSignal::new(false), lost: RwSignal::new(None), device: StoredValue::new_local(None) }
     }
 
+    /// For a lesson with no GPU path yet: the GPU is never offered, so the page says it trains
+    /// on the CPU and shows no GPU/CPU choice.
+    pub fn cpu_only() -> GpuChoice {
+        GpuChoice { compute: None, ..GpuChoice::new() }
+    }
+
     /// The browser's WebGPU adapter, while the GPU works.
     pub fn offered(&self) -> Option<String> {
         match self.compute.map(|c| c.get()) {

@@ -4,6 +4,7 @@
 //! the learner presses Train. Only values that differ from the defaults are written; bad values
 //! are clamped with a note.
 
+use super::settings::{BATCH_SIZES, MAX_BETA, MAX_HIDDEN};
 use super::{Settings, LATENT_SIZES, PRESETS};
 use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
@@ -41,10 +42,10 @@ impl LinkState for VaeLink {
         let beta = q.choice("preset", None, &options).unwrap_or(d.beta);
         let settings = Settings {
             latent: q.integer("z", d.latent, *LATENT_SIZES.start(), *LATENT_SIZES.end()),
-            beta: q.number("beta", beta as f64, 0.0, 100.0) as f32,
-            hidden: q.integer("h", d.hidden, 1, 4096),
+            beta: q.number("beta", beta as f64, 0.0, MAX_BETA as f64) as f32,
+            hidden: q.integer("h", d.hidden, 1, MAX_HIDDEN),
             learning_rate: q.number("lr", d.learning_rate as f64, 1e-6, 1.0) as f32,
-            batch_size: q.integer("bs", d.batch_size, 1, 1000),
+            batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
             seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
         };
         let at = q.numbers("at", &[0.0, 0.0], (2, 2), (-FARTHEST, FARTHEST));
@@ -87,7 +88,7 @@ mod tests {
     fn bad_values_are_clamped_with_a_note_and_always_check() {
         let (link, notes) = VaeLink::from_query("z=0&beta=-1&at=50,-80&lr=9&bs=0");
         let s = &link.settings;
-        assert_eq!((s.latent, s.beta, s.learning_rate, s.batch_size), (1, 0.0, 1.0, 1));
+        assert_eq!((s.latent, s.beta, s.learning_rate, s.batch_size), (1, 0.0, 1.0, 25));
         assert_eq!(link.point, [10.0, -10.0]);
         assert!(s.check().is_ok());
         assert!(notes.iter().any(|n| n.starts_with("z")) && notes.iter().any(|n| n.contains("beta")), "{notes:?}");

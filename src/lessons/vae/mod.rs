@@ -7,6 +7,17 @@ pub mod curves;
 pub mod link;
 pub mod map;
 pub mod model;
+pub mod settings;
+pub mod step;
+
+crate::lessons::page_files! {
+    pub mod page;
+    mod lesson;
+    mod worker_run;
+    mod map_view;
+    mod step_view;
+    mod curves_view;
+}
 
 use serde::{Deserialize, Serialize};
 
@@ -41,8 +52,8 @@ impl Settings {
         if !LATENT_SIZES.contains(&self.latent) {
             return Err(format!("The latent size must be between {} and {}.", LATENT_SIZES.start(), LATENT_SIZES.end()));
         }
-        if !(1..=4096).contains(&self.hidden) {
-            return Err("The hidden layer must have between 1 and 4,096 units.".into());
+        if !(1..=settings::MAX_HIDDEN).contains(&self.hidden) {
+            return Err(format!("The hidden layer must have between 1 and {} units.", settings::MAX_HIDDEN));
         }
         if !(self.beta.is_finite() && self.beta >= 0.0) {
             return Err("β must be a number of 0 or more.".into());

@@ -183,13 +183,18 @@ impl<B: Backend> Vae<B> {
         Terms { reconstruction: sums.reconstruction / n, kl: sums.kl / n }
     }
 
-    /// μ and σ of each of `indices` of `set`, row after row (`latent` numbers each).
+    /// μ and log σ² of each of `indices` of `set`, row after row (`latent` numbers each).
     pub async fn encode_images(&mut self, set: &MnistSet, indices: &[usize]) -> (Vec<f32>, Vec<f32>) {
         let x = self.batch(set, indices);
         let (mean, log_variance) = self.encode(&x);
         let (mean, log_variance) = (mean.to_vec(), log_variance.to_vec());
-        let sigma = log_variance.await.iter().map(|v| (0.5 * v).exp()).collect();
-        (mean.await, sigma)
+        (mean.await, log_variance.await)
+    }
+
+    /// The decoder's pixel logits for each row of `z`.
+    pub async fn logits(&self, z: &[f32]) -> Vec<f32> {
+        let rows = z.len() / self.settings.latent;
+        self.decode(&Tensor::from_values(&self.backend, z, &[rows, self.settings.latent])).to_vec().await
     }
 
     /// The pixels (σ of the logits, in [0, 1]) the decoder draws for each row of `z`.
