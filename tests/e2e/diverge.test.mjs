@@ -16,6 +16,8 @@ const LESSONS = [
   { slug: "mnist", query: "lr=10", counter: "mnist-steps", said: /The loss became [\d,]+(\.\d+)? at step \d+: the learning rate is too large/ },
   { slug: "gan", query: "glr=1&dlr=1", counter: "gan-iterations", said: /loss became −?-?[\d,]+(\.\d+)? at iteration \d+: the weights blew up/ },
   { slug: "text", query: "lr=10", counter: "text-steps", said: /The loss became \d+ at step \d+: the learning rate is too large/ },
+  // The VAE trains in the CPU worker in both modes (it has no GPU path yet).
+  { slug: "vae", query: "lr=1", counter: "vae-steps", said: /The loss became [\d,]+(\.\d+)? at step \d+: the learning rate is too large/ },
 ];
 
 for (const mode of ["cpu", "webgpu"]) {

@@ -106,6 +106,22 @@ const LESSONS = [
     control: $("gpt-train"),
     main: $("gpt-loss-curve"),
   },
+  {
+    slug: "vae",
+    ready: `${$("vae-train")}:not([disabled])`,
+    // A few hundred steps, so the map has spread out and the manifold shows digits.
+    async step(page) {
+      await page.locator($("vae-train")).click();
+      await page.waitForFunction(() => parseInt((document.querySelector('[data-testid="vae-steps"]')?.textContent ?? "0").replace(/\D/g, "")) >= 200, null, { timeout: 90000 });
+      await page.locator($("vae-train")).click();
+      await page.waitForSelector(`${$("vae-train")}:not([disabled])`);
+    },
+    picture: [$("vae-map-chart"), $("vae-manifold")],
+    // Its step-through (one image in numbers) is a panel of its own below.
+    formula: null,
+    control: $("vae-train"),
+    main: $("vae-map-chart"),
+  },
 ];
 
 const box = (page, selector) => page.locator(selector).first().boundingBox();

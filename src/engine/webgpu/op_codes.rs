@@ -43,6 +43,6 @@ mod tests {
     fn the_wgsl_constants_are_the_rust_ones() {
         assert!(super::WGSL.starts_with("const UNARY_RELU: u32 = 0u;\nconst UNARY_LEAKY_RELU: u32 = 1u;\n"));
         assert!(super::WGSL.contains("const UPDATE_ADAM: u32 = 4u;\n"));
-        assert_eq!(super::WGSL.lines().count(), 23);
+        assert_eq!(super::WGSL.lines().count(), 24);
     }
 }

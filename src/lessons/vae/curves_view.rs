@@ -12,12 +12,12 @@ use crate::ui::{css_colour, Chart, More};
 type Value = fn(&Terms) -> f64;
 
 const CHARTS: [(&str, &str, Value); 3] = [
-    ("vae-curve-reconstruction", "reconstruction (nats)", |t| t.reconstruction),
-    ("vae-curve-kl", "KL (nats)", |t| t.kl),
-    ("vae-curve-elbo", "−ELBO (nats)", Terms::total),
+    ("vae-curve-elbo", "−ELBO, their sum", Terms::total),
+    ("vae-curve-reconstruction", "reconstruction", |t| t.reconstruction),
+    ("vae-curve-kl", "KL", |t| t.kl),
 ];
 
-fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, name: &str, value: Value, train: &[Point], test: &[Point]) {
+fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, value: Value, train: &[Point], test: &[Point]) {
     let all = || train.iter().chain(test).map(|p| value(&p.terms)).filter(|v| v.is_finite());
     let last = train.iter().chain(test).map(|p| p.step).max().unwrap_or(0).max(100) as f64;
     // From 0 (a term is never negative) to a little above the largest value after the first
@@ -26,7 +26,7 @@ fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, name: &st
     let settled = settled().fold(f64::NEG_INFINITY, f64::max);
     let top = if settled.is_finite() { settled } else { all().fold(0.0, f64::max) };
     let top = (top * 1.15).max(0.01);
-    let Some(mut chart) = curve_chart(&area, ratio, 0.0..last, 0.0..top, "step", name) else { return };
+    let Some(mut chart) = curve_chart(&area, ratio, 0.0..last, 0.0..top, "step", "nats per image") else { return };
     let blue = css_colour("--accent");
     let at = |p: &Point| (p.step as f64, value(&p.terms).clamp(0.0, top));
     let _ = chart.draw_series(LineSeries::new(train.iter().map(at), blue.stroke_width((2.0 * ratio) as u32)));
@@ -40,8 +40,11 @@ pub fn Curves(train: RwSignal<Vec<Point>>, test: RwSignal<Vec<Point>>) -> impl I
         <p class="muted vae-legend"><span class="key key-blue">"—"</span>" training batches  "<span class="key key-orange">"●"</span>" the first 1,000 test digits"</p>
         <div class="vae-curves">
             {CHARTS.iter().map(|&(testid, name, value)| view! {
-                <Chart label=Signal::derive(move || format!("{name} per image over training steps")) testid=testid aspect=0.7
-                    draw=move |area, ratio| train.with(|tr| test.with(|te| draw(area, ratio, name, value, tr, te)))/>
+                <figure class="vae-curve">
+                    <figcaption>{name}</figcaption>
+                    <Chart label=Signal::derive(move || format!("{name}, nats per image, over training steps")) testid=testid aspect=0.62
+                        draw=move |area, ratio| train.with(|tr| test.with(|te| draw(area, ratio, value, tr, te)))/>
+                </figure>
             }).collect_view()}
         </div>
         <More label="How to read the curves">

@@ -25,7 +25,7 @@ fn draw_map(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, map: 
     let Ok(mut chart) = ChartBuilder::on(&area)
         .margin((10.0 * ratio) as i32)
         .x_label_area_size((32.0 * ratio) as i32)
-        .y_label_area_size((40.0 * ratio) as i32)
+        .y_label_area_size((50.0 * ratio) as i32)
         .build_cartesian_2d(-e..e, -e..e)
     else {
         return;
@@ -148,7 +148,7 @@ pub fn LatentMap(lesson: VaeLesson) -> impl IntoView {
     };
     let label = Signal::derive(move || map.with(|m| format!("{} test digits placed at their codes in the latent plane, from −{e} to {e} on each axis", m.labels.len(), e = m.extent)));
     view! {
-        <Panel title="The latent map" class="vae-map-panel" testid="vae-map"
+        <Panel title="The latent map" class="vae-map-panel stage-2" testid="vae-map"
             intro="Each numeral is a test digit, placed at the centre μ of the cloud the encoder gives it. Beside it, the decoder draws a digit for every point of a grid over the same square. Drag on the map (or focus it and use the arrow keys) to decode any point; a drag also draws the path from where it started.">
             {move || (latent() > 2).then(|| view! {
                 <p class="muted" data-testid="vae-map-plane">{format!("The latent space has {} dimensions: the map shows the first two, and the grid and the dragged point set the other {} to 0.", latent(), latent() - 2)}</p>

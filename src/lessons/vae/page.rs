@@ -17,7 +17,7 @@ use crate::ui::download::DatasetStatus;
 use crate::ui::settings_form::{self, Field};
 use crate::ui::share::opening_state;
 use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
-use crate::ui::{More, PageIntro, Panel, Stat, WhereTraining};
+use crate::ui::{PageIntro, Panel, Stat, WhereTraining};
 
 const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
 
@@ -63,7 +63,7 @@ pub fn VaePage() -> impl IntoView {
 
     let stat = |value: Option<f64>| value.map(|v| fixed(v, 1)).unwrap_or_else(|| "—".into());
     view! {
-        <article class="lesson vae-lesson" data-testid="lesson-vae">
+        <article class="lesson vae-lesson staged staged-wide" data-testid="lesson-vae">
             <PageIntro title="Squeeze every digit into two numbers, then draw digits from anywhere">
                 "A " <strong>"variational autoencoder"</strong> " (VAE) has two halves. The " <strong>"encoder"</strong>
                 " reads a 28 × 28 digit and answers with a small cloud in a 2-D " <em>"latent space"</em>
@@ -76,7 +76,7 @@ pub fn VaePage() -> impl IntoView {
             <TrainingLinkBar query notes=link_notes widget="vae-map"
                 holds="A link holds the settings, the seed and the point on the map, not the trained model: whoever opens it trains from the same start."/>
             <DatasetStatus data=l.data what="digits" testid="vae" on_retry=Callback::new(move |_| l.start_loading())/>
-            <div class="vae-top">
+            <div class="vae-side stage-1">
                 <Panel title="The model" class="vae-model">
                     <p class="muted" data-testid="vae-architecture">
                         {move || {
@@ -93,9 +93,6 @@ pub fn VaePage() -> impl IntoView {
                     </div>
                     {move || problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="vae-problem">{p}</p> })}
                     <Presets settings on_pick=Callback::new(move |_| l.reset())/>
-                    <More label="Change the model">
-                        <SettingsForm settings on_apply=Callback::new(move |_| l.reset())/>
-                    </More>
                 </Panel>
                 <Panel title="Progress" class="vae-progress">
                     <div class="stat-row">
@@ -107,11 +104,17 @@ pub fn VaePage() -> impl IntoView {
                             <span class="stat-note">{move || latest_test().map(|p| format!("reconstruction {} + KL {}, first 1,000 test digits", fixed(p.terms.reconstruction, 1), fixed(p.terms.kl, 2))).unwrap_or_default()}</span></div>
                     </div>
                     <WhereTraining thread lesson="vae" gpu running=running.into()/>
-                    <Curves train=train_points test=test_points/>
                 </Panel>
             </div>
             <LatentMap lesson=l/>
+            <Panel title="Both terms of the loss, as it trains" class="vae-curves-panel" testid="vae-curves">
+                <Curves train=train_points test=test_points/>
+            </Panel>
             <StepThrough lesson=l/>
+            <Panel title="Change the model" class="vae-settings-panel" testid="vae-settings-panel"
+                intro="New settings start a fresh model from them (and the seed). The defaults are the MLP VAE of Kingma and Welling's MNIST experiments, with a 2-D latent space so it can be drawn as a map.">
+                <SettingsForm settings on_apply=Callback::new(move |_| l.reset())/>
+            </Panel>
             <Panel title="Coming to this page">
                 <p class="notice" data-testid="vae-not-built">
                     <strong>"Not built yet: "</strong>
