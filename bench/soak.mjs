@@ -8,7 +8,7 @@
 // Reported per lesson: the growth of each memory figure from the first minute's end to the last
 // sample (target: at most 5%), the rate's first-minute and last values, and any crash or page
 // error. Not in CI; measurements only, nothing asserted.
-// Usage: node bench/soak.mjs [seconds=600] [lessons=mnist,gan,text,gpt]
+// Usage: node bench/soak.mjs [seconds=600] [lessons=mnist,gan,text,gpt,vae]
 //        (after scripts/build-site.sh /stepwise/; nothing else should run meanwhile, since the
 //        process memory is summed over every Chromium on the machine)
 // Writes bench/results/soak.md and bench/results/soak.json.
@@ -17,12 +17,12 @@ import { launch, newPage } from "../tests/e2e/browser.mjs";
 import { DIST, serve } from "../tests/e2e/serve.mjs";
 
 const SECONDS = Number(process.argv[2] ?? 600);
-const LESSONS = (process.argv[3] ?? "mnist,gan,text,gpt").split(",");
+const LESSONS = (process.argv[3] ?? "mnist,gan,text,gpt,vae").split(",");
 const EVERY = 10;
 // The text lesson stops itself an epoch after its best check; `keep=1` keeps it training.
-const ADDRESS = { mnist: "mnist", gan: "gan", text: "text?keep=1", gpt: "gpt" };
-const RATE = { mnist: "mnist-speed", gan: "gan-speed", text: "text-speed", gpt: "gpt-speed" };
-const UNIT = { mnist: "images/s", gan: "iterations/s", text: "reviews/s", gpt: "characters/s" };
+const ADDRESS = { mnist: "mnist", gan: "gan", text: "text?keep=1", gpt: "gpt", vae: "vae" };
+const RATE = { mnist: "mnist-speed", gan: "gan-speed", text: "text-speed", gpt: "gpt-speed", vae: "vae-speed" };
+const UNIT = { mnist: "images/s", gan: "iterations/s", text: "reviews/s", gpt: "characters/s", vae: "images/s" };
 
 /// Resident memory (bytes) summed over every process whose command line names chromium.
 async function chromiumResident() {
