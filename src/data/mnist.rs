@@ -201,6 +201,14 @@ impl MnistSet {
         }
         counts
     }
+
+    /// Ten synthetic "digits" for tests that need a set but not real data: image i has pixels
+    /// (j·37 + i·11) mod 256 and label i.
+    #[cfg(test)]
+    pub fn synthetic_ten() -> MnistSet {
+        let images = (0..10 * IMAGE_PIXELS).map(|k| ((k % IMAGE_PIXELS) * 37 + (k / IMAGE_PIXELS) * 11) as u8).collect();
+        MnistSet { images, labels: (0..10).collect(), count: 10 }
+    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,7 @@ pub fn curve_chart<'a>(
     x_desc: &str,
     y_desc: &str,
 ) -> Option<ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let y_span = y.end - y.start;
     let _ = area.fill(&css_colour("--surface"));
     let mut chart = ChartBuilder::on(area)
         .margin((10.0 * ratio) as i32)
@@ -116,7 +117,14 @@ pub fn curve_chart<'a>(
         .y_label_area_size((44.0 * ratio) as i32)
         .build_cartesian_2d(x, y)
         .ok()?;
-    draw_curve_mesh(&mut chart, x_desc, y_desc, (13.0 * ratio) as i32);
+    // Whole numbers up the side once the values run to tens or more ("600", not "600.0").
+    let (steps, whole) = (|x: &f64| format!("{x:.0}"), |y: &f64| format!("{y:.0}"));
+    let mut mesh = themed_mesh(&mut chart, x_desc, y_desc, (13.0 * ratio) as i32);
+    mesh.x_label_formatter(&steps);
+    if y_span >= 50.0 {
+        mesh.y_label_formatter(&whole);
+    }
+    let _ = mesh.draw();
     Some(chart)
 }
 

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::curves::Point;
 use super::model::Terms;
-use crate::ui::chart::{draw_dotted_curve, themed_mesh, Canvas};
+use crate::ui::chart::{curve_chart, draw_dotted_curve, Canvas};
 use crate::ui::{css_colour, Chart, More};
 
 type Value = fn(&Terms) -> f64;
@@ -26,23 +26,7 @@ fn draw(area: DrawingArea<Canvas, plotters::coord::Shift>, ratio: f64, value: Va
     let settled = settled().fold(f64::NEG_INFINITY, f64::max);
     let top = if settled.is_finite() { settled } else { all().fold(0.0, f64::max) };
     let top = (top * 1.15).max(0.01);
-    // The shared curve chart's frame, with whole numbers up the side (values run to hundreds).
-    let _ = area.fill(&css_colour("--surface"));
-    let Ok(mut chart) = ChartBuilder::on(&area)
-        .margin((10.0 * ratio) as i32)
-        .x_label_area_size((32.0 * ratio) as i32)
-        .y_label_area_size((56.0 * ratio) as i32)
-        .build_cartesian_2d(0.0..last, 0.0..top)
-    else {
-        return;
-    };
-    let decimals = if top < 10.0 { 1 } else { 0 };
-    let _ = themed_mesh(&mut chart, "step", "nats per image", (13.0 * ratio) as i32)
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.decimals$}"))
-        .draw();
+    let Some(mut chart) = curve_chart(&area, ratio, 0.0..last, 0.0..top, "step", "nats per image") else { return };
     let blue = css_colour("--accent");
     let at = |p: &Point| (p.step as f64, value(&p.terms).clamp(0.0, top));
     let _ = chart.draw_series(LineSeries::new(train.iter().map(at), blue.stroke_width((2.0 * ratio) as u32)));

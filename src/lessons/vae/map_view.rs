@@ -58,9 +58,9 @@ fn to_grey(images: &[f32]) -> Vec<f32> {
     images.iter().map(|p| 2.0 * p - 1.0).collect()
 }
 
-/// A grid of decoded images on a canvas; empty until there are images.
+/// A grid of digits (pixels in [0, 1]) on a canvas; empty until there are images.
 #[component]
-fn Digits(#[prop(into)] images: Signal<Vec<f32>>, columns: usize, testid: &'static str, label: &'static str, class: &'static str) -> impl IntoView {
+pub(super) fn Digits(#[prop(into)] images: Signal<Vec<f32>>, columns: usize, testid: &'static str, label: &'static str, class: &'static str) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };

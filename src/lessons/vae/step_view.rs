@@ -5,11 +5,10 @@
 use leptos::prelude::*;
 
 use super::lesson::VaeLesson;
+use super::map_view::Digits;
 use super::step::{epsilon, information_link, Explained};
 use crate::engine::poll::now_or_never;
 use crate::lessons::shared::numbers::fixed;
-use crate::lessons::shared::pictures::grid_rgba;
-use crate::ui::chart::show_rgba;
 use crate::ui::Panel;
 
 /// Coordinates listed one by one (a 32-dimensional code shows its first ones and a total).
@@ -39,19 +38,6 @@ fn explain(lesson: VaeLesson, image: usize, draw: u64) -> Option<Shown> {
     let x = sets.test.image_f32(image);
     let explained = Explained::new(&x, &mean, &log_variance, &eps, &logits);
     Some(Shown { x, label: sets.test.label(image), explained, beta })
-}
-
-#[component]
-fn Picture(pixels: Vec<f32>, testid: &'static str, label: &'static str) -> impl IntoView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    Effect::new(move |_| {
-        if let Some(element) = canvas.get() {
-            let grey: Vec<f32> = pixels.iter().map(|p| 2.0 * p - 1.0).collect();
-            let (rgba, w, h) = grid_rgba(&grey, 1);
-            show_rgba(&element, &rgba, w as u32, h as u32);
-        }
-    });
-    view! { <canvas class="vae-digits vae-step-image" node_ref=canvas data-testid=testid role="img" aria-label=label></canvas> }
 }
 
 fn signed(v: f64, digits: usize) -> String {
@@ -92,9 +78,9 @@ pub fn StepThrough(lesson: VaeLesson) -> impl IntoView {
         let (kl, rec) = (e.kl(), e.reconstruction);
         view! {
             <div class="vae-step-flow">
-                <figure><Picture pixels=s.x.clone() testid="vae-step-x" label="The test digit x"/><figcaption>{format!("x, a test {}", s.label)}</figcaption></figure>
+                <figure><Digits images=Signal::stored(s.x.clone()) columns=1 testid="vae-step-x" class="vae-step-image" label="The test digit x"/><figcaption>{format!("x, a test {}", s.label)}</figcaption></figure>
                 <span class="vae-step-arrow" aria-hidden="true">"→ encoder → z →"</span>
-                <figure><Picture pixels=e.pixels.clone() testid="vae-step-xhat" label="The decoder's redrawing x̂"/><figcaption>"x̂, the decoder's redrawing"</figcaption></figure>
+                <figure><Digits images=Signal::stored(e.pixels.clone()) columns=1 testid="vae-step-xhat" class="vae-step-image" label="The decoder's redrawing x̂"/><figcaption>"x̂, the decoder's redrawing"</figcaption></figure>
             </div>
             <div class="table-scroll">
                 <table class="vae-step-table" data-testid="vae-step-table">

@@ -4,10 +4,8 @@ use crate::data::mnist::IMAGE_PIXELS;
 use crate::engine::CpuBackend;
 use crate::lessons::shared::reference::{binary_cross_entropy, forward, host_layers};
 
-/// Ten synthetic "digits": image i has pixels (j·37 + i·11) mod 256.
 fn tiny_set() -> MnistSet {
-    let images = (0..10 * IMAGE_PIXELS).map(|k| ((k % IMAGE_PIXELS) * 37 + (k / IMAGE_PIXELS) * 11) as u8).collect();
-    MnistSet { images, labels: (0..10).collect(), count: 10 }
+    MnistSet::synthetic_ten()
 }
 
 /// Small networks; no dropout and no spread feature, so D's numbers can be recomputed from its

@@ -6,10 +6,8 @@ use super::*;
 use crate::engine::training::Driver;
 use crate::lessons::shared::reference::{forward, host_layer, HostLayer};
 
-/// Ten synthetic "digits": image i has pixels (j·37 + i·11) mod 256.
 fn tiny_set() -> MnistSet {
-    let images = (0..10 * IMAGE_PIXELS).map(|k| ((k % IMAGE_PIXELS) * 37 + (k / IMAGE_PIXELS) * 11) as u8).collect();
-    MnistSet { images, labels: (0..10).collect(), count: 10 }
+    MnistSet::synthetic_ten()
 }
 
 fn tiny_settings() -> Settings {
