@@ -47,6 +47,14 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// How many numbers the VAE learns: five dense layers, weights and biases (the page's
+    /// architecture line; tested against the model's own parameters).
+    pub fn parameter_count(&self) -> usize {
+        let dense = |i: usize, o: usize| i * o + o;
+        let pixels = crate::data::mnist::IMAGE_PIXELS;
+        dense(pixels, self.hidden) + 2 * dense(self.hidden, self.latent) + dense(self.latent, self.hidden) + dense(self.hidden, pixels)
+    }
+
     /// What is wrong with these settings for training, in the learner's words.
     pub fn check(&self) -> Result<(), String> {
         if !LATENT_SIZES.contains(&self.latent) {

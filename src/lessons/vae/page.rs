@@ -82,7 +82,7 @@ pub fn VaePage() -> impl IntoView {
                         {move || {
                             let s = settings.get();
                             format!("784 pixels → {h} ReLU → μ and log σ² ({z} each) → z = μ + σ·ε → {h} ReLU → 784 pixel probabilities; {n} numbers to learn.",
-                                h = s.hidden, z = s.latent, n = grouped(parameter_count(&s) as u64))
+                                h = s.hidden, z = s.latent, n = grouped(s.parameter_count() as u64))
                         }}
                     </p>
                     <div class="button-row">
@@ -124,12 +124,6 @@ pub fn VaePage() -> impl IntoView {
             </Panel>
         </article>
     }
-}
-
-/// How many numbers the VAE learns: five dense layers.
-fn parameter_count(s: &Settings) -> usize {
-    let dense = |i: usize, o: usize| i * o + o;
-    dense(784, s.hidden) + 2 * dense(s.hidden, s.latent) + dense(s.latent, s.hidden) + dense(s.hidden, 784)
 }
 
 /// β as a lesson: three presets, each with what to watch for.

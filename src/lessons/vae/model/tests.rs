@@ -172,6 +172,10 @@ fn the_layers_have_the_issues_shapes() {
     assert_eq!(shape(&vae.log_variance), (512, 2));
     assert_eq!(shape(&vae.decoder), (2, 512));
     assert_eq!(shape(&vae.drawing), (512, 784));
+    // The page's count of numbers to learn is the model's own: 807,700 by hand, 784·512 + 512
+    // + 2·(512·2 + 2) + 2·512 + 512 + 512·784 + 784.
+    let learned: usize = vae.parameters.iter().map(|p| p.len()).sum();
+    assert_eq!((Settings::default().parameter_count(), learned), (807_700, 807_700));
     let images = now_or_never(vae.draw(&[0.0, 0.0, 1.0, -1.0])).unwrap();
     assert_eq!(images.len(), 2 * 784);
     assert!(images.iter().all(|p| (0.0..=1.0).contains(p)));
