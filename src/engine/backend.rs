@@ -13,6 +13,7 @@
 //! - Reads are async, because WebGPU can only map a buffer asynchronously; the CPU backend
 //!   returns futures that are already complete.
 
+pub use crate::engine::window::Window;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -99,6 +100,17 @@ pub enum Loss {
     MeanSquaredError,
     /// `max(0, 1 − t·x)` averaged over elements; targets are −1 or +1.
     Hinge,
+}
+
+/// How a pooling window sums up the pixels it covers, channel by channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pooling {
+    /// The largest; padding is ignored. Its gradient goes to the first largest pixel of the
+    /// window, scanning rows then columns (PyTorch picks the same one).
+    Max,
+    /// The mean over the whole window, padding counted as zeros (PyTorch's default,
+    /// `count_include_pad=True`).
+    Average,
 }
 
 /// One optimiser step for one parameter, fused into a single kernel.
@@ -202,6 +214,18 @@ pub trait Backend: Clone + 'static {
     /// `[batch, heads, time, head size]`, so each head's matrix is stored whole) and merges
     /// them back by the same swap.
     fn swap_middle_axes(&self, x: &Self::Buffer, out: &Self::Buffer, dims: [usize; 4], accumulate: bool);
+
+    /// Cuts each NHWC image into the window's patches ("im2col"): `out` is
+    /// `[positions, patch_len]`, and row `(n, oy, ox)` holds `x[n, oy·stride − padding + ky,
+    /// ox·stride − padding + kx, c]` for every `(ky, kx, c)` in order, 0 where that is outside
+    /// the image. A convolution is then one matrix product with its kernel.
+    fn patches(&self, x: &Self::Buffer, out: &Self::Buffer, window: Window);
+    /// `grad_x +=` each patch's gradient, added back onto the pixels it was cut from.
+    fn patches_backward(&self, grad_patches: &Self::Buffer, grad_x: &Self::Buffer, window: Window);
+    /// `out[n, oy, ox, c]` = the max (or mean) of channel c over the window at `(oy, ox)`.
+    fn pool(&self, op: Pooling, x: &Self::Buffer, out: &Self::Buffer, window: Window);
+    /// `grad_x +=` each output's gradient sent back to the window's pixels, as [`Pooling`] says.
+    fn pool_backward(&self, op: Pooling, x: &Self::Buffer, grad_y: &Self::Buffer, grad_x: &Self::Buffer, window: Window);
 
     /// `out = f(x)` elementwise.
     fn unary(&self, op: Unary, x: &Self::Buffer, out: &Self::Buffer, len: usize);

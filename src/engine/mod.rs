@@ -29,6 +29,7 @@ pub mod tensor;
 pub mod training;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod webgpu;
+pub mod window;
 pub mod workload;
 
 pub use backend::Backend;

@@ -12,7 +12,7 @@ use crate::engine::tensor::Tensor;
 /// Builds the engine's scalar from `inputs` (made parameters), compares its value with
 /// `reference`, runs `backward()`, and compares each input's gradient with finite differences
 /// of `reference`.
-async fn check_gradients<B: Backend>(
+pub(super) async fn check_gradients<B: Backend>(
     backend: &B,
     what: &str,
     inputs: &[(Vec<usize>, Vec<f32>)],
@@ -40,11 +40,11 @@ async fn check_gradients<B: Backend>(
 
 /// Turns an op's array output into one number, `Σ wᵢ yᵢ`, with fixed random weights so that
 /// every output element sends back a different upstream gradient.
-fn weighted_sum<B: Backend>(y: &Tensor<B>, weights: &[f32]) -> Tensor<B> {
+pub(super) fn weighted_sum<B: Backend>(y: &Tensor<B>, weights: &[f32]) -> Tensor<B> {
     y.mul(&Tensor::from_values(y.backend(), weights, y.shape())).sum()
 }
 
-fn weighted_sum_reference(y: &[f64], weights: &[f32]) -> f64 {
+pub(super) fn weighted_sum_reference(y: &[f64], weights: &[f32]) -> f64 {
     y.iter().zip(weights).map(|(y, &w)| y * w as f64).sum()
 }
 

@@ -14,7 +14,7 @@ pub(super) fn wide(values: &[f32]) -> Vec<f64> {
 }
 
 /// A dot product of k terms is about √k times larger than one term, and so is its rounding error.
-fn dot_product_tolerance(tolerance: Tolerance, k: usize) -> Tolerance {
+pub(super) fn dot_product_tolerance(tolerance: Tolerance, k: usize) -> Tolerance {
     Tolerance { absolute: tolerance.absolute + tolerance.relative * (k as f64).sqrt(), ..tolerance }
 }
 

@@ -12,10 +12,12 @@ mod gradients;
 mod kernels;
 mod optimisers;
 pub mod reference;
+mod windows;
 
 pub use gradients::*;
 pub use kernels::*;
 pub use optimisers::*;
+pub use windows::*;
 
 /// How far a backend may stray from the f64 reference: `|got − want| ≤ absolute + relative·|want|`.
 #[derive(Clone, Copy, Debug)]
@@ -96,6 +98,10 @@ macro_rules! backend_conformance_suite {
             reshape_passes_gradients_through,
             a_tensor_used_twice_receives_both_gradients,
             two_layer_network_gradients_match_finite_differences,
+            convolution_matches_its_definition,
+            convolution_gradients_match_finite_differences,
+            pooling_matches_its_definition_and_its_gradient,
+            pooling_ops_pass_gradients_back,
             hand_computed_linear_regression_step,
             sgd_matches_hand_computed_steps,
             momentum_matches_hand_computed_steps,

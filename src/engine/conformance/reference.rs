@@ -93,6 +93,65 @@ pub fn embedding_bag(table: &[f64], dim: usize, bags: &[Vec<u32>]) -> Vec<f64> {
     out
 }
 
+/// The pixel `(y, x)` of an NHWC image, read at a signed position; `None` in the padding.
+fn pixel(image: &[f64], [height, width, channels]: [usize; 3], n: usize, y: isize, x: isize, c: usize) -> Option<f64> {
+    let inside = (0..height as isize).contains(&y) && (0..width as isize).contains(&x);
+    inside.then(|| image[((n * height + y as usize) * width + x as usize) * channels + c])
+}
+
+/// A 2-D convolution by its definition, the sum over the window written out:
+/// `y[n, oy, ox, o] = b[o] + Σ_{ky, kx, c} x[n, oy·s − p + ky, ox·s − p + kx, c] · k[ky, kx, c, o]`,
+/// with `x` `[batch, height, width, channels]` (0 outside it) and `k` `[size, size, channels, outputs]`.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d(x: &[f64], k: &[f64], b: &[f64], [batch, height, width, channels]: [usize; 4], size: usize, outputs: usize, stride: usize, padding: usize) -> Vec<f64> {
+    let (oh, ow) = ((height + 2 * padding - size) / stride + 1, (width + 2 * padding - size) / stride + 1);
+    let mut y = Vec::with_capacity(batch * oh * ow * outputs);
+    for n in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for o in 0..outputs {
+                    let mut sum = b[o];
+                    for ky in 0..size {
+                        for kx in 0..size {
+                            for c in 0..channels {
+                                let (sy, sx) = ((oy * stride + ky) as isize - padding as isize, (ox * stride + kx) as isize - padding as isize);
+                                if let Some(v) = pixel(x, [height, width, channels], n, sy, sx, c) {
+                                    sum += v * k[((ky * size + kx) * channels + c) * outputs + o];
+                                }
+                            }
+                        }
+                    }
+                    y.push(sum);
+                }
+            }
+        }
+    }
+    y
+}
+
+/// Max- or average-pooling by its definition: each output is the max (ignoring the padding)
+/// or the mean (counting the padding as zeros) of its `size × size` window.
+pub fn pool(x: &[f64], [batch, height, width, channels]: [usize; 4], size: usize, stride: usize, padding: usize, max: bool) -> Vec<f64> {
+    let (oh, ow) = ((height + 2 * padding - size) / stride + 1, (width + 2 * padding - size) / stride + 1);
+    let mut y = Vec::with_capacity(batch * oh * ow * channels);
+    for n in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for c in 0..channels {
+                    let seen: Vec<f64> = (0..size * size)
+                        .filter_map(|i| {
+                            let (sy, sx) = ((oy * stride + i / size) as isize - padding as isize, (ox * stride + i % size) as isize - padding as isize);
+                            pixel(x, [height, width, channels], n, sy, sx, c)
+                        })
+                        .collect();
+                    y.push(if max { seen.iter().cloned().fold(f64::NEG_INFINITY, f64::max) } else { seen.iter().sum::<f64>() / (size * size) as f64 });
+                }
+            }
+        }
+    }
+    y
+}
+
 /// Central finite differences of `f` at `x`: `(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h` for every i.
 pub fn numerical_gradient(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
     let h = 1e-6;

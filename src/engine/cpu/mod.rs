@@ -13,6 +13,7 @@ mod pool;
 mod rows;
 mod threads;
 mod update;
+mod windows;
 
 /// Numbers below 1e-30 in size become 0 where they are made: Adam's moments, softmax's and
 /// sigmoid's outputs. Left alone, they sink into f32's subnormal range (below 1.2e-38), where x86
@@ -160,6 +161,22 @@ impl Backend for CpuBackend {
 
     fn normalize_rows_backward(&self, y: &CpuBuffer, rstd: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, rows: usize, cols: usize) {
         rows::normalize_rows_backward(&y.values(), &rstd.values(), &grad_y.values(), &mut grad_x.values_mut(), rows, cols);
+    }
+
+    fn patches(&self, x: &CpuBuffer, out: &CpuBuffer, window: Window) {
+        windows::patches(&x.values(), &mut out.values_mut(), window);
+    }
+
+    fn patches_backward(&self, grad_patches: &CpuBuffer, grad_x: &CpuBuffer, window: Window) {
+        windows::patches_backward(&grad_patches.values(), &mut grad_x.values_mut(), window);
+    }
+
+    fn pool(&self, op: Pooling, x: &CpuBuffer, out: &CpuBuffer, window: Window) {
+        windows::pool(op, &x.values(), &mut out.values_mut(), window);
+    }
+
+    fn pool_backward(&self, op: Pooling, x: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, window: Window) {
+        windows::pool_backward(op, &x.values(), &grad_y.values(), &mut grad_x.values_mut(), window);
     }
 
     fn unary(&self, op: Unary, x: &CpuBuffer, out: &CpuBuffer, len: usize) {

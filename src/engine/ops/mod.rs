@@ -4,6 +4,7 @@
 
 mod activation;
 mod arithmetic;
+mod conv;
 mod embedding;
 mod loss;
 mod matmul;

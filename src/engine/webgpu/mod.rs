@@ -121,6 +121,20 @@ fn unary_code(op: Unary) -> (u32, f32) {
     }
 }
 
+/// A window kernel's `info` (see `shaders/windows.wgsl`), for `threads` threads.
+fn window_info(w: Window, op: Pooling, threads: usize) -> [u32; 11] {
+    let code = match op {
+        Pooling::Max => op_codes::POOL_MAX,
+        Pooling::Average => op_codes::POOL_AVERAGE,
+    };
+    let words = [w.batch, w.height, w.width, w.channels, w.size, w.stride, w.padding, w.out_height(), w.out_width()];
+    let mut info = [0; 11];
+    info[..9].iter_mut().zip(words).for_each(|(slot, word)| *slot = word as u32);
+    info[9] = code;
+    info[10] = threads as u32;
+    info
+}
+
 fn softmax_code(op: Softmax) -> u32 {
     match op {
         Softmax::Softmax => op_codes::SOFTMAX,
@@ -251,6 +265,26 @@ impl Backend for WebGpuBackend {
     fn swap_middle_axes(&self, x: &GpuBuffer, out: &GpuBuffer, [a, b, c, d]: [usize; 4], accumulate: bool) {
         let len = a * b * c * d;
         self.elementwise("swap_middle_axes", &[len as u32, b as u32, c as u32, accumulate as u32, d as u32], &[x], out, len);
+    }
+
+    fn patches(&self, x: &GpuBuffer, out: &GpuBuffer, window: Window) {
+        let threads = window.positions() * window.patch_len();
+        self.elementwise("patches", &window_info(window, Pooling::Max, threads), &[x], out, threads);
+    }
+
+    fn patches_backward(&self, grad_patches: &GpuBuffer, grad_x: &GpuBuffer, window: Window) {
+        let threads = window.input_len();
+        self.elementwise("patches_backward", &window_info(window, Pooling::Max, threads), &[grad_patches], grad_x, threads);
+    }
+
+    fn pool(&self, op: Pooling, x: &GpuBuffer, out: &GpuBuffer, window: Window) {
+        let threads = window.positions() * window.channels;
+        self.elementwise("pool", &window_info(window, op, threads), &[x], out, threads);
+    }
+
+    fn pool_backward(&self, op: Pooling, x: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, window: Window) {
+        let threads = window.input_len();
+        self.elementwise("pool_backward", &window_info(window, op, threads), &[x, grad_y], grad_x, threads);
     }
 
     fn normalize_rows(&self, x: &GpuBuffer, out: &GpuBuffer, rstd: &GpuBuffer, rows: usize, cols: usize, epsilon: f32) {

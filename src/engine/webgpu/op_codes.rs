@@ -35,6 +35,8 @@ op_codes! {
     UPDATE_NESTEROV = 2,
     UPDATE_RMS_PROP = 3,
     UPDATE_ADAM = 4,
+    POOL_MAX = 0,
+    POOL_AVERAGE = 1,
 }
 
 #[cfg(test)]
@@ -43,6 +45,6 @@ mod tests {
     fn the_wgsl_constants_are_the_rust_ones() {
         assert!(super::WGSL.starts_with("const UNARY_RELU: u32 = 0u;\nconst UNARY_LEAKY_RELU: u32 = 1u;\n"));
         assert!(super::WGSL.contains("const UPDATE_ADAM: u32 = 4u;\n"));
-        assert_eq!(super::WGSL.lines().count(), 24);
+        assert_eq!(super::WGSL.lines().count(), 26);
     }
 }

@@ -1,0 +1,179 @@
+// Convolution's and pooling's window kernels over NHWC images (src/engine/window.rs), one
+// thread per output number. Gradients are gathered by the input number they land on, never
+// scattered, so no two threads write one number and no atomics are needed; each sums its
+// terms in the same order as the CPU backend (window rows, then columns, ascending).
+// info: [batch, height, width, channels, size, stride, padding, out height, out width,
+//        pooling op, threads]
+
+@group(0) @binding(1) var<storage, read> in0: array<f32>;
+@group(0) @binding(2) var<storage, read> in1: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+fn height() -> u32 { return word(1u); }
+fn width() -> u32 { return word(2u); }
+fn channels() -> u32 { return word(3u); }
+fn size() -> u32 { return word(4u); }
+fn stride() -> u32 { return word(5u); }
+fn padding() -> u32 { return word(6u); }
+fn out_height() -> u32 { return word(7u); }
+fn out_width() -> u32 { return word(8u); }
+
+// The input row (or column) that window offset k at output position o reads, or -1 in the
+// padding.
+fn source(o: u32, k: u32, len: u32) -> i32 {
+    let i = i32(o * stride() + k) - i32(padding());
+    if (i < 0 || i >= i32(len)) {
+        return -1;
+    }
+    return i;
+}
+
+// The output position (along one axis) whose window has offset k on input index i, or -1.
+fn covered_by(i: u32, k: u32, out_len: u32) -> i32 {
+    let padded = i + padding();
+    if (k > padded || (padded - k) % stride() != 0u || (padded - k) / stride() >= out_len) {
+        return -1;
+    }
+    return i32((padded - k) / stride());
+}
+
+fn input_at(n: u32, y: u32, x: u32, c: u32) -> f32 {
+    return in0[((n * height() + y) * width() + x) * channels() + c];
+}
+
+// The window's first largest input in channel c, as ky · size + kx, scanning rows then columns.
+fn window_max(n: u32, oy: u32, ox: u32, c: u32) -> vec2<f32> {
+    var best = -1;
+    var value = 0.0;
+    for (var ky = 0u; ky < size(); ky++) {
+        let y = source(oy, ky, height());
+        if (y < 0) {
+            continue;
+        }
+        for (var kx = 0u; kx < size(); kx++) {
+            let x = source(ox, kx, width());
+            if (x < 0) {
+                continue;
+            }
+            let v = input_at(n, u32(y), u32(x), c);
+            if (best < 0 || v > value) {
+                best = i32(ky * size() + kx);
+                value = v;
+            }
+        }
+    }
+    return vec2<f32>(f32(best), value);
+}
+
+// out[patch row][(ky, kx, c)] = x at that pixel of the window, 0 in the padding.
+@compute @workgroup_size(64)
+fn patches(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(10u)) {
+        return;
+    }
+    let patch_len = size() * size() * channels();
+    let row = i / patch_len;
+    let col = i % patch_len;
+    let n = row / (out_height() * out_width());
+    let y = source(row / out_width() % out_height(), col / (size() * channels()), height());
+    let x = source(row % out_width(), col / channels() % size(), width());
+    if (y < 0 || x < 0) {
+        out[i] = 0.0;
+    } else {
+        out[i] = input_at(n, u32(y), u32(x), col % channels());
+    }
+}
+
+// out (the input's gradient) += every patch's gradient for this pixel; in0 is the patches'
+// gradient.
+@compute @workgroup_size(64)
+fn patches_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(10u)) {
+        return;
+    }
+    let c = i % channels();
+    let pixel = i / channels();
+    let n = pixel / (height() * width());
+    let patch_len = size() * size() * channels();
+    var sum = out[i];
+    for (var ky = 0u; ky < size(); ky++) {
+        let oy = covered_by(pixel / width() % height(), ky, out_height());
+        if (oy < 0) {
+            continue;
+        }
+        for (var kx = 0u; kx < size(); kx++) {
+            let ox = covered_by(pixel % width(), kx, out_width());
+            if (ox < 0) {
+                continue;
+            }
+            let row = (n * out_height() + u32(oy)) * out_width() + u32(ox);
+            sum += in0[row * patch_len + (ky * size() + kx) * channels() + c];
+        }
+    }
+    out[i] = sum;
+}
+
+// out[n, oy, ox, c] = the max (or mean, padding counted as 0) of the window.
+@compute @workgroup_size(64)
+fn pool(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(10u)) {
+        return;
+    }
+    let c = i % channels();
+    let row = i / channels();
+    let n = row / (out_height() * out_width());
+    let oy = row / out_width() % out_height();
+    let ox = row % out_width();
+    if (word(9u) == POOL_MAX) {
+        out[i] = window_max(n, oy, ox, c).y;
+        return;
+    }
+    var sum = 0.0;
+    for (var ky = 0u; ky < size(); ky++) {
+        let y = source(oy, ky, height());
+        for (var kx = 0u; kx < size(); kx++) {
+            let x = source(ox, kx, width());
+            if (y >= 0 && x >= 0) {
+                sum += input_at(n, u32(y), u32(x), c);
+            }
+        }
+    }
+    out[i] = sum / f32(size() * size());
+}
+
+// out (the input's gradient) += each covering window's gradient (in1): all of it to the
+// window's first largest pixel for a max, an equal share to every pixel for a mean.
+@compute @workgroup_size(64)
+fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i >= word(10u)) {
+        return;
+    }
+    let c = i % channels();
+    let pixel = i / channels();
+    let n = pixel / (height() * width());
+    let area = f32(size() * size());
+    var sum = out[i];
+    for (var ky = 0u; ky < size(); ky++) {
+        let oy = covered_by(pixel / width() % height(), ky, out_height());
+        if (oy < 0) {
+            continue;
+        }
+        for (var kx = 0u; kx < size(); kx++) {
+            let ox = covered_by(pixel % width(), kx, out_width());
+            if (ox < 0) {
+                continue;
+            }
+            let g = in1[((n * out_height() + u32(oy)) * out_width() + u32(ox)) * channels() + c];
+            if (word(9u) == POOL_AVERAGE) {
+                sum += g / area;
+            } else if (i32(window_max(n, u32(oy), u32(ox), c).x) == i32(ky * size() + kx)) {
+                sum += g;
+            }
+        }
+    }
+    out[i] = sum;
+}

@@ -1,0 +1,69 @@
+//! Convolution and pooling over NHWC image batches (see `engine::window` for the layout and
+//! why). A convolution is built from ops that exist already: the images are cut into patches,
+//! and one matrix product with the kernel gives every output pixel at once.
+
+use crate::engine::backend::{Backend, Pooling, Window};
+use crate::engine::tensor::Tensor;
+
+/// The window of a `size`-wide kernel over a `[batch, height, width, channels]` tensor;
+/// panics naming the problem if it cannot slide there (callers check `Window::problem` first,
+/// so the learner sees the message before training starts).
+fn window_over(shape: &[usize], size: usize, stride: usize, padding: usize) -> Window {
+    let &[batch, height, width, channels] = shape else { panic!("a window needs [batch, height, width, channels], got {shape:?}") };
+    let window = Window { batch, height, width, channels, size, stride, padding };
+    if let Some(problem) = window.problem() {
+        panic!("{problem}");
+    }
+    window
+}
+
+impl<B: Backend> Tensor<B> {
+    /// `[batch, height, width, channels]` images → `[positions, size · size · channels]`, one
+    /// row per output pixel: the numbers its window sees (see `Backend::patches`).
+    pub fn patches(&self, size: usize, stride: usize, padding: usize) -> Tensor<B> {
+        let window = window_over(self.shape(), size, stride, padding);
+        let backend = self.backend();
+        let out = backend.zeros(window.positions() * window.patch_len());
+        backend.patches(self.value(), &out, window);
+        let backward = move |grad: &B::Buffer, parents: &[Tensor<B>]| {
+            parents[0].backend().patches_backward(grad, &parents[0].grad_buffer(), window);
+        };
+        Tensor::from_op("patches", out, vec![window.positions(), window.patch_len()], &[self], Box::new(backward))
+    }
+
+    /// A 2-D convolution (strictly, a cross-correlation, as in every framework):
+    /// `[batch, height, width, channels in]` with a kernel `[size, size, channels in, channels
+    /// out]` and a bias `[channels out]` → `[batch, out height, out width, channels out]`.
+    pub fn conv2d(&self, kernel: &Tensor<B>, bias: &Tensor<B>, stride: usize, padding: usize) -> Tensor<B> {
+        let &[size, size2, inputs, outputs] = kernel.shape() else { panic!("a kernel is [size, size, channels in, channels out], got {:?}", kernel.shape()) };
+        assert_eq!(size, size2, "kernels are square, got {:?}", kernel.shape());
+        let window = window_over(self.shape(), size, stride, padding);
+        assert_eq!(inputs, window.channels, "the kernel takes {inputs} channels, the images have {}", window.channels);
+        let flat_kernel = kernel.reshape(&[window.patch_len(), outputs]);
+        let out = self.patches(size, stride, padding).matmul(&flat_kernel).add(bias);
+        out.reshape(&[window.batch, window.out_height(), window.out_width(), outputs])
+    }
+
+    /// The largest number of each `size × size` window, `stride` apart, channel by channel.
+    pub fn max_pool(&self, size: usize, stride: usize) -> Tensor<B> {
+        self.pool(Pooling::Max, size, stride)
+    }
+
+    /// The mean of each `size × size` window, `stride` apart, channel by channel.
+    pub fn average_pool(&self, size: usize, stride: usize) -> Tensor<B> {
+        self.pool(Pooling::Average, size, stride)
+    }
+
+    fn pool(&self, op: Pooling, size: usize, stride: usize) -> Tensor<B> {
+        let window = window_over(self.shape(), size, stride, 0);
+        let backend = self.backend();
+        let out = backend.zeros(window.positions() * window.channels);
+        backend.pool(op, self.value(), &out, window);
+        let x = self.value().clone();
+        let backward = move |grad: &B::Buffer, parents: &[Tensor<B>]| {
+            parents[0].backend().pool_backward(op, &x, grad, &parents[0].grad_buffer(), window);
+        };
+        let shape = vec![window.batch, window.out_height(), window.out_width(), window.channels];
+        Tensor::from_op(if op == Pooling::Max { "max_pool" } else { "average_pool" }, out, shape, &[self], Box::new(backward))
+    }
+}
