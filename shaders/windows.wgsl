@@ -7,7 +7,8 @@
 
 @group(0) @binding(1) var<storage, read> in0: array<f32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> in2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 fn height() -> u32 { return word(1u); }
 fn width() -> u32 { return word(2u); }
@@ -41,28 +42,17 @@ fn input_at(n: u32, y: u32, x: u32, c: u32) -> f32 {
     return in0[((n * height() + y) * width() + x) * channels() + c];
 }
 
-// The window's first largest input in channel c, as ky · size + kx, scanning rows then columns.
-fn window_max(n: u32, oy: u32, ox: u32, c: u32) -> vec2<f32> {
-    var best = -1;
-    var value = 0.0;
-    for (var ky = 0u; ky < size(); ky++) {
-        let y = source(oy, ky, height());
-        if (y < 0) {
-            continue;
-        }
-        for (var kx = 0u; kx < size(); kx++) {
-            let x = source(ox, kx, width());
-            if (x < 0) {
-                continue;
-            }
-            let v = input_at(n, u32(y), u32(x), c);
-            if (best < 0 || v > value) {
-                best = i32(ky * size() + kx);
-                value = v;
-            }
+// Whether window pixel (ky, kx) is the first in scan order, in channel c, that holds the
+// window's maximum `largest` (the forward output).
+fn is_first_max(n: u32, oy: u32, ox: u32, ky: u32, kx: u32, c: u32, largest: f32) -> bool {
+    for (var earlier = 0u; earlier < ky * size() + kx; earlier++) {
+        let y = source(oy, earlier / size(), height());
+        let x = source(ox, earlier % size(), width());
+        if (y >= 0 && x >= 0 && input_at(n, u32(y), u32(x), c) == largest) {
+            return false;
         }
     }
-    return vec2<f32>(f32(best), value);
+    return true;
 }
 
 // out[patch row][(ky, kx, c)] = x at that pixel of the window, 0 in the padding.
@@ -127,25 +117,34 @@ fn pool(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
     let n = row / (out_height() * out_width());
     let oy = row / out_width() % out_height();
     let ox = row % out_width();
-    if (word(9u) == POOL_MAX) {
-        out[i] = window_max(n, oy, ox, c).y;
-        return;
-    }
-    var sum = 0.0;
+    let max = word(9u) == POOL_MAX;
+    var seen = -1;
+    var result = 0.0;
     for (var ky = 0u; ky < size(); ky++) {
         let y = source(oy, ky, height());
         for (var kx = 0u; kx < size(); kx++) {
             let x = source(ox, kx, width());
             if (y >= 0 && x >= 0) {
-                sum += input_at(n, u32(y), u32(x), c);
+                let v = input_at(n, u32(y), u32(x), c);
+                if (!max) {
+                    result += v;
+                } else if (seen < 0 || v > result) {
+                    result = v;
+                }
+                seen = 1;
             }
         }
     }
-    out[i] = sum / f32(size() * size());
+    if (max) {
+        out[i] = result;
+    } else {
+        out[i] = result / f32(size() * size());
+    }
 }
 
 // out (the input's gradient) += each covering window's gradient (in1): all of it to the
-// window's first largest pixel for a max, an equal share to every pixel for a mean.
+// window's first pixel that equals its maximum (in2, the forward output) for a max, an equal
+// share to every pixel for a mean.
 @compute @workgroup_size(64)
 fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = flat_index(id, groups);
@@ -167,11 +166,11 @@ fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_work
             if (ox < 0) {
                 continue;
             }
-            let g = in1[((n * out_height() + u32(oy)) * out_width() + u32(ox)) * channels() + c];
+            let o = ((n * out_height() + u32(oy)) * out_width() + u32(ox)) * channels() + c;
             if (word(9u) == POOL_AVERAGE) {
-                sum += g / area;
-            } else if (i32(window_max(n, u32(oy), u32(ox), c).x) == i32(ky * size() + kx)) {
-                sum += g;
+                sum += in1[o] / area;
+            } else if (in0[i] == in2[o] && is_first_max(n, u32(oy), u32(ox), ky, kx, c, in2[o])) {
+                sum += in1[o];
             }
         }
     }

@@ -224,8 +224,10 @@ pub trait Backend: Clone + 'static {
     fn patches_backward(&self, grad_patches: &Self::Buffer, grad_x: &Self::Buffer, window: Window);
     /// `out[n, oy, ox, c]` = the max (or mean) of channel c over the window at `(oy, ox)`.
     fn pool(&self, op: Pooling, x: &Self::Buffer, out: &Self::Buffer, window: Window);
-    /// `grad_x +=` each output's gradient sent back to the window's pixels, as [`Pooling`] says.
-    fn pool_backward(&self, op: Pooling, x: &Self::Buffer, grad_y: &Self::Buffer, grad_x: &Self::Buffer, window: Window);
+    /// `grad_x +=` each output's gradient sent back to the window's pixels, as [`Pooling`] says,
+    /// given the forward input x and output y (a max's pixel is the first that equals it).
+    #[allow(clippy::too_many_arguments)]
+    fn pool_backward(&self, op: Pooling, x: &Self::Buffer, y: &Self::Buffer, grad_y: &Self::Buffer, grad_x: &Self::Buffer, window: Window);
 
     /// `out = f(x)` elementwise.
     fn unary(&self, op: Unary, x: &Self::Buffer, out: &Self::Buffer, len: usize);

@@ -102,6 +102,7 @@ macro_rules! backend_conformance_suite {
             convolution_gradients_match_finite_differences,
             pooling_matches_its_definition_and_its_gradient,
             pooling_ops_pass_gradients_back,
+            max_pooling_gives_a_tie_to_the_first_pixel,
             hand_computed_linear_regression_step,
             sgd_matches_hand_computed_steps,
             momentum_matches_hand_computed_steps,

@@ -91,13 +91,27 @@ pub async fn pooling_matches_its_definition_and_its_gradient<B: Backend>(backend
             let upstream = random(&mut rng, outputs);
             let start = random(&mut rng, x.len());
             let grad = backend.upload(&start);
-            backend.pool_backward(op, &dx, &backend.upload(&upstream), &grad, window);
+            backend.pool_backward(op, &dx, &out, &backend.upload(&upstream), &grad, window);
             let numerical = r::numerical_gradient(|v| weighted_sum_reference(&r::pool(v, shape, size, stride, padding, max), &upstream), &wide(&x));
             let want: Vec<f64> = numerical.iter().zip(&start).map(|(n, &s)| n + s as f64).collect();
             ensure_close(&format!("{what}: gradient added on"), &backend.read(&grad, x.len()).await, &want, tolerance)?;
         }
     }
     Ok(())
+}
+
+/// Ties, as ReLU makes them (a window of zeros): the whole gradient goes to the window's first
+/// pixel in scan order, as PyTorch sends it, never to several. Worked by hand: two 2 × 2
+/// windows side by side, `[[0, 0, 5, 5], [0, 0, 5, 1]]`, upstream gradients 1 and 2.
+pub async fn max_pooling_gives_a_tie_to_the_first_pixel<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let window = Window { batch: 1, height: 2, width: 4, channels: 1, size: 2, stride: 2, padding: 0 };
+    let x = backend.upload(&[0.0, 0.0, 5.0, 5.0, 0.0, 0.0, 5.0, 1.0]);
+    let y = backend.zeros(2);
+    backend.pool(Pooling::Max, &x, &y, window);
+    ensure_close("max of each window", &backend.read(&y, 2).await, &[0.0, 5.0], tolerance)?;
+    let grad = backend.zeros(8);
+    backend.pool_backward(Pooling::Max, &x, &y, &backend.upload(&[1.0, 2.0]), &grad, window);
+    ensure_close("gradient of tied windows", &backend.read(&grad, 8).await, &[1.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0], tolerance)
 }
 
 /// The ops, through `backward()`: a small CNN's pooling after a convolution.

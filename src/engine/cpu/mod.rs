@@ -175,8 +175,8 @@ impl Backend for CpuBackend {
         windows::pool(op, &x.values(), &mut out.values_mut(), window);
     }
 
-    fn pool_backward(&self, op: Pooling, x: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, window: Window) {
-        windows::pool_backward(op, &x.values(), &grad_y.values(), &mut grad_x.values_mut(), window);
+    fn pool_backward(&self, op: Pooling, x: &CpuBuffer, y: &CpuBuffer, grad_y: &CpuBuffer, grad_x: &CpuBuffer, window: Window) {
+        windows::pool_backward(op, &x.values(), &y.values(), &grad_y.values(), &mut grad_x.values_mut(), window);
     }
 
     fn unary(&self, op: Unary, x: &CpuBuffer, out: &CpuBuffer, len: usize) {

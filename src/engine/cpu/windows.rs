@@ -64,55 +64,63 @@ pub(super) fn patches_backward(grad_patches: &[f32], grad_x: &mut [f32], w: Wind
     });
 }
 
-/// The window's first largest input in channel `channel` (as `(ky, kx)`) and its value.
-fn window_max(x: &[f32], w: &Window, n: usize, oy: usize, ox: usize, channel: usize) -> ((usize, usize), f32) {
-    let mut best = ((usize::MAX, usize::MAX), f32::NEG_INFINITY);
-    for ky in 0..w.size {
-        let Some(y) = source(oy, ky, w, w.height) else { continue };
-        for kx in 0..w.size {
-            let Some(x_) = source(ox, kx, w, w.width) else { continue };
-            let v = x[((n * w.height + y) * w.width + x_) * w.channels + channel];
-            if v > best.1 || best.0 .0 == usize::MAX {
-                best = ((ky, kx), v);
-            }
-        }
-    }
-    best
-}
-
 pub(super) fn pool(op: Pooling, x: &[f32], out: &mut [f32], w: Window) {
     let c = w.channels;
+    let area = (w.size * w.size) as f32;
     for_row_blocks(out, w.positions(), c, 1, c * w.size * w.size, |first, block| {
         for (r, pixel) in block.chunks_mut(c).enumerate() {
             let (n, oy, ox) = position(first + r, &w);
-            for (channel, out) in pixel.iter_mut().enumerate() {
-                *out = match op {
-                    Pooling::Max => window_max(x, &w, n, oy, ox, channel).1,
-                    Pooling::Average => {
-                        let mut sum = 0.0;
-                        for y in (0..w.size).filter_map(|ky| source(oy, ky, &w, w.height)) {
-                            for x_ in (0..w.size).filter_map(|kx| source(ox, kx, &w, w.width)) {
-                                sum += x[((n * w.height + y) * w.width + x_) * c + channel];
-                            }
-                        }
-                        sum / (w.size * w.size) as f32
+            pixel.fill(if op == Pooling::Max { f32::NEG_INFINITY } else { 0.0 });
+            // Window pixel by window pixel, all channels at once: contiguous reads that the
+            // compiler vectorises (a channel at a time strides through memory).
+            for y in (0..w.size).filter_map(|ky| source(oy, ky, &w, w.height)) {
+                for x_ in (0..w.size).filter_map(|kx| source(ox, kx, &w, w.width)) {
+                    let seen = &x[((n * w.height + y) * w.width + x_) * c..][..c];
+                    match op {
+                        Pooling::Max => pixel.iter_mut().zip(seen).for_each(|(o, &v)| *o = if v > *o { v } else { *o }),
+                        Pooling::Average => pixel.iter_mut().zip(seen).for_each(|(o, &v)| *o += v),
                     }
-                };
+                }
+            }
+            if op == Pooling::Average {
+                pixel.iter_mut().for_each(|o| *o /= area);
             }
         }
     });
 }
 
-pub(super) fn pool_backward(op: Pooling, x: &[f32], grad_y: &[f32], grad_x: &mut [f32], w: Window) {
+/// Whether window pixel `(ky, kx)` is the window's first largest in `channel`: it holds the
+/// window's maximum `largest` (the forward output), and no pixel before it in scan order does.
+/// Most pixels fail the first comparison, so the scan is rare.
+#[allow(clippy::too_many_arguments)]
+fn is_first_max(x: &[f32], w: &Window, n: usize, (oy, ky): (usize, usize), (ox, kx): (usize, usize), channel: usize, value: f32, largest: f32) -> bool {
+    if value != largest {
+        return false;
+    }
+    let at = |ky, kx| match (source(oy, ky, w, w.height), source(ox, kx, w, w.width)) {
+        (Some(y), Some(x_)) => x[((n * w.height + y) * w.width + x_) * w.channels + channel] == largest,
+        _ => false,
+    };
+    !(0..ky * w.size + kx).any(|earlier| at(earlier / w.size, earlier % w.size))
+}
+
+pub(super) fn pool_backward(op: Pooling, x: &[f32], y: &[f32], grad_y: &[f32], grad_x: &mut [f32], w: Window) {
     let (oh, ow, c) = (w.out_height(), w.out_width(), w.channels);
     let area = (w.size * w.size) as f32;
-    for_each_covering(grad_x, w, c * w.size * w.size, |n, (oy, ky), (ox, kx), pixel| {
-        let from = &grad_y[((n * oh + oy) * ow + ox) * c..][..c];
-        for (channel, (g, f)) in pixel.iter_mut().zip(from).enumerate() {
-            match op {
-                Pooling::Average => *g += f / area,
-                Pooling::Max if window_max(x, &w, n, oy, ox, channel).0 == (ky, kx) => *g += f,
-                Pooling::Max => {}
+    let pixel_len = w.height * w.width * c;
+    for_each_covering(grad_x, w, c * w.size * w.size, |n, vertical, horizontal, pixel| {
+        let out = ((n * oh + vertical.0) * ow + horizontal.0) * c;
+        let (from, largest) = (&grad_y[out..][..c], &y[out..][..c]);
+        match op {
+            Pooling::Average => pixel.iter_mut().zip(from).for_each(|(g, f)| *g += f / area),
+            Pooling::Max => {
+                // This pixel's own numbers: where the window sits on it.
+                let at = n * pixel_len + ((vertical.0 * w.stride + vertical.1 - w.padding) * w.width + horizontal.0 * w.stride + horizontal.1 - w.padding) * c;
+                for (channel, g) in pixel.iter_mut().enumerate() {
+                    if is_first_max(x, &w, n, vertical, horizontal, channel, x[at + channel], largest[channel]) {
+                        *g += from[channel];
+                    }
+                }
             }
         }
     });

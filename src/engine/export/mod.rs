@@ -9,7 +9,7 @@ pub use safetensors::{read_safetensors, write_safetensors};
 
 use crate::engine::layers::Module;
 use crate::engine::backend::Backend;
-use crate::engine::layers::{Activation, Layer, LayerSpec, Sequential};
+use crate::engine::layers::{LayerSpec, Sequential};
 use serde::{Deserialize, Serialize};
 
 /// A named array on the host.
@@ -28,20 +28,52 @@ pub struct SavedModel {
     pub weights: Vec<NamedTensor>,
 }
 
-/// PyTorch names parameters by the index of their module in `nn.Sequential`; an activation is
-/// a module of its own, so a Dense layer with an activation takes two indices.
-/// Returns each layer's module index.
+/// The `nn.Sequential` modules that rebuild `specs`, as Python source, and each layer's module
+/// index: PyTorch names parameters by that index, and an activation, a reshape or a flatten is
+/// a module of its own, so indices run ahead of layers.
+///
+/// Images: the first convolution's input arrives flat, as the data do, and is unflattened to
+/// PyTorch's `(channels, height, width)`; for one channel (MNIST) that is the very same order
+/// as ours. Before a dense layer, images are flattened in our (row, column, channel) order
+/// (`ChannelsLastFlatten`, defined by the script), so the dense weights need no reordering.
+pub(crate) fn pytorch_modules(specs: &[LayerSpec]) -> (Vec<String>, Vec<usize>) {
+    let mut modules = Vec::new();
+    let mut indices = Vec::new();
+    let mut images = false;
+    for spec in specs {
+        match *spec {
+            LayerSpec::Dense { inputs, outputs, activation } => {
+                if images {
+                    modules.push("ChannelsLastFlatten()".into());
+                }
+                indices.push(modules.len());
+                modules.push(format!("nn.Linear({inputs}, {outputs})"));
+                modules.extend(pytorch::activation_module(activation));
+            }
+            LayerSpec::Conv { input, size, filters, stride, padding, activation } => {
+                if !images {
+                    modules.push(format!("nn.Unflatten(1, ({}, {}, {}))", input.channels, input.height, input.width));
+                }
+                indices.push(modules.len());
+                modules.push(format!("nn.Conv2d({}, {filters}, {size}, stride={stride}, padding={padding})", input.channels));
+                modules.extend(pytorch::activation_module(activation));
+            }
+            LayerSpec::MaxPool { input, size } => {
+                if !images {
+                    modules.push(format!("nn.Unflatten(1, ({}, {}, {}))", input.channels, input.height, input.width));
+                }
+                indices.push(modules.len());
+                modules.push(format!("nn.MaxPool2d({size})"));
+            }
+        }
+        images = spec.output_image().is_some();
+    }
+    (modules, indices)
+}
+
+/// Each layer's module index in the PyTorch model (see [`pytorch_modules`]).
 pub(crate) fn pytorch_module_indices(specs: &[LayerSpec]) -> Vec<usize> {
-    let mut next = 0;
-    specs
-        .iter()
-        .map(|spec| {
-            let index = next;
-            let LayerSpec::Dense { activation, .. } = spec;
-            next += if *activation == Activation::Identity { 1 } else { 2 };
-            index
-        })
-        .collect()
+    pytorch_modules(specs).1
 }
 
 /// `[rows, cols]` row-major → `[cols, rows]` row-major.
@@ -54,8 +86,7 @@ impl<B: Backend> Sequential<B> {
     pub async fn save(&self) -> SavedModel {
         let mut weights = Vec::new();
         for (layer, index) in self.layers.iter().zip(pytorch_module_indices(&self.specs())) {
-            let Layer::Dense(dense) = layer;
-            for (suffix, tensor) in [("weight", &dense.weights), ("bias", &dense.bias)] {
+            for (suffix, tensor) in ["weight", "bias"].into_iter().zip(&layer.parameters()) {
                 weights.push(NamedTensor { name: format!("{index}.{suffix}"), shape: tensor.shape().to_vec(), values: tensor.to_vec().await });
             }
         }
@@ -96,8 +127,9 @@ impl<B: Backend> Sequential<B> {
             .ok_or("the file does not say which architecture its weights belong to")?;
         let layers: Vec<LayerSpec> = serde_json::from_str(&architecture.1).map_err(|e| e.to_string())?;
         let mut weights = Vec::new();
-        for index in pytorch_module_indices(&layers) {
-            for suffix in ["weight", "bias"] {
+        for (spec, index) in layers.iter().zip(pytorch_module_indices(&layers)) {
+            let suffixes: &[&str] = if spec.parameter_count() > 0 { &["weight", "bias"] } else { &[] };
+            for suffix in suffixes {
                 let name = format!("{index}.{suffix}");
                 let tensor = tensors.iter().find(|t| t.name == name).ok_or(format!("the file has no tensor {name}"))?;
                 weights.push(from_pytorch_layout(tensor.clone()));
@@ -107,9 +139,36 @@ impl<B: Backend> Sequential<B> {
     }
 }
 
+/// Numbers of a row-major array of shape `shape` with its axes reordered: axis i of the
+/// result is axis `order[i]` of the input.
+pub fn permute(values: &[f32], shape: &[usize], order: &[usize]) -> (Vec<f32>, Vec<usize>) {
+    let new_shape: Vec<usize> = order.iter().map(|&axis| shape[axis]).collect();
+    let strides: Vec<usize> = (0..shape.len()).map(|axis| shape[axis + 1..].iter().product()).collect();
+    let mut out = Vec::with_capacity(values.len());
+    let mut index = vec![0; shape.len()];
+    for _ in 0..values.len() {
+        out.push(values[order.iter().zip(&index).map(|(&axis, &i)| i * strides[axis]).sum::<usize>()]);
+        // The next index of the result, last axis fastest.
+        for axis in (0..index.len()).rev() {
+            index[axis] += 1;
+            if index[axis] < new_shape[axis] {
+                break;
+            }
+            index[axis] = 0;
+        }
+    }
+    (out, new_shape)
+}
+
+/// A dense layer's `[inputs, outputs]` becomes `nn.Linear`'s `[outputs, inputs]`; a
+/// convolution's `[size, size, in, out]` becomes `nn.Conv2d`'s `[out, in, size, size]`.
 fn to_pytorch_layout(tensor: NamedTensor) -> NamedTensor {
     match tensor.shape[..] {
         [inputs, outputs] => NamedTensor { values: transpose(&tensor.values, inputs, outputs), shape: vec![outputs, inputs], ..tensor },
+        [_, _, _, _] => {
+            let (values, shape) = permute(&tensor.values, &tensor.shape, &[3, 2, 0, 1]);
+            NamedTensor { values, shape, ..tensor }
+        }
         _ => tensor,
     }
 }
@@ -117,6 +176,10 @@ fn to_pytorch_layout(tensor: NamedTensor) -> NamedTensor {
 fn from_pytorch_layout(tensor: NamedTensor) -> NamedTensor {
     match tensor.shape[..] {
         [outputs, inputs] => NamedTensor { values: transpose(&tensor.values, outputs, inputs), shape: vec![inputs, outputs], ..tensor },
+        [_, _, _, _] => {
+            let (values, shape) = permute(&tensor.values, &tensor.shape, &[2, 3, 1, 0]);
+            NamedTensor { values, shape, ..tensor }
+        }
         _ => tensor,
     }
 }
@@ -124,11 +187,43 @@ fn from_pytorch_layout(tensor: NamedTensor) -> NamedTensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::layers::Activation;
 
     #[test]
     fn transposing_swaps_rows_and_columns() {
         // [[1, 2, 3], [4, 5, 6]] → [[1, 4], [2, 5], [3, 6]]
         assert_eq!(transpose(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+    }
+
+    #[test]
+    fn permuting_reorders_axes_and_undoes_itself() {
+        // A [2, 3] matrix permuted [1, 0] is its transpose.
+        let values: Vec<f32> = (0..6).map(|v| v as f32).collect();
+        assert_eq!(permute(&values, &[2, 3], &[1, 0]), (transpose(&values, 2, 3), vec![3, 2]));
+        // Our kernel [size, size, in, out] → PyTorch's [out, in, size, size]: element
+        // (ky, kx, i, o) lands at (o, i, ky, kx), and the inverse permutation brings it back.
+        let shape = [2, 3, 4, 5];
+        let values: Vec<f32> = (0..120).map(|v| v as f32).collect();
+        let (torch, torch_shape) = permute(&values, &shape, &[3, 2, 0, 1]);
+        assert_eq!(torch_shape, [5, 4, 2, 3]);
+        let (ky, kx, i, o) = (1, 2, 3, 4);
+        assert_eq!(torch[((o * 4 + i) * 2 + ky) * 3 + kx], values[((ky * 3 + kx) * 4 + i) * 5 + o]);
+        assert_eq!(permute(&torch, &torch_shape, &[2, 3, 1, 0]), (values, shape.to_vec()));
+    }
+
+    #[test]
+    fn a_cnn_becomes_pytorch_modules_with_its_reshapes() {
+        use crate::engine::layers::Image;
+        let image = Image { height: 28, width: 28, channels: 1 };
+        let conv = LayerSpec::Conv { input: image, size: 5, filters: 8, stride: 1, padding: 0, activation: Activation::Relu };
+        let pool = LayerSpec::MaxPool { input: conv.output_image().unwrap(), size: 2 };
+        let dense = LayerSpec::Dense { inputs: pool.outputs(), outputs: 10, activation: Activation::Identity };
+        let (modules, indices) = pytorch_modules(&[conv, pool, dense]);
+        assert_eq!(
+            modules,
+            ["nn.Unflatten(1, (1, 28, 28))", "nn.Conv2d(1, 8, 5, stride=1, padding=0)", "nn.ReLU()", "nn.MaxPool2d(2)", "ChannelsLastFlatten()", "nn.Linear(1152, 10)"]
+        );
+        assert_eq!(indices, [1, 3, 5]);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! A PyTorch script that rebuilds a Stepwise model, so a learner can carry a trained network
 //! from the browser into the tool they will use next.
 
-use super::pytorch_module_indices;
+use super::pytorch_modules;
 use crate::engine::layers::{Activation, LayerSpec};
 
-fn activation_module(activation: Activation) -> Option<String> {
+pub(super) fn activation_module(activation: Activation) -> Option<String> {
     match activation {
         Activation::Identity => None,
         Activation::Relu => Some("nn.ReLU()".into()),
@@ -14,28 +14,32 @@ fn activation_module(activation: Activation) -> Option<String> {
     }
 }
 
+/// Stepwise stores images (row, column, channel); PyTorch's are (channel, row, column). Before
+/// a dense layer the images are flattened in Stepwise's order, so its weights load as they are.
+const CHANNELS_LAST_FLATTEN: &str = r#"
+
+class ChannelsLastFlatten(nn.Module):
+    """Flattens (channel, row, column) images in (row, column, channel) order, as Stepwise does."""
+
+    def forward(self, x):
+        return x.permute(0, 2, 3, 1).flatten(1)
+
+"#;
+
 /// Python source that builds the same `nn.Sequential` and loads `weights_file` (written by
 /// `Sequential::to_safetensors`) into it. Needs `pip install torch safetensors`.
 pub fn pytorch_script(specs: &[LayerSpec], weights_file: &str) -> String {
-    let mut modules = Vec::new();
-    for spec in specs {
-        let LayerSpec::Dense { inputs, outputs, activation } = *spec;
-        modules.push(format!("nn.Linear({inputs}, {outputs})"));
-        modules.extend(activation_module(activation));
-    }
-    debug_assert_eq!(pytorch_module_indices(specs).len(), specs.len());
-    let inputs = match specs.first() {
-        Some(LayerSpec::Dense { inputs, .. }) => *inputs,
-        None => 1,
-    };
+    let (modules, _) = pytorch_modules(specs);
+    let inputs = specs.first().map_or(1, LayerSpec::inputs);
     let body: String = modules.iter().map(|m| format!("    {m},\n")).collect();
+    let flatten = if modules.iter().any(|m| m.starts_with("ChannelsLastFlatten")) { CHANNELS_LAST_FLATTEN } else { "" };
     format!(
         r#"# Rebuilds a model trained in Stepwise and loads its weights.
 # Needs: pip install torch safetensors
 import torch
 from torch import nn
 from safetensors.torch import load_file
-
+{flatten}
 model = nn.Sequential(
 {body})
 model.load_state_dict(load_file({weights_file:?}))

@@ -59,9 +59,9 @@ impl<B: Backend> Tensor<B> {
         let backend = self.backend();
         let out = backend.zeros(window.positions() * window.channels);
         backend.pool(op, self.value(), &out, window);
-        let x = self.value().clone();
+        let (x, y) = (self.value().clone(), out.clone());
         let backward = move |grad: &B::Buffer, parents: &[Tensor<B>]| {
-            parents[0].backend().pool_backward(op, &x, grad, &parents[0].grad_buffer(), window);
+            parents[0].backend().pool_backward(op, &x, &y, grad, &parents[0].grad_buffer(), window);
         };
         let shape = vec![window.batch, window.out_height(), window.out_width(), window.channels];
         Tensor::from_op(if op == Pooling::Max { "max_pool" } else { "average_pool" }, out, shape, &[self], Box::new(backward))

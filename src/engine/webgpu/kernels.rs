@@ -47,7 +47,7 @@ const FAMILIES: [Family; 8] = [
     Family { source: wgsl!("losses.wgsl", "in0_rows.wgsl"), reads: 3, writes: 1, entry_points: &["loss", "loss_backward"] },
     Family { source: wgsl!("embedding.wgsl"), reads: 3, writes: 1, entry_points: &["embedding_bag", "embedding_bag_backward"] },
     Family { source: wgsl!("update.wgsl"), reads: 1, writes: 3, entry_points: &["update"] },
-    Family { source: wgsl!("windows.wgsl"), reads: 2, writes: 1, entry_points: &["patches", "patches_backward", "pool", "pool_backward"] },
+    Family { source: wgsl!("windows.wgsl"), reads: 3, writes: 1, entry_points: &["patches", "patches_backward", "pool", "pool_backward"] },
 ];
 
 /// A compiled entry point and the shape of its bind group.

@@ -282,9 +282,9 @@ impl Backend for WebGpuBackend {
         self.elementwise("pool", &window_info(window, op, threads), &[x], out, threads);
     }
 
-    fn pool_backward(&self, op: Pooling, x: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, window: Window) {
+    fn pool_backward(&self, op: Pooling, x: &GpuBuffer, y: &GpuBuffer, grad_y: &GpuBuffer, grad_x: &GpuBuffer, window: Window) {
         let threads = window.input_len();
-        self.elementwise("pool_backward", &window_info(window, op, threads), &[x, grad_y], grad_x, threads);
+        self.elementwise("pool_backward", &window_info(window, op, threads), &[x, grad_y, y], grad_x, threads);
     }
 
     fn normalize_rows(&self, x: &GpuBuffer, out: &GpuBuffer, rstd: &GpuBuffer, rows: usize, cols: usize, epsilon: f32) {

@@ -111,7 +111,7 @@ fn top_class(row: &[f32]) -> usize {
 /// image, from a conditional G), the verdict also says how often each was read as asked.
 pub fn judge_images<B: Backend>(classifier: &Sequential<B>, images: &[f32], digits: &[u8]) -> Verdict {
     let rows = images.len() / IMAGE_PIXELS;
-    let backend = classifier.layers.first().map(|crate::engine::layers::Layer::Dense(d)| d.weights.backend().clone());
+    let backend = classifier.layers.first().map(|layer| layer.dense().weights.backend().clone());
     let Some(backend) = backend else { return Verdict::from_logits(&[]) };
     let unit: Vec<f32> = images.iter().map(|v| (v + 1.0) * 0.5).collect();
     let logits = classifier.predict(&Tensor::from_values(&backend, &unit, &[rows, IMAGE_PIXELS]));
@@ -134,7 +134,7 @@ pub fn accuracy<B: Backend>(classifier: &Sequential<B>, set: &MnistSet, count: u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::layers::{Activation, Layer};
+    use crate::engine::layers::Activation;
     use crate::engine::rng::Pcg32;
     use crate::engine::CpuBackend;
 
@@ -196,7 +196,7 @@ mod tests {
         // bright one as 9. Labels 0, 9, 3, 9: the first, second and fourth are right, 3 of 4.
         let cpu = CpuBackend::new();
         let model = Sequential::mlp(&cpu, &[IMAGE_PIXELS, CLASSES], Activation::Relu, &mut Pcg32::from_seed(0));
-        let Layer::Dense(d) = &model.layers[0];
+        let d = model.layers[0].dense();
         d.weights.set_values(&(0..IMAGE_PIXELS * CLASSES).map(|k| (k % CLASSES) as f32 * 0.01).collect::<Vec<_>>());
         let mut images = vec![0u8; 4 * IMAGE_PIXELS];
         images[IMAGE_PIXELS..2 * IMAGE_PIXELS].fill(255);
@@ -212,7 +212,7 @@ mod tests {
         // mapping decides the answer. All pixels −1 → intensities 0 → all logits 0 → digit 0.
         let cpu = CpuBackend::new();
         let model = Sequential::mlp(&cpu, &[IMAGE_PIXELS, CLASSES], Activation::Relu, &mut Pcg32::from_seed(0));
-        let Layer::Dense(d) = &model.layers[0];
+        let d = model.layers[0].dense();
         let weights: Vec<f32> = (0..IMAGE_PIXELS * CLASSES).map(|k| (k % CLASSES) as f32 * 0.01).collect();
         d.weights.set_values(&weights);
         let dark = vec![-1.0; IMAGE_PIXELS];

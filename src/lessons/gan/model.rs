@@ -154,7 +154,7 @@ pub(crate) fn copy<B: Backend>(backend: &B, model: &Sequential<B>) -> Sequential
     let layers = model
         .layers
         .iter()
-        .map(|Layer::Dense(d)| {
+        .map(Layer::dense).map(|d| {
             let data = |t: &Tensor<B>| {
                 let copied = Tensor::zeros(backend, t.shape());
                 backend.scale(t.value(), 1.0, copied.value(), t.len(), false);
@@ -345,7 +345,7 @@ impl<B: Backend> Gan<B> {
     /// output layer and when dropout is off. A fresh mask for every pass.
     pub(crate) fn dropout_masks(&mut self, rows: usize) -> Vec<Option<Vec<f32>>> {
         let p = self.settings.discriminator_dropout;
-        let widths: Vec<usize> = self.discriminator.layers.iter().map(|Layer::Dense(d)| d.outputs()).collect();
+        let widths: Vec<usize> = self.discriminator.layers.iter().map(|layer| layer.dense().outputs()).collect();
         let last = widths.len() - 1;
         let keep = 1.0 / (1.0 - p);
         widths

@@ -5,7 +5,8 @@
 use crate::engine::layers::Module;
 use super::trainer::Trainer;
 use crate::data::mnist::MnistSet;
-use crate::engine::layers::Layer;
+use crate::engine::layers::{Layer, LayerSpec};
+use crate::engine::Tensor;
 use crate::engine::Backend;
 
 /// Counts of values in equal-width bins over `[low, high]`.
@@ -72,6 +73,15 @@ pub fn activation_name(activation: crate::engine::layers::Activation) -> &'stati
     }
 }
 
+/// "784 → 500, ReLU", "5×5 convolution, 8 filters, ReLU", "2×2 max-pool".
+pub fn layer_name(spec: &LayerSpec) -> String {
+    match *spec {
+        LayerSpec::Dense { inputs, outputs, activation } => format!("{inputs} → {outputs}, {}", activation_name(activation)),
+        LayerSpec::Conv { size, filters, activation, .. } => format!("{size}×{size} convolution, {filters} filters, {}", activation_name(activation)),
+        LayerSpec::MaxPool { size, .. } => format!("{size}×{size} max-pool"),
+    }
+}
+
 pub fn norm(values: &[f32]) -> f64 {
     values.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>().sqrt()
 }
@@ -95,24 +105,41 @@ impl<B: Backend + Clone> Trainer<B> {
         }
         let loss = h.softmax_cross_entropy(&targets);
         loss.backward();
+        // Each layer's weights (a dense layer's matrix, a convolution's kernels) and bias; a
+        // pooling layer has neither, and its norms are 0.
+        let weights_and_bias = |layer: &Layer<B>| {
+            let parameters = layer.parameters();
+            (parameters.first().cloned(), parameters.get(1).cloned())
+        };
+        let read = |tensor: Option<Tensor<B>>| async move {
+            match tensor {
+                Some(tensor) => tensor.to_vec().await,
+                None => Vec::new(),
+            }
+        };
+        let read_grad = |tensor: Option<Tensor<B>>| async move {
+            match tensor {
+                Some(tensor) => tensor.grad_to_vec().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        };
         let mut before = Vec::new();
         for layer in &self.model.layers {
-            let Layer::Dense(dense) = layer;
-            before.push(dense.weights.to_vec().await);
+            before.push(read(weights_and_bias(layer).0).await);
         }
         self.apply_update();
 
         let mut layers = Vec::new();
         for ((layer, output), before) in self.model.layers.iter().zip(&outputs).zip(&before) {
-            let Layer::Dense(dense) = layer;
             let values = output.to_vec().await;
-            let after = dense.weights.to_vec().await;
+            let (weights, bias) = weights_and_bias(layer);
+            let after = read(weights.clone()).await;
             layers.push(LayerReport {
-                name: format!("{} → {}, {}", dense.inputs(), dense.outputs(), activation_name(dense.activation)),
+                name: layer_name(&layer.spec()),
                 zero_fraction: values.iter().filter(|&&v| v == 0.0).count() as f64 / values.len() as f64,
                 activations: Histogram::of(&values, 24),
-                weight_gradient: norm(&dense.weights.grad_to_vec().await.unwrap_or_default()),
-                bias_gradient: norm(&dense.bias.grad_to_vec().await.unwrap_or_default()),
+                weight_gradient: norm(&read_grad(weights).await),
+                bias_gradient: norm(&read_grad(bias).await),
                 weight_norm: norm(before),
                 update: difference_norm(&after, before),
             });

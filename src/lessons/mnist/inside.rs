@@ -2,12 +2,12 @@
 //! and where it goes wrong (confusion matrix, misread test digits). Plain data, tested here;
 //! drawn by `inside_view.rs`.
 
-use crate::data::mnist::{MnistSet, CLASSES, IMAGE_PIXELS};
+use crate::data::mnist::{MnistSet, CLASSES};
 
-/// Unit `unit`'s 784 incoming weights, from a first-layer weight matrix stored `784 × units`
-/// row-major (input-major, as `Dense` keeps it: x · W).
+/// Unit `unit`'s incoming weights, from a first-layer weight matrix stored `inputs × units`
+/// row-major (input-major, as `Dense` keeps it, x · W, and as a convolution keeps its kernels).
 pub fn unit_weights(weights: &[f32], units: usize, unit: usize) -> Vec<f32> {
-    (0..IMAGE_PIXELS).map(|pixel| weights[pixel * units + unit]).collect()
+    (0..weights.len() / units.max(1)).map(|pixel| weights[pixel * units + unit]).collect()
 }
 
 /// One tile's colours: positive weights blue, negative orange, zero white, each scaled by the
@@ -52,6 +52,7 @@ pub fn mistakes(test: &MnistSet, predicted: &[u8], limit: usize) -> Vec<(usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::mnist::IMAGE_PIXELS;
 
     #[test]
     fn a_units_weights_are_its_column() {

@@ -11,11 +11,29 @@ use super::bars_view::ProbabilityBars;
 use super::inside::{confusion, unit_weights, weight_tile_rgba};
 use crate::data::mnist::{MnistSet, IMAGE_PIXELS};
 
-/// The first layer's weight matrix (784 × units) at the last check.
+/// The first layer's weights at the last check: a dense layer's 784 × units matrix, or a
+/// convolution's kernels (`side × side` × filters, stored the same way: input-major).
 #[derive(Clone, PartialEq)]
 pub struct FirstLayer {
     pub weights: Vec<f32>,
     pub units: usize,
+    /// Each unit's weights form a `side × side` picture: 28 for a dense layer over the digit,
+    /// the kernel size for a convolution.
+    pub side: usize,
+}
+
+impl FirstLayer {
+    /// The first layer of a model on the CPU (the page's mirror), if it has pictures to show.
+    pub fn of(layer: &crate::engine::layers::Layer<crate::engine::CpuBackend>) -> Option<FirstLayer> {
+        use crate::engine::layers::{LayerSpec, Module};
+        let (units, side) = match layer.spec() {
+            LayerSpec::Dense { outputs, .. } => (outputs, crate::data::mnist::IMAGE_ROWS),
+            LayerSpec::Conv { filters, size, input, .. } if input.channels == 1 => (filters, size),
+            _ => return None,
+        };
+        let weights = crate::engine::poll::now_or_never(layer.parameters().first()?.to_vec())?;
+        Some(FirstLayer { weights, units, side })
+    }
 }
 
 /// Predicted digits for the first `predicted.len()` test images at the last check, and the
@@ -65,7 +83,11 @@ pub fn WeightTiles(layer: RwSignal<Option<FirstLayer>>) -> impl IntoView {
             element.set_height((rows * 30) as u32);
             for unit in 0..count {
                 let rgba = weight_tile_rgba(&unit_weights(&l.weights, l.units, unit));
-                put(&element, &rgba, 28, ((unit % TILES_PER_ROW) * 30 + 1) as f64, ((unit / TILES_PER_ROW) * 30 + 1) as f64);
+                let (x, y) = (((unit % TILES_PER_ROW) * 30 + 1) as f64, ((unit / TILES_PER_ROW) * 30 + 1) as f64);
+                // A kernel (5 × 5) is blown up to about the size of a 28 × 28 weight picture.
+                let scale = (28 / l.side.max(1)).max(1);
+                let big = crate::lessons::shared::pictures::scaled_rgba(&rgba, l.side, scale);
+                put(&element, &big, (l.side * scale) as u32, x, y);
             }
         });
     });

@@ -138,12 +138,11 @@ impl Digits {
         let Ok(guard) = cell.try_borrow() else { return };
         let Some(t) = guard.as_ref() else { return };
         let predicted = predicted.filter(|p| p.len() == images).unwrap_or_else(|| now_or_never(t.predictions(&sets.test, 0, images)).unwrap_or_default());
-        let crate::engine::layers::Layer::Dense(first) = &t.model.layers[0];
-        let weights = now_or_never(first.weights.to_vec()).unwrap_or_default();
+        let first = FirstLayer::of(&t.model.layers[0]);
         let correct = predicted.iter().enumerate().filter(|&(i, &p)| p == sets.test.label(i)).count();
         let step = t.steps();
         self.report.accuracies.update(|a| a.push(AccuracyPoint { step, accuracy: correct as f64 / images as f64, images }));
-        self.first_layer.set(Some(FirstLayer { weights, units: first.outputs() }));
+        self.first_layer.set(first);
         let shown = mistakes(&sets.test, &predicted, GALLERY);
         let indices: Vec<usize> = shown.iter().map(|&(index, _, _)| index).collect();
         let bars = now_or_never(t.probabilities_of(&sets.test, &indices)).unwrap_or_default();

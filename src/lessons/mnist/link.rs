@@ -5,13 +5,13 @@
 //! clamped or replaced with a note (see `shared::url_state`).
 
 use super::settings::{activation_name, optimiser_name, ACTIVATIONS, BATCH_SIZES, MAX_HIDDEN_LAYERS, MAX_WIDTH, OPTIMISERS};
-use super::Settings;
+use super::{convolutions, Settings};
 use crate::engine::layers::Activation;
 use crate::engine::optim::Method;
 use crate::lessons::shared::url_state::{LinkState, Query, QueryWriter};
 
 /// Every key the lesson writes (the address keeps any other, like `present=1`).
-pub const KEYS: &[&str] = &["h", "act", "opt", "lr", "bs", "seed"];
+pub const KEYS: &[&str] = &["conv", "h", "act", "opt", "lr", "bs", "seed"];
 
 fn activation_of(name: &str) -> Activation {
     match name {
@@ -37,7 +37,7 @@ impl LinkState for Settings {
 
     fn to_query(&self) -> String {
         let d = Settings::default();
-        let mut w = QueryWriter::new();
+        let mut w = QueryWriter::new().text_unless("conv", &convolutions::to_text(&self.convolutions), &convolutions::to_text(&d.convolutions));
         if self.hidden != d.hidden {
             let widths: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
             let text = if widths.is_empty() { "none".to_string() } else { widths.join(",") };
@@ -66,7 +66,16 @@ impl LinkState for Settings {
         };
         let activations: Vec<(&str, &str)> = ACTIVATIONS.iter().map(|(n, _)| (*n, *n)).collect();
         let optimisers: Vec<(&str, &str)> = OPTIMISERS.iter().map(|(n, _)| (*n, *n)).collect();
-        let settings = Settings {
+        let convolutions = match q.raw("conv").map(convolutions::parse) {
+            None => d.convolutions.clone(),
+            Some(Ok(blocks)) => blocks,
+            Some(Err(problem)) => {
+                q.note(format!("The link's convolutions were not used: {problem}"));
+                d.convolutions.clone()
+            }
+        };
+        let mut settings = Settings {
+            convolutions,
             hidden,
             activation: activation_of(q.choice("act", activation_name(d.activation), &activations)),
             optimiser: optimiser_of(q.choice("opt", optimiser_name(d.optimiser), &optimisers)),
@@ -74,6 +83,10 @@ impl LinkState for Settings {
             batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
             seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
         };
+        if let Some(problem) = settings.problem() {
+            q.note(format!("The link's network cannot be built ({problem}), so the default one is used."));
+            settings = Settings { convolutions: d.convolutions, hidden: d.hidden, ..settings };
+        }
         (settings, q.notes)
     }
 }
@@ -87,6 +100,7 @@ mod tests {
     #[test]
     fn settings_survive_the_link_and_are_what_the_form_would_apply() {
         let s = Settings {
+            convolutions: Vec::new(),
             hidden: vec![256, 128],
             activation: Activation::Tanh,
             optimiser: Method::nesterov(),
@@ -103,6 +117,20 @@ mod tests {
         assert_eq!(Form::from_settings(&back).parse().unwrap(), s);
         let none = Settings { hidden: vec![], ..Settings::default() };
         assert_eq!(Settings::from_query(&none.to_query()).0, none);
+        let cnn = Settings::lenet();
+        assert_eq!(cnn.to_query(), "conv=5x8+pool+2%2C+5x16+pool+2&h=none");
+        assert_eq!(Settings::from_query(&cnn.to_query()), (cnn.clone(), vec![]));
+        assert_eq!(Form::from_settings(&cnn).parse().unwrap(), cnn);
+    }
+
+    #[test]
+    fn a_network_that_cannot_be_built_falls_back_with_a_note() {
+        let (s, notes) = Settings::from_query("conv=5x8+pool+2,13x8");
+        assert_eq!(s.convolutions, Settings::default().convolutions);
+        assert!(notes[0].contains("13×13 window does not fit in a 12×12 image"), "{notes:?}");
+        let (s, notes) = Settings::from_query("conv=5y8&lr=0.01");
+        assert_eq!((s.convolutions.len(), s.learning_rate), (0, 0.01));
+        assert!(notes[0].contains("has no x"), "{notes:?}");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub const OPTIMISERS: [(&str, &str); 5] =
 /// The form's fields, as text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Form {
+    /// The convolution blocks, as `convolutions::to_text` writes them.
+    pub convolutions: String,
     pub hidden: String,
     pub activation: String,
     pub optimiser: String,
@@ -50,6 +52,7 @@ impl SettingsText for Form {
 
     fn from_settings(s: &Settings) -> Form {
         Form {
+            convolutions: super::convolutions::to_text(&s.convolutions),
             hidden: s.hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
             activation: activation_name(s.activation).into(),
             optimiser: optimiser_name(s.optimiser).into(),
@@ -59,6 +62,7 @@ impl SettingsText for Form {
 
     fn parse(&self) -> Result<Settings, Problems> {
         let mut problems = Problems::default();
+        let convolutions = problems.check("convolutions", super::convolutions::parse(&self.convolutions));
         let hidden = problems.check("hidden", parse_hidden(&self.hidden));
         let run = self.run.parse(&mut problems, "0.001", &BATCH_SIZES);
         let activation = match self.activation.as_str() {
@@ -74,11 +78,18 @@ impl SettingsText for Form {
             "rmsprop" => Method::rms_prop(),
             _ => Method::adam(),
         };
-        match (hidden, run) {
-            (Some(hidden), Some(run)) => {
-                Ok(Settings { hidden, activation, optimiser, learning_rate: run.learning_rate, batch_size: run.batch_size, seed: run.seed })
+        let (Some(convolutions), Some(hidden), Some(run)) = (convolutions, hidden, run) else {
+            return Err(problems);
+        };
+        let settings = Settings { convolutions, hidden, activation, optimiser, learning_rate: run.learning_rate, batch_size: run.batch_size, seed: run.seed };
+        // Sizes that each parse but do not fit together (a kernel larger than its image, a
+        // step too big for memory) are the network's problem: shown under its convolutions.
+        match settings.problem() {
+            None => Ok(settings),
+            Some(problem) => {
+                problems.check::<()>("convolutions", Err(problem));
+                Err(problems)
             }
-            _ => Err(problems),
         }
     }
 }

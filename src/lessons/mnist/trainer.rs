@@ -39,7 +39,7 @@ impl<B: Backend + Clone> Trainer<B> {
     /// A freshly initialised network; the same seed gives the same weights and the same order.
     pub fn new(backend: &B, settings: Settings, train_count: usize) -> Self {
         let mut rng = Pcg32::from_seed(settings.seed);
-        let model = Sequential::mlp(backend, &settings.layer_sizes(), settings.activation, &mut rng);
+        let model = Sequential::new(backend, &settings.specs(), &mut rng);
         let parameters = model.parameters();
         let cursor = EpochCursor::new(0..train_count, &mut rng);
         Trainer {
@@ -55,7 +55,7 @@ impl<B: Backend + Clone> Trainer<B> {
     /// Continues from a model loaded from a file or this browser's storage; the settings say
     /// how to go on training it (their layer sizes must match the model's).
     pub fn with_model(backend: &B, settings: Settings, model: Sequential<B>, train_count: usize) -> Self {
-        let mut trainer = Trainer::new(backend, Settings { hidden: vec![], ..settings.clone() }, train_count);
+        let mut trainer = Trainer::new(backend, Settings { convolutions: vec![], hidden: vec![], ..settings.clone() }, train_count);
         trainer.run.parameters = model.parameters();
         trainer.model = model;
         trainer.settings = settings;

@@ -34,9 +34,33 @@ pub fn grid_rgba(images: &[f32], columns: usize) -> (Vec<u8>, usize, usize) {
     (rgba, width, height)
 }
 
+/// A `side × side` RGBA picture blown up `scale` times, each pixel a `scale × scale` block
+/// (nearest neighbour: a 5 × 5 kernel stays 25 crisp squares, not a blur).
+pub fn scaled_rgba(rgba: &[u8], side: usize, scale: usize) -> Vec<u8> {
+    let big = side * scale;
+    let mut out = Vec::with_capacity(big * big * 4);
+    for y in 0..big {
+        for x in 0..big {
+            let at = ((y / scale) * side + x / scale) * 4;
+            out.extend_from_slice(&rgba[at..at + 4]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_makes_each_pixel_a_block() {
+        // 2 × 2 picture, pixel values 0..4 in the red channel, scaled 3 times: 6 × 6.
+        let rgba: Vec<u8> = (0..4).flat_map(|v| [v, 0, 0, 255]).collect();
+        let big = scaled_rgba(&rgba, 2, 3);
+        assert_eq!(big.len(), 6 * 6 * 4);
+        let red = |x: usize, y: usize| big[(y * 6 + x) * 4];
+        assert_eq!((red(0, 0), red(2, 2), red(3, 0), red(5, 2), red(0, 3), red(5, 5)), (0, 0, 1, 1, 2, 3));
+    }
 
     #[test]
     fn values_map_to_grey_levels_and_tiles_land_in_their_cells() {

@@ -1,7 +1,7 @@
 //! The networks recomputed in f64 on the host, straight from the formulas, as the reference the
 //! tests compare the engine's numbers with.
 
-use crate::engine::layers::{Activation, Dense, Layer, Sequential};
+use crate::engine::layers::{Activation, Dense, Sequential};
 use crate::engine::poll::now_or_never;
 use crate::engine::CpuBackend;
 
@@ -14,7 +14,7 @@ pub struct HostLayer {
 }
 
 pub fn host_layers(model: &Sequential<CpuBackend>) -> Vec<HostLayer> {
-    model.layers.iter().map(|Layer::Dense(d)| host_layer(d)).collect()
+    model.layers.iter().map(|layer| host_layer(layer.dense())).collect()
 }
 
 pub fn host_layer(d: &Dense<CpuBackend>) -> HostLayer {

@@ -72,7 +72,7 @@ pub(super) fn embed_generator_labels<B: Backend>(generator: &Sequential<B>, sett
     if !settings.conditional {
         return;
     }
-    let Layer::Dense(first) = &generator.layers[0];
+    let first = generator.layers[0].dense();
     let (inputs, outputs) = (first.inputs(), first.outputs());
     let bound = 1.0 / (inputs as f32).sqrt();
     let weights: Vec<f32> = (0..inputs * outputs).map(|k| if k < settings.latent * outputs { rng.uniform_between(-bound, bound) } else { rng.normal() }).collect();

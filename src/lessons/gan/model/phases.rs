@@ -18,7 +18,7 @@ impl<B: Backend> Gan<B> {
         let one_hots = self.label_rows(digits);
         let mut h = self.packed(images);
         let last = self.discriminator.layers.len() - 1;
-        for (i, (Layer::Dense(d), mask)) in self.discriminator.layers.iter().zip(masks).enumerate() {
+        for (i, (d, mask)) in self.discriminator.layers.iter().map(Layer::dense).zip(masks).enumerate() {
             let (w, b) = (weights(&d.weights), weights(&d.bias));
             let mut z = h.matmul(&w).add(&b);
             // The label at the input: `one_hot · E`, as if the one-hot were ten more pixels.

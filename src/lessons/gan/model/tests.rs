@@ -153,9 +153,9 @@ fn the_generators_gradient_through_a_frozen_d_matches_finite_differences() {
     let targets = Tensor::from_values(&cpu, &[1.0, 1.0], &[2, 1]);
     let images = gan.generator.forward(&Tensor::from_values(&cpu, &z, &[2, 3]));
     gan.discriminator.predict(&images).binary_cross_entropy_with_logits(&targets).backward();
-    let Layer::Dense(first) = &gan.generator.layers[0];
+    let first = gan.generator.layers[0].dense();
     let grad = now_or_never(first.weights.grad_to_vec()).unwrap().unwrap();
-    let Layer::Dense(d_first) = &gan.discriminator.layers[0];
+    let d_first = gan.discriminator.layers[0].dense();
     assert!(d_first.weights.grad().is_none(), "D's weights get no gradient in G's phase");
 
     let z64 = to_f64(&z);

@@ -103,7 +103,7 @@ fn gs_label_weights_get_the_gradient_through_a_frozen_labelled_d() {
     let no_dropout = vec![None; gan.discriminator.layers.len()];
     let logits = gan.discriminate_with(&images, &digits, false, &no_dropout);
     logits.binary_cross_entropy_with_logits(&Tensor::from_values(&cpu, &[1.0, 1.0], &[2, 1])).backward();
-    let Layer::Dense(first) = &gan.generator.layers[0];
+    let first = gan.generator.layers[0].dense();
     let grad = now_or_never(first.weights.grad_to_vec()).unwrap().unwrap();
     assert!(gan.label_weights.grad().is_none() && gan.projection.grad().is_none(), "D's label weights get no gradient in G's phase");
 

@@ -1,4 +1,5 @@
-//! Layers: `Dense` (weights, bias and an activation) and `Sequential`, a stack of them.
+//! Layers: `Dense` (weights, bias and an activation), `Conv` and max-pooling (`conv.rs`), and
+//! `Sequential`, a stack of them.
 //!
 //! A model's architecture is plain data (`LayerSpec`), separate from its weights, so the UI can
 //! store, edit and share it, and `SavedModel` (architecture + weights) serialises with serde.
@@ -8,6 +9,9 @@ use crate::engine::init::Init;
 use crate::engine::rng::Pcg32;
 use crate::engine::tensor::Tensor;
 use serde::{Deserialize, Serialize};
+
+mod conv;
+pub use conv::Conv;
 
 /// The function applied after a layer's affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,10 +71,94 @@ pub trait Module<B: Backend> {
     }
 }
 
+/// The size of the images a layer takes or gives: `height × width` pixels of `channels`
+/// numbers each, stored NHWC (see `engine::window`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+}
+
+impl Image {
+    /// Numbers in one image.
+    pub fn len(&self) -> usize {
+        self.height * self.width * self.channels
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The architecture of one layer.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LayerSpec {
     Dense { inputs: usize, outputs: usize, activation: Activation },
+    /// `filters` kernels of `size × size` over `input` images, `stride` apart, with `padding`
+    /// rings of zeros; one output channel per kernel.
+    Conv { input: Image, size: usize, filters: usize, stride: usize, padding: usize, activation: Activation },
+    /// The largest number of each `size × size` tile, channel by channel (stride = size).
+    MaxPool { input: Image, size: usize },
+}
+
+impl LayerSpec {
+    /// Where the layer's window goes over a batch of `batch` inputs (None for a dense layer).
+    pub fn window(&self, batch: usize) -> Option<crate::engine::backend::Window> {
+        let window = |input: Image, size, stride, padding| crate::engine::backend::Window {
+            batch,
+            height: input.height,
+            width: input.width,
+            channels: input.channels,
+            size,
+            stride,
+            padding,
+        };
+        match *self {
+            LayerSpec::Dense { .. } => None,
+            LayerSpec::Conv { input, size, stride, padding, .. } => Some(window(input, size, stride, padding)),
+            LayerSpec::MaxPool { input, size } => Some(window(input, size, size, 0)),
+        }
+    }
+
+    /// The images the layer gives, if it gives images (a dense layer gives a flat row).
+    pub fn output_image(&self) -> Option<Image> {
+        let window = self.window(1)?;
+        let channels = match *self {
+            LayerSpec::Conv { filters, .. } => filters,
+            _ => window.channels,
+        };
+        Some(Image { height: window.out_height(), width: window.out_width(), channels })
+    }
+
+    /// Numbers the layer takes per example.
+    pub fn inputs(&self) -> usize {
+        match *self {
+            LayerSpec::Dense { inputs, .. } => inputs,
+            LayerSpec::Conv { input, .. } | LayerSpec::MaxPool { input, .. } => input.len(),
+        }
+    }
+
+    /// Numbers the layer gives per example.
+    pub fn outputs(&self) -> usize {
+        match *self {
+            LayerSpec::Dense { outputs, .. } => outputs,
+            _ => self.output_image().map_or(0, |image| image.len()),
+        }
+    }
+
+    /// Numbers the layer learns: weights and biases.
+    pub fn parameter_count(&self) -> usize {
+        match *self {
+            LayerSpec::Dense { inputs, outputs, .. } => inputs * outputs + outputs,
+            LayerSpec::Conv { input, size, filters, .. } => size * size * input.channels * filters + filters,
+            LayerSpec::MaxPool { .. } => 0,
+        }
+    }
+
+    /// Why the layer cannot work on its input, naming the sizes, or None if it can.
+    pub fn problem(&self) -> Option<String> {
+        self.window(1).and_then(|window| window.problem())
+    }
 }
 
 /// A fully connected layer: `activation(x · W + b)` with W of shape `[inputs, outputs]`.
@@ -105,6 +193,13 @@ impl<B: Backend> Dense<B> {
     pub fn spec(&self) -> LayerSpec {
         LayerSpec::Dense { inputs: self.inputs(), outputs: self.outputs(), activation: self.activation }
     }
+
+    /// The layer with these weights and bias (its own, or detached copies); images are
+    /// flattened first, in their stored (row, column, channel) order.
+    fn apply(&self, x: &Tensor<B>, weights: &Tensor<B>, bias: &Tensor<B>) -> Tensor<B> {
+        let x = if x.shape().len() == 2 { x.clone() } else { x.reshape(&[x.len() / self.inputs(), self.inputs()]) };
+        self.activation.apply(&x.matmul(weights).add(bias))
+    }
 }
 
 impl<B: Backend> Module<B> for Dense<B> {
@@ -112,7 +207,7 @@ impl<B: Backend> Module<B> for Dense<B> {
 
     /// `[batch, inputs] → [batch, outputs]`, recording the graph for `backward()`.
     fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
-        self.activation.apply(&x.matmul(&self.weights).add(&self.bias))
+        self.apply(x, &self.weights, &self.bias)
     }
 
     fn parameters(&self) -> Vec<Tensor<B>> {
@@ -123,20 +218,23 @@ impl<B: Backend> Module<B> for Dense<B> {
 /// One layer of a `Sequential` model.
 pub enum Layer<B: Backend> {
     Dense(Dense<B>),
+    Conv(Conv<B>),
+    /// Max-pooling in `size × size` tiles over `input` images; it learns nothing.
+    MaxPool { input: Image, size: usize },
 }
 
 impl<B: Backend> Module<B> for Layer<B> {
     type Input = Tensor<B>;
 
     fn forward(&self, x: &Tensor<B>) -> Tensor<B> {
-        match self {
-            Layer::Dense(dense) => dense.forward(x),
-        }
+        self.apply(x, &self.parameters())
     }
 
     fn parameters(&self) -> Vec<Tensor<B>> {
         match self {
             Layer::Dense(dense) => dense.parameters(),
+            Layer::Conv(conv) => vec![conv.kernel.clone(), conv.bias.clone()],
+            Layer::MaxPool { .. } => Vec::new(),
         }
     }
 }
@@ -145,6 +243,28 @@ impl<B: Backend> Layer<B> {
     pub fn spec(&self) -> LayerSpec {
         match self {
             Layer::Dense(dense) => dense.spec(),
+            Layer::Conv(conv) => conv.spec(),
+            Layer::MaxPool { input, size } => LayerSpec::MaxPool { input: *input, size: *size },
+        }
+    }
+
+    /// This layer as a dense one: for networks built only of dense layers (the GAN's), whose
+    /// code reads their weights directly. Panics on any other layer, which such a network
+    /// never holds.
+    pub fn dense(&self) -> &Dense<B> {
+        match self {
+            Layer::Dense(dense) => dense,
+            other => panic!("expected a dense layer, found {:?}", other.spec()),
+        }
+    }
+
+    /// The layer with `parameters` in place of its own (the same tensors for training,
+    /// detached copies for evaluation). A dense layer flattens images it is given.
+    fn apply(&self, x: &Tensor<B>, parameters: &[Tensor<B>]) -> Tensor<B> {
+        match self {
+            Layer::Dense(dense) => dense.apply(x, &parameters[0], &parameters[1]),
+            Layer::Conv(conv) => conv.apply(x, &parameters[0], &parameters[1]),
+            Layer::MaxPool { input, size } => conv::as_images(x, *input).max_pool(*size, *size),
         }
     }
 }
@@ -161,6 +281,10 @@ impl<B: Backend> Sequential<B> {
             .iter()
             .map(|spec| match *spec {
                 LayerSpec::Dense { inputs, outputs, activation } => Layer::Dense(Dense::new(backend, inputs, outputs, activation, rng)),
+                LayerSpec::Conv { input, size, filters, stride, padding, activation } => {
+                    Layer::Conv(Conv::new(backend, input, size, filters, stride, padding, activation, rng))
+                }
+                LayerSpec::MaxPool { input, size } => Layer::MaxPool { input, size },
             })
             .collect();
         Sequential { layers }
@@ -174,16 +298,10 @@ impl<B: Backend> Sequential<B> {
 
     /// Runs the layers without recording a graph: for evaluation, where no gradient is wanted.
     pub fn predict(&self, x: &Tensor<B>) -> Tensor<B> {
-        let mut x = x.clone();
-        for layer in &self.layers {
-            x = match layer {
-                Layer::Dense(dense) => {
-                    let z = x.matmul(&dense.weights.detach()).add(&dense.bias.detach());
-                    dense.activation.apply(&z)
-                }
-            };
-        }
-        x
+        self.layers.iter().fold(x.clone(), |x, layer| {
+            let detached: Vec<Tensor<B>> = layer.parameters().iter().map(Tensor::detach).collect();
+            layer.apply(&x, &detached)
+        })
     }
 
     pub fn specs(&self) -> Vec<LayerSpec> {
