@@ -77,7 +77,7 @@ impl Window {
         let padded = y + self.padding;
         (0..self.size.min(padded + 1)).filter_map(move |ky| {
             let offset = padded - ky;
-            (offset % self.stride == 0 && offset / self.stride < out_len).then_some((offset / self.stride, ky))
+            (offset.is_multiple_of(self.stride) && offset / self.stride < out_len).then_some((offset / self.stride, ky))
         })
     }
 }

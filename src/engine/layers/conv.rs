@@ -28,6 +28,7 @@ pub(super) fn as_images<B: Backend>(x: &Tensor<B>, image: Image) -> Tensor<B> {
 impl<B: Backend> Conv<B> {
     /// Kernels from the activation's suggested initialiser, fan-in `size² · channels in` (as
     /// PyTorch counts it), bias zero.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(backend: &B, input: Image, size: usize, filters: usize, stride: usize, padding: usize, activation: Activation, rng: &mut Pcg32) -> Self {
         let (fan_in, fan_out) = (size * size * input.channels, size * size * filters);
         let kernel = activation.suggested_init().sample(fan_in * filters, fan_in, fan_out, rng);
