@@ -72,6 +72,17 @@ pub const LESSONS: &[Lesson] = &[
         status: Status::Built,
     },
     Lesson {
+        slug: "cnn",
+        title: "Convolutions (CNN)",
+        promise: "A convolutional network learns to read digits with 66 times fewer weights; see what its filters see.",
+        plan: &[
+            "Train a small convolutional network (LeNet's shape) on the 60,000 MNIST digits, live.",
+            "Watch its 5×5 filters turn from noise into stroke detectors, and see every feature map of one digit.",
+            "Step through one convolution in real numbers, and see how much of the digit each layer's units can see.",
+        ],
+        status: Status::Built,
+    },
+    Lesson {
         slug: "gan",
         title: "GAN",
         promise: "A generator learns to draw digits while a discriminator learns to catch it.",
@@ -248,6 +259,14 @@ pub const WIDGETS: &[Widget] = &[
         lesson: "gpt",
         class: "gpt-lesson",
         height: 2600,
+        light: false,
+    },
+    Widget {
+        id: "cnn-trainer",
+        title: "Train a convolutional network and see its feature maps",
+        lesson: "cnn",
+        class: "mnist",
+        height: 2400,
         light: false,
     },
     Widget {

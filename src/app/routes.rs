@@ -70,6 +70,11 @@ const LESSONS: &[LessonRoute] = &[
         thumbnail: thumbnails::gpt,
     },
     LessonRoute {
+        slug: "cnn",
+        page: full_only!(|| view! { <crate::lessons::cnn::page::CnnPage/> }.into_any()),
+        thumbnail: thumbnails::cnn,
+    },
+    LessonRoute {
         slug: "vae",
         page: full_only!(|| view! { <crate::lessons::vae::page::VaePage/> }.into_any()),
         thumbnail: thumbnails::vae,
@@ -105,6 +110,7 @@ const WIDGETS: &[(&str, View)] = &[
     ("gan-trainer", full_only!(|| view! { <crate::lessons::gan::page::GanPage/> }.into_any())),
     ("text-classifier", full_only!(|| view! { <crate::lessons::text::page::TextPage/> }.into_any())),
     ("gpt-trainer", full_only!(|| view! { <crate::lessons::gpt::page::GptPage/> }.into_any())),
+    ("cnn-trainer", full_only!(|| view! { <crate::lessons::cnn::page::CnnPage/> }.into_any())),
     ("vae-map", full_only!(|| view! { <crate::lessons::vae::page::VaePage/> }.into_any())),
     ("attention", full_only!(|| view! { <crate::lessons::gpt::widget::AttentionWidget/> }.into_any())),
 ];

@@ -108,6 +108,33 @@ pub fn gan() -> AnyView {
     .into_any()
 }
 
+/// A digit's pixels, a 3 × 3 window sliding over them, and the feature map it fills.
+pub fn cnn() -> AnyView {
+    // A rough "7" on a 7 × 7 grid of 10-unit cells.
+    let ink = ["1111110", "0000110", "0000100", "0001100", "0001000", "0011000", "0010000"];
+    let pixels = ink
+        .iter()
+        .enumerate()
+        .flat_map(|(row, line)| line.chars().enumerate().filter(|&(_, c)| c == '1').map(move |(col, _)| (row, col)))
+        .map(|(row, col)| view! { <rect x=10.0 + col as f64 * 10.0 y=15.0 + row as f64 * 10.0 width="9" height="9" class="pixel"/> })
+        .collect_view();
+    let map = (0..25)
+        .map(|i| {
+            let on = [1, 2, 3, 8, 12, 16, 20].contains(&i);
+            view! { <rect x=112.0 + (i % 5) as f64 * 8.0 y=30.0 + (i / 5) as f64 * 8.0 width="7" height="7" class=if on { "box-d" } else { "cnn-off" }/> }
+        })
+        .collect_view();
+    view! {
+        <svg viewBox="0 0 160 100" class="thumb" aria-hidden="true">
+            {pixels}
+            <rect x="38" y="23" width="31" height="31" class="cnn-window moving-dot-x"/>
+            <line x1="84" y1="50" x2="106" y2="50" class="arrow"/>
+            {map}
+        </svg>
+    }
+    .into_any()
+}
+
 /// Codes clustered by digit on a plane, and one decoded point.
 pub fn vae() -> AnyView {
     let clusters = [(40.0, 35.0, "vae-c0"), (70.0, 62.0, "vae-c1"), (100.0, 32.0, "vae-c2"), (122.0, 66.0, "vae-c3")];

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use super::shared::url_state::LinkState;
-use super::{functions, gan, gpt, gradient_descent, information, mnist, text, vae};
+use super::{cnn, functions, gan, gpt, gradient_descent, information, mnist, text, vae};
 
 /// Words the lessons' choices use, and some they do not.
 const WORDS: &[&str] = &[
@@ -65,6 +65,7 @@ fn default_is_the_empty_link<S: LinkState + Default + Debug>() {
 #[test]
 fn every_lessons_default_state_is_the_empty_link() {
     default_is_the_empty_link::<mnist::Settings>();
+    default_is_the_empty_link::<cnn::link::CnnLink>();
     default_is_the_empty_link::<gan::Settings>();
     default_is_the_empty_link::<vae::link::VaeLink>();
     default_is_the_empty_link::<text::link::TextLink>();
@@ -84,6 +85,13 @@ proptest! {
     fn digits_links(search in links(mnist::Settings::KEYS)) {
         let settings = state_reads_back::<mnist::Settings>(&search)?;
         prop_assert!(settings.learning_rate > 0.0 && settings.learning_rate <= 10.0 && settings.hidden.iter().all(|&h| h > 0), "{:?}", settings);
+        prop_assert!(settings.problem().is_none(), "{:?}: {:?}", settings, settings.problem());
+    }
+
+    #[test]
+    fn cnn_links(search in links(cnn::link::CnnLink::KEYS)) {
+        let link = state_reads_back::<cnn::link::CnnLink>(&search)?;
+        prop_assert!(link.0.problem().is_none(), "{:?}: {:?}", link, link.0.problem());
     }
 
     #[test]

@@ -17,6 +17,8 @@ macro_rules! page_files {
 }
 pub(crate) use page_files;
 
+#[cfg(any(feature = "full", not(target_arch = "wasm32")))]
+pub mod cnn;
 pub mod functions;
 #[cfg(any(feature = "full", not(target_arch = "wasm32")))]
 pub mod gan;

@@ -421,7 +421,7 @@ describe("widget embeds and links for every lesson", () => {
     await m.waitState((e) => e.metrics.ready, 60000);
     await m.send({ stepwise: "set", state: { h: "32", lr: 0.01, bs: 128, seed: 3 } });
     await m.waitState((e) => e.state.h === "32" && e.state.bs === "128");
-    assert.match(await m.frame.locator('[data-testid="mnist-architecture"]').innerText(), /^784 → 32 → 10 units/);
+    assert.match(await m.frame.locator('[data-testid="mnist-architecture"]').innerText(), /^Shape: 784 → 32 → 10\./);
     await m.send({ stepwise: "step" });
     await m.waitState((e) => e.metrics.step === 1);
     await m.send({ stepwise: "play" });
@@ -524,7 +524,7 @@ describe("widget embeds and links for every lesson", () => {
     assert.equal(await input("mnist-hidden"), "64");
     assert.equal(await input("mnist-learning-rate"), "0.05");
     assert.equal(await input("mnist-batch"), "256");
-    assert.match(await value(page, "mnist-architecture"), /^784 → 64 → 10 units/);
+    assert.match(await value(page, "mnist-architecture"), /^Shape: 784 → 64 → 10\./);
     await page.locator('[data-testid="share-mnist-trainer"]').click();
     assert.match(await input("share-link"), /\/stepwise\/mnist\?h=64&act=tanh&opt=sgd&lr=0\.05&bs=256&seed=7$/);
     assert.match(await input("share-embed"), /src="[^"]*\/stepwise\/embed\/mnist-trainer\?h=64&/);

@@ -27,11 +27,21 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 }
 
 #[component]
-pub fn DrawDigit(trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>, #[prop(into)] steps: Signal<u32>) -> impl IntoView {
+pub fn DrawDigit(
+    trainer: Rc<RefCell<Option<Trainer<CpuBackend>>>>,
+    #[prop(into)] steps: Signal<u32>,
+    /// Where the page wants the 28 × 28 drawing as the network sees it (the CNN lesson's
+    /// feature maps), if anywhere.
+    #[prop(optional)]
+    drawn: Option<RwSignal<Option<Vec<f32>>>>,
+) -> impl IntoView {
     let pad = NodeRef::<leptos::html::Canvas>::new();
     let seen = NodeRef::<leptos::html::Canvas>::new();
     let drawing = StoredValue::new(None::<(f64, f64)>);
     let field = RwSignal::new(None::<Vec<f32>>);
+    if let Some(drawn) = drawn {
+        Effect::new(move |_| drawn.set(field.get()));
+    }
     let trainer = StoredValue::new_local(trainer);
 
     // What the network sees: the 28×28 field, drawn into the small canvas.

@@ -72,6 +72,7 @@ fn put(canvas: &HtmlCanvasElement, rgba: &[u8], width: u32, x: f64, y: f64) {
 pub fn WeightTiles(layer: RwSignal<Option<FirstLayer>>) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let tiles = move || layer.with(|l| l.as_ref().map(|l| l.units.min(MAX_TILES)).unwrap_or(0));
+    let side = move || layer.with(|l| l.as_ref().map_or(28, |l| l.side));
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
         let element: HtmlCanvasElement = element.unchecked_into();
@@ -95,11 +96,21 @@ pub fn WeightTiles(layer: RwSignal<Option<FirstLayer>>) -> impl IntoView {
         <div class="mnist-inside-part">
             <h3>"What the first layer looks for"</h3>
             <p class="muted">
-                {move || format!(
-                    "Each square is one hidden unit's 784 incoming weights, laid out like the image (first {} units). \
-                     Blue pixels push the unit on, orange ones push it off. They start as noise and grow strokes and blobs as it learns.",
-                    tiles()
-                )}
+                {move || if side() == 28 {
+                    format!(
+                        "Each square is one hidden unit's 784 incoming weights, laid out like the image (first {} units). \
+                         Blue pixels push the unit on, orange ones push it off. They start as noise and grow strokes and blobs as it learns.",
+                        tiles()
+                    )
+                } else {
+                    format!(
+                        "Each square is one of the {} filters of the first convolution: its {s}×{s} weights, blown up. \
+                         The filter slides over the digit; wherever the strokes under it match its blue pixels (and avoid its orange ones), \
+                         its feature map lights up. They start as noise and turn into edge and stroke detectors as it learns.",
+                        tiles(),
+                        s = side()
+                    )
+                }}
             </p>
             {move || if tiles() == 0 {
                 view! { <p class="muted" data-testid="mnist-weights-empty">"Shown after the first 200 steps."</p> }.into_any()

@@ -30,7 +30,7 @@ pub(super) struct Sets {
 }
 
 #[derive(Clone, Copy)]
-pub(super) struct Digits {
+pub struct Digits {
     pub data: RwSignal<Dataset>,
     sets: StoredValue<Option<Rc<Sets>>, LocalStorage>,
     pub settings: RwSignal<Settings>,

@@ -36,66 +36,80 @@ impl LinkState for Settings {
     const KEYS: &'static [&'static str] = KEYS;
 
     fn to_query(&self) -> String {
-        let d = Settings::default();
-        let mut w = QueryWriter::new().text_unless("conv", &convolutions::to_text(&self.convolutions), &convolutions::to_text(&d.convolutions));
-        if self.hidden != d.hidden {
-            let widths: Vec<String> = self.hidden.iter().map(usize::to_string).collect();
-            let text = if widths.is_empty() { "none".to_string() } else { widths.join(",") };
-            w = w.text("h", &text);
-        }
-        w.text_unless("act", activation_name(self.activation), activation_name(d.activation))
-            .text_unless("opt", optimiser_name(self.optimiser), optimiser_name(d.optimiser))
-            .f32_unless("lr", self.learning_rate, d.learning_rate)
-            .number_unless("bs", self.batch_size as f64, d.batch_size as f64)
-            .number_unless("seed", self.seed as f64, d.seed as f64)
-            .finish()
+        query_against(self, &Settings::default())
     }
 
     /// The settings a link describes, and a note for each value it replaced.
     fn from_query(search: &str) -> (Self, Vec<String>) {
-        let mut q = Query::parse(search);
-        let d = Settings::default();
-        let hidden = match q.raw("h").map(str::trim) {
-            None => d.hidden.clone(),
-            Some("" | "none" | "0") => Vec::new(),
-            Some(_) => {
-                let default: Vec<f64> = d.hidden.iter().map(|&w| w as f64).collect();
-                let widths = q.numbers("h", &default, (1, MAX_HIDDEN_LAYERS), (1.0, MAX_WIDTH as f64));
-                widths.iter().map(|w| w.round() as usize).collect()
-            }
-        };
-        let activations: Vec<(&str, &str)> = ACTIVATIONS.iter().map(|(n, _)| (*n, *n)).collect();
-        let optimisers: Vec<(&str, &str)> = OPTIMISERS.iter().map(|(n, _)| (*n, *n)).collect();
-        let convolutions = match q.raw("conv").map(convolutions::parse) {
-            None => d.convolutions.clone(),
-            Some(Ok(blocks)) => blocks,
-            Some(Err(problem)) => {
-                q.note(format!("The link's convolutions were not used: {problem}"));
-                d.convolutions.clone()
-            }
-        };
-        let mut settings = Settings {
-            convolutions,
-            hidden,
-            activation: activation_of(q.choice("act", activation_name(d.activation), &activations)),
-            optimiser: optimiser_of(q.choice("opt", optimiser_name(d.optimiser), &optimisers)),
-            learning_rate: q.number("lr", d.learning_rate as f64, 1e-6, 10.0) as f32,
-            batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
-            seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
-        };
-        if let Some(problem) = settings.problem() {
-            q.note(format!("The link's network cannot be built ({problem}), so the default one is used."));
-            settings = Settings { convolutions: d.convolutions, hidden: d.hidden, ..settings };
-        }
-        (settings, q.notes)
+        settings_from(search, Settings::default())
     }
+}
+
+/// The link of `s` on a page whose defaults are `d`: only what differs is written. The CNN
+/// lesson's page shares these keys with its own defaults (LeNet).
+pub fn query_against(s: &Settings, d: &Settings) -> String {
+    let mut w = QueryWriter::new().text_unless("conv", &convolutions::to_text(&s.convolutions), &convolutions::to_text(&d.convolutions));
+    if s.hidden != d.hidden {
+        let widths: Vec<String> = s.hidden.iter().map(usize::to_string).collect();
+        let text = if widths.is_empty() { "none".to_string() } else { widths.join(",") };
+        w = w.text("h", &text);
+    }
+    w.text_unless("act", activation_name(s.activation), activation_name(d.activation))
+        .text_unless("opt", optimiser_name(s.optimiser), optimiser_name(d.optimiser))
+        .f32_unless("lr", s.learning_rate, d.learning_rate)
+        .number_unless("bs", s.batch_size as f64, d.batch_size as f64)
+        .number_unless("seed", s.seed as f64, d.seed as f64)
+        .finish()
+}
+
+/// The settings a link describes on a page whose defaults are `d`, and a note for each value
+/// it replaced.
+pub fn settings_from(search: &str, d: Settings) -> (Settings, Vec<String>) {
+    let mut q = Query::parse(search);
+    let hidden = match q.raw("h").map(str::trim) {
+        None => d.hidden.clone(),
+        Some("" | "none" | "0") => Vec::new(),
+        Some(_) => {
+            let default: Vec<f64> = d.hidden.iter().map(|&w| w as f64).collect();
+            let widths = q.numbers("h", &default, (1, MAX_HIDDEN_LAYERS), (1.0, MAX_WIDTH as f64));
+            widths.iter().map(|w| w.round() as usize).collect()
+        }
+    };
+    let activations: Vec<(&str, &str)> = ACTIVATIONS.iter().map(|(n, _)| (*n, *n)).collect();
+    let optimisers: Vec<(&str, &str)> = OPTIMISERS.iter().map(|(n, _)| (*n, *n)).collect();
+    let convolutions = match q.raw("conv").map(convolutions::parse) {
+        None => d.convolutions.clone(),
+        Some(Ok(blocks)) => blocks,
+        Some(Err(problem)) => {
+            q.note(format!("The link's convolutions were not used: {problem}"));
+            d.convolutions.clone()
+        }
+    };
+    let mut settings = Settings {
+        convolutions,
+        hidden,
+        activation: activation_of(q.choice("act", activation_name(d.activation), &activations)),
+        optimiser: optimiser_of(q.choice("opt", optimiser_name(d.optimiser), &optimisers)),
+        learning_rate: q.number("lr", d.learning_rate as f64, 1e-6, 10.0) as f32,
+        batch_size: q.one_of("bs", d.batch_size, &BATCH_SIZES),
+        seed: q.integer("seed", d.seed as usize, 0, u32::MAX as usize) as u64,
+    };
+    if let Some(problem) = settings.problem() {
+        q.note(format!("The link's network cannot be built ({problem}), so the default one is used."));
+        settings = Settings {
+            convolutions: d.convolutions,
+            hidden: d.hidden,
+            ..settings
+        };
+    }
+    (settings, q.notes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::settings::Form;
-    use crate::lessons::shared::form::SettingsText;
     use super::*;
+    use crate::lessons::shared::form::SettingsText;
 
     #[test]
     fn settings_survive_the_link_and_are_what_the_form_would_apply() {
@@ -115,7 +129,10 @@ mod tests {
         assert_eq!(back, s);
         // The settings form reads them back to the same settings (what Apply would train).
         assert_eq!(Form::from_settings(&back).parse().unwrap(), s);
-        let none = Settings { hidden: vec![], ..Settings::default() };
+        let none = Settings {
+            hidden: vec![],
+            ..Settings::default()
+        };
         assert_eq!(Settings::from_query(&none.to_query()).0, none);
         let cnn = Settings::lenet();
         assert_eq!(cnn.to_query(), "conv=5x8+pool+2%2C+5x16+pool+2&h=none");

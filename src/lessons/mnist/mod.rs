@@ -11,16 +11,16 @@ pub mod link;
 pub mod trainer;
 
 crate::lessons::page_files! {
-    mod lesson;
+    pub(crate) mod lesson;
     pub mod page;
     mod bars_view;
     mod batch_view;
     mod progress_view;
     mod run;
     mod worker_run;
-    mod drawing_view;
-    mod inside_view;
-    mod save_view;
+    pub(crate) mod drawing_view;
+    pub(crate) mod inside_view;
+    pub(crate) mod save_view;
     mod settings_view;
 }
 
@@ -160,6 +160,17 @@ impl Settings {
         (largest, arrays.iter().sum::<usize>() * 4 * 2)
     }
 
+    /// The sizes the numbers pass through, input to output: "784 → 500 → 10" for a dense
+    /// network, "28×28 → 24×24×8 → 12×12×8 → 8×8×16 → 4×4×16 → 10" for LeNet.
+    pub fn shape_text(&self) -> String {
+        let size = |spec: &LayerSpec| match spec.output_image() {
+            Some(i) => format!("{}×{}×{}", i.height, i.width, i.channels),
+            None => spec.outputs().to_string(),
+        };
+        let input = if self.convolutions.is_empty() { IMAGE_PIXELS.to_string() } else { format!("{IMAGE_ROWS}×{IMAGE_COLS}") };
+        std::iter::once(input).chain(self.specs().iter().map(size)).collect::<Vec<_>>().join(" → ")
+    }
+
     /// Layer widths from input to output for a network of dense layers only: `[784, 500, 10]`
     /// by default.
     pub fn layer_sizes(&self) -> Vec<usize> {
@@ -281,6 +292,8 @@ mod tests {
         let expected = 2 * 2 * (64 * 576 * 25 * 8) + 3 * 2 * (64 * 64 * 200 * 16) + 3 * 2 * (64 * 256 * 10);
         assert_eq!(s.flops_per_step(), expected as u64);
         assert!(s.problem().is_none());
+        assert_eq!(s.shape_text(), "28×28 → 24×24×8 → 12×12×8 → 8×8×16 → 4×4×16 → 10");
+        assert_eq!(Settings::default().shape_text(), "784 → 500 → 10");
     }
 
     #[test]

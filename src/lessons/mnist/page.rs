@@ -70,17 +70,7 @@ pub fn MnistPage() -> impl IntoView {
                 <NetworkPanel d/>
                 <ProgressPanel d/>
             </div>
-            <Panel title="Learning curves" class="mnist-curves-panel stage-2" intro=concat!(
-                "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of ",
-                "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch.",
-            )>
-                <Chart
-                    label=Signal::derive(move || format!("Loss and test accuracy over {} steps", report.steps.get()))
-                    testid="mnist-curves"
-                    aspect=0.45
-                    draw=move |area, ratio| draw_curves(area, ratio, &report.losses.get(), &report.accuracies.get())
-                />
-            </Panel>
+            <LearningCurves d/>
             <super::batch_view::BatchStep report=d.batch_report can_step=Signal::derive(move || d.ready() && !report.busy.get()) on_step=move |_| d.step_through()/>
             <super::save_view::SaveLoad trainer=d.trainer.get_value() settings=d.settings ready=Signal::derive(move || d.ready()) accuracy=Signal::derive(move || d.latest_accuracy().map(|a| a.accuracy)) on_loaded=move |_| d.loaded()/>
             <super::drawing_view::DrawDigit trainer=d.trainer.get_value() steps=report.steps/>
@@ -103,9 +93,28 @@ pub fn MnistPage() -> impl IntoView {
     }
 }
 
+/// The loss and the test accuracy as the network learns.
+#[component]
+pub(crate) fn LearningCurves(d: Digits) -> impl IntoView {
+    let report = d.report;
+    view! {
+        <Panel title="Learning curves" class="mnist-curves-panel stage-2" intro=concat!(
+            "Blue: the training loss (softmax cross-entropy, averaged over 20 steps). Orange: the share of ",
+            "test digits read correctly, checked on 1,000 test images every 200 steps and on all 10,000 at the end of each epoch.",
+        )>
+            <Chart
+                label=Signal::derive(move || format!("Loss and test accuracy over {} steps", report.steps.get()))
+                testid="mnist-curves"
+                aspect=0.45
+                draw=move |area, ratio| draw_curves(area, ratio, &report.losses.get(), &report.accuracies.get())
+            />
+        </Panel>
+    }
+}
+
 /// The network's shape and settings, Train / Pause / Resume and Reset, and what went wrong.
 #[component]
-fn NetworkPanel(d: Digits) -> impl IntoView {
+pub(crate) fn NetworkPanel(d: Digits) -> impl IntoView {
     let report = d.report;
     let running = report.running;
     view! {
@@ -113,9 +122,9 @@ fn NetworkPanel(d: Digits) -> impl IntoView {
             <p data-testid="mnist-architecture">
                 {move || {
                     let s = d.settings.get();
-                    let sizes = s.layer_sizes().iter().map(usize::to_string).collect::<Vec<_>>().join(" → ");
+                    let sizes = s.shape_text();
                     format!(
-                        "{sizes} units; {} weights and biases to learn; {:.0} million floating-point operations per step.",
+                        "Shape: {sizes}. {} weights and biases to learn; {:.0} million floating-point operations per step.",
                         grouped(s.parameter_count() as u64), s.flops_per_step() as f64 / 1e6
                     )
                 }}
@@ -132,7 +141,7 @@ fn NetworkPanel(d: Digits) -> impl IntoView {
                 <button data-testid="mnist-reset" on:click=move |_| d.reset() disabled=move || report.steps.get() == 0 && report.problem.with(Option::is_none)>"Reset"</button>
             </div>
             <More label="Change the network">
-                <super::settings_view::SettingsForm settings=d.settings on_apply=move |_| d.reset()/>
+                <super::settings_view::SettingsForm settings=d.settings on_apply=move |_| d.reset() convolutions=!d.settings.get_untracked().convolutions.is_empty()/>
             </More>
             {move || report.problem.get().map(|p| view! { <p class="notice" role="alert" data-testid="mnist-problem">{p}</p> })}
             {move || report.gpu_lost.get().map(|p| view! { <p class="notice" role="status" data-testid="mnist-gpu-lost">{p}</p> })}
@@ -142,7 +151,7 @@ fn NetworkPanel(d: Digits) -> impl IntoView {
 
 /// Where it trains, the epoch, step, speed and test accuracy, and how far into the epoch.
 #[component]
-fn ProgressPanel(d: Digits) -> impl IntoView {
+pub(crate) fn ProgressPanel(d: Digits) -> impl IntoView {
     let report = d.report;
     let steps_per_epoch = move || d.settings.with(|s| 60_000usize.div_ceil(s.batch_size));
     view! {

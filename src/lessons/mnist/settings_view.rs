@@ -12,10 +12,20 @@ fn options(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>) -> impl IntoView {
+pub fn SettingsForm(settings: RwSignal<Settings>, #[prop(into)] on_apply: Callback<()>, #[prop(optional)] convolutions: bool) -> impl IntoView {
     let form = settings_form::Form::<Form>::new(settings, on_apply);
+    // The convolution blocks are offered where the page opened with some (the CNN lesson,
+    // or a Digits link that asks for them); the Digits lesson keeps its simpler form.
+    let blocks = convolutions.then(|| {
+        view! {
+            <Field label="convolutions (kernel size x filters, then pooling; e.g. 5x8 pool 2, 5x16 pool 2)" problem=form.problem("convolutions")>
+                {form.text_box("mnist-convolutions", "text", |f| f.convolutions.clone(), |f, v| f.convolutions = v)}
+            </Field>
+        }
+    });
     view! {
         <div class="settings-form" data-testid="mnist-settings">
+            {blocks}
             <Field label="hidden layers (units, comma-separated)" problem=form.problem("hidden")>
                 {form.text_box("mnist-hidden", "text", |f| f.hidden.clone(), |f, v| f.hidden = v)}
             </Field>
