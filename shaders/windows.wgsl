@@ -75,36 +75,6 @@ fn patches(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
     }
 }
 
-// out (the input's gradient) += every patch's gradient for this pixel; in0 is the patches'
-// gradient.
-@compute @workgroup_size(64)
-fn patches_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = flat_index(id, groups);
-    if (i >= word(10u)) {
-        return;
-    }
-    let c = i % channels();
-    let pixel = i / channels();
-    let n = pixel / (height() * width());
-    let patch_len = size() * size() * channels();
-    var sum = out[i];
-    for (var ky = 0u; ky < size(); ky++) {
-        let oy = covered_by(pixel / width() % height(), ky, out_height());
-        if (oy < 0) {
-            continue;
-        }
-        for (var kx = 0u; kx < size(); kx++) {
-            let ox = covered_by(pixel % width(), kx, out_width());
-            if (ox < 0) {
-                continue;
-            }
-            let row = (n * out_height() + u32(oy)) * out_width() + u32(ox);
-            sum += in0[row * patch_len + (ky * size() + kx) * channels() + c];
-        }
-    }
-    out[i] = sum;
-}
-
 // out[n, oy, ox, c] = the max (or mean, padding counted as 0) of the window.
 @compute @workgroup_size(64)
 fn pool(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -142,19 +112,33 @@ fn pool(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
     }
 }
 
-// out (the input's gradient) += each covering window's gradient (in1): all of it to the
-// window's first pixel that equals its maximum (in2, the forward output) for a max, an equal
-// share to every pixel for a mean.
-@compute @workgroup_size(64)
-fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = flat_index(id, groups);
-    if (i >= word(10u)) {
-        return;
+// What a gradient kernel gathers for input number i from the window at output (oy, ox), where
+// the window's offset on it is (ky, kx): a patch's gradient (in0) for the patches, or for a
+// pooling the window's gradient (in1): all of it to the window's first pixel that equals its
+// maximum (in2, the forward output) for a max, an equal share to every pixel for a mean.
+const GATHER_PATCHES: u32 = 0u;
+const GATHER_POOL: u32 = 1u;
+
+fn term(what: u32, i: u32, n: u32, oy: u32, ox: u32, ky: u32, kx: u32, c: u32) -> f32 {
+    let row = (n * out_height() + oy) * out_width() + ox;
+    if (what == GATHER_PATCHES) {
+        return in0[row * size() * size() * channels() + (ky * size() + kx) * channels() + c];
     }
+    let o = row * channels() + c;
+    if (word(9u) == POOL_AVERAGE) {
+        return in1[o] / f32(size() * size());
+    }
+    if (in0[i] == in2[o] && is_first_max(n, oy, ox, ky, kx, c, in2[o])) {
+        return in1[o];
+    }
+    return 0.0;
+}
+
+// out[i] + the terms of every window that covers input number i.
+fn gathered(i: u32, what: u32) -> f32 {
     let c = i % channels();
     let pixel = i / channels();
     let n = pixel / (height() * width());
-    let area = f32(size() * size());
     var sum = out[i];
     for (var ky = 0u; ky < size(); ky++) {
         let oy = covered_by(pixel / width() % height(), ky, out_height());
@@ -163,16 +147,28 @@ fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_work
         }
         for (var kx = 0u; kx < size(); kx++) {
             let ox = covered_by(pixel % width(), kx, out_width());
-            if (ox < 0) {
-                continue;
-            }
-            let o = ((n * out_height() + u32(oy)) * out_width() + u32(ox)) * channels() + c;
-            if (word(9u) == POOL_AVERAGE) {
-                sum += in1[o] / area;
-            } else if (in0[i] == in2[o] && is_first_max(n, u32(oy), u32(ox), ky, kx, c, in2[o])) {
-                sum += in1[o];
+            if (ox >= 0) {
+                sum += term(what, i, n, u32(oy), u32(ox), ky, kx, c);
             }
         }
     }
-    out[i] = sum;
+    return sum;
+}
+
+// out (the input's gradient) += every patch's gradient for this pixel (in0).
+@compute @workgroup_size(64)
+fn patches_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i < word(10u)) {
+        out[i] = gathered(i, GATHER_PATCHES);
+    }
+}
+
+// out (the input's gradient) += each covering window's share of its gradient.
+@compute @workgroup_size(64)
+fn pool_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(id, groups);
+    if (i < word(10u)) {
+        out[i] = gathered(i, GATHER_POOL);
+    }
 }

@@ -25,6 +25,16 @@ pub struct Window {
     pub padding: usize,
 }
 
+/// "a" or "an" before a number as it is read aloud: an 8, an 11, an 18, an 80; a 5, a 12.
+fn a_or_an(n: usize) -> &'static str {
+    let text = n.to_string();
+    if text.starts_with('8') || (text.len() % 3 == 2 && (text.starts_with("11") || text.starts_with("18"))) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 impl Window {
     /// Why this window cannot slide over these images, in the learner's words, or `None` if
     /// it can. Training refuses such a layer before it starts.
@@ -36,11 +46,13 @@ impl Window {
             Some("a stride of 0 never moves the window".into())
         } else if self.size > padded_height || self.size > padded_width {
             Some(format!(
-                "a {0}×{0} window does not fit in a {1}×{2} image{3}",
-                self.size,
-                self.height,
-                self.width,
-                if self.padding > 0 { format!(" padded by {}", self.padding) } else { String::new() }
+                "{} {size}×{size} window does not fit in {} {height}×{width} image{padded}",
+                a_or_an(self.size),
+                a_or_an(self.height),
+                size = self.size,
+                height = self.height,
+                width = self.width,
+                padded = if self.padding > 0 { format!(" padded by {}", self.padding) } else { String::new() }
             ))
         } else if self.channels == 0 || self.batch == 0 {
             Some("there is nothing to look at: 0 channels or 0 images".into())
@@ -112,6 +124,9 @@ mod tests {
         assert_eq!(window(28, 3, 0, 0).problem().unwrap(), "a stride of 0 never moves the window");
         assert_eq!(window(28, 0, 1, 0).problem().unwrap(), "a window of size 0 sees nothing");
         assert!(window(28, 5, 1, 0).problem().is_none());
+        assert_eq!(window(8, 9, 1, 0).problem().unwrap(), "a 9×9 window does not fit in an 8×8 image");
+        assert_eq!(window(11, 18, 1, 0).problem().unwrap(), "an 18×18 window does not fit in an 11×11 image");
+        assert_eq!(window(2, 3, 1, 0).problem().unwrap(), "a 3×3 window does not fit in a 2×2 image");
     }
 
     #[test]

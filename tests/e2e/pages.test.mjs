@@ -7,7 +7,7 @@ import { withSite } from "./suite.mjs";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const BASE = "/stepwise/"; // built with --public-url /stepwise/ by scripts/test.sh
-const LESSONS = ["gradient-descent", "information", "functions", "mnist", "gan", "text", "gpt", "vae", "lab"];
+const LESSONS = ["gradient-descent", "information", "functions", "mnist", "cnn", "gan", "text", "gpt", "vae", "lab"];
 
 for (const mode of ["webgpu", "cpu"]) {
   describe(`pages with ${mode === "webgpu" ? "WebGPU" : "WebGPU disabled"}`, () => {

@@ -11,15 +11,13 @@ use super::step_view::{StepAt, StepThrough};
 use crate::lessons::mnist::drawing_view::DrawDigit;
 use crate::lessons::mnist::inside_view::{Confusion, Mistakes, WeightTiles};
 use crate::lessons::mnist::lesson::Digits;
-use crate::lessons::mnist::page::{LearningCurves, NetworkPanel, ProgressPanel};
+use crate::lessons::mnist::page::{digits_link, digits_metrics, LearningCurves, NetworkPanel, ProgressPanel};
 use crate::lessons::mnist::save_view::SaveLoad;
 use crate::lessons::shared::numbers::{fixed, grouped};
 use crate::ui::download::DatasetStatus;
 use crate::ui::share::opening_state;
-use crate::ui::training_link::{serve_training, Training, TrainingLink, TrainingLinkBar};
+use crate::ui::training_link::{serve_training, TrainingLinkBar};
 use crate::ui::{PageIntro, Panel};
-
-const WAITING: &str = "the digits are still downloading; wait for metrics.ready.";
 
 #[component]
 pub fn CnnPage() -> impl IntoView {
@@ -27,32 +25,13 @@ pub fn CnnPage() -> impl IntoView {
     let d = Digits::new(opened.0);
     d.start_loading();
     let report = d.report;
-    let query = serve_training(
-        TrainingLink {
-            widget: "cnn-trainer",
-            state: Signal::derive(move || CnnLink(d.settings.get())),
-            apply: Callback::new(move |fresh: CnnLink| d.settings.set(fresh.0)),
-            training: Training {
-                running: report.running,
-                busy: report.busy.into(),
-                ready: Signal::derive(move || d.ready()),
-                waiting: WAITING,
-                reset: Callback::new(move |_| d.reset()),
-                train: Callback::new(move |_| {
-                    report.running.set(true);
-                    d.train_loop();
-                }),
-                step: Ok(Callback::new(move |_| d.step_through())),
-            },
-            steps: report.steps.into(),
-            epoch: report.epoch.into(),
-        },
-        move || json!({
-            "loss": report.losses.with(|l| l.last().map(|p| p.loss)),
-            "accuracy": d.latest_accuracy().map(|a| a.accuracy),
-            "parameters": d.settings.with(|s| s.parameter_count()),
-        }),
-    );
+    let state = Signal::derive(move || CnnLink(d.settings.get()));
+    let link = digits_link(d, "cnn-trainer", state, Callback::new(move |fresh: CnnLink| d.settings.set(fresh.0)));
+    let query = serve_training(link, move || {
+        let mut metrics = digits_metrics(d);
+        metrics["parameters"] = json!(d.settings.with(|s| s.parameter_count()));
+        metrics
+    });
     let pixels = RwSignal::new(None::<Vec<f32>>);
     let drawn = RwSignal::new(None::<Vec<f32>>);
     let at = RwSignal::new(StepAt { filter: 0, row: 10, col: 10 });

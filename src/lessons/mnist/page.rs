@@ -28,32 +28,8 @@ pub fn MnistPage() -> impl IntoView {
     let report = d.report;
 
     // State in the link and the host page API (ui/training_link.rs).
-    let query = serve_training(
-        TrainingLink {
-            widget: if is_embedded("draw-digit") { "draw-digit" } else { "mnist-trainer" },
-            state: d.settings.into(),
-            apply: Callback::new(move |fresh| d.settings.set(fresh)),
-            training: Training {
-                running: report.running,
-                busy: report.busy.into(),
-                ready: Signal::derive(move || d.ready()),
-                waiting: WAITING,
-                reset: Callback::new(move |_| d.reset()),
-                train: Callback::new(move |_| {
-                    report.running.set(true);
-                    d.train_loop();
-                }),
-                step: Ok(Callback::new(move |_| d.step_through())),
-            },
-            steps: report.steps.into(),
-            epoch: report.epoch.into(),
-        },
-        // The latest training loss shown (mean of the last 20 steps) and test accuracy.
-        move || json!({
-            "loss": report.losses.with(|l| l.last().map(|p| p.loss)),
-            "accuracy": d.latest_accuracy().map(|a| a.accuracy),
-        }),
-    );
+    let widget = if is_embedded("draw-digit") { "draw-digit" } else { "mnist-trainer" };
+    let query = serve_training(digits_link(d, widget, d.settings.into(), Callback::new(move |fresh| d.settings.set(fresh))), move || digits_metrics(d));
 
     view! {
         <article class="lesson mnist staged staged-wide" data-testid="lesson-mnist">
@@ -91,6 +67,39 @@ pub fn MnistPage() -> impl IntoView {
             </Panel>
         </article>
     }
+}
+
+/// The host page API of a page that runs `d` (this lesson's, and the CNN lesson's, whose link
+/// state wraps the same settings): its link state, how a host's `set` applies, and the controls.
+pub(crate) fn digits_link<S: Send + Sync + 'static>(d: Digits, widget: &'static str, state: Signal<S>, apply: Callback<S>) -> TrainingLink<S> {
+    let report = d.report;
+    TrainingLink {
+        widget,
+        state,
+        apply,
+        training: Training {
+            running: report.running,
+            busy: report.busy.into(),
+            ready: Signal::derive(move || d.ready()),
+            waiting: WAITING,
+            reset: Callback::new(move |_| d.reset()),
+            train: Callback::new(move |_| {
+                report.running.set(true);
+                d.train_loop();
+            }),
+            step: Ok(Callback::new(move |_| d.step_through())),
+        },
+        steps: report.steps.into(),
+        epoch: report.epoch.into(),
+    }
+}
+
+/// The latest training loss shown (mean of the last 20 steps) and test accuracy.
+pub(crate) fn digits_metrics(d: Digits) -> serde_json::Value {
+    json!({
+        "loss": d.report.losses.with(|l| l.last().map(|p| p.loss)),
+        "accuracy": d.latest_accuracy().map(|a| a.accuracy),
+    })
 }
 
 /// The loss and the test accuracy as the network learns.
