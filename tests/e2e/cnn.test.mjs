@@ -67,7 +67,7 @@ describe("/cnn with WebGPU disabled", () => {
     const trained = await checkStep(page);
     // Another place by the inputs: near the middle of the digit, where the strokes are.
     await page.locator('[data-testid="cnn-row"]').fill("9");
-    await page.locator('[data-testid="cnn-row"]').press("Enter");
+    await page.locator('[data-testid="cnn-row"]').press("Tab");
     await page.waitForFunction(() => document.querySelector('[data-testid="cnn-row"]').value === "9");
     await page.waitForTimeout(200);
     const moved = await checkStep(page);
@@ -75,10 +75,13 @@ describe("/cnn with WebGPU disabled", () => {
 
     // Receptive fields: a first-layer unit sees 5×5 pixels, a unit after the second pooling 16×16.
     const last = page.locator('[data-testid="cnn-maps-3"]');
+    await last.scrollIntoViewIfNeeded();
     const lastBox = await last.boundingBox();
     await page.mouse.move(lastBox.x + 5, lastBox.y + 5);
     await page.waitForFunction(() => /16×16 of the 28×28/.test(document.querySelector('[data-testid="cnn-field"]').textContent));
-    await page.mouse.move(box.x + 3, box.y + 3);
+    await maps.scrollIntoViewIfNeeded();
+    const firstBox = await maps.boundingBox();
+    await page.mouse.move(firstBox.x + 3, firstBox.y + 3);
     await page.waitForFunction(() => /5×5 of the 28×28/.test(document.querySelector('[data-testid="cnn-field"]').textContent));
 
     await page.locator('[data-testid="mnist-weights"]').scrollIntoViewIfNeeded();
@@ -95,7 +98,6 @@ describe("/cnn with WebGPU disabled", () => {
     await page.locator('[data-testid="link-notes"]').waitFor();
     assert.match(await page.locator('[data-testid="link-notes"]').innerText(), /convolution 2 \(13×13 kernels\): a 13×13 window does not fit in a 12×12 image/);
     assert.match(await text(page, "mnist-architecture"), /24×24×8/, "the default network is used instead");
-    await page.locator("summary", { hasText: "Change the network" }).click();
     const blocks = page.locator('[data-testid="mnist-convolutions"]');
     assert.equal(await blocks.inputValue(), "5x8 pool 2, 5x16 pool 2");
     await blocks.fill("5x8 pool 2, 5x16 pool 9");

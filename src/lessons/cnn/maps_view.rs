@@ -10,7 +10,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, MouseEvent
 use super::maps::{layer_outputs, map_rgba, receptive_field, LayerOutput, Tiles};
 use super::step_view::StepAt;
 use crate::data::mnist::{IMAGE_COLS, IMAGE_PIXELS, IMAGE_ROWS};
-use crate::engine::layers::LayerSpec;
+use crate::engine::layers::{LayerSpec, Sequential};
+use crate::engine::rng::Pcg32;
+use crate::engine::CpuBackend;
 use crate::lessons::mnist::batch::layer_name;
 use crate::lessons::mnist::lesson::Digits;
 use crate::lessons::shared::pictures::scaled_rgba;
@@ -35,6 +37,19 @@ fn put(ctx: &CanvasRenderingContext2d, rgba: &[u8], width: usize, x: usize, y: u
 /// The unit a pointer is over: (layer, row, column).
 type Unit = (usize, usize, usize);
 
+/// `look(model)` on the network as the page has it: the run's mirror, or before the first run
+/// the very network Train will start from (the same settings and seed give the same weights).
+pub(super) fn with_model<T>(d: Digits, look: impl FnOnce(&Sequential<CpuBackend>) -> T) -> Option<T> {
+    let cell = d.trainer.get_value();
+    let guard = cell.try_borrow().ok()?;
+    if let Some(t) = guard.as_ref() {
+        return Some(look(&t.model));
+    }
+    let settings = d.settings.get_untracked();
+    let fresh = Sequential::new(&CpuBackend::new(), &settings.specs(), &mut Pcg32::from_seed(settings.seed));
+    Some(look(&fresh))
+}
+
 #[component]
 pub fn FeatureMaps(d: Digits, pixels: RwSignal<Option<Vec<f32>>>, drawn: RwSignal<Option<Vec<f32>>>, at: RwSignal<StepAt>) -> impl IntoView {
     let digit = RwSignal::new(0usize);
@@ -58,13 +73,15 @@ pub fn FeatureMaps(d: Digits, pixels: RwSignal<Option<Vec<f32>>>, drawn: RwSigna
     // Every layer's output for it, from the network as it is at the last check.
     Effect::new(move |_| {
         d.first_layer.track();
+        d.report.steps.track();
+        d.settings.track();
         let Some(values) = pixels.get() else {
             outputs.set(Vec::new());
             return;
         };
-        let cell = d.trainer.get_value();
-        let Ok(guard) = cell.try_borrow() else { return };
-        outputs.set(guard.as_ref().map(|t| layer_outputs(&t.model, &values)).unwrap_or_default());
+        if let Some(fresh) = with_model(d, |model| layer_outputs(model, &values)) {
+            outputs.set(fresh);
+        }
     });
 
     let input = NodeRef::<leptos::html::Canvas>::new();

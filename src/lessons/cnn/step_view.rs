@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use super::maps::layer_outputs;
 use super::one_convolution::{one_convolution, OneConvolution};
-use crate::engine::layers::{LayerSpec, Module};
+use crate::engine::layers::{LayerSpec, Module, Sequential};
+use crate::engine::CpuBackend;
 use crate::engine::poll::now_or_never;
 use crate::lessons::mnist::lesson::Digits;
 use crate::ui::Panel;
@@ -30,10 +31,11 @@ struct Worked {
 }
 
 fn work(d: Digits, pixels: &[f32], at: StepAt) -> Result<Worked, String> {
-    let cell = d.trainer.get_value();
-    let guard = cell.try_borrow().map_err(|_| "busy".to_string())?;
-    let t = guard.as_ref().ok_or("The network appears once the digits are in.")?;
-    let first = t.model.layers.first().ok_or("The network has no layers.")?;
+    super::maps_view::with_model(d, |model| work_on(model, pixels, at)).unwrap_or_else(|| Err("busy".into()))
+}
+
+fn work_on(model: &Sequential<CpuBackend>, pixels: &[f32], at: StepAt) -> Result<Worked, String> {
+    let first = model.layers.first().ok_or("The network has no layers.")?;
     let LayerSpec::Conv { input, size, filters, stride, padding, .. } = first.spec() else {
         return Err("This network starts with a dense layer, not a convolution: add convolutions under Change the network.".into());
     };
@@ -43,7 +45,7 @@ fn work(d: Digits, pixels: &[f32], at: StepAt) -> Result<Worked, String> {
     let kernel = now_or_never(parameters[0].to_vec()).unwrap_or_default();
     let bias = now_or_never(parameters[1].to_vec()).unwrap_or_default();
     let step = one_convolution(pixels, input, &kernel, &bias, size, stride, padding, at.filter, (at.row, at.col));
-    let maps = layer_outputs(&t.model, pixels);
+    let maps = layer_outputs(model, pixels);
     let engine = maps.first().map(|m| m.map(at.filter)[at.row * out.width + at.col]).unwrap_or(f32::NAN);
     Ok(Worked { step, engine, filters, out_side: out.height })
 }
@@ -77,6 +79,8 @@ fn number_input(label: &'static str, testid: &'static str, value: impl Fn() -> u
 pub fn StepThrough(d: Digits, pixels: RwSignal<Option<Vec<f32>>>, at: RwSignal<StepAt>) -> impl IntoView {
     let worked = Memo::new(move |_| {
         d.first_layer.track();
+        d.report.steps.track();
+        d.settings.track();
         let values = pixels.get().ok_or_else(|| "Pick a digit above first.".to_string())?;
         work(d, &values, at.get())
     });
