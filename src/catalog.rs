@@ -73,7 +73,8 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         slug: "cnn",
-        title: "Convolutions (CNN)",
+        // Short: the header's one line of lesson links at 1280 px has about 50 px to spare.
+        title: "CNN",
         promise: "A convolutional network learns to read digits with 66 times fewer weights; see what its filters see.",
         plan: &[
             "Train a small convolutional network (LeNet's shape) on the 60,000 MNIST digits, live.",

@@ -40,7 +40,7 @@ describe("/cnn with WebGPU disabled", () => {
     assert.match(await text(page, "mnist-architecture"), /^Shape: 28×28 → 24×24×8 → 12×12×8 → 8×8×16 → 4×4×16 → 10\. 5,994 weights/);
     assert.equal(await text(page, "cnn-parameters"), "5,994");
     assert.equal(await text(page, "cnn-mlp-parameters"), "397,510");
-    // Untrained: the step-through at its opening place (filter 1, row 10, column 10).
+    // Untrained: the step-through at its opening place (filter 1, row 5, column 10).
     await page.locator('[data-testid="cnn-layers"] canvas').first().waitFor();
     await checkStep(page);
 
@@ -55,7 +55,9 @@ describe("/cnn with WebGPU disabled", () => {
 
     // Click a unit of the first layer's fifth map: the step-through moves there.
     const maps = page.locator('[data-testid="cnn-maps-0"]');
-    await maps.scrollIntoViewIfNeeded();
+    // In the middle of the screen: the site's header stays over the top of the page.
+    const centre = (locator) => locator.evaluate((e) => e.scrollIntoView({ block: "center" }));
+    await centre(maps);
     const box = await maps.boundingBox();
     const canvas = await maps.evaluate((c) => ({ width: c.width, height: c.height }));
     // Map 5 (index 4) of eight in a row, 2× scale, 52 px apart: its pixel (row 12, column 6).
@@ -75,11 +77,11 @@ describe("/cnn with WebGPU disabled", () => {
 
     // Receptive fields: a first-layer unit sees 5×5 pixels, a unit after the second pooling 16×16.
     const last = page.locator('[data-testid="cnn-maps-3"]');
-    await last.scrollIntoViewIfNeeded();
+    await centre(last);
     const lastBox = await last.boundingBox();
     await page.mouse.move(lastBox.x + 5, lastBox.y + 5);
     await page.waitForFunction(() => /16×16 of the 28×28/.test(document.querySelector('[data-testid="cnn-field"]').textContent));
-    await maps.scrollIntoViewIfNeeded();
+    await centre(maps);
     const firstBox = await maps.boundingBox();
     await page.mouse.move(firstBox.x + 3, firstBox.y + 3);
     await page.waitForFunction(() => /5×5 of the 28×28/.test(document.querySelector('[data-testid="cnn-field"]').textContent));

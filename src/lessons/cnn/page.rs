@@ -34,7 +34,8 @@ pub fn CnnPage() -> impl IntoView {
     });
     let pixels = RwSignal::new(None::<Vec<f32>>);
     let drawn = RwSignal::new(None::<Vec<f32>>);
-    let at = RwSignal::new(StepAt { filter: 0, row: 10, col: 10 });
+    // Where the top stroke of most digits is, so the first window shows ink.
+    let at = RwSignal::new(StepAt { filter: 0, row: 5, col: 10 });
 
     view! {
         <article class="lesson mnist cnn staged staged-wide" data-testid="lesson-cnn">

@@ -55,6 +55,8 @@ fn grid(values: Vec<f64>, size: usize, digits: usize, testid: &'static str) -> i
     view! {
         <div class="cnn-grid" style=format!("grid-template-columns: repeat({size}, auto)") data-testid=testid>
             {values.into_iter().map(|v| {
+                // −0 (a negative weight times a blank pixel) reads as 0.
+                let v = if v == 0.0 { 0.0 } else { v };
                 let class = if v > 0.0 { "cnn-cell positive" } else if v < 0.0 { "cnn-cell negative" } else { "cnn-cell" };
                 view! { <span class=class data-value=v.to_string()>{format!("{v:.digits$}")}</span> }
             }).collect_view()}
