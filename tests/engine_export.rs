@@ -90,3 +90,39 @@ fn a_file_with_missing_weights_is_refused_with_a_reason() {
     let error = Sequential::load(&cpu, &saved).err().unwrap();
     assert!(error.contains("6 parameters but 5 were saved"), "{error}");
 }
+
+/// The CNN lesson's network, saved every way, predicts the same, bit for bit; its file holds
+/// `nn.Conv2d`'s `[out, in, size, size]` kernels under PyTorch's module indices.
+#[test]
+fn a_cnn_survives_json_and_safetensors_with_pytorch_kernel_layout() {
+    let cpu = CpuBackend::new();
+    let specs = stepwise::lessons::mnist::Settings::lenet().specs();
+    let model = Sequential::new(&cpu, &specs, &mut Pcg32::from_seed(9));
+    for p in model.parameters().iter().filter(|p| p.shape().len() == 1) {
+        p.set_values(&(0..p.len()).map(|j| 0.01 * j as f32).collect::<Vec<_>>());
+    }
+    let x: Vec<f32> = (0..2 * 784).map(|i| ((i * 13) % 256) as f32 / 255.0).collect();
+    let predict = |m: &Sequential<CpuBackend>| now_or_never(m.predict(&Tensor::from_values(&cpu, &x, &[2, 784])).to_vec()).unwrap();
+    let json = serde_json::to_string(&now_or_never(model.save()).unwrap()).unwrap();
+    let from_json = Sequential::load(&cpu, &serde_json::from_str(&json).unwrap()).unwrap();
+    let bytes = now_or_never(model.to_safetensors()).unwrap();
+    let from_file = Sequential::from_safetensors(&cpu, &bytes).unwrap();
+    assert_eq!(from_json.specs(), specs);
+    assert_eq!(from_file.specs(), specs);
+    assert_eq!(predict(&from_json), predict(&model));
+    assert_eq!(predict(&from_file), predict(&model));
+
+    // Modules: Unflatten, Conv2d, ReLU, MaxPool2d, Conv2d, ReLU, MaxPool2d, ChannelsLastFlatten, Linear.
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let mut names = file.names();
+    names.sort();
+    assert_eq!(names, ["1.bias", "1.weight", "4.bias", "4.weight", "8.bias", "8.weight"]);
+    let kernel = file.tensor("4.weight").unwrap();
+    assert_eq!(kernel.shape(), [16, 8, 5, 5]);
+    let theirs: Vec<f32> = kernel.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+    let ours = now_or_never(model.parameters()[2].to_vec()).unwrap(); // [5, 5, 8, 16]
+    let (ky, kx, i, o) = (3, 1, 6, 11);
+    assert_eq!(theirs[((o * 8 + i) * 5 + ky) * 5 + kx], ours[((ky * 5 + kx) * 8 + i) * 16 + o]);
+    let script = pytorch_script(&specs, "cnn.safetensors");
+    assert!(script.contains("class ChannelsLastFlatten(nn.Module):") && script.contains("torch.zeros(1, 784)"), "{script}");
+}
