@@ -103,6 +103,7 @@ macro_rules! backend_conformance_suite {
             pooling_matches_its_definition_and_its_gradient,
             pooling_ops_pass_gradients_back,
             max_pooling_gives_a_tie_to_the_first_pixel,
+            transposed_convolution_matches_its_definition_and_gradients,
             hand_computed_linear_regression_step,
             sgd_matches_hand_computed_steps,
             momentum_matches_hand_computed_steps,

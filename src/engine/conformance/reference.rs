@@ -129,6 +129,37 @@ pub fn conv2d(x: &[f64], k: &[f64], b: &[f64], [batch, height, width, channels]:
     y
 }
 
+/// A transposed convolution by its definition, input pixel by input pixel: each scatters
+/// `x[n, iy, ix, ci] · k[ky, kx, co, ci]` onto output `(iy·s − p + ky, ix·s − p + kx, co)`
+/// (dropped outside the output), then the bias is added. `x` is `[batch, height, width,
+/// inputs]`, `k` `[size, size, outputs, inputs]`.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_transpose2d(x: &[f64], k: &[f64], b: &[f64], [batch, height, width, inputs]: [usize; 4], size: usize, outputs: usize, stride: usize, padding: usize) -> Vec<f64> {
+    let (oh, ow) = ((height - 1) * stride + size - 2 * padding, (width - 1) * stride + size - 2 * padding);
+    let mut y: Vec<f64> = (0..batch * oh * ow * outputs).map(|i| b[i % outputs]).collect();
+    for n in 0..batch {
+        for iy in 0..height {
+            for ix in 0..width {
+                for ci in 0..inputs {
+                    let v = x[((n * height + iy) * width + ix) * inputs + ci];
+                    for ky in 0..size {
+                        for kx in 0..size {
+                            let (y_, x_) = ((iy * stride + ky) as isize - padding as isize, (ix * stride + kx) as isize - padding as isize);
+                            if !(0..oh as isize).contains(&y_) || !(0..ow as isize).contains(&x_) {
+                                continue;
+                            }
+                            for co in 0..outputs {
+                                y[((n * oh + y_ as usize) * ow + x_ as usize) * outputs + co] += v * k[((ky * size + kx) * outputs + co) * inputs + ci];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    y
+}
+
 /// Max- or average-pooling by its definition: each output is the max (ignoring the padding)
 /// or the mean (counting the padding as zeros) of its `size × size` window.
 pub fn pool(x: &[f64], [batch, height, width, channels]: [usize; 4], size: usize, stride: usize, padding: usize, max: bool) -> Vec<f64> {

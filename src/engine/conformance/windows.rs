@@ -69,6 +69,44 @@ pub async fn convolution_gradients_match_finite_differences<B: Backend>(backend:
     Ok(())
 }
 
+/// Transposed convolutions to check: `[batch, height, width, channels in]`, kernel size,
+/// channels out, stride, padding. The last is a DCGAN generator's 7 × 7 → 14 × 14 step.
+const TRANSPOSED: [Case; 4] = [([1, 2, 2, 2], 2, 1, 1, 0), ([2, 3, 4, 3], 3, 2, 2, 1), ([1, 3, 2, 2], 3, 3, 1, 1), ([2, 7, 7, 6], 4, 5, 2, 1)];
+
+/// Transposed convolutions small enough for finite differences of every input.
+const SMALL_TRANSPOSED: usize = 3;
+
+pub async fn transposed_convolution_matches_its_definition_and_gradients<B: Backend>(backend: &B, tolerance: Tolerance) -> CheckResult {
+    let mut rng = Pcg32::from_seed(34);
+    for (case, (shape, size, outputs, stride, padding)) in TRANSPOSED.into_iter().enumerate() {
+        let kernel_shape = vec![size, size, outputs, shape[3]];
+        let (x, k, b) = (random(&mut rng, shape.iter().product()), random(&mut rng, kernel_shape.iter().product()), random(&mut rng, outputs));
+        let what = format!("{size}×{size} transposed convolution, stride {stride}, padding {padding}, over {shape:?}");
+        let y = Tensor::from_values(backend, &x, &shape).conv_transpose2d(
+            &Tensor::from_values(backend, &k, &kernel_shape),
+            &Tensor::from_values(backend, &b, &[outputs]),
+            stride,
+            padding,
+        );
+        let want = r::conv_transpose2d(&wide(&x), &wide(&k), &wide(&b), shape, size, outputs, stride, padding);
+        ensure_close(&what, &y.to_vec().await, &want, dot_product_tolerance(tolerance, size * size * shape[3]))?;
+        if case < SMALL_TRANSPOSED {
+            let w = random(&mut rng, want.len());
+            let inputs = [(shape.to_vec(), x), (kernel_shape, k), (vec![outputs], b)];
+            check_gradients(
+                backend,
+                &what,
+                &inputs,
+                |p| weighted_sum(&p[0].conv_transpose2d(&p[1], &p[2], stride, padding), &w),
+                |v| weighted_sum_reference(&r::conv_transpose2d(&v[0], &v[1], &v[2], shape, size, outputs, stride, padding), &w),
+                tolerance,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Poolings to check: `[batch, height, width, channels]`, size, stride, padding. Odd sizes
 /// leave a last row that no window reaches; overlapping windows share pixels.
 const POOLINGS: [([usize; 4], usize, usize, usize); 4] = [([2, 6, 6, 3], 2, 2, 0), ([1, 7, 5, 2], 2, 2, 0), ([2, 5, 6, 2], 3, 2, 1), ([1, 5, 5, 3], 3, 1, 0)];

@@ -67,3 +67,48 @@ impl<B: Backend> Tensor<B> {
         Tensor::from_op(if op == Pooling::Max { "max_pool" } else { "average_pool" }, out, shape, &[self], Box::new(backward))
     }
 }
+
+impl<B: Backend> Tensor<B> {
+    /// The inverse arrangement of [`Tensor::patches`]: `[positions, size · size · channels]`
+    /// rows, one per window of `window`, added back onto the pixels each window covers, giving
+    /// `[batch, height, width, channels]` images (col2im). Where windows overlap, their numbers
+    /// add up. Its backward cuts the gradient into patches again.
+    pub fn from_patches(&self, window: Window) -> Tensor<B> {
+        assert_eq!(self.shape(), [window.positions(), window.patch_len()], "from_patches: rows do not match {window:?}");
+        let backend = self.backend();
+        let out = backend.zeros(window.input_len());
+        backend.patches_backward(self.value(), &out, window);
+        let backward = move |grad: &B::Buffer, parents: &[Tensor<B>]| {
+            let backend = parents[0].backend();
+            let len = window.positions() * window.patch_len();
+            // The patches kernel writes its output; a gradient must be added on.
+            let cut = backend.zeros(len);
+            backend.patches(grad, &cut, window);
+            backend.scale(&cut, 1.0, &parents[0].grad_buffer(), len, true);
+        };
+        Tensor::from_op("from_patches", out, vec![window.batch, window.height, window.width, window.channels], &[self], Box::new(backward))
+    }
+
+    /// A transposed convolution (a generator's upsampling layer): each input pixel spreads its
+    /// channels through the kernel onto a `size × size` patch of the output, patches `stride`
+    /// apart, overlaps added, `padding` cropped from each edge. `[batch, h, w, channels in]`
+    /// with a kernel `[size, size, channels out, channels in]` and a bias `[channels out]` gives
+    /// `[batch, (h − 1)·stride − 2·padding + size, (w − 1)·stride − 2·padding + size, channels
+    /// out]`: the shape a convolution with the same kernel, stride and padding maps back to h × w,
+    /// and the very operation that is that convolution's input gradient (PyTorch's
+    /// `ConvTranspose2d` with the kernel stored `[in, out, size, size]`).
+    pub fn conv_transpose2d(&self, kernel: &Tensor<B>, bias: &Tensor<B>, stride: usize, padding: usize) -> Tensor<B> {
+        let &[batch, height, width, inputs] = self.shape() else { panic!("conv_transpose2d needs [batch, height, width, channels], got {:?}", self.shape()) };
+        let &[size, size2, outputs, inputs2] = kernel.shape() else { panic!("a transposed kernel is [size, size, channels out, channels in], got {:?}", kernel.shape()) };
+        assert!(size == size2 && inputs == inputs2, "kernel {:?} for images {:?}", kernel.shape(), self.shape());
+        let grown = |len: usize| ((len - 1) * stride + size).checked_sub(2 * padding).filter(|&l| l > 0);
+        let (Some(out_height), Some(out_width)) = (grown(height), grown(width)) else { panic!("padding {padding} crops the whole output") };
+        let window = Window { batch, height: out_height, width: out_width, channels: outputs, size, stride, padding };
+        assert_eq!((window.out_height(), window.out_width()), (height, width), "{window:?} does not map back to {height} × {width}");
+        let rows = self.reshape(&[1, batch * height * width, inputs]);
+        let flat_kernel = kernel.reshape(&[1, window.patch_len(), inputs]);
+        let patches = rows.batched_matmul(&flat_kernel, true).reshape(&[window.positions(), window.patch_len()]);
+        let images = patches.from_patches(window);
+        images.reshape(&[batch * out_height * out_width, outputs]).add(bias).reshape(&[batch, out_height, out_width, outputs])
+    }
+}
